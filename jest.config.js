@@ -1,0 +1,13 @@
+/** Jest runs every test against real parts: one Temporal dev server for the whole run
+ * (started in globalSetup), the OVH simulator over HTTPS, the real OVH client. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+  globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
+  testTimeout: 60_000,
+  maxWorkers: 2,
+  modulePathIgnorePatterns: ['<rootDir>/lib', '<rootDir>/.tools', '<rootDir>/.data'],
+};

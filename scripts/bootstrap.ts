@@ -1,0 +1,27 @@
+/**
+ * `npm run bootstrap`: resolves (and installs when missing) the Temporal CLI and the time-skipping test
+ * server; with --test-ca also creates the CA the tests' simulators use. Idempotent. With --json, prints
+ * one JSON line with the paths on stdout (logs go to stderr).
+ */
+import path from 'node:path';
+import { ensureTemporalBinaryWithDownload, PROJECT_ROOT } from '../src/temporal/binaries';
+import { ensureCa } from '../src/simulator/ca';
+
+async function main(argv: string[]): Promise<void> {
+  const log = (line: string) => process.stderr.write(`[bootstrap] ${line}\n`);
+  const cli = await ensureTemporalBinaryWithDownload('cli', log);
+  const testServer = await ensureTemporalBinaryWithDownload('testServer', log);
+  const result: Record<string, string> = { cli, testServer };
+  if (argv.includes('--test-ca')) {
+    const testCaDir = process.env.REIMAGE_TEST_CA_DIR ?? path.join(PROJECT_ROOT, '.data', 'test-ca');
+    result.testCaDir = testCaDir;
+    result.testCaCert = ensureCa(testCaDir).caCertPath;
+  }
+  if (argv.includes('--json')) process.stdout.write(`${JSON.stringify(result)}\n`);
+  else for (const [name, value] of Object.entries(result)) log(`${name}: ${value}`);
+}
+
+main(process.argv.slice(2)).catch((err: Error) => {
+  process.stderr.write(`${err.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,151 @@
+/**
+ * The only reader of process.env. Parses the environment once with zod into a frozen, typed Config.
+ * Temporal connection settings come from @temporalio/envconfig (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
+ * TEMPORAL_API_KEY, TEMPORAL_TLS*, TEMPORAL_PROFILE and the TOML profile file), so Temporal Cloud works
+ * unchanged. OVH settings use the names OVH's own SDKs and Terraform use.
+ */
+import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
+import { z } from 'zod';
+import { DEFAULT_TASK_QUEUE } from './shared/task-queues';
+
+/** Every default in one place. */
+export const DEFAULTS = {
+  temporalAddress: '127.0.0.1:7233',
+  temporalNamespace: 'default',
+  taskQueue: DEFAULT_TASK_QUEUE,
+  ovhEndpoint: 'ovh-eu',
+  /** OVH staff's fair-use figure: about 60 requests per minute per consumer key. */
+  ovhRateLimit: '60/min',
+  ovhRequestTimeoutMs: 30_000,
+  metricsBind: '127.0.0.1:9464',
+  logLevel: 'info',
+  devServerPort: 7233,
+  devServerUiPort: 8233,
+  devServerDbFile: '.data/temporal.sqlite',
+} as const satisfies Record<string, string | number>;
+
+/** The environment variables this project reads (besides Temporal's own, read by envconfig). */
+export const ENV_VARS = [
+  'REIMAGE_TASK_QUEUE',
+  'REIMAGE_METRICS_BIND',
+  'REIMAGE_LOG_LEVEL',
+  'REIMAGE_ALLOWED_SERVERS',
+  'REIMAGE_CODEC_KEYS',
+  'OVH_ENDPOINT',
+  'OVH_APPLICATION_KEY',
+  'OVH_APPLICATION_SECRET',
+  'OVH_CONSUMER_KEY',
+  'OVH_CLIENT_ID',
+  'OVH_CLIENT_SECRET',
+  'OVH_CA_FILE',
+  'OVH_RATE_LIMIT',
+  'OVH_REQUEST_TIMEOUT_MS',
+] as const;
+
+const rateLimitPattern = /^(\d+)\/(s|sec|min|h)$/;
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
+
+const envSchema = z.object({
+  REIMAGE_TASK_QUEUE: z.string().min(1).default(DEFAULTS.taskQueue),
+  REIMAGE_METRICS_BIND: z
+    .string()
+    .regex(/^[^:]+:\d+$/, 'must look like host:port')
+    .default(DEFAULTS.metricsBind),
+  REIMAGE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default(DEFAULTS.logLevel),
+  REIMAGE_ALLOWED_SERVERS: optionalString,
+  REIMAGE_CODEC_KEYS: optionalString,
+  OVH_ENDPOINT: z.string().min(1).default(DEFAULTS.ovhEndpoint),
+  OVH_APPLICATION_KEY: optionalString,
+  OVH_APPLICATION_SECRET: optionalString,
+  OVH_CONSUMER_KEY: optionalString,
+  OVH_CLIENT_ID: optionalString,
+  OVH_CLIENT_SECRET: optionalString,
+  OVH_CA_FILE: optionalString,
+  OVH_RATE_LIMIT: z
+    .string()
+    .regex(rateLimitPattern, 'must look like 60/min, 5/s or 3000/h')
+    .default(DEFAULTS.ovhRateLimit),
+  OVH_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(DEFAULTS.ovhRequestTimeoutMs),
+});
+
+export interface OvhConfig {
+  endpoint: string;
+  appKey?: string;
+  appSecret?: string;
+  consumerKey?: string;
+  clientId?: string;
+  clientSecret?: string;
+  caFile?: string;
+  rateLimit: { requests: number; perMs: number };
+  requestTimeoutMs: number;
+}
+
+export interface Config {
+  taskQueue: string;
+  metricsBind: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Service names the worker may act on; undefined means any server a campaign names. */
+  allowedServers?: readonly string[];
+  codecKeys?: string;
+  ovh: OvhConfig;
+}
+
+/** A configuration problem, naming the variable and the fix. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const PER_MS = { s: 1000, sec: 1000, min: 60_000, h: 3_600_000 } as const;
+
+function parseRateLimit(text: string): OvhConfig['rateLimit'] {
+  const [, count, unit] = rateLimitPattern.exec(text) ?? [];
+  return { requests: Number(count), perMs: PER_MS[unit as keyof typeof PER_MS] };
+}
+
+/** Parses the environment; throws ConfigError listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`The environment is not valid:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    taskQueue: e.REIMAGE_TASK_QUEUE,
+    metricsBind: e.REIMAGE_METRICS_BIND,
+    logLevel: e.REIMAGE_LOG_LEVEL,
+    allowedServers: e.REIMAGE_ALLOWED_SERVERS?.split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
+    codecKeys: e.REIMAGE_CODEC_KEYS,
+    ovh: Object.freeze({
+      endpoint: e.OVH_ENDPOINT,
+      appKey: e.OVH_APPLICATION_KEY,
+      appSecret: e.OVH_APPLICATION_SECRET,
+      consumerKey: e.OVH_CONSUMER_KEY,
+      clientId: e.OVH_CLIENT_ID,
+      clientSecret: e.OVH_CLIENT_SECRET,
+      caFile: e.OVH_CA_FILE,
+      rateLimit: parseRateLimit(e.OVH_RATE_LIMIT),
+      requestTimeoutMs: e.OVH_REQUEST_TIMEOUT_MS,
+    }),
+  });
+}
+
+/** Temporal connection settings through envconfig, defaulting to the local dev server. */
+export function loadTemporalConnectConfig(env: NodeJS.ProcessEnv = process.env): ClientConnectConfig {
+  const overrideEnvVars = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
+  const connect = loadClientConnectConfig({ overrideEnvVars });
+  return {
+    connectionOptions: {
+      ...connect.connectionOptions,
+      address: connect.connectionOptions.address ?? DEFAULTS.temporalAddress,
+    },
+    namespace: connect.namespace ?? DEFAULTS.temporalNamespace,
+  };
+}

