@@ -1,0 +1,42 @@
+/**
+ * Redaction of secrets before anything is logged or reported: OVH credentials, image HTTP header values,
+ * SSH keys, config-drive user data and metadata. Keys are matched case-insensitively at any depth.
+ */
+
+const SECRET_KEYS = new Set(
+  [
+    'appSecret',
+    'applicationSecret',
+    'consumerKey',
+    'clientSecret',
+    'authorization',
+    'httpHeaders',
+    'httpHeader',
+    'sshKey',
+    'rescueSshKey',
+    'userData',
+    'configDriveUserData',
+    'configDriveMetadata',
+    'metadata',
+    'userMetadatas',
+    'password',
+    'token',
+    'accessToken',
+    'x-ovh-signature',
+    'x-ovh-consumer',
+  ].map((key) => key.toLowerCase()),
+);
+
+export const REDACTED = '[redacted]';
+
+/** A deep copy of `value` in which every secret-bearing field is replaced by "[redacted]". */
+export function redact(value: unknown, depth = 0): unknown {
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([key, item]) => [
+      key,
+      SECRET_KEYS.has(key.toLowerCase()) && item !== undefined && item !== null ? REDACTED : redact(item, depth + 1),
+    ]),
+  );
+}
