@@ -1,0 +1,55 @@
+/**
+ * `${NAME}` references to the worker's environment, used in image HTTP header values, the SSH key and
+ * config-drive metadata. The campaign spec (and so every workflow history) carries only the reference; the
+ * worker resolves it right before calling OVH. Workflow-safe: no imports.
+ */
+
+const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+const WHOLE_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
+
+/** A `${NAME}` reference names an environment variable the worker does not have. */
+export class MissingEnvVariableError extends Error {
+  override readonly name = 'MissingEnvVariableError';
+  constructor(
+    readonly variable: string,
+    readonly field: string | undefined,
+  ) {
+    super(
+      `The environment variable ${variable} is not set on this worker, but ` +
+        `${field === undefined ? 'the campaign' : `the campaign field ${field}`} refers to it as \${${variable}}. ` +
+        `Set ${variable} in the worker's environment and retry.`,
+    );
+  }
+}
+
+/** Names of the variables `value` refers to, in order of appearance, without duplicates. */
+export function listEnvReferences(value: string): string[] {
+  return [...new Set(Array.from(value.matchAll(REFERENCE), (match) => match[1] as string))];
+}
+
+/** True when the whole value is one reference, e.g. "${USER_DATA}" (how user data may refer to a variable). */
+export function isWholeEnvReference(value: string): boolean {
+  return WHOLE_REFERENCE.test(value);
+}
+
+/** What is wrong with the references in `value` (a "${" that does not form `${NAME}`), or undefined. */
+export function envReferenceProblem(value: string): string | undefined {
+  if (!value.replace(REFERENCE, '').includes('${')) return undefined;
+  return 'has a malformed environment reference; write ${NAME} with letters, digits and underscores, e.g. ${IMAGE_TOKEN}';
+}
+
+/**
+ * `value` with every `${NAME}` replaced by `env[NAME]`. Throws MissingEnvVariableError naming the first
+ * variable that is not set (an empty string counts as set). `field` (e.g. "image.httpHeaders.Authorization")
+ * names the campaign field in that message. The resolved value is a secret: never log it.
+ */
+export function resolveEnvReferences(
+  value: string,
+  env: Readonly<Record<string, string | undefined>>,
+  field?: string,
+): string {
+  for (const name of listEnvReferences(value)) {
+    if (env[name] === undefined) throw new MissingEnvVariableError(name, field);
+  }
+  return value.replace(REFERENCE, (_whole, name: string) => env[name] as string);
+}

@@ -1,0 +1,118 @@
+/**
+ * Reads a campaign file: text (YAML or JSON) -> data -> zod structure -> cross-field rules -> user data file ->
+ * CampaignSpec. Every problem found ends in one CampaignValidationError listing all of them.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { CampaignValidationError, ROOT_PATH, type CampaignIssue } from './errors';
+import { normalizeCampaign } from './normalize';
+import { checkCampaignRules } from './rules';
+import { campaignFileSchema, type CampaignSpec, type ParsedCampaignFile } from './schema';
+import { userDataProblem, userDataSizeProblem } from './schema-image';
+import { quote } from './service-names';
+import { toCampaignIssues } from './zod-issues';
+
+export { CampaignValidationError, type CampaignIssue } from './errors';
+
+/** Formats a campaign file can be written in. */
+export const CampaignFormat = { Yaml: 'yaml', Json: 'json' } as const;
+export type CampaignFormat = (typeof CampaignFormat)[keyof typeof CampaignFormat];
+
+export interface ParseCampaignOptions {
+  format: CampaignFormat;
+  /** Directory that configDrive.userDataFile is relative to (the campaign file's); default: the working directory. */
+  baseDir?: string;
+}
+
+/** Aliases a YAML file may expand before it is refused (guards against "billion laughs" files). */
+const MAX_YAML_ALIASES = 100;
+
+function fail(message: string, at = ROOT_PATH): never {
+  throw new CampaignValidationError([{ path: at, message }]);
+}
+
+function readText(text: string, format: CampaignFormat): unknown {
+  if (format === CampaignFormat.Json) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      return fail(`is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const first = document.errors[0];
+  if (first !== undefined) fail(`is not valid YAML: ${(first.message.split('\n')[0] as string).replace(/:$/, '')}`);
+  try {
+    return document.toJS({ maxAliasCount: MAX_YAML_ALIASES }) as unknown;
+  } catch (error) {
+    return fail(`is not valid YAML: ${(error as Error).message}`);
+  }
+}
+
+function describeReadError(error: NodeJS.ErrnoException): string {
+  if (error.code === 'ENOENT') return 'the file does not exist';
+  if (error.code === 'EISDIR') return 'it is a directory';
+  if (error.code === 'EACCES') return 'permission denied';
+  return error.message;
+}
+
+/** Content of configDrive.userDataFile (undefined when the file names none); size-checked before reading. */
+function readUserDataFile(file: ParsedCampaignFile, baseDir: string): string | undefined {
+  const relative = file.configDrive?.userDataFile;
+  if (relative === undefined) return undefined;
+  const at = 'configDrive.userDataFile';
+  const absolute = path.resolve(baseDir, relative);
+  try {
+    const sizeProblem = userDataSizeProblem(statSync(absolute).size);
+    if (sizeProblem !== undefined) fail(`${quote(relative)} ${sizeProblem}`, at);
+    const content = readFileSync(absolute, 'utf8');
+    const problem = userDataProblem(content);
+    return problem === undefined ? content : fail(`${quote(relative)} ${problem}`, at);
+  } catch (error) {
+    if (error instanceof CampaignValidationError) throw error;
+    return fail(
+      `cannot read ${quote(relative)} (relative to the campaign file): ${describeReadError(error as NodeJS.ErrnoException)}`,
+      at,
+    );
+  }
+}
+
+/**
+ * Validates already-parsed campaign data (what a YAML or JSON document holds) and returns the normalized spec.
+ * Throws CampaignValidationError, and nothing else, for every kind of invalid input.
+ */
+export function validateCampaignData(data: unknown, options: { baseDir?: string } = {}): CampaignSpec {
+  if (data === null || data === undefined) fail('the campaign file is empty');
+  const parsed = campaignFileSchema.safeParse(data);
+  if (!parsed.success)
+    throw new CampaignValidationError(toCampaignIssues(campaignFileSchema, parsed.error.issues, data));
+  const issues: CampaignIssue[] = checkCampaignRules(parsed.data);
+  if (issues.length > 0) throw new CampaignValidationError(issues);
+  const userData = readUserDataFile(parsed.data, options.baseDir ?? process.cwd());
+  return normalizeCampaign(parsed.data, userData);
+}
+
+/** Parses campaign text (YAML or JSON) into a normalized spec; throws one CampaignValidationError listing every issue. */
+export function parseCampaign(text: string, options: ParseCampaignOptions): CampaignSpec {
+  return validateCampaignData(readText(text, options.format), { baseDir: options.baseDir });
+}
+
+/** Reads and validates a campaign file (.yaml, .yml or .json); user data files are read relative to it. */
+export async function loadCampaignFile(filePath: string): Promise<CampaignSpec> {
+  const extension = path.extname(filePath).toLowerCase();
+  const format = extension === '.json' ? CampaignFormat.Json : CampaignFormat.Yaml;
+  if (!['.json', '.yaml', '.yml'].includes(extension)) {
+    fail(`cannot tell the format of ${quote(path.basename(filePath))}: name the file .yaml, .yml or .json`);
+  }
+  let text: string;
+  try {
+    text = await readFile(filePath, 'utf8');
+  } catch (error) {
+    return fail(
+      `cannot read the campaign file ${quote(filePath)}: ${describeReadError(error as NodeJS.ErrnoException)}`,
+    );
+  }
+  return parseCampaign(text, { format, baseDir: path.dirname(path.resolve(filePath)) });
+}

@@ -1,0 +1,88 @@
+/**
+ * ParsedCampaignFile (valid, rules passed) -> CampaignSpec: durations in milliseconds, checksums as
+ * {type, value}, counts and percentages as {count} / {percent}, "none" probes dropped, user data inlined.
+ * Workflow-safe: no Node.js built-ins.
+ */
+import type { BootProbe } from '../activities/types';
+import type { CountOrPercent, WindowsSetting } from '../shared/campaign-types';
+import type { CampaignSpec, ParsedCampaignFile, ServerSelection } from './schema';
+import type { ChecksumType } from './schema-image';
+import { parseDuration, parsePercent } from './units';
+
+/** `5` -> {count: 5}; `"20%"` -> {percent: 20}. */
+export function toCountOrPercent(value: number | string): CountOrPercent {
+  return typeof value === 'number' ? { count: value } : { percent: parsePercent(value) };
+}
+
+function toChecksum(checksum: ParsedCampaignFile['image']['checksum']): CampaignSpec['image']['checksum'] {
+  if (checksum === undefined) return undefined;
+  if (typeof checksum !== 'string') return { type: checksum.type, value: checksum.value.toLowerCase() };
+  const [type, value] = checksum.split(':') as [ChecksumType, string];
+  return { type, value: value.toLowerCase() };
+}
+
+function toServers(servers: ParsedCampaignFile['servers']): ServerSelection {
+  if (Array.isArray(servers)) return { kind: 'list', serviceNames: [...servers] };
+  const { datacenters, namePattern, iamTags } = servers;
+  return { kind: 'selector', selector: withoutUndefined({ datacenters, namePattern, iamTags }) };
+}
+
+function toWindows(windows: ParsedCampaignFile['windows']): WindowsSetting | undefined {
+  if (windows?.recurring !== undefined) {
+    const { cron, duration, timezone } = windows.recurring;
+    // Intl accepts any casing ("europe/paris"); the canonical name is what other tools expect.
+    const canonical = new Intl.DateTimeFormat('en-US', { timeZone: timezone }).resolvedOptions().timeZone;
+    return { kind: 'recurring', cron, durationMs: parseDuration(duration), timezone: canonical };
+  }
+  if (windows?.absolute === undefined) return undefined;
+  const list = windows.absolute.map((window) => ({ startMs: Date.parse(window.start), endMs: Date.parse(window.end) }));
+  return { kind: 'absolute', windows: list };
+}
+
+function toBootProbe(probe: ParsedCampaignFile['bootProbe']): BootProbe | undefined {
+  if (probe === 'none') return undefined;
+  if (probe.type === 'tcp') return { type: 'tcp', port: probe.port, timeoutMs: parseDuration(probe.timeout) };
+  return { type: 'http', url: probe.url, timeoutMs: parseDuration(probe.timeout) };
+}
+
+/** The object without its undefined properties (so specs compare and serialize cleanly). */
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as T;
+}
+
+/** The normalized spec; `userData` is the content of configDrive.userDataFile when the file names one. */
+export function normalizeCampaign(file: ParsedCampaignFile, userData?: string): CampaignSpec {
+  const { rollout, deadlines, poll, image, configDrive } = file;
+  const drive = configDrive && { ...configDrive, userData: userData ?? configDrive.userData, userDataFile: undefined };
+  return withoutUndefined({
+    name: file.name,
+    description: file.description,
+    servers: toServers(file.servers),
+    exclude: [...file.exclude],
+    allowList: file.allowList && [...file.allowList],
+    image: withoutUndefined({ ...image, checksum: toChecksum(image.checksum) }),
+    configDrive: drive && withoutUndefined(drive),
+    route: file.route,
+    rollout: withoutUndefined({
+      waves: rollout.waves.map(toCountOrPercent),
+      maxParallel: toCountOrPercent(rollout.maxParallel),
+      maxPerRack: rollout.maxPerRack,
+      maxPerDatacenter: rollout.maxPerDatacenter,
+      failureBudget: toCountOrPercent(rollout.failureBudget),
+      bakeTimeMs: parseDuration(rollout.bakeTime),
+      approval: rollout.approval,
+      failurePolicy: rollout.failurePolicy,
+    }),
+    deadlines: {
+      installMs: parseDuration(deadlines.install),
+      bootMs: parseDuration(deadlines.boot),
+      rollbackMs: parseDuration(deadlines.rollback),
+      preflightMs: parseDuration(deadlines.preflight),
+    },
+    poll: { minMs: parseDuration(poll.minInterval), maxMs: parseDuration(poll.maxInterval) },
+    windows: toWindows(file.windows),
+    atClose: file.windows?.atClose ?? 'continue',
+    retry: { redeployAfterRollback: file.retry.redeployAfterRollback },
+    bootProbe: toBootProbe(file.bootProbe),
+  });
+}

@@ -1,0 +1,204 @@
+/**
+ * The campaign file's structure as a zod schema (the JSON Schema in schema/campaign.schema.json is generated
+ * from it), and the types of the file (`CampaignFile`) and of its normalized form (`CampaignSpec`).
+ * Cross-field checks live in rules.ts; normalization in normalize.ts.
+ */
+import { z } from 'zod';
+import type { BootProbe, ImageFormat, ImageSpec, RouteChoice } from '../activities/types';
+import type {
+  ApprovalMode,
+  CountOrPercent,
+  DeployDeadlines,
+  PollPolicy,
+  WindowsSetting,
+} from '../shared/campaign-types';
+import { renderTemplate, SAMPLE_SERVICE_NAME, templateSyntaxProblem } from './hostname-template';
+import { configDriveSchema, imageSchema, type ChecksumType } from './schema-image';
+import { rolloutSchema, windowsSchema } from './schema-rollout';
+import { check, duration, serviceName } from './schema-fields';
+import { globProblem, type ServerSelector } from './selector';
+import { quote } from './service-names';
+
+function datacenterProblem(code: string): string | undefined {
+  return /^[a-z]+[0-9]*$/.test(code)
+    ? undefined
+    : `must be an OVH datacenter code such as "rbx8" or "gra3" (got ${quote(code)})`;
+}
+
+const selectorSchema = z
+  .object({
+    datacenters: z
+      .array(z.string().superRefine(check(datacenterProblem)))
+      .min(1)
+      .optional()
+      .describe('Match servers in any of these OVH datacenters, e.g. ["rbx8", "gra3"].'),
+    namePattern: z
+      .string()
+      .min(1)
+      .superRefine(check(globProblem))
+      .optional()
+      .describe('Glob over service names: * (any characters), ? (one character), [a-z] and [!0-9] classes.'),
+    iamTags: z
+      .record(z.string().min(1), z.string())
+      .optional()
+      .describe('Match servers carrying every one of these IAM tags with exactly these values.'),
+  })
+  .strict()
+  .describe('Select servers at plan time: every criterion given must match.');
+
+const bootProbeSchema = z
+  .union(
+    [
+      z.literal('none'),
+      z.discriminatedUnion('type', [
+        z
+          .object({
+            type: z.literal('tcp').describe('Probe kind: a TCP connection to the server.'),
+            port: z.number().int().min(1).max(65535).describe('TCP port that must accept a connection, e.g. 22.'),
+            timeout: duration('Timeout of one connection attempt.', { positive: true }).default('10s'),
+          })
+          .strict(),
+        z
+          .object({
+            type: z.literal('http').describe('Probe kind: an HTTP GET that must answer 2xx.'),
+            url: z
+              .string()
+              .superRefine(check(probeUrlProblem))
+              .describe('URL template, e.g. "http://{serviceName}:8080/healthz"; a 2xx answer means booted.'),
+            timeout: duration('Timeout of one request.', { positive: true }).default('10s'),
+          })
+          .strict(),
+      ]),
+    ],
+    { errorMap: () => ({ message: 'must be "none" or an object with type "tcp" or "http"' }) },
+  )
+  .default('none')
+  .describe('How to check that the new OS is up after the install: "none", a TCP connect, or an HTTP GET.');
+
+function probeUrlProblem(text: string): string | undefined {
+  const syntax = templateSyntaxProblem(text);
+  if (syntax !== undefined) return syntax;
+  if (!/\{(serviceName|shortName)\}/.test(text)) {
+    return 'must contain {serviceName} or {shortName}, so that each server probes its own address';
+  }
+  try {
+    const url = new URL(renderTemplate(text, SAMPLE_SERVICE_NAME));
+    return url.protocol === 'http:' || url.protocol === 'https:' ? undefined : 'must start with http:// or https://';
+  } catch {
+    return 'must be an absolute http:// or https:// URL once {serviceName} is replaced';
+  }
+}
+
+function campaignNameProblem(text: string): string | undefined {
+  if (text.length === 0) return 'must not be empty';
+  if (text.length > 63) return `must be at most 63 characters long (got ${text.length})`;
+  if (/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(text)) return undefined;
+  return `must be lowercase letters, digits and hyphens, starting and ending with a letter or digit (got ${quote(text)}); it is part of workflow IDs`;
+}
+
+/** The campaign file. */
+export const campaignFileSchema = z
+  .object({
+    name: z
+      .string()
+      .superRefine(check(campaignNameProblem))
+      .describe('Campaign name, 1-63 lowercase letters, digits and hyphens; part of every workflow ID.'),
+    description: z.string().max(1000).optional().describe('Free text shown in plans and reports.'),
+    servers: z
+      .union([z.array(serviceName).min(1, 'must list at least one server'), selectorSchema], {
+        errorMap: () => ({ message: 'must be a list of service names or a selector object' }),
+      })
+      .describe('The servers to reimage: a list of OVH service names, or a selector resolved at plan time.'),
+    exclude: z.array(serviceName).default([]).describe('Service names never to touch, even when listed or selected.'),
+    allowList: z
+      .array(serviceName)
+      .min(1)
+      .optional()
+      .describe('When set, the only service names this campaign may touch; anything else is refused.'),
+    image: imageSchema,
+    configDrive: configDriveSchema.optional(),
+    route: z
+      .enum(['reinstall', 'bringYourOwnImage', 'auto'])
+      .default('reinstall')
+      .describe(
+        'OVH API route: "reinstall" (POST /dedicated/server/{sn}/reinstall, current), "bringYourOwnImage" (retired ' +
+          'legacy route), or "auto" (detect per server).',
+      ),
+    rollout: rolloutSchema,
+    deadlines: z
+      .object({
+        install: duration('From the start of the deployment to OVH reporting it done.', { positive: true }).default(
+          '60m',
+        ),
+        rollback: duration('From the start of a rollback to the server running rescue.', { positive: true }).default(
+          '20m',
+        ),
+        boot: duration('From the end of the install to the boot probe answering.', { positive: true }).default('15m'),
+        preflight: duration('Read-only checks of one server.', { positive: true }).default('5m'),
+      })
+      .strict()
+      .default({})
+      .describe('Per-phase deadlines of one server; a phase that overruns fails the server (and rolls it back).'),
+    poll: z
+      .object({
+        minInterval: duration('Shortest pause between two polls of a deployment.', { positive: true }).default('15s'),
+        maxInterval: duration('Longest pause between two polls of a deployment.', { positive: true }).default('2m'),
+      })
+      .strict()
+      .default({})
+      .describe('How often deployments are polled: each poll costs OVH API calls (about 60 per minute per key).'),
+    windows: windowsSchema.optional(),
+    retry: z
+      .object({
+        redeployAfterRollback: z
+          .number()
+          .int()
+          .min(0)
+          .max(3)
+          .default(0)
+          .describe('Whole redeployments after a failure that rolled back cleanly (0-3; 0: never).'),
+      })
+      .strict()
+      .default({})
+      .describe('Automatic redeployment of a server that failed and was rolled back.'),
+    bootProbe: bootProbeSchema,
+  })
+  .strict()
+  .describe('A reimage campaign: which servers get which image, how fast, and when.');
+
+/** The campaign file as written (optional fields optional, durations as strings). */
+export type CampaignFile = z.input<typeof campaignFileSchema>;
+/** The campaign file after zod: defaults applied, still as written otherwise (what rules.ts checks). */
+export type ParsedCampaignFile = z.output<typeof campaignFileSchema>;
+
+/** Which servers a campaign targets. */
+export type ServerSelection = { kind: 'list'; serviceNames: string[] } | { kind: 'selector'; selector: ServerSelector };
+
+/** The normalized campaign: durations in milliseconds, checksums as {type, value}, counts and percentages
+ * as `{count}` / `{percent}`, defaults applied, user data read from its file. Plain serializable data. */
+export interface CampaignSpec {
+  name: string;
+  description?: string;
+  servers: ServerSelection;
+  exclude: string[];
+  allowList?: string[];
+  image: ImageSpec & { type: ImageFormat; checksum?: { type: ChecksumType; value: string } };
+  configDrive?: { hostname?: string; sshKey?: string; userData?: string; metadata?: Record<string, string> };
+  route: RouteChoice;
+  rollout: {
+    waves: CountOrPercent[];
+    maxParallel: CountOrPercent;
+    maxPerRack?: number;
+    maxPerDatacenter?: number;
+    failureBudget: CountOrPercent;
+    bakeTimeMs: number;
+    approval: ApprovalMode;
+    failurePolicy: 'finish' | 'rollback';
+  };
+  deadlines: DeployDeadlines & { preflightMs: number };
+  poll: PollPolicy;
+  windows?: WindowsSetting;
+  atClose: 'continue' | 'rollback';
+  retry: { redeployAfterRollback: number };
+  bootProbe?: BootProbe;
+}

@@ -1,0 +1,145 @@
+/**
+ * Inputs, state and reports of the reimage workflows, shared by the workflows, the CLI and tests.
+ * Workflow-safe: plain serializable data (epoch milliseconds, no Dates, no classes).
+ */
+import type { BootProbe, ConfigDriveSpec, ImageSpec, RouteChoice } from '../activities/types';
+import type { FailureType, ServerOutcome } from './failure-types';
+
+/** A count or a share of the fleet. Percentages round down with a minimum of 1 (see rollout-math). */
+export type CountOrPercent = { count: number } | { percent: number };
+
+/** One server of a campaign, as the campaign file lists it. */
+export interface ServerTarget {
+  serviceName: string;
+  datacenter?: string;
+  rack?: string;
+}
+
+/** Per-phase deadlines of one deployment, in milliseconds. */
+export interface DeployDeadlines {
+  /** From the start of the deployment to OVH reporting it done (OVH's own installs take ~11 minutes). */
+  installMs: number;
+  /** From the install's end to the new OS answering the boot probe. */
+  bootMs: number;
+  /** From the start of a rollback to the server running its rescue system. */
+  rollbackMs: number;
+}
+
+/** How waitForDeployment polls OVH (it heartbeats; the workflow never polls with timers). */
+export interface PollPolicy {
+  minMs: number;
+  maxMs: number;
+}
+
+/** Everything one server's workflow needs to deploy: the part of CampaignSettings a child receives. */
+export interface DeploySettings {
+  route: RouteChoice;
+  image: ImageSpec;
+  configDrive?: ConfigDriveSpec;
+  deadlines: DeployDeadlines;
+  poll: PollPolicy;
+  bootProbe?: BootProbe;
+  /** Whole deployments retried after a failure that rolled back cleanly (0: never). */
+  redeployAfterRollback: number;
+  diskGroupId?: number;
+}
+
+/** An absolute maintenance window, epoch milliseconds, end exclusive. */
+export interface AbsoluteWindow {
+  startMs: number;
+  endMs: number;
+}
+
+/** Maintenance windows: a list of absolute windows, or one recurring window (5-field cron + duration). */
+export type WindowsSetting =
+  | { kind: 'absolute'; windows: AbsoluteWindow[] }
+  | { kind: 'recurring'; cron: string; durationMs: number; timezone: string };
+
+export const ApprovalMode = { None: 'none', BeforeEachWave: 'beforeEachWave', AfterCanary: 'afterCanary' } as const;
+export type ApprovalMode = (typeof ApprovalMode)[keyof typeof ApprovalMode];
+
+/** Plain, normalized values: the lead maps the campaign file's CampaignSpec onto this. */
+export interface CampaignSettings extends DeploySettings {
+  maxParallel: CountOrPercent;
+  /** Ramp; the last entry repeats. Empty: one wave holding the whole fleet (no canary). */
+  waves: CountOrPercent[];
+  maxPerRack?: number;
+  maxPerDatacenter?: number;
+  failureBudget: CountOrPercent;
+  /** Failures the first wave (the canary) may have when there are several waves; default 0. */
+  canaryFailureBudget?: number;
+  bakeTimeMs: number;
+  approval: ApprovalMode;
+  /** On an exceeded budget: let in-flight servers finish, or roll them back. */
+  failurePolicy: 'finish' | 'rollback';
+  /** Undefined: always open. */
+  windows?: WindowsSetting;
+  /** Servers still installing when a window closes: continue, or roll back. */
+  atClose: 'continue' | 'rollback';
+  bootProbe?: BootProbe;
+  qualifyImage: boolean;
+  /** Task queue of the server workflows (and their activities). */
+  taskQueue: string;
+}
+
+/** Input of reimageServerWorkflow. */
+export interface ReimageServerInput {
+  campaignId: string;
+  serviceName: string;
+  datacenter?: string;
+  /** Campaign-level attempt: 1, then +1 per operator retry. Finish signals are idempotent on (server, attempt). */
+  attempt: number;
+  settings: DeploySettings;
+  /** From the campaign's image qualification: lets preflight check RAM and disk sizes. */
+  imageSizeBytes?: number;
+}
+
+/** Phases of one server, in order; `rolling_back` only after a failure past the start. */
+export const ServerPhase = {
+  Queued: 'queued',
+  Preflight: 'preflight',
+  Starting: 'starting',
+  Installing: 'installing',
+  Verifying: 'verifying',
+  RollingBack: 'rolling_back',
+  Finished: 'finished',
+} as const;
+export type ServerPhase = (typeof ServerPhase)[keyof typeof ServerPhase];
+
+/** Milliseconds spent per phase, summed over deployments. */
+export type PhaseDurations = Partial<Record<Exclude<ServerPhase, 'queued' | 'finished'>, number>>;
+
+/** The outcome of one server: the result of reimageServerWorkflow and the payload of serverFinishedSignal. */
+export interface ServerResult {
+  serviceName: string;
+  attempt: number;
+  outcome: ServerOutcome;
+  failureType?: FailureType;
+  /** OVH's or the check's own words, for every outcome but done. */
+  message?: string;
+  /** Deployments started (1 + automatic redeploys); 0 when preflight refused the server. */
+  deployments: number;
+  startedAtMs: number;
+  finishedAtMs: number;
+  durations: PhaseDurations;
+  apiCalls: number;
+}
+
+/** What serverProgressQuery answers: only what the workflow itself knows. */
+export interface ServerProgress {
+  serviceName: string;
+  campaignId: string;
+  attempt: number;
+  phase: ServerPhase;
+  phaseStartedAtMs: number;
+  startedAtMs: number;
+  deployments: number;
+  maxDeployments: number;
+  taskId?: number;
+  apiCalls: number;
+  result?: ServerResult;
+}
+
+/** Campaign end states. */
+export const CampaignEndState = { Done: 'done', Halted: 'halted', Cancelled: 'cancelled', Drained: 'drained' } as const;
+export type CampaignEndState = (typeof CampaignEndState)[keyof typeof CampaignEndState];

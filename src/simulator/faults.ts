@@ -1,0 +1,201 @@
+/**
+ * Fault injection: image faults (an install fails at a given step or never boots), API faults (POST
+ * answers 500 but creates the task, flaky task reads, latency, dropped connections). Every decision is
+ * a hash of the seed, so a run is reproducible.
+ *
+ * Fault spec grammar (CLI `--faults`, `POST /_sim/faults {"spec": ...}`, option `faults` as a string):
+ * ```
+ * spec    := entry ("," entry)*
+ * entry   := IMAGE_FAULT "=" target           download_fail | checksum_mismatch | format_mismatch |
+ *                                             too_big_for_ram | too_big_for_disk | no_partition_table |
+ *                                             write_fail | never_ends | efi_boot_fail
+ *          | ("http500" | "post_500_creates_task") "=" target   POST /reinstall answers 500, task created
+ *          | ("task404" | "task_read_flaky") "=" COUNT           first COUNT reads of each task: 404
+ *          | "task500" "=" COUNT                                 next COUNT reads of each task: 500
+ *          | "latency" "=" DURATION                              added to every answer: 20ms, 1s, 20
+ *          | "drop" "=" RATE                                     share of requests whose socket is destroyed
+ * target  := RATE | SERVER ("+" SERVER)*      RATE is a number in [0, 1] (share of installs);
+ *                                             servers listed fail on every install
+ * ```
+ * Example: `download_fail=ns1.ip-1-2-3.eu,checksum_mismatch=0.05,latency=20ms,drop=0.02,http500=0.1,task404=2`.
+ */
+import { z } from 'zod';
+import { uniform } from './prng';
+
+export const IMAGE_FAULTS = [
+  'download_fail',
+  'checksum_mismatch',
+  'format_mismatch',
+  'too_big_for_ram',
+  'too_big_for_disk',
+  'no_partition_table',
+  'write_fail',
+  'never_ends',
+  'efi_boot_fail',
+] as const;
+export type ImageFault = (typeof IMAGE_FAULTS)[number];
+export const imageFaultSchema = z.enum(IMAGE_FAULTS);
+
+const targetSchema = z
+  .object({
+    /** Share of installs (0..1) that get the fault, decided per server and install by the seed. */
+    rate: z.number().min(0).max(1).default(0),
+    /** Servers on which every install gets the fault. */
+    servers: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+export type FaultTarget = z.output<typeof targetSchema>;
+
+/** Structured fault configuration (what a spec string parses into). */
+export const faultConfigSchema = z
+  .object({
+    image: z.record(imageFaultSchema, targetSchema).default({}),
+    /** `post_500_creates_task`: POST /reinstall answers 500 Server::InternalServerError::TaskCreate yet creates the task. */
+    post500: targetSchema.default({}),
+    /** The first N reads of each task answer 404. */
+    taskNotFoundReads: z.number().int().min(0).default(0),
+    /** After those, the next N reads of each task answer 500. */
+    taskServerErrorReads: z.number().int().min(0).default(0),
+    /** Added to every answer, in milliseconds. */
+    latencyMs: z.number().int().min(0).default(0),
+    /** Share of requests (0..1) whose connection is destroyed without an answer. */
+    dropRate: z.number().min(0).max(1).default(0),
+  })
+  .strict();
+export type FaultConfig = z.output<typeof faultConfigSchema>;
+export type FaultConfigInput = z.input<typeof faultConfigSchema>;
+
+/** A fault spec that does not parse; the message names the entry and the fix. */
+export class FaultSpecError extends Error {
+  override name = 'FaultSpecError';
+}
+
+const RATE = /^(0(\.\d+)?|1(\.0+)?|\.\d+)$/;
+
+function parseTarget(entry: string, value: string): FaultConfigInput['post500'] {
+  if (RATE.test(value)) return { rate: Number(value) };
+  const servers = value.split('+').filter((s) => s.length > 0);
+  if (servers.length === 0 || /^[\d.]+$/.test(value)) {
+    throw new FaultSpecError(
+      `Fault "${entry}" has the value "${value}", which is neither a rate between 0 and 1 nor a list of service names joined by "+".`,
+    );
+  }
+  return { servers };
+}
+
+function parseCount(entry: string, value: string): number {
+  if (!/^\d+$/.test(value))
+    throw new FaultSpecError(`Fault "${entry}" needs a whole number of reads (got "${value}").`);
+  return Number(value);
+}
+
+function parseDuration(entry: string, value: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(value);
+  if (!match) throw new FaultSpecError(`Fault "${entry}" needs a duration like 20ms or 1s (got "${value}").`);
+  return Math.round(Number(match[1]) * (match[2] === 's' ? 1000 : 1));
+}
+
+function parseRate(entry: string, value: string): number {
+  if (!RATE.test(value)) throw new FaultSpecError(`Fault "${entry}" needs a rate between 0 and 1 (got "${value}").`);
+  return Number(value);
+}
+
+/** Applies one `name=value` entry to the configuration being built. */
+function applyEntry(config: FaultConfig, entry: string): void {
+  const eq = entry.indexOf('=');
+  const name = entry.slice(0, eq).trim();
+  const value = entry.slice(eq + 1).trim();
+  if (eq <= 0 || value === '') throw new FaultSpecError(`Fault entry "${entry}" must look like name=value.`);
+  const image = imageFaultSchema.safeParse(name);
+  if (image.success) config.image[image.data] = targetSchema.parse(parseTarget(entry, value));
+  else if (name === 'http500' || name === 'post_500_creates_task')
+    config.post500 = targetSchema.parse(parseTarget(entry, value));
+  else if (name === 'task404' || name === 'task_read_flaky') config.taskNotFoundReads = parseCount(entry, value);
+  else if (name === 'task500') config.taskServerErrorReads = parseCount(entry, value);
+  else if (name === 'latency') config.latencyMs = parseDuration(entry, value);
+  else if (name === 'drop') config.dropRate = parseRate(entry, value);
+  else {
+    const known = [...IMAGE_FAULTS, 'http500', 'post_500_creates_task', 'task404', 'task500', 'latency', 'drop'];
+    throw new FaultSpecError(`Unknown fault "${name}" in "${entry}": use one of ${known.join(', ')}.`);
+  }
+}
+
+/** Parses a fault spec string (grammar in this module's header). */
+export function parseFaultSpec(spec: string): FaultConfig {
+  const config = faultConfigSchema.parse({});
+  for (const entry of spec
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e.length > 0))
+    applyEntry(config, entry);
+  return config;
+}
+
+/** A spec string or a structured configuration, validated. */
+export function toFaultConfig(input: string | FaultConfigInput | undefined): FaultConfig {
+  if (input === undefined) return faultConfigSchema.parse({});
+  if (typeof input === 'string') return parseFaultSpec(input);
+  const parsed = faultConfigSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => `faults.${i.path.join('.')}: ${i.message}`);
+  throw new FaultSpecError(`The fault configuration is not valid: ${issues.join('; ')}.`);
+}
+
+/** `add` on top of `base`: rates and counters from `add` win when set, server lists are merged. */
+export function mergeFaults(base: FaultConfig, add: FaultConfig): FaultConfig {
+  const mergeTarget = (a: FaultTarget, b: FaultTarget): FaultTarget => ({
+    rate: b.rate > 0 ? b.rate : a.rate,
+    servers: [...new Set([...a.servers, ...b.servers])],
+  });
+  const image: FaultConfig['image'] = { ...base.image };
+  for (const fault of IMAGE_FAULTS) {
+    const b = add.image[fault];
+    if (b) image[fault] = mergeTarget(base.image[fault] ?? { rate: 0, servers: [] }, b);
+  }
+  return {
+    image,
+    post500: mergeTarget(base.post500, add.post500),
+    taskNotFoundReads: add.taskNotFoundReads || base.taskNotFoundReads,
+    taskServerErrorReads: add.taskServerErrorReads || base.taskServerErrorReads,
+    latencyMs: add.latencyMs || base.latencyMs,
+    dropRate: add.dropRate || base.dropRate,
+  };
+}
+
+function hits(seed: string, target: FaultTarget | undefined, what: string, server: string, n: number): boolean {
+  if (!target) return false;
+  if (target.servers.includes(server)) return true;
+  return target.rate > 0 && uniform(seed, what, server, n) < target.rate;
+}
+
+/** Decides, deterministically, which faults hit a given install, request or task read. */
+export class FaultPlan {
+  constructor(
+    private readonly seed: string,
+    public config: FaultConfig,
+  ) {}
+
+  /** The image fault of install number `installIndex` on `server` (fleet-file faults first), if any. */
+  imageFault(server: string, serverFaults: readonly ImageFault[], installIndex: number): ImageFault | undefined {
+    const own = serverFaults[0];
+    if (own) return own;
+    return IMAGE_FAULTS.find((fault) => hits(this.seed, this.config.image[fault], fault, server, installIndex));
+  }
+
+  /** Whether install POST number `installIndex` answers 500 while still creating the task. */
+  post500(server: string, installIndex: number): boolean {
+    return hits(this.seed, this.config.post500, 'post500', server, installIndex);
+  }
+
+  /** Whether request number `sequence` is dropped. */
+  drop(sequence: number): boolean {
+    return this.config.dropRate > 0 && uniform(this.seed, 'drop', sequence) < this.config.dropRate;
+  }
+
+  /** The failure status of read number `readIndex` (0-based) of a task, if any. */
+  taskReadFailure(readIndex: number): 404 | 500 | undefined {
+    if (readIndex < this.config.taskNotFoundReads) return 404;
+    if (readIndex < this.config.taskNotFoundReads + this.config.taskServerErrorReads) return 500;
+    return undefined;
+  }
+}

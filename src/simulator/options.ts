@@ -1,0 +1,63 @@
+/**
+ * `createSimulator` options, validated with zod. Defaults suit the demo: 50 servers, one simulated
+ * minute per real second, the seed's legacy route on, no faults, no rate limit.
+ */
+import { z } from 'zod';
+
+export const simulatorOptionsSchema = z
+  .object({
+    /** TCP port; 0 picks a free one. */
+    port: z.number().int().min(0).max(65535).default(0),
+    /** Interface to bind; loopback by default. */
+    host: z.string().min(1).default('127.0.0.1'),
+    /** Host name clients sign with (node-ovh signs `https://<host><path>` without the port). */
+    canonicalHost: z.string().min(1).default('localhost'),
+    /** Seed of every random choice (fleet, jitter, fault rates, credentials). */
+    seed: z.union([z.string(), z.number()]).default(1).transform(String),
+    /** Simulated seconds per real second: 60 makes an 11-minute install take 11 s. */
+    speed: z.number().positive().default(60),
+    /** How many servers to generate (ignored when `fleet` is given). */
+    servers: z.number().int().min(1).max(100_000).default(50),
+    /** A fleet file path, or its parsed content (see fleet.ts). */
+    fleet: z.union([z.string().min(1), z.record(z.unknown())]).optional(),
+    /** A fault spec string (grammar in faults.ts) or a structured fault configuration. */
+    faults: z.union([z.string(), z.record(z.unknown())]).optional(),
+    /** Serve the legacy `/bringYourOwnImage` route (off: 404 like production today). */
+    legacyByoi: z.boolean().default(true),
+    /** Per consumer key request limit, answered with 429 and Retry-After; off when absent. */
+    rateLimit: z
+      .object({ requests: z.number().int().positive(), perMs: z.number().int().positive() })
+      .strict()
+      .optional(),
+    /** Largest accepted |client timestamp - API time|, in seconds. */
+    maxSkewSeconds: z.number().int().min(0).default(300),
+    /** Added to the API clock (`GET /auth/time`), to rehearse clock drift. */
+    clockOffsetSeconds: z.number().int().default(0),
+    /** Directory of the CA (ca.pem, ca-key.pem), reused or created; a temporary directory when absent. */
+    caDir: z.string().min(1).optional(),
+    /** Largest accepted request body; larger ones get 413. */
+    maxBodyBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(1024 * 1024),
+    /** Receives one line per answered request (the CLI prints them on stderr); bodies are never included. */
+    log: z.function().args(z.string()).returns(z.void()).optional(),
+  })
+  .strict();
+
+export type SimulatorOptions = z.input<typeof simulatorOptionsSchema>;
+export type ResolvedOptions = z.output<typeof simulatorOptionsSchema>;
+
+/** Options that do not validate; the message names each bad option. */
+export class SimulatorOptionsError extends Error {
+  override name = 'SimulatorOptionsError';
+}
+
+/** Validates options and fills defaults. */
+export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
+  const parsed = simulatorOptionsSchema.safeParse(options);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`);
+  throw new SimulatorOptionsError(`The simulator options are not valid: ${issues.join('; ')}.`);
+}

@@ -1,0 +1,100 @@
+/**
+ * Starting simulators for tests (trusted through the test CA the global setup created) and building
+ * the real OVH clients against them.
+ */
+import createNodeOvh from '@ovhcloud/node-ovh';
+import createLegacyOvh from 'ovh';
+import { createSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
+
+/** What node-ovh's requestPromised rejects with. */
+export interface OvhRejection {
+  error: unknown;
+  message: unknown;
+}
+
+export interface PromisedClient {
+  requestPromised(method: string, path: string, params?: Record<string, unknown>): Promise<unknown>;
+}
+
+/** A simulator with test defaults: 5 servers, seed 1, fast clock, the run's test CA. */
+export async function startSim(options: SimulatorOptions = {}): Promise<Simulator> {
+  const caDir = process.env.REIMAGE_TEST_CA_DIR;
+  if (!caDir) {
+    throw new Error(
+      'REIMAGE_TEST_CA_DIR is not set: run the tests with "npm test" so the global setup creates the test CA.',
+    );
+  }
+  return createSimulator({ servers: 5, seed: 1, speed: 6000, caDir, ...options });
+}
+
+/** The official client in application-key mode. */
+export function nodeOvh(sim: Simulator, overrides: Record<string, unknown> = {}): PromisedClient {
+  const { appKey, appSecret, consumerKey } = sim.credentials;
+  const params = {
+    host: sim.host,
+    port: sim.port,
+    basePath: sim.basePath,
+    appKey,
+    appSecret,
+    consumerKey,
+    ...overrides,
+  };
+  return createNodeOvh(params) as unknown as PromisedClient;
+}
+
+/** The official client in OAuth2 client-credentials mode (token from `<url>/auth/oauth2/token`). */
+export function nodeOvhOauth(sim: Simulator, overrides: Record<string, unknown> = {}): PromisedClient {
+  const { clientId, clientSecret } = sim.credentials;
+  const tokenURL = `https://${sim.host}:${sim.port}/auth/`;
+  const params = {
+    host: sim.host,
+    port: sim.port,
+    basePath: sim.basePath,
+    clientID: clientId,
+    clientSecret,
+    tokenURL,
+    ...overrides,
+  };
+  return createNodeOvh(params) as unknown as PromisedClient;
+}
+
+/** The legacy `ovh` 2.0.3 client (application keys only). */
+export function legacyOvh(sim: Simulator): PromisedClient {
+  const { appKey, appSecret, consumerKey } = sim.credentials;
+  return createLegacyOvh({ host: sim.host, port: sim.port, basePath: sim.basePath, appKey, appSecret, consumerKey });
+}
+
+/** The rejection of a call that must fail. */
+export async function rejectionOf(call: Promise<unknown>): Promise<OvhRejection> {
+  try {
+    await call;
+  } catch (error) {
+    return error as OvhRejection;
+  }
+  throw new Error('The call succeeded although it was expected to fail.');
+}
+
+/** Polls `read` until `done` holds (real time), failing with the last value after `timeoutMs`. */
+export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline)
+      throw new Error(`Condition not reached within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** A valid byoi_64 reinstall body. */
+export function byoiReinstallBody(customizations: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    operatingSystem: 'byoi_64',
+    customizations: {
+      imageURL: 'https://images.example.com/debian-12.raw',
+      imageType: 'raw',
+      efiBootloaderPath: '\\efi\\debian\\grubx64.efi',
+      ...customizations,
+    },
+  };
+}
