@@ -1,0 +1,65 @@
+/**
+ * What activities need from the worker (composition root in src/worker.ts): the shared OVH client (which
+ * holds the rate budget), a logger, the environment for `${VAR}` references, an image opener and a clock.
+ * OVH credentials live only in the client: no activity input ever carries them.
+ */
+import { activityInfo, heartbeat, sleep } from '@temporalio/activity';
+import type { Logger } from '../observability/logger';
+import type { OvhClient } from '../ovh/client';
+import type { Waiter } from '../ovh/routes';
+import type { ImageOpener } from './image-download';
+import type { Environment } from './secrets';
+
+export interface ActivityDeps {
+  ovh: OvhClient;
+  logger?: Logger;
+  /** Where `${VAR}` references are looked up (the worker passes its process.env). */
+  env?: Environment;
+  /** Opens an image URL; default: node http/https with the global agent (trusts NODE_EXTRA_CA_CERTS). */
+  openImage?: ImageOpener;
+  /** Epoch ms; default Date.now. */
+  clock?: () => number;
+  /** Cancellation-aware sleep; default @temporalio/activity's. The benchmark divides it by the speed of a
+   * sped-up simulator, together with `clock`, to measure the default poll policy in simulated time. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Tasks this activity created in earlier attempts started after it was first scheduled. The threshold is
+ * expressed on OVH's clock; 5 s of slack covers the second-rounded clock offset and task dates.
+ */
+export const OWN_TASK_SLACK_MS = 5_000;
+
+/** Epoch ms (OVH clock) from which a task counts as created by this activity; call after the first OVH call. */
+export function ownTasksSince(deps: ActivityDeps): number {
+  return activityInfo().scheduledTimestampMs + deps.ovh.apiTimeDiffSeconds() * 1000 - OWN_TASK_SLACK_MS;
+}
+
+/** Now on OVH's clock (epoch ms). */
+export function ovhNow(deps: ActivityDeps): number {
+  return (deps.clock ?? Date.now)() + deps.ovh.apiTimeDiffSeconds() * 1000;
+}
+
+/** How often to heartbeat while sleeping: well inside the heartbeat timeout (30 s when none is set). */
+function heartbeatEveryMs(): number {
+  const timeout = activityInfo().heartbeatTimeoutMs;
+  return timeout ? Math.max(100, Math.floor(timeout / 3)) : 30_000;
+}
+
+/** Cancellation-aware waiting that keeps heartbeating `details` during long sleeps. */
+export function activityWaiter(deps: ActivityDeps, details: () => unknown = () => undefined): Waiter {
+  return {
+    now: deps.clock ?? Date.now,
+    heartbeat: (value?: unknown) => heartbeat(value ?? details()),
+    async sleep(ms: number) {
+      let left = Math.max(0, ms);
+      const chunk = heartbeatEveryMs();
+      while (left > 0) {
+        const step = Math.min(left, chunk);
+        await (deps.sleep ?? sleep)(step);
+        left -= step;
+        heartbeat(details());
+      }
+    },
+  };
+}

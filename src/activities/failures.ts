@@ -1,0 +1,69 @@
+/**
+ * Turning errors into the ApplicationFailures the workflows see. Every `type` is a FailureType constant;
+ * details are plain data without secrets (OvhApiError.toDetails never holds a request body).
+ */
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { FailureType } from '../shared/failure-types';
+import { classify, OvhApiError, type ClassifyContext } from '../ovh/errors';
+import { isRetiredRoute, RescueUnreachableError } from '../ovh/routes';
+import { OvhSettingsError } from '../ovh/settings';
+
+/** A non-retryable failure of `type`. */
+export function permanentFailure(
+  type: FailureType,
+  message: string,
+  details?: Record<string, unknown>,
+): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, nonRetryable: true, details: details ? [details] : undefined });
+}
+
+/** A retryable OvhApiRetryable failure; after a 429 it carries OVH's Retry-After as `nextRetryDelay`. */
+export function retryableOvhFailure(error: OvhApiError, retryAfterMs?: number): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: FailureType.OvhApiRetryable,
+    message: `${error.message} The activity will retry.`,
+    nonRetryable: false,
+    details: [error.toDetails()],
+    nextRetryDelay: retryAfterMs,
+  });
+}
+
+export interface FailureContext extends ClassifyContext {
+  /** The failure type for permanent OVH errors (OvhApiPermanent unless the activity knows better). */
+  permanentType?: FailureType;
+}
+
+/**
+ * The failure for an error an activity did not handle itself: ApplicationFailures and cancellations pass
+ * through; OVH errors are classified; settings problems are ConfigurationError; anything else is rethrown
+ * (Temporal retries it as a plain error).
+ */
+export function toActivityFailure(error: unknown, context: FailureContext = {}): unknown {
+  if (error instanceof ApplicationFailure || error instanceof CancelledFailure) return error;
+  if (error instanceof OvhSettingsError) return permanentFailure(FailureType.ConfigurationError, error.message);
+  if (error instanceof RescueUnreachableError) return permanentFailure(FailureType.RollbackFailed, error.message);
+  if (!(error instanceof OvhApiError)) return error;
+  const verdict = classify(error, context);
+  if (verdict.retryable) return retryableOvhFailure(error, verdict.retryAfterMs);
+  if (isRetiredRoute(error)) {
+    return permanentFailure(
+      FailureType.RouteUnavailable,
+      `${error.message} This OVH endpoint does not serve the route; use route "reinstall" (or "auto").`,
+      error.toDetails(),
+    );
+  }
+  return permanentFailure(
+    context.permanentType ?? FailureType.OvhApiPermanent,
+    `${error.message} ${verdict.reason}`,
+    error.toDetails(),
+  );
+}
+
+/** Runs `work`, converting whatever it throws with toActivityFailure. */
+export async function withFailureMapping<T>(work: () => Promise<T>, context: FailureContext = {}): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw toActivityFailure(error, context);
+  }
+}

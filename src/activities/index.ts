@@ -1,0 +1,87 @@
+/**
+ * createActivities(deps): the activities the worker registers. Each validates its input with zod, makes its
+ * OVH calls through a counting session of the shared client, and reports `apiCalls` in its result.
+ * The contract (inputs, results, failure types) is in ./types.ts.
+ */
+import { z } from 'zod';
+import { detectDeployRoute } from '../ovh/routes';
+import type { ActivityDeps } from './deps';
+import { withFailureMapping } from './failures';
+import {
+  detectRouteInputSchema,
+  parseInput,
+  preflightInputSchema,
+  qualifyImageInputSchema,
+  rollbackInputSchema,
+  startDeploymentInputSchema,
+  verifyBootInputSchema,
+  waitForDeploymentInputSchema,
+} from './input-schemas';
+import type { PlanActivities, ResolveServersInput } from './plan-types';
+import { runPreflight } from './preflight';
+import { qualifyImage } from './qualify-image';
+import { resolveServers } from './resolve-servers';
+import { rollbackToRescue } from './rollback';
+import { startDeployment } from './start-deployment';
+import type { ReimageActivities } from './types';
+import { verifyBoot } from './verify-boot';
+import { waitForDeployment } from './wait-for-deployment';
+
+export type { ActivityDeps } from './deps';
+export type * from './types';
+
+/** Input of resolveServers (plan-types.ts), checked on entry like every other activity input. */
+const resolveServersInputSchema: z.ZodType<ResolveServersInput> = z.object({
+  selection: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('list'), serviceNames: z.array(z.string().min(1)) }),
+    z.object({
+      kind: z.literal('selector'),
+      selector: z.object({
+        datacenters: z.array(z.string()).optional(),
+        namePattern: z.string().optional(),
+        iamTags: z.record(z.string()).optional(),
+      }),
+    }),
+  ]),
+  exclude: z.array(z.string()),
+  allowList: z.array(z.string()).optional(),
+  needPlacement: z.boolean(),
+});
+
+/** The activities, bound to the worker's OVH client and environment. */
+export function createActivities(deps: ActivityDeps): ReimageActivities & PlanActivities {
+  const clock = deps.clock ?? Date.now;
+  return {
+    async resolveServers(raw) {
+      const input = parseInput(resolveServersInputSchema, raw, 'resolveServers');
+      const api = deps.ovh.session();
+      return withFailureMapping(() => resolveServers(api, input));
+    },
+    async detectRoute(raw) {
+      const input = parseInput(detectRouteInputSchema, raw, 'detectRoute');
+      const api = deps.ovh.session();
+      const route = await withFailureMapping(() => detectDeployRoute(api, input.serviceName));
+      return { route, apiCalls: api.calls };
+    },
+    async preflightServer(raw) {
+      const input = parseInput(preflightInputSchema, raw, 'preflightServer');
+      const api = deps.ovh.session();
+      return withFailureMapping(() => runPreflight(api, input, clock()));
+    },
+    async qualifyImage(raw) {
+      return qualifyImage(parseInput(qualifyImageInputSchema, raw, 'qualifyImage'), deps);
+    },
+    async startDeployment(raw) {
+      return startDeployment(parseInput(startDeploymentInputSchema, raw, 'startDeployment'), deps);
+    },
+    async waitForDeployment(raw) {
+      return waitForDeployment(parseInput(waitForDeploymentInputSchema, raw, 'waitForDeployment'), deps);
+    },
+    async verifyBoot(raw) {
+      return verifyBoot(parseInput(verifyBootInputSchema, raw, 'verifyBoot'), deps);
+    },
+    async rollbackToRescue(raw) {
+      return rollbackToRescue(parseInput(rollbackInputSchema, raw, 'rollbackToRescue'), deps);
+    },
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * resolveServers: turns a campaign's server selection into the concrete list it will reimage, read-only.
+ * An explicit list costs one call (`GET /dedicated/server`, to name the servers the account does not have);
+ * a selector, or a rack/datacenter cap, also reads each candidate's detail (datacenter, rack, IAM tags),
+ * after the name pattern has narrowed the candidates.
+ */
+import { z } from 'zod';
+import { globToRegExp, matchesSelector } from '../campaign/selector';
+import type { OvhCaller } from '../ovh/client';
+import { serverPath } from '../ovh/dedicated-server';
+import type { ServerTarget } from '../shared/campaign-types';
+import type { ResolvedServers, ResolveServersInput } from './plan-types';
+
+const serverListSchema = z.array(z.string());
+const serverDetailSchema = z.object({
+  name: z.string(),
+  datacenter: z.string(),
+  rack: z.string(),
+  iam: z.object({ tags: z.record(z.string()).nullish() }).nullish(),
+});
+
+/** Resolves the selection; `api` is a counting session. */
+export async function resolveServers(
+  api: OvhCaller & { calls: number },
+  input: ResolveServersInput,
+): Promise<ResolvedServers> {
+  const account = await api.request({
+    method: 'GET',
+    path: '/dedicated/server',
+    route: '/dedicated/server',
+    schema: serverListSchema,
+  });
+  const owned = new Set(account);
+  let candidates: string[];
+  let unknown: string[] = [];
+  if (input.selection.kind === 'list') {
+    candidates = input.selection.serviceNames.filter((name) => owned.has(name));
+    unknown = input.selection.serviceNames.filter((name) => !owned.has(name));
+  } else {
+    const pattern = input.selection.selector.namePattern;
+    candidates = pattern ? account.filter((name) => globToRegExp(pattern).test(name)) : [...account];
+  }
+  const excludeSet = new Set(input.exclude);
+  const excluded = candidates.filter((name) => excludeSet.has(name));
+  candidates = candidates.filter((name) => !excludeSet.has(name));
+  const allow = input.allowList ? new Set(input.allowList) : undefined;
+  const notAllowed = allow ? candidates.filter((name) => !allow.has(name)) : [];
+  if (allow) candidates = candidates.filter((name) => allow.has(name));
+
+  const selector = input.selection.kind === 'selector' ? input.selection.selector : undefined;
+  if (!input.needPlacement && !selector) {
+    return {
+      servers: candidates.map((serviceName) => ({ serviceName })),
+      unknown,
+      excluded,
+      notAllowed,
+      apiCalls: api.calls,
+    };
+  }
+  const servers: ServerTarget[] = [];
+  for (const serviceName of candidates) {
+    const detail = await api.request({
+      method: 'GET',
+      path: serverPath(serviceName),
+      route: '/dedicated/server/{serviceName}',
+      schema: serverDetailSchema,
+    });
+    const selectable = { serviceName, datacenter: detail.datacenter, iamTags: detail.iam?.tags ?? undefined };
+    if (selector && !matchesSelector(selectable, selector)) continue;
+    servers.push({ serviceName, datacenter: detail.datacenter, rack: detail.rack });
+  }
+  return { servers, unknown, excluded, notAllowed, apiCalls: api.calls };
+}

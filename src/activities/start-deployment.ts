@@ -1,0 +1,159 @@
+/**
+ * startDeployment: idempotent. Before posting, the activity lists the server's `reinstallServer` task IDs
+ * and heartbeats the highest one (its checkpoint). A retried attempt (after a lost answer, a timeout, or a
+ * 500 that still created the task) lists them again: a task newer than the checkpoint was created by an
+ * earlier attempt and is adopted instead of posting again, so a server never receives two install requests
+ * for one attempt. Task IDs, not dates, decide, so a skewed clock cannot fool it; when the checkpoint is
+ * missing (the heartbeat never reached Temporal), tasks started since the activity was first scheduled
+ * (on OVH's clock) count as its own.
+ *
+ * ServerLocked (non-retryable): OVH answers TaskAlreadyExists (400) or DisturbAlreadyExists (409) and no
+ * task of ours exists: another process (a person, another tool, an older task) holds the server. The
+ * workflow records it; retrying blindly would only hit the same lock.
+ */
+import { activityInfo, heartbeat } from '@temporalio/activity';
+import { z } from 'zod';
+import { FailureType } from '../shared/failure-types';
+import type { OvhSession } from '../ovh/client';
+import { listTaskIds, readTasks } from '../ovh/dedicated-server';
+import { isOvhError, type OvhApiError } from '../ovh/errors';
+import { OVA_REJECTION, routeFor, type DeployRequest } from '../ovh/routes';
+import type { OvhTask } from '../ovh/schemas';
+import { ovhNow, ownTasksSince, type ActivityDeps } from './deps';
+import { permanentFailure, toActivityFailure } from './failures';
+import { resolveConfigDrive, resolveImageHeaders } from './secrets';
+import type { DeploymentHandle, StartDeploymentInput } from './types';
+
+/** Rejections that need no OVH call. */
+function checkRequest(input: StartDeploymentInput): void {
+  if (input.image.type === 'ova') throw permanentFailure(FailureType.ImageRejected, OVA_REJECTION);
+  if (input.route === 'reinstall' && !input.image.efiBootloaderPath) {
+    throw permanentFailure(
+      FailureType.ImageRejected,
+      `image.efiBootloaderPath is missing: OVH's byoi_64 template on /reinstall requires it (e.g. \\efi\\debian\\grubx64.efi); set it in the campaign.`,
+    );
+  }
+}
+
+function deployRequest(input: StartDeploymentInput, deps: ActivityDeps): DeployRequest {
+  const env = deps.env ?? {};
+  const { image } = input;
+  return {
+    serviceName: input.serviceName,
+    image: {
+      url: image.url,
+      type: image.type === 'ova' ? 'raw' : image.type,
+      checksum: image.checksum,
+      httpHeaders: resolveImageHeaders(image, env),
+      efiBootloaderPath: image.efiBootloaderPath,
+      description: image.description,
+    },
+    configDrive: resolveConfigDrive(input.configDrive, env),
+    diskGroupId: input.diskGroupId,
+  };
+}
+
+/** Heartbeat details of startDeployment: the newest reinstallServer task before this activity posted. */
+const checkpointSchema = z.object({ maxTaskIdBeforePost: z.number().int() });
+
+/** How many of the newest tasks are read when there is no checkpoint. */
+const RECENT_TASKS = 5;
+
+/** The task an earlier attempt of this activity created, if any (never on the first attempt). */
+async function findOwnTask(
+  api: OvhSession,
+  sn: string,
+  deps: ActivityDeps,
+  ids: number[],
+): Promise<OvhTask | undefined> {
+  const info = activityInfo();
+  if (info.attempt <= 1) return undefined;
+  const checkpoint = checkpointSchema.safeParse(info.heartbeatDetails);
+  if (checkpoint.success) {
+    return (
+      await readTasks(
+        api,
+        sn,
+        ids.filter((id) => id > checkpoint.data.maxTaskIdBeforePost),
+      )
+    ).at(-1);
+  }
+  const recent = await readTasks(api, sn, [...ids].sort((a, b) => b - a).slice(0, RECENT_TASKS));
+  const since = ownTasksSince(deps);
+  return recent.filter((task) => Date.parse(task.startDate) >= since).at(-1);
+}
+
+/** The checkpoint to keep: the earlier attempt's, or the newest task ID now. */
+function checkpointFor(ids: number[]): number {
+  const previous = checkpointSchema.safeParse(activityInfo().heartbeatDetails);
+  return previous.success ? previous.data.maxTaskIdBeforePost : Math.max(0, ...ids);
+}
+
+function handleFor(
+  input: StartDeploymentInput,
+  api: OvhSession,
+  deps: ActivityDeps,
+  task: OvhTask | undefined,
+  adopted: boolean,
+): DeploymentHandle {
+  return {
+    serviceName: input.serviceName,
+    route: input.route,
+    taskId: task?.taskId,
+    startedAt: task?.startDate ?? new Date(ovhNow(deps)).toISOString(),
+    adopted,
+    apiCalls: api.calls,
+  };
+}
+
+function isLock(error: unknown): error is OvhApiError {
+  return (
+    isOvhError(error, 400, 'Client::BadRequest::TaskAlreadyExists') ||
+    isOvhError(error, 409, 'Client::Conflict::DisturbAlreadyExists')
+  );
+}
+
+/** The startDeployment activity body. */
+export async function startDeployment(input: StartDeploymentInput, deps: ActivityDeps): Promise<DeploymentHandle> {
+  checkRequest(input);
+  const request = deployRequest(input, deps);
+  const api = deps.ovh.session();
+  const log = deps.logger?.child({
+    campaignId: input.campaignId,
+    serviceName: input.serviceName,
+    attempt: input.attempt,
+  });
+  try {
+    const ids = await listTaskIds(api, input.serviceName, { function: 'reinstallServer' });
+    const own = await findOwnTask(api, input.serviceName, deps, ids);
+    if (own) {
+      log?.info('Adopting the deployment an earlier attempt started.', { taskId: own.taskId, status: own.status });
+      return handleFor(input, api, deps, own, true);
+    }
+    const maxTaskIdBeforePost = checkpointFor(ids);
+    heartbeat({ maxTaskIdBeforePost });
+    // The seed route answers void: its task is the one newer than the checkpoint.
+    const task =
+      (await routeFor(input.route, api).start(request)) ??
+      (
+        await readTasks(
+          api,
+          input.serviceName,
+          (await listTaskIds(api, input.serviceName, { function: 'reinstallServer' })).filter(
+            (id) => id > maxTaskIdBeforePost,
+          ),
+        )
+      ).at(-1);
+    log?.info('Deployment started.', { route: input.route, taskId: task?.taskId });
+    return handleFor(input, api, deps, task, false);
+  } catch (error) {
+    if (isLock(error)) {
+      throw permanentFailure(
+        FailureType.ServerLocked,
+        `${input.serviceName} is locked by another OVH task or process: ${error.ovhMessage} Wait for it to end (or cancel it), then retry this server.`,
+        error.toDetails(),
+      );
+    }
+    throw toActivityFailure(error);
+  }
+}

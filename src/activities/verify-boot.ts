@@ -1,0 +1,102 @@
+/**
+ * verifyBoot: after OVH reports done, the server must boot from its disk (its bootId is a `harddisk` boot)
+ * and, when a probe is configured, its new OS must answer it (HTTP 2xx, or a TCP connect) before the
+ * deadline. Retries inside the activity; gives up with BootFailed.
+ */
+import net from 'node:net';
+import http from 'node:http';
+import https from 'node:https';
+import { FailureType } from '../shared/failure-types';
+import { getServer, listBootIds } from '../ovh/dedicated-server';
+import { activityWaiter, type ActivityDeps } from './deps';
+import { permanentFailure, toActivityFailure } from './failures';
+import { describeUrl } from './secrets';
+import type { BootProbe, BootVerification, VerifyBootInput } from './types';
+
+/** Default pause between attempts. */
+const DEFAULT_RETRY_INTERVAL_MS = 10_000;
+
+function httpProbe(url: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const client = url.startsWith('https:') ? https : http;
+    const request = client.get(url, { timeout: timeoutMs }, (response) => {
+      response.resume();
+      const status = response.statusCode ?? 0;
+      if (status >= 200 && status < 300) resolve();
+      else reject(new Error(`HTTP ${status}`));
+    });
+    request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    request.on('error', reject);
+  });
+}
+
+function tcpProbe(host: string, port: number, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port, timeout: timeoutMs }, () => {
+      socket.end();
+      resolve();
+    });
+    socket.on('timeout', () => socket.destroy(new Error(`no connection within ${timeoutMs} ms`)));
+    socket.on('error', reject);
+  });
+}
+
+function describeProbe(probe: BootProbe, ip: string | undefined): string {
+  return probe.type === 'http' ? `GET ${describeUrl(probe.url)}` : `TCP ${probe.host ?? ip ?? '(no IP)'}:${probe.port}`;
+}
+
+/** Runs the probe once; resolves with an error text, or undefined when it answered. */
+async function runProbe(probe: BootProbe, ip: string | undefined): Promise<string | undefined> {
+  try {
+    if (probe.type === 'http') await httpProbe(probe.url, probe.timeoutMs);
+    else await tcpProbe(probe.host ?? ip ?? '', probe.port, probe.timeoutMs);
+    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  }
+}
+
+/** The verifyBoot activity body. */
+export async function verifyBoot(input: VerifyBootInput, deps: ActivityDeps): Promise<BootVerification> {
+  const api = deps.ovh.session();
+  const now = deps.clock ?? Date.now;
+  const deadline = Date.parse(input.deadlineAt);
+  const interval = input.retryIntervalMs ?? DEFAULT_RETRY_INTERVAL_MS;
+  let probeAttempts = 0;
+  let bootedFromDisk = false;
+  let bootId: number | undefined;
+  let ip: string | undefined;
+  let probeError: string | undefined;
+  const waiter = activityWaiter(deps, () => ({ bootedFromDisk, probeAttempts }));
+  try {
+    const harddisk = await listBootIds(api, input.serviceName, 'harddisk');
+    for (;;) {
+      if (!bootedFromDisk) {
+        const server = await getServer(api, input.serviceName);
+        bootId = server.bootId ?? undefined;
+        ip = server.ip ?? undefined;
+        bootedFromDisk = bootId !== undefined && harddisk.includes(bootId);
+      }
+      if (bootedFromDisk && input.probe) {
+        probeAttempts += 1;
+        probeError = await runProbe(input.probe, ip);
+      }
+      if (bootedFromDisk && (!input.probe || probeError === undefined)) {
+        return { bootedFromDisk, probeOk: input.probe ? true : undefined, probeAttempts, apiCalls: api.calls };
+      }
+      if (now() + interval > deadline) break;
+      await waiter.sleep(interval);
+    }
+  } catch (error) {
+    throw toActivityFailure(error);
+  }
+  const message = bootedFromDisk
+    ? `${input.serviceName} boots from its disk but its OS did not answer ${describeProbe(input.probe as BootProbe, ip)} by ${input.deadlineAt} (${probeAttempts} attempts, last: ${probeError}). Check efiBootloaderPath and the image's network setup; the rollback will put the server in rescue.`
+    : `${input.serviceName} still boots ${bootId ?? 'no boot'} instead of its disk after the install; OVH did not switch it back. Check the server in the OVH control panel.`;
+  throw permanentFailure(FailureType.BootFailed, message, {
+    bootedFromDisk,
+    bootId,
+    probeAttempts,
+    apiCalls: api.calls,
+  });
+}

@@ -1,0 +1,135 @@
+/**
+ * waitForDeployment: polls inside one heartbeating activity, so the workflow history holds one event pair
+ * however long the install runs. Heartbeat details (DeploymentProgress) let a retried attempt resume its
+ * counters after a worker crash. Transient OVH errors (5xx, 429, network, a fresh task's 404 for 5 min) are
+ * absorbed by the loop; the deadline is absolute, so retries never extend it.
+ */
+import { activityInfo, heartbeat } from '@temporalio/activity';
+import { z } from 'zod';
+import { FailureType } from '../shared/failure-types';
+import { classify, OvhApiError } from '../ovh/errors';
+import { routeFor, type RouteStatus } from '../ovh/routes';
+import { activityWaiter, ovhNow, type ActivityDeps } from './deps';
+import { permanentFailure, toActivityFailure } from './failures';
+import { DEFAULT_POLL_POLICY, nextPollDelay, type PollPolicy } from './poll-policy';
+import type { DeploymentProgress, DeploymentResult, DeploymentStep, WaitForDeploymentInput } from './types';
+
+const stepSchema = z.object({ index: z.number(), total: z.number(), name: z.string() });
+const progressSchema = z.object({
+  status: z.string(),
+  step: stepSchema.optional(),
+  polls: z.number().int(),
+  apiCalls: z.number().int(),
+  lastPollAt: z.string(),
+});
+
+/** The progress an earlier attempt heartbeated, if any. */
+function resumedProgress(): DeploymentProgress | undefined {
+  const parsed = progressSchema.safeParse(activityInfo().heartbeatDetails);
+  return parsed.success ? parsed.data : undefined;
+}
+
+interface PollState {
+  progress: DeploymentProgress;
+  /** When the current run of transient errors began. */
+  failingSince?: number;
+  lastError?: string;
+}
+
+function deployFailedMessage(
+  input: WaitForDeploymentInput,
+  status: RouteStatus,
+  step: DeploymentStep | undefined,
+): string {
+  const { serviceName, taskId } = input.handle;
+  const where = step ? ` at step ${step.index}/${step.total} "${step.name}"` : '';
+  const task = taskId === undefined ? '' : ` (task ${taskId}, ${status.rawStatus})`;
+  const said = status.message ? `: ${status.message.replace(/\.+$/, '')}` : ' without a message';
+  return `OVH reports that the deployment on ${serviceName} failed${where}${task}${said}. Fix the image or the request, then retry the server.`;
+}
+
+/** One poll; transient errors return undefined (and are remembered), permanent ones throw. */
+async function pollOnce(
+  input: WaitForDeploymentInput,
+  deps: ActivityDeps,
+  state: PollState,
+  api: ReturnType<ActivityDeps['ovh']['session']>,
+) {
+  const now = (deps.clock ?? Date.now)();
+  try {
+    const status = await routeFor(input.handle.route, api).status(input.handle);
+    state.failingSince = undefined;
+    return status;
+  } catch (error) {
+    const verdict = classify(error, { isTaskRead: true, firstSeenAt: state.failingSince ?? now, now });
+    if (!verdict.retryable) throw toActivityFailure(error);
+    state.failingSince = state.failingSince ?? now;
+    state.lastError = error instanceof OvhApiError ? error.message : String(error);
+    deps.logger?.warn('Transient OVH error while polling; polling on.', {
+      serviceName: input.handle.serviceName,
+      reason: verdict.reason,
+    });
+    return undefined;
+  }
+}
+
+/** The waitForDeployment activity body. */
+export async function waitForDeployment(input: WaitForDeploymentInput, deps: ActivityDeps): Promise<DeploymentResult> {
+  const api = deps.ovh.session();
+  const resumed = resumedProgress();
+  const base = { polls: resumed?.polls ?? 0, apiCalls: resumed?.apiCalls ?? 0 };
+  const state: PollState = {
+    progress: {
+      status: resumed?.status ?? 'unknown',
+      step: resumed?.step,
+      polls: base.polls,
+      apiCalls: base.apiCalls,
+      lastPollAt: resumed?.lastPollAt ?? '',
+    },
+  };
+  const policy: PollPolicy = {
+    ...DEFAULT_POLL_POLICY,
+    pollMinMs: input.pollMinMs ?? DEFAULT_POLL_POLICY.pollMinMs,
+    pollMaxMs: Math.max(input.pollMaxMs ?? DEFAULT_POLL_POLICY.pollMaxMs, input.pollMinMs ?? 0),
+    expectedDurationMs: input.expectedDurationMs ?? DEFAULT_POLL_POLICY.expectedDurationMs,
+  };
+  const deadline = Date.parse(input.deadlineAt);
+  const startedAt = Date.parse(input.handle.startedAt);
+  const waiter = activityWaiter(deps, () => state.progress);
+  for (;;) {
+    const status = await pollOnce(input, deps, state, api);
+    const clockNow = (deps.clock ?? Date.now)();
+    state.progress = {
+      status: status?.rawStatus ?? state.progress.status,
+      step: status?.step ?? state.progress.step,
+      polls: state.progress.polls + 1,
+      apiCalls: base.apiCalls + api.calls,
+      lastPollAt: new Date(clockNow).toISOString(),
+    };
+    heartbeat(state.progress);
+    if (status?.state === 'done') {
+      const { polls, apiCalls, step } = state.progress;
+      // OVH's own dates when it gives them: the worker's clock may differ from OVH's.
+      const endedAt = status.finishedAt ? Date.parse(status.finishedAt) : ovhNow(deps);
+      return { status: 'done', durationMs: Math.max(0, endedAt - startedAt), polls, apiCalls, lastStep: step };
+    }
+    if (status?.state === 'error')
+      throw permanentFailure(FailureType.DeployFailed, deployFailedMessage(input, status, state.progress.step), {
+        ...state.progress,
+      });
+    if (clockNow >= deadline) throw timedOut(input, state);
+    const delay = nextPollDelay(ovhNow(deps) - startedAt, policy);
+    await waiter.sleep(Math.min(delay, Math.max(0, deadline - clockNow)));
+  }
+}
+
+function timedOut(input: WaitForDeploymentInput, state: PollState): Error {
+  const { step, status } = state.progress;
+  const where = step ? `, at step ${step.index}/${step.total} "${step.name}"` : '';
+  const last = state.failingSince !== undefined && state.lastError ? ` The last polls failed: ${state.lastError}` : '';
+  return permanentFailure(
+    FailureType.TimedOut,
+    `The deployment on ${input.handle.serviceName} did not finish by ${input.deadlineAt} (OVH status ${status}${where}).${last} Check the server in the OVH control panel; the rollback will put it in rescue.`,
+    { ...state.progress },
+  );
+}

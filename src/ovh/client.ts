@@ -1,0 +1,242 @@
+/**
+ * A typed client over `@ovhcloud/node-ovh`: every call waits for the rate budget, runs under our own
+ * timeout, and its answer is checked with a zod schema. Errors become OvhApiError with OVH's class (read
+ * from the raw body through node-ovh's debug hook, which drops it otherwise) and query ID.
+ *
+ * Clock skew: in AK/AS/CK mode node-ovh asks `GET /auth/time` once and signs with OVH's clock. When OVH
+ * later refuses a signature (the local clock jumped), the client forgets the offset and retries once.
+ */
+import https from 'node:https';
+import querystring from 'node:querystring';
+import createNodeOvh from '@ovhcloud/node-ovh';
+import type { ZodType } from 'zod';
+import type { Logger } from '../observability/logger';
+import { noMetrics, type ReimageMetrics } from '../observability/metrics';
+import { OvhApiError, OvhErrorKind } from './errors';
+import type { RateBudget } from './rate-budget';
+import { installResponseCapture, takeCapturedResponse, type CapturedResponse } from './response-capture';
+import { toOvhApiError, type RawFailure } from './raw-failure';
+import { parseOvhSettings, toNodeOvhOptions, trustCaFile, type OvhSettings } from './settings';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** One API call: the path below the base path, query (GET/DELETE) or body (POST/PUT), and the schema of
+ * the answer. */
+export interface OvhRequest<T> {
+  method: HttpMethod;
+  path: string;
+  /** Path template for metrics and logs, e.g. `/dedicated/server/{serviceName}/task/{taskId}`. */
+  route: string;
+  query?: Record<string, string | number | undefined>;
+  body?: Record<string, unknown>;
+  schema: ZodType<T>;
+}
+
+/** Anything that performs OVH calls: the client itself or a counting session. */
+export interface OvhCaller {
+  request<T>(request: OvhRequest<T>): Promise<T>;
+}
+
+export interface OvhClientOptions {
+  rateBudget?: RateBudget;
+  metrics?: ReimageMetrics;
+  logger?: Logger;
+}
+
+/** How long all calls pause after a 429 without Retry-After (OVH documents no value). */
+export const DEFAULT_RATE_LIMIT_PAUSE_MS = 10_000;
+
+interface CapturedBody {
+  method: string;
+  path: string;
+  body: string;
+}
+
+/** The OVH API client one worker shares between all activities. */
+export class OvhClient implements OvhCaller {
+  /** Every HTTP request sent, including node-ovh's own `GET /auth/time`. */
+  totalCalls = 0;
+  private readonly ovh: createNodeOvh.Ovh;
+  private readonly basePath: string;
+  private readonly timeoutMs: number;
+  private readonly oauth: boolean;
+  private readonly metrics: ReimageMetrics;
+  private lastBody?: CapturedBody;
+
+  constructor(
+    settings: OvhSettings,
+    private readonly options: OvhClientOptions = {},
+  ) {
+    const parsed = parseOvhSettings(settings);
+    if (parsed.caFile) trustCaFile(parsed.caFile);
+    const nodeOptions = toNodeOvhOptions(parsed);
+    this.basePath = nodeOptions.basePath;
+    this.timeoutMs = parsed.requestTimeoutMs;
+    this.oauth = Boolean(nodeOptions.clientID);
+    this.metrics = options.metrics ?? noMetrics;
+    installResponseCapture();
+    this.ovh = createNodeOvh({ ...nodeOptions, debug: (...args: unknown[]) => this.onDebug(args) });
+    // node-ovh reads `apiTimeDiff || null`, so a known offset of 0 must be set after construction.
+    if (parsed.apiTimeDiffSeconds !== undefined) this.ovh.apiTimeDiff = parsed.apiTimeDiffSeconds;
+    if (this.oauth && parsed.caFile) this.sendTokenRequestsWithCaFile();
+  }
+
+  /**
+   * simple-oauth2 (inside node-ovh) uses its own HTTPS agent, which ignores OVH_CA_FILE. When a CA file is
+   * set, the token client is rebuilt from node-ovh's own OAuth2 config with a fresh agent trusting the same
+   * CAs as https.globalAgent. It must be fresh: simple-oauth2 deep-copies its options, and a copied agent
+   * with live sockets breaks. Token requests are hourly, so that agent does not keep connections alive.
+   * Without a CA file nothing changes (NODE_EXTRA_CA_CERTS, read at process start, applies to both).
+   */
+  private sendTokenRequestsWithCaFile(): void {
+    const internals = this.ovh as unknown as { oauthClient: object; oauthConfig: Record<string, unknown> };
+    const TokenClient = internals.oauthClient.constructor as new (config: Record<string, unknown>) => object;
+    const agent = new https.Agent({ ca: https.globalAgent.options.ca, keepAlive: false });
+    internals.oauthClient = new TokenClient({ ...internals.oauthConfig, http: { agent } });
+  }
+
+  /** A view of this client that counts the calls made through it (one per activity invocation). */
+  session(): OvhSession {
+    return new OvhSession(this);
+  }
+
+  /** OVH's clock minus the local clock, in seconds (0 until known, and in OAuth2 mode). */
+  apiTimeDiffSeconds(): number {
+    return this.ovh.apiTimeDiff ?? 0;
+  }
+
+  async request<T>(request: OvhRequest<T>, onCalls?: (count: number) => void): Promise<T> {
+    try {
+      return await this.send(request, onCalls);
+    } catch (error) {
+      if (!this.isClockRejection(error)) throw error;
+      this.options.logger?.warn('OVH refused a signature; resynchronising with GET /auth/time.', {
+        method: request.method,
+        route: request.route,
+      });
+      this.ovh.apiTimeDiff = null;
+      return this.send(request, onCalls);
+    }
+  }
+
+  private async send<T>(request: OvhRequest<T>, onCalls?: (count: number) => void): Promise<T> {
+    // The first signed call also costs node-ovh's GET /auth/time.
+    const count = !this.oauth && this.ovh.apiTimeDiff === null ? 2 : 1;
+    await this.options.rateBudget?.acquire(count);
+    this.totalCalls += count;
+    onCalls?.(count);
+    const fullPath = this.fullPath(request);
+    const startedAt = Date.now();
+    let raw: unknown;
+    try {
+      raw = await this.call(request, fullPath);
+    } catch (failure) {
+      const error = toOvhApiError(failure as RawFailure, request.method, request.path);
+      this.recordFailure(request, error, Date.now() - startedAt);
+      throw error;
+    }
+    this.metrics.ovhCall(request.route, request.method, 200);
+    this.options.logger?.debug('OVH call', {
+      method: request.method,
+      route: request.route,
+      ms: Date.now() - startedAt,
+    });
+    return this.validate(request, raw);
+  }
+
+  private call(request: OvhRequest<unknown>, fullPath: string): Promise<unknown> {
+    const params = withoutEmpty(request.method === 'GET' || request.method === 'DELETE' ? request.query : request.body);
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const settle = (error: RawFailure | undefined, response?: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (error) reject(error);
+        else resolve(response);
+      };
+      // Our own timer (node-ovh's socket timeout leaks listeners on keep-alive sockets, see settings.ts); it
+      // also covers a stalled TLS handshake or token request. A timed-out request is abandoned, not aborted.
+      const timer = setTimeout(() => settle({ timeoutMs: this.timeoutMs }), this.timeoutMs);
+      const callback = (error: unknown, response: unknown) => {
+        // Synchronous with node-ovh's debug hook and the diagnostics channel: the captures are this call's.
+        const body = this.takeBody(request.method, fullPath);
+        const captured: CapturedResponse | undefined = takeCapturedResponse(request.method, fullPath);
+        if (error === null || error === undefined) settle(undefined, response);
+        else settle({ error, message: response, rawBody: body, captured });
+      };
+      this.ovh.request(request.method, request.path, params, callback).catch((error: unknown) => settle({ error }));
+    });
+  }
+
+  private validate<T>(request: OvhRequest<T>, raw: unknown): T {
+    const parsed = request.schema.safeParse(raw);
+    if (parsed.success) return parsed.data;
+    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new OvhApiError({
+      kind: OvhErrorKind.InvalidResponse,
+      method: request.method,
+      path: request.path,
+      status: 200,
+      ovhMessage: issues.join('; '),
+    });
+  }
+
+  private recordFailure(request: OvhRequest<unknown>, error: OvhApiError, ms: number): void {
+    this.metrics.ovhCall(request.route, request.method, error.status ?? 'network');
+    if (error.status === 429) this.options.rateBudget?.pauseFor(error.retryAfterMs ?? DEFAULT_RATE_LIMIT_PAUSE_MS);
+    this.options.logger?.warn('OVH call failed', {
+      method: request.method,
+      route: request.route,
+      ms,
+      ...error.toDetails(),
+    });
+  }
+
+  private isClockRejection(error: unknown): boolean {
+    if (this.oauth || !(error instanceof OvhApiError) || error.status !== 400) return false;
+    return (
+      error.errorCode === 'INVALID_SIGNATURE' ||
+      error.errorCode === 'QUERY_TIME_OUT' ||
+      /signature|out of time/i.test(error.ovhMessage)
+    );
+  }
+
+  private fullPath(request: OvhRequest<unknown>): string {
+    const query = request.method === 'GET' || request.method === 'DELETE' ? withoutEmpty(request.query) : {};
+    const search =
+      Object.keys(query).length > 0 ? `?${querystring.stringify(query as querystring.ParsedUrlQueryInput)}` : '';
+    return `${this.basePath}${request.path}${search}`;
+  }
+
+  /** node-ovh's debug hook. Only responses are kept: the '[OVH] API call:' line carries the request body,
+   * which holds secrets, and is dropped. */
+  private onDebug(args: unknown[]): void {
+    if (args[0] !== '[OVH] API response to') return;
+    this.lastBody = { method: String(args[1]), path: String(args[2]), body: String(args[4] ?? '') };
+  }
+
+  private takeBody(method: string, path: string): string | undefined {
+    const captured = this.lastBody;
+    this.lastBody = undefined;
+    return captured && captured.method === method && captured.path === path ? captured.body : undefined;
+  }
+}
+
+/** Counts the calls one activity invocation makes (for `apiCalls` in every activity result). */
+export class OvhSession implements OvhCaller {
+  calls = 0;
+
+  constructor(readonly client: OvhClient) {}
+
+  request<T>(request: OvhRequest<T>): Promise<T> {
+    return this.client.request(request, (count) => {
+      this.calls += count;
+    });
+  }
+}
+
+/** A copy without null/undefined values (node-ovh drops them too; the query string must match). */
+function withoutEmpty(params: Record<string, unknown> | undefined): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(params ?? {}).filter(([, value]) => value !== undefined && value !== null));
+}

@@ -1,0 +1,132 @@
+/**
+ * Bringing a server up in rescue, the rollback target of both routes: look the rescue boot up (IDs differ
+ * by region, so never hard-coded), `PUT {bootId}`, `POST /reboot`, wait for the hardReboot task, then read
+ * the server back. Idempotent: the reboot task is checkpointed (heartbeat), so a retried attempt follows
+ * it instead of rebooting again; without a checkpoint a retry adopts a hardReboot task still running.
+ */
+import type { OvhCaller } from '../client';
+import { cancelTask, getServer, getTask, listBootIds, listPendingTasks, reboot, setBootId } from '../dedicated-server';
+import { isOvhError } from '../errors';
+import { OvhApiError } from '../errors';
+import { isPendingTaskStatus, type OvhTask } from '../schemas';
+import { RescueUnreachableError, type RollbackOptions } from './types';
+
+/** Polls a task until it leaves init/todo/doing or `untilMs` passes; returns its last state. */
+export async function waitForTaskEnd(
+  api: OvhCaller,
+  sn: string,
+  taskId: number,
+  options: RollbackOptions,
+  untilMs = options.deadlineMs,
+): Promise<OvhTask> {
+  const { waiter } = options;
+  for (;;) {
+    const task = await getTask(api, sn, taskId);
+    waiter.heartbeat();
+    if (!isPendingTaskStatus(task.status) || waiter.now() + options.pollMs > untilMs) return task;
+    await waiter.sleep(options.pollMs);
+  }
+}
+
+/**
+ * Makes sure the deployment task no longer runs: cancelled while it waits (init/todo), awaited while it
+ * runs (OVH cannot stop a running installer) for at most half the time left, after which the rollback
+ * reboots into rescue anyway, as a person would with a hung installer. Returns the ID when it was cancelled.
+ */
+export async function settleDeploymentTask(
+  api: OvhCaller,
+  sn: string,
+  taskId: number,
+  options: RollbackOptions,
+): Promise<number | undefined> {
+  let task = await getTask(api, sn, taskId);
+  if (task.status === 'init' || task.status === 'todo') {
+    try {
+      await cancelTask(api, sn, taskId);
+    } catch (error) {
+      // The task started running between the read and the cancel: OVH refuses (4xx); wait for it instead.
+      if (!(error instanceof OvhApiError) || error.status === undefined || error.status >= 500) throw error;
+    }
+    task = await getTask(api, sn, taskId);
+    if (task.status === 'cancelled') return taskId;
+  }
+  if (task.status === 'doing') {
+    const now = options.waiter.now();
+    await waitForTaskEnd(api, sn, taskId, options, now + (options.deadlineMs - now) / 2);
+  }
+  return undefined;
+}
+
+async function rescueBootIdOf(api: OvhCaller, sn: string): Promise<number> {
+  const ids = await listBootIds(api, sn, 'rescue');
+  const first = ids[0];
+  if (first === undefined) {
+    throw new RescueUnreachableError(
+      `OVH lists no rescue boot for ${sn}, so it cannot be put in rescue; open a ticket with OVH.`,
+    );
+  }
+  return first;
+}
+
+/** The reboot an earlier attempt started: still running (follow it), done (nothing to do), or none. */
+async function earlierReboot(
+  api: OvhCaller,
+  sn: string,
+  options: RollbackOptions,
+): Promise<{ task?: OvhTask; finished: boolean }> {
+  const previous = options.checkpoint.rebootTaskId;
+  if (previous !== undefined) {
+    try {
+      const task = await getTask(api, sn, previous);
+      if (isPendingTaskStatus(task.status)) return { task, finished: false };
+      if (task.status === 'done') return { task, finished: true };
+    } catch (error) {
+      if (!isOvhError(error, 404)) throw error;
+    }
+    return { finished: false };
+  }
+  if (options.attempt <= 1) return { finished: false };
+  // A retry without checkpoint: the lost POST /reboot may have created a task that still runs.
+  return { task: (await listPendingTasks(api, sn, 'hardReboot')).at(-1), finished: false };
+}
+
+/** Waits for the reboot task; anything but done means rescue was not reached. */
+async function awaitReboot(api: OvhCaller, sn: string, task: OvhTask, options: RollbackOptions): Promise<void> {
+  const ended = await waitForTaskEnd(api, sn, task.taskId, options);
+  if (isPendingTaskStatus(ended.status)) {
+    throw new RescueUnreachableError(
+      `The reboot into rescue of ${sn} (task ${ended.taskId}) is still ${ended.status} at the rollback deadline; check the server in the OVH control panel.`,
+    );
+  }
+  if (ended.status !== 'done') {
+    throw new RescueUnreachableError(
+      `The reboot into rescue of ${sn} ended as ${ended.status} (task ${ended.taskId}: ${ended.comment ?? 'no comment'}); check the server in the OVH control panel.`,
+    );
+  }
+}
+
+/** Rescue boot, reboot, wait, verify. Returns the rescue boot ID and the reboot task it waited for. */
+export async function bringToRescue(
+  api: OvhCaller,
+  sn: string,
+  options: RollbackOptions,
+): Promise<{ rescueBootId: number; rebootTaskId?: number }> {
+  const rescueBootId = await rescueBootIdOf(api, sn);
+  const server = await getServer(api, sn);
+  if (server.bootId !== rescueBootId) await setBootId(api, sn, rescueBootId);
+  const earlier = await earlierReboot(api, sn, options);
+  let rebootTask = earlier.task;
+  if (!earlier.finished) {
+    rebootTask = rebootTask ?? (await reboot(api, sn));
+    options.checkpoint.rebootTaskId = rebootTask.taskId;
+    options.waiter.heartbeat();
+    await awaitReboot(api, sn, rebootTask, options);
+  }
+  const after = await getServer(api, sn);
+  if (after.bootId !== rescueBootId) {
+    throw new RescueUnreachableError(
+      `After the reboot, ${sn} boots ${after.bootId ?? 'nothing'} instead of the rescue boot ${rescueBootId}; someone changed it meanwhile, check the server.`,
+    );
+  }
+  return { rescueBootId, rebootTaskId: rebootTask?.taskId };
+}

@@ -1,0 +1,85 @@
+/**
+ * One interface for both deployment routes: `reinstall` (current) and `bringYourOwnImage` (the retired seed
+ * route). Activities pick a route by name and never branch on it themselves.
+ */
+import type { ChecksumType, DeployRoute, DeploymentStep, ImageFormat } from '../../activities/types';
+import type { OvhTask } from '../schemas';
+
+/** What a route sends to OVH, with secrets already resolved from `${VAR}` references. */
+export interface DeployRequest {
+  serviceName: string;
+  image: {
+    url: string;
+    type: ImageFormat;
+    checksum?: { type: ChecksumType; value: string };
+    httpHeaders?: Record<string, string>;
+    efiBootloaderPath?: string;
+    description?: string;
+  };
+  configDrive?: { hostname?: string; sshKey?: string; userData?: string; metadata?: Record<string, string> };
+  diskGroupId?: number;
+}
+
+/** A deployment as a route tracks it. */
+export interface RouteHandle {
+  serviceName: string;
+  taskId?: number;
+}
+
+export type RouteState = 'pending' | 'running' | 'done' | 'error';
+
+export interface RouteStatus {
+  state: RouteState;
+  /** OVH's raw status (task status or BYOI status), for progress reports. */
+  rawStatus: string;
+  step?: DeploymentStep;
+  /** OVH's failure text: the failing step's error, else the task comment or BYOI message. */
+  message?: string;
+  /** OVH's `doneDate` of a finished task (OVH clock), when the route knows it. */
+  finishedAt?: string;
+}
+
+/** Waiting helpers the activity provides (cancellation-aware sleep and heartbeats). */
+export interface Waiter {
+  sleep(ms: number): Promise<void>;
+  /** Records progress; without an argument, the activity's own details (e.g. the rollback checkpoint). */
+  heartbeat(details?: unknown): void;
+  now(): number;
+}
+
+export interface RollbackOptions {
+  /** Epoch ms after which the rollback gives up with RollbackFailed. */
+  deadlineMs: number;
+  pollMs: number;
+  /** The activity attempt (1 first): only a retry looks for a reboot an earlier attempt started. */
+  attempt: number;
+  /** Heartbeated by the activity (the waiter's details); restored from the last heartbeat on a retry. */
+  checkpoint: RescueCheckpoint;
+  waiter: Waiter;
+}
+
+/** What a rollback remembers across attempts. */
+export interface RescueCheckpoint {
+  /** The hardReboot task this rollback started. */
+  rebootTaskId?: number;
+}
+
+export interface RollbackOutcome {
+  rescueBootId: number;
+  rebootTaskId?: number;
+  cancelledTaskId?: number;
+}
+
+export interface DeploymentRoute {
+  readonly name: DeployRoute;
+  /** Sends the install request; returns the task when OVH answers with one (reinstall does, BYOI does not). */
+  start(request: DeployRequest): Promise<OvhTask | undefined>;
+  status(handle: RouteHandle): Promise<RouteStatus>;
+  /** Stops what can be stopped, then brings the server up in rescue and verifies it. */
+  rollback(handle: RouteHandle, options: RollbackOptions): Promise<RollbackOutcome>;
+}
+
+/** The failure a rollback reports when it cannot reach rescue; activities turn it into RollbackFailed. */
+export class RescueUnreachableError extends Error {
+  override name = 'RescueUnreachableError';
+}

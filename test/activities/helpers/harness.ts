@@ -1,0 +1,105 @@
+/**
+ * Activity tests run the real activities in MockActivityEnvironment, through the real OVH client over HTTPS,
+ * against the simulator (one per test file, fast clock, the shared test CA).
+ */
+import path from 'node:path';
+import type { Info } from '@temporalio/activity';
+import type { Logger as TemporalLogger } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createActivities } from '../../../src/activities';
+import type { ActivityDeps } from '../../../src/activities/deps';
+import type { ImageSpec } from '../../../src/activities/types';
+import { OvhClient } from '../../../src/ovh/client';
+import { RateBudget } from '../../../src/ovh/rate-budget';
+import type { OvhSettings } from '../../../src/ovh/settings';
+import { createSimulator, type Simulator, type SimulatorOptions } from '../../../src/simulator';
+
+/** Simulated seconds per real second: an 11-minute install takes about 0.15 s. */
+export const FAST = 4000;
+
+export function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const caDir = process.env.REIMAGE_TEST_CA_DIR ?? path.join(__dirname, '../../../.data/test-ca');
+  return createSimulator({ seed: 7, servers: 4, speed: FAST, caDir, ...options });
+}
+
+/** AK/AS/CK settings for the simulator, trusting its CA through OVH_CA_FILE. */
+export function keySettings(sim: Simulator, overrides: Partial<OvhSettings> = {}): OvhSettings {
+  const { appKey, appSecret, consumerKey } = sim.credentials;
+  return {
+    endpoint: sim.url,
+    appKey,
+    appSecret,
+    consumerKey,
+    caFile: sim.caCertPath,
+    requestTimeoutMs: 3000,
+    ...overrides,
+  };
+}
+
+/** A client with a generous budget (tests that measure the budget build their own). */
+export function clientFor(sim: Simulator, overrides: Partial<OvhSettings> = {}, budget?: RateBudget): OvhClient {
+  return new OvhClient(keySettings(sim, overrides), {
+    rateBudget: budget ?? new RateBudget({ requests: 60_000, perMs: 60_000, burst: 100 }),
+  });
+}
+
+export function activitiesFor(ovh: OvhClient, extra: Partial<ActivityDeps> = {}) {
+  return createActivities({ ovh, env: { IMAGE_TOKEN: 'token-from-worker-env' }, ...extra });
+}
+
+const quiet: TemporalLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+/** A mock activity context scheduled now (so earlier tasks are not "ours"), with silent SDK logs. */
+export function mockEnv(info: Partial<Info> = {}): MockActivityEnvironment {
+  return new MockActivityEnvironment(
+    { scheduledTimestampMs: Date.now(), heartbeatTimeoutMs: 2000, ...info },
+    { logger: quiet },
+  );
+}
+
+/** An image spec OVH's /reinstall accepts. */
+export function imageSpec(overrides: Partial<ImageSpec> = {}): ImageSpec {
+  return {
+    url: 'https://images.example.test/debian-12.raw',
+    type: 'raw',
+    efiBootloaderPath: '\\efi\\debian\\grubx64.efi',
+    checksum: { type: 'sha256', value: 'ab'.repeat(32) },
+    ...overrides,
+  };
+}
+
+/** An absolute deadline `ms` from now. */
+export const inMs = (ms: number) => new Date(Date.now() + ms).toISOString();
+
+/** Poll bounds for a sped-up simulator: the default policy divided by the speed factor. */
+export const FAST_POLL = { pollMinMs: 5, pollMaxMs: 30, expectedDurationMs: Math.round((11 * 60_000) / FAST) };
+
+/** A fleet file entry; every name ends in `.test.eu`. */
+export interface TestServer {
+  name: string;
+  bootMode?: 'uefi' | 'legacy';
+  memoryMb?: number;
+  diskGroups?: { diskGroupId: number; diskSizeGb?: number; diskType?: string; numberOfDisks?: number }[];
+  faults?: string[];
+}
+
+/** A fleet option for createSimulator. */
+export function fleet(servers: TestServer[]): { servers: TestServer[] } {
+  return { servers };
+}
+
+/** Runs an activity in `env` (a fresh mock context by default), keeping its input and result types. */
+export function run<I, O>(
+  activity: (input: I) => Promise<O>,
+  input: I,
+  env: MockActivityEnvironment = mockEnv(),
+): Promise<O> {
+  return env.run(activity, input);
+}

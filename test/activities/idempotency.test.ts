@@ -1,0 +1,119 @@
+import { FailureType } from '../../src/shared/failure-types';
+import type { StartDeploymentInput } from '../../src/activities/types';
+import type { Simulator } from '../../src/simulator';
+import {
+  activitiesFor,
+  clientFor,
+  FAST_POLL,
+  fleet,
+  imageSpec,
+  inMs,
+  mockEnv,
+  run,
+  startSimulator,
+} from './helpers/harness';
+
+let sim: Simulator;
+
+beforeAll(async () => {
+  sim = await startSimulator({
+    fleet: fleet([
+      { name: 'lost.test.eu' },
+      { name: 'five.test.eu' },
+      { name: 'locked.test.eu' },
+      { name: 'flaky.test.eu' },
+    ]),
+  });
+});
+afterAll(() => sim.close());
+
+const input = (serviceName: string): StartDeploymentInput => ({
+  campaignId: 'c1',
+  attempt: 1,
+  serviceName,
+  route: 'reinstall',
+  image: imageSpec(),
+});
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('startDeployment idempotency', () => {
+  it('adopts the task a timed-out POST created, so the server receives one install request', async () => {
+    const scheduledTimestampMs = Date.now();
+    const slow = clientFor(sim, { requestTimeoutMs: 1200 });
+    // The first call pays the TLS handshake and GET /auth/time; the POST is then the only slow call.
+    await run(activitiesFor(slow).detectRoute, { serviceName: 'lost.test.eu' });
+    const first = mockEnv({ scheduledTimestampMs });
+    const beats: unknown[] = [];
+    // The checkpoint heartbeat comes right before the POST: from then on, answers arrive too late.
+    first.on('heartbeat', (details) => {
+      beats.push(details);
+      sim.state.injectFaults('latency=2000ms');
+    });
+    await expect(run(activitiesFor(slow).startDeployment, input('lost.test.eu'), first)).rejects.toMatchObject({
+      type: FailureType.OvhApiRetryable,
+      nonRetryable: false,
+      message:
+        'OVH did not answer POST /dedicated/server/lost.test.eu/reinstall in time: no answer after 1200 ms. The call may still have taken effect. The activity will retry.',
+    });
+    sim.state.injectFaults({ latencyMs: 0 }, true);
+    await sleep(1000);
+    const retry = mockEnv({ scheduledTimestampMs, attempt: 2, heartbeatDetails: beats.at(-1) });
+    const handle = await run(activitiesFor(clientFor(sim)).startDeployment, input('lost.test.eu'), retry);
+    expect(handle).toMatchObject({ adopted: true, taskId: sim.state.server('lost.test.eu')?.taskIds.at(-1) });
+    expect(sim.state.server('lost.test.eu')?.installPosts).toBe(1);
+  });
+
+  it('adopts the task a POST answered with 500 still created', async () => {
+    const scheduledTimestampMs = Date.now();
+    sim.state.injectFaults('post_500_creates_task=five.test.eu');
+    const ovh = clientFor(sim);
+    await expect(
+      run(activitiesFor(ovh).startDeployment, input('five.test.eu'), mockEnv({ scheduledTimestampMs })),
+    ).rejects.toMatchObject({
+      type: FailureType.OvhApiRetryable,
+      message: expect.stringMatching(
+        /^OVH answered 500 Server::InternalServerError::TaskCreate to POST \/dedicated\/server\/five\.test\.eu\/reinstall: /,
+      ),
+    });
+    const handle = await run(
+      activitiesFor(ovh).startDeployment,
+      input('five.test.eu'),
+      mockEnv({ scheduledTimestampMs, attempt: 2 }),
+    );
+    expect(handle.adopted).toBe(true);
+    expect(sim.state.server('five.test.eu')?.installPosts).toBe(1);
+    sim.state.injectFaults({}, true);
+  });
+
+  it('fails with ServerLocked when an install it did not start is running', async () => {
+    const ovh = clientFor(sim);
+    await run(
+      activitiesFor(ovh).startDeployment,
+      { ...input('locked.test.eu'), image: imageSpec() },
+      mockEnv({ scheduledTimestampMs: Date.now() }),
+    );
+    // A later workflow (scheduled after that task started) must not adopt someone else's install.
+    const later = mockEnv({ scheduledTimestampMs: Date.now() + 60_000 });
+    const taskId = sim.state.server('locked.test.eu')?.taskIds.at(-1);
+    await expect(run(activitiesFor(ovh).startDeployment, input('locked.test.eu'), later)).rejects.toMatchObject({
+      type: FailureType.ServerLocked,
+      nonRetryable: true,
+      message: expect.stringMatching(
+        new RegExp(
+          `^locked\\.test\\.eu is locked by another OVH task or process: Task ${taskId} of type reinstallServer with status \\w+ is already running on server locked\\.test\\.eu`,
+        ),
+      ),
+    });
+    expect(sim.state.server('locked.test.eu')?.taskIds).toEqual([taskId]);
+  });
+
+  it('keeps polling through transient 404 and 500 answers on the task', async () => {
+    sim.state.injectFaults('task404=2,task500=2');
+    const ovh = clientFor(sim);
+    const handle = await run(activitiesFor(ovh).startDeployment, input('flaky.test.eu'), mockEnv());
+    const result = await run(activitiesFor(ovh).waitForDeployment, { handle, deadlineAt: inMs(5000), ...FAST_POLL });
+    expect(result.status).toBe('done');
+    expect(sim.state.counters().byStatus).toMatchObject({ '404': expect.any(Number), '500': expect.any(Number) });
+    sim.state.injectFaults({}, true);
+  });
+});

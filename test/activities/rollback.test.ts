@@ -1,0 +1,113 @@
+import { FailureType } from '../../src/shared/failure-types';
+import type { DeployRoute, DeploymentHandle } from '../../src/activities/types';
+import type { Simulator } from '../../src/simulator';
+import {
+  activitiesFor,
+  clientFor,
+  FAST_POLL,
+  fleet,
+  imageSpec,
+  inMs,
+  mockEnv,
+  run,
+  startSimulator,
+} from './helpers/harness';
+
+const RESCUE = 230242;
+let sim: Simulator;
+const activities = () => activitiesFor(clientFor(sim));
+
+beforeAll(async () => {
+  sim = await startSimulator({
+    fleet: fleet([
+      { name: 'failed.test.eu', faults: ['checksum_mismatch'] },
+      { name: 'hung.test.eu', faults: ['never_ends'] },
+      { name: 'noboot.test.eu', faults: ['efi_boot_fail'] },
+      { name: 'twice.test.eu' },
+    ]),
+  });
+});
+afterAll(() => sim.close());
+
+async function deploy(serviceName: string, route: DeployRoute = 'reinstall'): Promise<DeploymentHandle> {
+  return run(activities().startDeployment, { campaignId: 'c1', attempt: 1, serviceName, route, image: imageSpec() });
+}
+
+const rollback = (serviceName: string, handle?: DeploymentHandle, deadlineMs = 3000, env = mockEnv()) =>
+  run(
+    activities().rollbackToRescue,
+    { serviceName, route: handle?.route ?? 'reinstall', handle, deadlineAt: inMs(deadlineMs), pollMs: 10 },
+    env,
+  );
+
+describe('rollbackToRescue', () => {
+  it('brings a server whose install failed up in rescue', async () => {
+    const handle = await deploy('failed.test.eu');
+    await expect(
+      run(activities().waitForDeployment, { handle, deadlineAt: inMs(5000), ...FAST_POLL }),
+    ).rejects.toMatchObject({ type: FailureType.DeployFailed });
+    const result = await rollback('failed.test.eu', handle);
+    expect(result).toMatchObject({ inRescue: true, rescueBootId: RESCUE, rebootTaskId: expect.any(Number) });
+    expect(result.cancelledTaskId).toBeUndefined();
+    expect(sim.state.server('failed.test.eu')).toMatchObject({ running: 'rescue', bootId: RESCUE });
+  });
+
+  it('brings a server whose install never ends up in rescue after waiting for it', async () => {
+    const handle = await deploy('hung.test.eu');
+    const result = await rollback('hung.test.eu', handle, 2500);
+    expect(result).toMatchObject({ inRescue: true, rescueBootId: RESCUE });
+    expect(sim.state.server('hung.test.eu')).toMatchObject({ running: 'rescue', bootId: RESCUE });
+  });
+
+  it('brings a server that installed but does not boot up in rescue', async () => {
+    const handle = await deploy('noboot.test.eu');
+    await run(activities().waitForDeployment, { handle, deadlineAt: inMs(5000), ...FAST_POLL });
+    await expect(rollback('noboot.test.eu', handle)).resolves.toMatchObject({ inRescue: true });
+    expect(sim.state.server('noboot.test.eu')).toMatchObject({ running: 'rescue', bootId: RESCUE });
+  });
+
+  it('follows the reboot an earlier attempt started instead of rebooting again', async () => {
+    const env = mockEnv();
+    const beats: unknown[] = [];
+    env.on('heartbeat', (details) => beats.push(details));
+    const first = await rollback('twice.test.eu', undefined, 3000, env);
+    const tasksAfterFirst = sim.state.server('twice.test.eu')?.taskIds;
+    const second = await rollback(
+      'twice.test.eu',
+      undefined,
+      3000,
+      mockEnv({ attempt: 2, heartbeatDetails: beats.at(-1) }),
+    );
+    expect(second).toMatchObject({ inRescue: true, rebootTaskId: first.rebootTaskId });
+    expect(sim.state.server('twice.test.eu')?.taskIds).toEqual(tasksAfterFirst);
+  });
+});
+
+describe('rollbackToRescue on a slow simulator', () => {
+  let slow: Simulator;
+  beforeAll(async () => {
+    // 100x: the task stays in init for about half a second, long enough to cancel it.
+    slow = await startSimulator({ speed: 100, fleet: fleet([{ name: 'early.test.eu' }]) });
+  });
+  afterAll(() => slow.close());
+
+  it('cancels a deployment still waiting to run, then reaches rescue', async () => {
+    const acts = activitiesFor(clientFor(slow));
+    const handle = await run(acts.startDeployment, {
+      campaignId: 'c1',
+      attempt: 1,
+      serviceName: 'early.test.eu',
+      route: 'reinstall',
+      image: imageSpec(),
+    });
+    const result = await run(acts.rollbackToRescue, {
+      serviceName: 'early.test.eu',
+      route: 'reinstall',
+      handle,
+      deadlineAt: inMs(8000),
+      pollMs: 50,
+    });
+    expect(result).toMatchObject({ inRescue: true, cancelledTaskId: handle.taskId, rescueBootId: RESCUE });
+    expect(slow.state.server('early.test.eu')).toMatchObject({ running: 'rescue', imageDeployed: false });
+  });
+});
