@@ -2,7 +2,6 @@
  * The `reimage` command line and its one error boundary: commands return an exit code or throw; this file
  * maps what they throw to the documented exit codes (cli/exit-codes.ts) and prints one clear message.
  */
-import { ConfigError } from '../config';
 import { UsageError } from './errors';
 import { ExitCode } from './exit-codes';
 
@@ -11,8 +10,33 @@ interface Command {
   run(argv: string[]): Promise<number>;
 }
 
+/** Loads a command module on first use (require: tsx's CommonJS hook serves the CLI without a build). */
+const lazy = (modulePath: string) => async (): Promise<Command> =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require(modulePath) as Command;
+const controls = (name: string) => async (): Promise<Command> =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('./commands/control') as { controlCommand(name: string): Command }).controlCommand(name);
+
 const COMMANDS: Record<string, () => Promise<Command>> = {
-  'dev-server': () => import('./commands/dev-server'),
+  validate: lazy('./commands/validate'),
+  plan: lazy('./commands/plan'),
+  start: lazy('./commands/start'),
+  status: lazy('./commands/status'),
+  pause: controls('pause'),
+  resume: controls('resume'),
+  drain: controls('drain'),
+  cancel: controls('cancel'),
+  approve: controls('approve'),
+  'set-concurrency': controls('set-concurrency'),
+  skip: controls('skip'),
+  retry: controls('retry'),
+  report: lazy('./commands/report'),
+  schedule: lazy('./commands/schedule'),
+  worker: lazy('./commands/worker'),
+  'dev-server': lazy('./commands/dev-server'),
+  simulator: lazy('./commands/simulator'),
+  demo: lazy('./commands/demo'),
 };
 
 function overview(): string {
@@ -44,17 +68,33 @@ export async function main(argv: string[]): Promise<number> {
     }
     return await command.run(rest);
   } catch (err) {
-    return report(err);
+    return report(err, name);
   }
 }
 
-function report(err: unknown): number {
+/** Named failures of the project, by class name, mapped to their documented exit codes. */
+const EXIT_CODES_BY_NAME: Record<string, ExitCode> = {
+  UsageError: ExitCode.Usage,
+  ConfigError: ExitCode.InvalidInput,
+  CampaignValidationError: ExitCode.InvalidInput,
+  CampaignNotFoundError: ExitCode.InvalidInput,
+  OvhSettingsError: ExitCode.InvalidInput,
+  CodecKeyError: ExitCode.InvalidInput,
+  TemporalUnavailableError: ExitCode.TemporalUnavailable,
+  ConfirmationDeclinedError: ExitCode.Aborted,
+  InlineSecretsError: ExitCode.InvalidInput,
+  MissingEnvVariableError: ExitCode.InvalidInput,
+  NoWorkerError: ExitCode.TemporalUnavailable,
+};
+
+function report(err: unknown, command: string): number {
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`${message}\n`);
-  if (err instanceof UsageError) return ExitCode.Usage;
-  if (err instanceof ConfigError) return ExitCode.InvalidInput;
-  if (err instanceof TypeError && (err as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code ?? '';
+  if (code.startsWith('ERR_PARSE_ARGS_')) {
+    // node:util parseArgs names the bad option but not where to read about the good ones.
+    process.stderr.write(`${message}\nRun "reimage ${command} --help" for its options.\n`);
     return ExitCode.Usage;
   }
-  return ExitCode.Failure;
+  process.stderr.write(`${message}\n`);
+  return (err instanceof Error && EXIT_CODES_BY_NAME[err.name]) || ExitCode.Failure;
 }

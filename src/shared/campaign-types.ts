@@ -80,6 +80,8 @@ export interface CampaignSettings extends DeploySettings {
   qualifyImage: boolean;
   /** Task queue of the server workflows (and their activities). */
   taskQueue: string;
+  /** Continue-as-new once a run's history passes this many events (default and maximum 4,000). */
+  continueAsNewAfterEvents?: number;
 }
 
 /** Input of reimageServerWorkflow. */

@@ -17,3 +17,8 @@ export function campaignWorkflowId(campaignId: string): string {
 export function serviceNameFromWorkflowId(workflowId: string): string | undefined {
   return workflowId.startsWith('reimage/') ? workflowId.slice('reimage/'.length) : undefined;
 }
+
+/** Inverse of {@link campaignWorkflowId}; undefined when `workflowId` is not a campaign workflow ID. */
+export function campaignIdFromWorkflowId(workflowId: string): string | undefined {
+  return workflowId.startsWith('campaign/') ? workflowId.slice('campaign/'.length) : undefined;
+}

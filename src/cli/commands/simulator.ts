@@ -1,0 +1,19 @@
+/** `reimage simulator`: runs the OVH API simulator until Ctrl-C (options parsed in src/simulator/main.ts). */
+import { runSimulatorCli } from '../../simulator/main';
+
+export const usage = `reimage simulator [--port 0] [--servers 50] [--seed 1] [--speed 60] [--fleet FILE]
+                  [--faults SPEC] [--no-legacy-byoi] [--rate-limit 60/min] [--ca-dir DIR]
+
+Runs an HTTPS stand-in for the OVH dedicated-server API (both BYOI routes, fault injection), for rehearsals
+and tests. Prints one JSON line on stdout first (url, port, caCertPath, credentials, servers), then logs on
+stderr, until Ctrl-C. Point reimage at it with OVH_ENDPOINT=<url>, the printed credentials, and
+NODE_EXTRA_CA_CERTS=<caCertPath>.
+
+Examples:
+  reimage simulator --servers 40 --speed 60
+  reimage simulator --servers 200 --faults "download_fail=0.05,http500=0.1" --rate-limit 60/min`;
+
+export async function run(argv: string[]): Promise<number> {
+  await runSimulatorCli(argv);
+  return 0;
+}

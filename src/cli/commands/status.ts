@@ -1,0 +1,80 @@
+/**
+ * `reimage status [CAMPAIGN] [--watch] [--json]`: a campaign's progress: counts by state, a progress bar,
+ * the install step of servers in flight, ETA and OVH API calls.
+ */
+import { parseArgs } from 'node:util';
+import type { Client } from '@temporalio/client';
+import { campaignProgressQuery } from '../../shared/campaign-messages';
+import type { CampaignProgress } from '../../shared/campaign-report-types';
+import { connectClient } from '../../temporal/connection';
+import { campaignHandle, latestCampaignId } from '../campaign-client';
+import { installProgress } from '../install-steps';
+import { formatDuration, progressBar } from '../output';
+
+export const usage = `reimage status [CAMPAIGN] [--watch] [--interval 2s] [--json]
+
+Shows a campaign's progress (the latest campaign when CAMPAIGN is left out): servers by state and outcome,
+the install step of each server in flight, the ETA and the OVH API calls so far. --watch redraws until the
+campaign ends; --json prints the progress document once (with the install steps of in-flight servers).
+
+Examples:
+  reimage status
+  reimage status spring-refresh --watch
+  reimage status spring-refresh --json | jq .totals`;
+
+/** A progress snapshot plus the install step of each running server. */
+export interface StatusSnapshot extends CampaignProgress {
+  completed: boolean;
+  installSteps: Record<string, { index: number; total: number; name: string } | undefined>;
+}
+
+export async function snapshot(client: Client, campaignId: string): Promise<StatusSnapshot> {
+  const handle = await campaignHandle(client, campaignId);
+  const description = await handle.describe();
+  const progress = await handle.query(campaignProgressQuery);
+  const running = progress.servers.filter((row) => row.state === 'running').slice(0, 50);
+  const steps = await Promise.all(
+    running.map(async (row) => [row.serviceName, (await installProgress(client, row.serviceName))?.step] as const),
+  );
+  return { ...progress, completed: description.status.name !== 'RUNNING', installSteps: Object.fromEntries(steps) };
+}
+
+/** The human rendering of a snapshot. */
+export function renderStatus(s: StatusSnapshot): string {
+  const t = s.totals;
+  const outcomes =
+    Object.entries(t.byOutcome)
+      .map(([outcome, n]) => `${outcome} ${n}`)
+      .join(', ') || 'none yet';
+  const lines = [
+    `campaign ${s.campaignId}: ${s.completed ? 'finished' : s.status}${s.haltReason ? ` (${s.haltReason})` : ''}`,
+    `${progressBar(t.finished, t.servers)} ${t.finished}/${t.servers} finished, ${t.running} running, ${t.pending} pending`,
+    `outcomes: ${outcomes}; failures ${t.failures}/${t.failureBudget} budget`,
+    `wave ${s.wave.number} (${s.wave.admitted}/${s.wave.size} admitted), concurrency ${s.concurrency}` +
+      (s.window.configured ? `, window ${s.window.open ? 'open' : 'closed'}` : '') +
+      (s.etaMs !== undefined ? `, ETA ${formatDuration(s.etaMs)}` : '') +
+      `, OVH calls ${t.apiCalls}`,
+  ];
+  for (const [server, step] of Object.entries(s.installSteps)) {
+    lines.push(`  ${server}: ${step ? `step ${step.index}/${step.total} ${step.name}` : 'starting'}`);
+  }
+  return lines.join('\n');
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { watch: { type: 'boolean' }, json: { type: 'boolean' }, interval: { type: 'string', default: '2s' } },
+    allowPositionals: true,
+  });
+  const client = await connectClient();
+  const campaignId = positionals[0] ?? (await latestCampaignId(client));
+  const intervalMs = Number.parseFloat(values.interval) * (values.interval.endsWith('ms') ? 1 : 1000);
+  for (;;) {
+    const s = await snapshot(client, campaignId);
+    if (values.json) process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+    else process.stdout.write(`${values.watch && process.stdout.isTTY ? '\x1b[2J\x1b[H' : ''}${renderStatus(s)}\n`);
+    if (!values.watch || s.completed) return 0;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

@@ -1,0 +1,19 @@
+/** `reimage worker`: the Temporal worker that runs reimage's workflows and OVH activities. */
+import { runWorkerFromEnv } from '../../worker';
+
+export const usage = `reimage worker
+
+Runs the worker: it executes the campaign and server workflows and every OVH call, on the task queue
+REIMAGE_TASK_QUEUE (default "reimage"). It reads the OVH credentials (OVH_ENDPOINT, OVH_APPLICATION_KEY,
+OVH_APPLICATION_SECRET, OVH_CONSUMER_KEY, or OVH_CLIENT_ID and OVH_CLIENT_SECRET) and Temporal's connection
+settings (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, ...) from the environment, serves
+Prometheus metrics on REIMAGE_METRICS_BIND (default 127.0.0.1:9464), and stops cleanly on Ctrl-C.
+
+Examples:
+  OVH_ENDPOINT=ovh-eu OVH_APPLICATION_KEY=... OVH_APPLICATION_SECRET=... OVH_CONSUMER_KEY=... reimage worker
+  TEMPORAL_ADDRESS=my-ns.a1b2c.tmprl.cloud:7233 TEMPORAL_NAMESPACE=my-ns.a1b2c TEMPORAL_API_KEY=... reimage worker`;
+
+export async function run(): Promise<number> {
+  await runWorkerFromEnv();
+  return 0;
+}

@@ -1,0 +1,94 @@
+/**
+ * What `plan` and `start` share: the campaign file into workflow settings, a check that a worker is
+ * listening, and the planCampaignWorkflow run (on the worker, which alone holds the OVH credentials).
+ */
+import { randomUUID } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import type { CampaignSpec } from '../campaign/schema';
+import { toCampaignSettings } from '../campaign/to-settings';
+import { loadConfig } from '../config';
+import type { CampaignInput } from '../shared/campaign-report-types';
+import type { ServerTarget } from '../shared/campaign-types';
+import { campaignIdAttribute } from '../shared/search-attributes';
+import { campaignWorkflowId } from '../shared/workflow-ids';
+import type { CampaignPlan, PlanInput } from '../workflows/plan-campaign';
+import { UsageError } from './errors';
+
+/** No worker polls the task queue: the campaign would wait forever. */
+export class NoWorkerError extends Error {
+  override name = 'NoWorkerError';
+}
+
+/** A campaign ID from the file's name and the current UTC minute, e.g. "spring-refresh-20261126-2130". */
+export function defaultCampaignId(spec: CampaignSpec, now = new Date()): string {
+  const stamp = now.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
+  return `${spec.name}-${stamp}`;
+}
+
+/** Fails fast, naming the fix, when no worker polls `taskQueue`. */
+export async function requireWorker(client: Client, taskQueue: string): Promise<void> {
+  const answer = await client.workflowService.describeTaskQueue({
+    namespace: client.options.namespace,
+    taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+    taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+  });
+  if (!answer.pollers?.length) {
+    throw new NoWorkerError(
+      `No worker is polling task queue "${taskQueue}": start one with "reimage worker" (it holds the OVH credentials), then try again.`,
+    );
+  }
+}
+
+/** Runs the plan workflow for `spec` and returns its answer. */
+export async function runPlan(
+  client: Client,
+  spec: CampaignSpec,
+  campaignId: string,
+  preflight: boolean,
+): Promise<CampaignPlan> {
+  const { taskQueue } = loadConfig();
+  await requireWorker(client, taskQueue);
+  const settings = toCampaignSettings(spec, taskQueue);
+  const input: PlanInput = {
+    campaignId,
+    settings,
+    preflight,
+    selection: spec.servers,
+    exclude: spec.exclude,
+    allowList: spec.allowList ?? loadConfig().allowedServers?.slice(),
+    needPlacement: spec.rollout.maxPerRack !== undefined || spec.rollout.maxPerDatacenter !== undefined,
+  };
+  return client.workflow.execute('planCampaignWorkflow', {
+    taskQueue,
+    workflowId: `plan/${campaignId}/${randomUUID().slice(0, 8)}`,
+    args: [input],
+    workflowExecutionTimeout: '2h',
+  });
+}
+
+/** Starts the campaign workflow for `servers` (resolved from the file); returns its workflow ID. */
+export async function startCampaign(
+  client: Client,
+  spec: CampaignSpec,
+  campaignId: string,
+  servers: ServerTarget[],
+): Promise<string> {
+  const { taskQueue } = loadConfig();
+  const input: CampaignInput = { campaignId, servers, settings: toCampaignSettings(spec, taskQueue) };
+  const workflowId = campaignWorkflowId(campaignId);
+  try {
+    await client.workflow.start('reimageCampaignWorkflow', {
+      taskQueue,
+      workflowId,
+      args: [input],
+      typedSearchAttributes: [{ key: campaignIdAttribute, value: campaignId }],
+    });
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      throw new UsageError(`A campaign with ID "${campaignId}" already exists; choose another with --id.`);
+    }
+    throw err;
+  }
+  return workflowId;
+}

@@ -1,0 +1,67 @@
+/** Renders a campaign report as JSON, CSV or Markdown. Reports carry no secret: only outcomes and OVH's words. */
+import type { CampaignReport, ServerReportRow } from '../shared/campaign-report-types';
+import { formatDuration } from './output';
+
+export const REPORT_FORMATS = ['json', 'csv', 'markdown'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+const COLUMNS = [
+  'serviceName',
+  'state',
+  'outcome',
+  'failureType',
+  'message',
+  'attempts',
+  'deployments',
+  'apiCalls',
+  'durationMs',
+  'installMs',
+] as const;
+
+function csvCell(value: unknown): string {
+  const text = value === undefined || value === null ? '' : String(value);
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function toCsv(report: CampaignReport): string {
+  const rows = report.servers.map((row) =>
+    COLUMNS.map((column) => csvCell(row[column as keyof ServerReportRow])).join(','),
+  );
+  return [COLUMNS.join(','), ...rows].join('\n');
+}
+
+function mdCell(value: unknown): string {
+  return value === undefined || value === null ? '' : String(value).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function toMarkdown(report: CampaignReport): string {
+  const t = report.totals;
+  const outcomes = Object.entries(t.byOutcome).map(([outcome, n]) => `| ${outcome} | ${n} |`);
+  const rows = report.servers.map(
+    (r) =>
+      `| ${mdCell(r.serviceName)} | ${mdCell(r.outcome ?? r.state)} | ${mdCell(r.failureType)} | ${mdCell(r.message)} | ${r.attempts} | ${r.durationMs === undefined ? '' : formatDuration(r.durationMs)} | ${mdCell(r.apiCalls)} |`,
+  );
+  return [
+    `# Campaign ${report.campaignId}: ${report.finalState}`,
+    '',
+    report.reason ? `Reason: ${report.reason}\n` : '',
+    `Duration ${formatDuration(report.finishedAtMs - report.startedAtMs)}, ${t.servers} servers, ${t.failures} failures (budget ${t.failureBudget}), ${t.apiCalls} OVH API calls.`,
+    '',
+    '| outcome | servers |',
+    '|---|---|',
+    ...outcomes,
+    '',
+    '| server | outcome | failure type | message | attempts | duration | API calls |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+  ]
+    .filter((line, i, all) => !(line === '' && all[i - 1] === ''))
+    .join('\n');
+}
+
+/** The report in `format`. */
+export function formatReport(report: CampaignReport, format: ReportFormat): string {
+  if (format === 'csv') return toCsv(report);
+  if (format === 'markdown') return toMarkdown(report);
+  return JSON.stringify(report, null, 2);
+}

@@ -1,0 +1,38 @@
+/**
+ * Signals, queries and updates of the reimage workflows, shared by the workflows and the CLI.
+ * The wire name is the variable name minus its kind (`pauseCampaignSignal` -> `pauseCampaign`). Workflow-safe.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CampaignProgress } from './campaign-report-types';
+import type { ServerProgress, ServerResult } from './campaign-types';
+
+/** Sent by each server workflow to its campaign's workflow ID when it ends (survives continue-as-new). */
+export const serverFinishedSignal = defineSignal<[ServerResult]>('serverFinished');
+
+/**
+ * A server's phase, timestamps, deployments and API calls. The install step (i of N) is not in it: the
+ * workflow cannot read heartbeats. Read it from `handle.describe()`: `raw.pendingActivities[0].heartbeatDetails`
+ * of the running waitForDeployment holds a DeploymentProgress (`step: {index, total, name}`).
+ */
+export const serverProgressQuery = defineQuery<ServerProgress>('serverProgress');
+
+/** Stops admitting servers; in-flight servers continue. */
+export const pauseCampaignSignal = defineSignal('pauseCampaign');
+/** Admits servers again after a pause. */
+export const resumeCampaignSignal = defineSignal('resumeCampaign');
+/** Admits no more servers, lets in-flight ones finish, ends `drained`. */
+export const drainCampaignSignal = defineSignal('drainCampaign');
+/** Admits no more servers, cancels in-flight ones (each rolls back to rescue), ends `cancelled`. */
+export const cancelCampaignSignal = defineSignal('cancelCampaign');
+
+/** Sets the parallelism (an integer from 1 to 500); returns the value now in force. */
+export const setConcurrencyUpdate = defineUpdate<number, [number]>('setConcurrency');
+/** Opens the approval gate of the next wave; returns that wave's number (1-based). */
+export const approveNextWaveUpdate = defineUpdate<number, []>('approveNextWave');
+/** Marks a server that has not started as skipped. */
+export const skipServerUpdate = defineUpdate<void, [string]>('skipServer');
+/** Queues a failed (or skipped, or cancelled) server again; returns its new attempt number. */
+export const retryServerUpdate = defineUpdate<number, [string]>('retryServer');
+
+/** Counts, per-server rows, ETA, API calls, wave, flags and window state. */
+export const campaignProgressQuery = defineQuery<CampaignProgress>('campaignProgress');

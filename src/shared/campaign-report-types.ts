@@ -1,0 +1,129 @@
+/**
+ * Campaign input, the compact state carried across continue-as-new, the progress query's answer and the
+ * final report. Workflow-safe.
+ */
+import type { FailureType, ServerOutcome } from './failure-types';
+import type { CampaignEndState, CampaignSettings, ServerTarget } from './campaign-types';
+
+/** Input of reimageCampaignWorkflow; `carried` is set only by the workflow's own continue-as-new. */
+export interface CampaignInput {
+  campaignId: string;
+  /** As given, in admission order; never rewritten, so later runs index into it. */
+  servers: ServerTarget[];
+  settings: CampaignSettings;
+  carried?: CarriedState;
+}
+
+/**
+ * A finished server, compact: [server index, outcome, attempt, deployments, apiCalls, durationMs, installMs,
+ * failureType, message]. ~35 bytes for a done server, so 10,000 outcomes stay near 350 KiB.
+ */
+export type ResultTuple = [
+  index: number,
+  outcome: ServerOutcome,
+  attempt: number,
+  deployments: number,
+  apiCalls: number,
+  durationMs: number,
+  installMs: number,
+  failureType?: FailureType | '',
+  message?: string,
+];
+
+/** A server in flight across continue-as-new: [index, attempt, child run ID, wave, cancelled by a window close (1)]. */
+export type RunningTuple = [index: number, attempt: number, runId: string, wave: number, windowCancelled?: 1];
+
+/** Operator controls and modes in force. */
+export interface ControlState {
+  paused: boolean;
+  /** Set once the campaign stops admitting for good. */
+  stop?: { kind: 'drain' | 'cancel' | 'halt'; reason: string; childrenCancelled: boolean };
+  concurrencyOverride?: number;
+  /** Highest wave index (0-based) an operator approved. */
+  approvedWave: number;
+}
+
+/** Everything a new run needs to continue where the last one stopped. */
+export interface CarriedState {
+  run: number;
+  startedAtMs: number;
+  imageQualified: boolean;
+  imageSizeBytes?: number;
+  results: ResultTuple[];
+  running: RunningTuple[];
+  /** Pending server indexes in admission order (retries at the end). */
+  pending: number[];
+  /** [index, attempt] for servers whose next attempt is above 1. */
+  attempts: [number, number][];
+  wave: { index: number; admitted: number; failures: number; bakeUntilMs?: number };
+  controls: ControlState;
+  apiCalls: number;
+  /** Budget failures so far; a retried server's earlier failure still counts. */
+  failures: number;
+}
+
+/** One server in the report (or in the progress query). */
+export interface ServerReportRow {
+  serviceName: string;
+  state: 'pending' | 'running' | 'finished' | 'not_started';
+  outcome?: ServerOutcome;
+  failureType?: FailureType;
+  message?: string;
+  attempts: number;
+  deployments?: number;
+  apiCalls?: number;
+  durationMs?: number;
+  installMs?: number;
+}
+
+export interface CampaignTotals {
+  servers: number;
+  pending: number;
+  running: number;
+  finished: number;
+  notStarted: number;
+  byOutcome: Partial<Record<ServerOutcome, number>>;
+  /** Outcomes that count against the failure budget. */
+  failures: number;
+  failureBudget: number;
+  apiCalls: number;
+}
+
+export interface WindowStatus {
+  /** False when no maintenance window is configured (always open). */
+  configured: boolean;
+  open: boolean;
+  closesAtMs?: number;
+  opensAtMs?: number;
+}
+
+/** Answer of campaignProgressQuery. */
+export interface CampaignProgress {
+  campaignId: string;
+  run: number;
+  status: 'qualifying' | 'running' | 'paused' | 'baking' | 'awaiting_approval' | 'outside_window' | 'stopping';
+  paused: boolean;
+  draining: boolean;
+  cancelling: boolean;
+  haltReason?: string;
+  concurrency: number;
+  wave: { number: number; size: number; admitted: number; approvalNeeded: boolean; bakeUntilMs?: number };
+  window: WindowStatus;
+  totals: CampaignTotals;
+  etaMs?: number;
+  servers: ServerReportRow[];
+}
+
+/** Result of reimageCampaignWorkflow. */
+export interface CampaignReport {
+  campaignId: string;
+  finalState: CampaignEndState;
+  /** Why the campaign halted, drained or was cancelled. */
+  reason?: string;
+  startedAtMs: number;
+  finishedAtMs: number;
+  runs: number;
+  imageSizeBytes?: number;
+  totals: CampaignTotals;
+  servers: ServerReportRow[];
+}

@@ -1,0 +1,220 @@
+/**
+ * The state of one campaign run: servers, wave, controls, counters, and what the progress query and the
+ * final report show. Deterministic; the clock is the workflow clock.
+ */
+import { BUDGET_OUTCOMES, ServerOutcome } from '../shared/failure-types';
+import { ApprovalMode, type CampaignEndState, type ServerResult } from '../shared/campaign-types';
+import type {
+  CampaignInput,
+  CampaignProgress,
+  CampaignReport,
+  CampaignTotals,
+  CarriedState,
+  ControlState,
+  ServerReportRow,
+} from '../shared/campaign-report-types';
+import { effectiveConcurrency, resolveBudget, waveSize } from './budget';
+import { estimateEtaMs, SAMPLE_SIZE } from './eta';
+import { RolloutState, type FinishEffect, type ServerSlot } from './rollout-state';
+import { windowAt } from './windows';
+
+/** Mutable campaign state; every handler calls `touch()` so the main loop wakes up. */
+export class CampaignRun {
+  readonly state: RolloutState;
+  readonly fleet: number;
+  readonly allowedFailures: number;
+  readonly run: number;
+  readonly startedAtMs: number;
+  controls: ControlState;
+  wave: CarriedState['wave'];
+  imageQualified: boolean;
+  imageSizeBytes?: number;
+  apiCalls: number;
+  failures: number;
+  status: CampaignProgress['status'] = 'running';
+  /** Incremented by every signal, update and finish report. */
+  changes = 0;
+  /** Child starts sent but not yet confirmed by the server. */
+  startsInFlight = 0;
+  private readonly doneDurations: number[] = [];
+
+  constructor(readonly input: CampaignInput) {
+    const carried = input.carried;
+    this.fleet = input.servers.length;
+    this.allowedFailures = resolveBudget(input.settings.failureBudget, this.fleet);
+    this.state = new RolloutState(input.servers, carried);
+    this.run = (carried?.run ?? 0) + 1;
+    this.startedAtMs = carried?.startedAtMs ?? Date.now();
+    this.controls = carried?.controls ?? { paused: false, approvedWave: 0 };
+    this.wave = carried?.wave ?? { index: 0, admitted: 0, failures: 0 };
+    this.imageQualified = carried?.imageQualified ?? !input.settings.qualifyImage;
+    this.imageSizeBytes = carried?.imageSizeBytes;
+    this.apiCalls = carried?.apiCalls ?? 0;
+    this.failures = carried?.failures ?? 0;
+    for (const slot of this.state.slots)
+      if (slot.result?.outcome === ServerOutcome.Done) this.sample(slot.result.durationMs);
+  }
+
+  touch(): void {
+    this.changes += 1;
+  }
+
+  get settings() {
+    return this.input.settings;
+  }
+
+  concurrency(): number {
+    return effectiveConcurrency(this.settings.maxParallel, this.fleet, this.controls.concurrencyOverride);
+  }
+
+  waveSize(): number {
+    return waveSize(this.settings.waves, this.wave.index, this.fleet);
+  }
+
+  /** Whether wave `index` (0-based) waits for an operator's approval before admitting. */
+  approvalNeeded(index: number): boolean {
+    if (index === 0 || index <= this.controls.approvedWave) return false;
+    if (this.settings.approval === ApprovalMode.BeforeEachWave) return true;
+    return this.settings.approval === ApprovalMode.AfterCanary && index === 1;
+  }
+
+  /** Deadlines of one deployment: what a server is assumed to take until real durations exist. */
+  deadlineMs(): number {
+    const { installMs, bootMs } = this.settings.deadlines;
+    return installMs + bootMs;
+  }
+
+  durations(): readonly number[] {
+    return this.doneDurations;
+  }
+
+  admitted(slot: ServerSlot): void {
+    this.state.markRunning(slot, this.wave.index);
+    this.wave.admitted += 1;
+  }
+
+  /** Applies a server's finish report (idempotent) and updates the counters. */
+  onResult(result: ServerResult): FinishEffect {
+    const effect = this.state.applyResult(result);
+    if (effect === 'ignored') return effect;
+    this.apiCalls += result.apiCalls;
+    const slot = this.state.find(result.serviceName);
+    if (effect === 'finished' && BUDGET_OUTCOMES.includes(result.outcome)) {
+      this.failures += 1;
+      if (slot?.wave === this.wave.index) this.wave.failures += 1;
+    }
+    if (result.outcome === ServerOutcome.Done) this.sample(result.finishedAtMs - result.startedAtMs);
+    this.touch();
+    return effect;
+  }
+
+  encode(): CarriedState {
+    return {
+      run: this.run,
+      startedAtMs: this.startedAtMs,
+      imageQualified: this.imageQualified,
+      ...(this.imageSizeBytes !== undefined ? { imageSizeBytes: this.imageSizeBytes } : {}),
+      ...this.state.encode(),
+      wave: this.wave,
+      controls: this.controls,
+      apiCalls: this.apiCalls,
+      failures: this.failures,
+    };
+  }
+
+  totals(): CampaignTotals {
+    const byOutcome: CampaignTotals['byOutcome'] = {};
+    for (const slot of this.state.slots) {
+      if (slot.result) byOutcome[slot.result.outcome] = (byOutcome[slot.result.outcome] ?? 0) + 1;
+    }
+    const ended = this.status === 'stopping' || this.controls.stop !== undefined;
+    return {
+      servers: this.fleet,
+      pending: ended ? 0 : this.state.pendingCount,
+      running: this.state.runningCount,
+      finished: this.state.finishedCount,
+      notStarted: ended ? this.state.pendingCount : 0,
+      byOutcome,
+      failures: this.failures,
+      failureBudget: this.allowedFailures,
+      apiCalls: this.apiCalls,
+    };
+  }
+
+  rows(): ServerReportRow[] {
+    const stopped = this.controls.stop !== undefined;
+    return this.state.slots.map((slot) => {
+      const row: ServerReportRow = {
+        serviceName: slot.target.serviceName,
+        state: slot.state === 'pending' && stopped ? 'not_started' : slot.state,
+        attempts: slot.result?.attempt ?? (slot.state === 'pending' ? slot.attempt - 1 : slot.attempt),
+      };
+      return slot.result ? { ...row, ...rowResult(slot) } : row;
+    });
+  }
+
+  progress(): CampaignProgress {
+    const now = Date.now();
+    const stop = this.controls.stop;
+    return {
+      campaignId: this.input.campaignId,
+      run: this.run,
+      status: this.status,
+      paused: this.controls.paused,
+      draining: stop?.kind === 'drain',
+      cancelling: stop?.kind === 'cancel',
+      ...(stop?.kind === 'halt' ? { haltReason: stop.reason } : {}),
+      concurrency: this.concurrency(),
+      wave: {
+        number: this.wave.index + 1,
+        size: this.waveSize(),
+        admitted: this.wave.admitted,
+        approvalNeeded: this.approvalNeeded(this.wave.index + 1),
+        ...(this.wave.bakeUntilMs !== undefined ? { bakeUntilMs: this.wave.bakeUntilMs } : {}),
+      },
+      window: windowAt(this.settings.windows, now),
+      totals: this.totals(),
+      etaMs: estimateEtaMs({
+        pending: this.state.pendingCount,
+        running: this.state.runningCount,
+        concurrency: this.concurrency(),
+        doneDurations: this.doneDurations,
+        fallbackMs: this.deadlineMs(),
+      }),
+      servers: this.rows(),
+    };
+  }
+
+  report(finalState: CampaignEndState): CampaignReport {
+    return {
+      campaignId: this.input.campaignId,
+      finalState,
+      ...(this.controls.stop ? { reason: this.controls.stop.reason } : {}),
+      startedAtMs: this.startedAtMs,
+      finishedAtMs: Date.now(),
+      runs: this.run,
+      ...(this.imageSizeBytes !== undefined ? { imageSizeBytes: this.imageSizeBytes } : {}),
+      totals: this.totals(),
+      servers: this.rows(),
+    };
+  }
+
+  private sample(durationMs: number): void {
+    this.doneDurations.push(durationMs);
+    if (this.doneDurations.length > SAMPLE_SIZE) this.doneDurations.shift();
+  }
+}
+
+function rowResult(slot: ServerSlot): Partial<ServerReportRow> {
+  const result = slot.result;
+  if (!result) return {};
+  return {
+    outcome: result.outcome,
+    ...(result.failureType ? { failureType: result.failureType } : {}),
+    ...(result.message ? { message: result.message } : {}),
+    deployments: result.deployments,
+    apiCalls: result.apiCalls,
+    durationMs: result.durationMs,
+    ...(result.installMs ? { installMs: result.installMs } : {}),
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * Expected install time and ETA from the durations of servers that finished in this campaign. Pure.
+ * Until MIN_SAMPLES servers are done, the expected time is the deployment's deadlines (pessimistic on
+ * purpose: a window admission based on it never overruns).
+ */
+
+/** Done servers needed before their durations replace the deadline as the expectation. */
+export const MIN_SAMPLES = 3;
+/** Only the latest durations count: the campaign adapts when OVH gets slower or faster. */
+export const SAMPLE_SIZE = 200;
+
+/** The q-quantile (0..1) of `values` (nearest rank); undefined for an empty list. */
+export function quantile(values: readonly number[], q: number): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[rank];
+}
+
+/** The time a newly admitted server is expected to take: p95 of done durations, else `fallbackMs`. */
+export function expectedServerMs(doneDurations: readonly number[], fallbackMs: number): number {
+  if (doneDurations.length < MIN_SAMPLES) return fallbackMs;
+  return quantile(doneDurations, 0.95) ?? fallbackMs;
+}
+
+/**
+ * Remaining time, ignoring windows, bake times and approvals: the servers left go through `concurrency`
+ * slots, each taking the median duration (the deadline until enough samples exist).
+ */
+export function estimateEtaMs(input: {
+  pending: number;
+  running: number;
+  concurrency: number;
+  doneDurations: readonly number[];
+  fallbackMs: number;
+}): number {
+  const typical =
+    input.doneDurations.length >= MIN_SAMPLES
+      ? (quantile(input.doneDurations, 0.5) ?? input.fallbackMs)
+      : input.fallbackMs;
+  const left = input.pending + input.running;
+  if (left === 0) return 0;
+  return Math.ceil(left / Math.max(1, input.concurrency)) * typical;
+}

@@ -1,0 +1,189 @@
+/**
+ * reimageCampaignWorkflow: reimages a fleet, one reimageServerWorkflow per server, as a sliding window.
+ *
+ * Runbook: qualify the image once (a rejected image halts before any server is touched), then admit
+ * servers while a slot is free, the current wave has room, the window is open and the server's expected
+ * time (p95 of done servers, the deadlines until 3 are done) fits before it closes. After each wave: bake,
+ * then wait for approval when configured. A canary (first wave of a ramp) with more failures than its
+ * budget (default 0) halts; so does a failure count strictly above the failure budget.
+ *
+ * Guarantees
+ * - Pause stops admissions; resume restarts them. Drain ends `drained` once in-flight servers finish.
+ *   Cancel (signal or workflow cancellation) cancels in-flight servers, whose non-cancellable rollback runs,
+ *   waits for their reports and ends `cancelled`.
+ * - Children are ABANDONed on close and report by signal to this workflow ID, so they outlive the
+ *   continue-as-new this workflow does when Temporal suggests it or past CONTINUE_AS_NEW_EVENTS events; a
+ *   report that arrives twice (or late) is ignored (idempotent on server + attempt).
+ * - At most min(maxParallel, 500) children in flight. Outside windows the workflow sleeps durably.
+ * - A crash of the worker replays the workflow; no server is started twice (its workflow ID is its lock).
+ */
+import {
+  allHandlersFinished,
+  CancellationScope,
+  condition,
+  continueAsNew,
+  isCancellation,
+  proxyActivities,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { ReimageActivities } from '../activities/types';
+import { CampaignEndState } from '../shared/campaign-types';
+import type { CampaignInput, CampaignReport } from '../shared/campaign-report-types';
+import { ServerOutcome } from '../shared/failure-types';
+import { campaignIdFromWorkflowId } from '../shared/workflow-ids';
+import { budgetExceeded } from './budget';
+import { cancelRunning, startServers } from './campaign-children';
+import { installCampaignHandlers, stopCampaign } from './campaign-controls';
+import { CampaignRun } from './campaign-run';
+import { expectedServerMs } from './eta';
+import { qualifyOptions } from './server-activities';
+import { classifyStepFailure } from './server-failures';
+import { fitsInWindow, nextWindowChange, windowAt } from './windows';
+
+/** Our own continue-as-new threshold, below Temporal's 10,240-event warning even after a 500-server batch. */
+export const CONTINUE_AS_NEW_EVENTS = 4_000;
+
+const END_STATE = {
+  drain: CampaignEndState.Drained,
+  cancel: CampaignEndState.Cancelled,
+  halt: CampaignEndState.Halted,
+};
+
+/** Reimages `input.servers` under `input.settings` and returns the campaign report. */
+export async function reimageCampaignWorkflow(input: CampaignInput): Promise<CampaignReport> {
+  // A Temporal Schedule appends its run time to the workflow ID: the ID servers signal is the real one.
+  const campaignId = campaignIdFromWorkflowId(workflowInfo().workflowId) ?? input.campaignId;
+  const c = new CampaignRun({ ...input, campaignId });
+  installCampaignHandlers(c);
+  try {
+    if (!c.imageQualified) await qualifyImage(c);
+    await rollOut(c);
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    stopCampaign(c, 'cancel', 'The campaign workflow was cancelled: servers in flight roll back to rescue.');
+    await CancellationScope.nonCancellable(() => rollOut(c));
+  }
+  c.status = 'stopping';
+  const stop = c.controls.stop;
+  return c.report(stop ? END_STATE[stop.kind] : CampaignEndState.Done);
+}
+
+async function qualifyImage(c: CampaignRun): Promise<void> {
+  c.status = 'qualifying';
+  const { image } = c.settings;
+  const acts = proxyActivities<ReimageActivities>(qualifyOptions);
+  try {
+    // Without server facts yet, an image that names an EFI loader is assumed to target UEFI servers.
+    const qualified = await acts.qualifyImage({ image, targetsUefi: Boolean(image.efiBootloaderPath) });
+    c.imageSizeBytes = qualified.sizeBytes;
+    c.imageQualified = true;
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    const failure = classifyStepFailure(err, ServerOutcome.ImageRejected);
+    stopCampaign(c, 'halt', `The image was rejected before any server was touched: ${failure.message}`);
+  }
+}
+
+/** The main loop: one decision per wake-up, until nothing runs and nothing more may start. */
+async function rollOut(c: CampaignRun): Promise<void> {
+  for (;;) {
+    await continueAsNewIfDue(c);
+    await rollBackAtWindowClose(c);
+    const stop = c.controls.stop;
+    if (stop) {
+      const rollBack = stop.kind === 'cancel' || (stop.kind === 'halt' && c.settings.failurePolicy === 'rollback');
+      if (rollBack && !stop.childrenCancelled) {
+        stop.childrenCancelled = true;
+        await cancelRunning(c, { requeue: false });
+      }
+      c.status = 'stopping';
+      if (c.state.runningCount === 0) return;
+      await waitForChange(c);
+    } else if (budgetExceeded(c.failures, c.settings.failureBudget, c.fleet)) {
+      const reason = `The failure budget is exceeded: ${c.failures} servers failed, ${c.allowedFailures} allowed.`;
+      stopCampaign(c, 'halt', `${reason} No new server starts.`);
+    } else if (c.state.pendingCount === 0) {
+      if (c.state.runningCount === 0) return;
+      await waitForChange(c);
+    } else if (c.controls.paused) {
+      c.status = 'paused';
+      await waitForChange(c);
+    } else if (c.wave.admitted >= c.waveSize()) {
+      await passWaveGate(c);
+    } else {
+      await admit(c);
+    }
+  }
+}
+
+/** Between waves: everything finished, canary verdict, bake time, approval; then the next wave opens. */
+async function passWaveGate(c: CampaignRun): Promise<void> {
+  if (c.state.runningCount > 0) return waitForChange(c);
+  const canaryBudget = c.settings.canaryFailureBudget ?? 0;
+  if (c.wave.index === 0 && c.settings.waves.length > 0 && c.wave.failures > canaryBudget) {
+    const reason = `The canary wave failed: ${c.wave.failures} of its ${c.wave.admitted} servers failed (canary budget ${canaryBudget}).`;
+    return stopCampaign(c, 'halt', `${reason} No further wave starts.`);
+  }
+  if (c.settings.bakeTimeMs > 0) {
+    c.wave.bakeUntilMs ??= Date.now() + c.settings.bakeTimeMs;
+    if (Date.now() < c.wave.bakeUntilMs) {
+      c.status = 'baking';
+      return waitForChange(c, c.wave.bakeUntilMs);
+    }
+  }
+  if (c.approvalNeeded(c.wave.index + 1)) {
+    c.status = 'awaiting_approval';
+    return waitForChange(c);
+  }
+  c.wave = { index: c.wave.index + 1, admitted: 0, failures: 0 };
+}
+
+/** Starts as many servers as the slots, the wave, the caps and the window allow, or sleeps until one may. */
+async function admit(c: CampaignRun): Promise<void> {
+  const now = Date.now();
+  const window = windowAt(c.settings.windows, now);
+  if (!window.open && window.opensAtMs === undefined) {
+    return stopCampaign(c, 'halt', 'No maintenance window is left: the servers not yet started stay untouched.');
+  }
+  if (!fitsInWindow(window, now, expectedServerMs(c.durations(), c.deadlineMs()))) {
+    c.status = 'outside_window';
+    // Too late in this window: sleep until it closes, then until the next one opens.
+    return waitForChange(c, nextWindowChange(window));
+  }
+  c.status = 'running';
+  const free = c.concurrency() - c.state.runningCount;
+  const room = c.waveSize() - c.wave.admitted;
+  const { maxPerRack, maxPerDatacenter } = c.settings;
+  const picked = free > 0 ? c.state.candidates(Math.min(free, room), { maxPerRack, maxPerDatacenter }) : [];
+  if (picked.length === 0) return waitForChange(c, window.closesAtMs);
+  startServers(c, picked);
+}
+
+/** With atClose 'rollback', cancels the servers still installing once their window has closed. */
+async function rollBackAtWindowClose(c: CampaignRun): Promise<void> {
+  if (c.settings.atClose !== 'rollback' || c.state.runningCount === 0) return;
+  if (windowAt(c.settings.windows, Date.now()).open) return;
+  await cancelRunning(c, { requeue: true });
+}
+
+/** Sleeps until a signal, update or report changes something, or until `untilMs` (a durable timer). */
+async function waitForChange(c: CampaignRun, untilMs?: number): Promise<void> {
+  const seen = c.changes;
+  const window = windowAt(c.settings.windows, Date.now());
+  const closeAt = c.settings.atClose === 'rollback' && c.state.runningCount > 0 ? window.closesAtMs : undefined;
+  const wakes = [untilMs, closeAt].filter((t): t is number => t !== undefined);
+  if (wakes.length === 0) {
+    await condition(() => c.changes !== seen);
+    return;
+  }
+  await condition(() => c.changes !== seen, Math.max(1, Math.min(...wakes) - Date.now()));
+}
+
+async function continueAsNewIfDue(c: CampaignRun): Promise<void> {
+  const info = workflowInfo();
+  const threshold = Math.min(CONTINUE_AS_NEW_EVENTS, c.settings.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_EVENTS);
+  if (!info.continueAsNewSuggested && info.historyLength < threshold) return;
+  // Every sent start must be confirmed (its run ID is carried), and accepted updates must complete.
+  await condition(() => c.startsInFlight === 0 && allHandlersFinished());
+  await continueAsNew<typeof reimageCampaignWorkflow>({ ...c.input, carried: c.encode() });
+}

@@ -1,0 +1,108 @@
+/**
+ * The bookkeeping of one server's workflow: current phase, time per phase, deployments, API calls, and the
+ * search attributes that mirror them. Workflow-safe; `Date.now()` is the workflow clock in the sandbox.
+ */
+import { upsertSearchAttributes } from '@temporalio/workflow';
+import { ServerOutcome, type FailureType } from '../shared/failure-types';
+import {
+  ServerPhase,
+  type PhaseDurations,
+  type ReimageServerInput,
+  type ServerProgress,
+  type ServerResult,
+} from '../shared/campaign-types';
+import {
+  campaignIdAttribute,
+  datacenterAttribute,
+  outcomeAttribute,
+  phaseAttribute,
+  serverNameAttribute,
+} from '../shared/search-attributes';
+
+/** Mutable record of one server's run; the progress query reads it. */
+export class ServerRun {
+  phase: ServerPhase = ServerPhase.Queued;
+  phaseStartedAtMs = Date.now();
+  readonly startedAtMs = Date.now();
+  deployments = 0;
+  apiCalls = 0;
+  taskId?: number;
+  result?: ServerResult;
+  private readonly durations: PhaseDurations = {};
+
+  constructor(readonly input: ReimageServerInput) {}
+
+  get maxDeployments(): number {
+    return 1 + this.input.settings.redeployAfterRollback;
+  }
+
+  /** Closes the current phase's clock, opens `phase`'s, and mirrors it in the search attributes. */
+  enter(phase: ServerPhase): void {
+    this.closePhase();
+    const first = this.phase === ServerPhase.Queued;
+    this.phase = phase;
+    upsertSearchAttributes([...(first ? this.identityAttributes() : []), { key: phaseAttribute, value: phase }]);
+  }
+
+  /** Adds an activity's API calls to the server's total. */
+  count(result: { apiCalls: number }): void {
+    this.apiCalls += result.apiCalls;
+  }
+
+  /** Ends the run with `outcome`; returns the result the workflow reports. */
+  finish(outcome: ServerOutcome, failure?: { failureType?: FailureType; message?: string }): ServerResult {
+    this.closePhase();
+    this.phase = ServerPhase.Finished;
+    const now = Date.now();
+    this.result = {
+      serviceName: this.input.serviceName,
+      attempt: this.input.attempt,
+      outcome,
+      ...(failure?.failureType ? { failureType: failure.failureType } : {}),
+      ...(outcome !== ServerOutcome.Done && failure?.message ? { message: failure.message } : {}),
+      deployments: this.deployments,
+      startedAtMs: this.startedAtMs,
+      finishedAtMs: now,
+      durations: { ...this.durations },
+      apiCalls: this.apiCalls,
+    };
+    upsertSearchAttributes([
+      { key: phaseAttribute, value: ServerPhase.Finished },
+      { key: outcomeAttribute, value: outcome },
+    ]);
+    return this.result;
+  }
+
+  progress(): ServerProgress {
+    return {
+      serviceName: this.input.serviceName,
+      campaignId: this.input.campaignId,
+      attempt: this.input.attempt,
+      phase: this.phase,
+      phaseStartedAtMs: this.phaseStartedAtMs,
+      startedAtMs: this.startedAtMs,
+      deployments: this.deployments,
+      maxDeployments: this.maxDeployments,
+      ...(this.taskId !== undefined ? { taskId: this.taskId } : {}),
+      apiCalls: this.apiCalls,
+      ...(this.result ? { result: this.result } : {}),
+    };
+  }
+
+  private closePhase(): void {
+    const now = Date.now();
+    if (this.phase !== ServerPhase.Queued && this.phase !== ServerPhase.Finished) {
+      this.durations[this.phase] = (this.durations[this.phase] ?? 0) + (now - this.phaseStartedAtMs);
+    }
+    this.phaseStartedAtMs = now;
+  }
+
+  private identityAttributes() {
+    const { campaignId, serviceName, datacenter } = this.input;
+    return [
+      { key: campaignIdAttribute, value: campaignId },
+      { key: serverNameAttribute, value: serviceName },
+      ...(datacenter ? [{ key: datacenterAttribute, value: datacenter }] : []),
+    ];
+  }
+}

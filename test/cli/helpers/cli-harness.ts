@@ -1,0 +1,228 @@
+/**
+ * End-to-end harness of the `reimage` CLI: a simulator with uniquely named servers (server workflow IDs are
+ * per service name and the dev server is shared), the demo image server, a worker in the test process on a
+ * task queue of its own, and `runCli`, which spawns `node bin/reimage.js` with an environment pointing at
+ * all of them.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { parse, stringify } from 'yaml';
+import { demoCampaignYaml } from '../../../src/demo/demo-campaign';
+import { startDemoImageServer, type DemoImageServer } from '../../../src/demo/image-server';
+import { createJsonLogger } from '../../../src/observability/logger';
+import { campaignProgressQuery } from '../../../src/shared/campaign-messages';
+import type { CampaignProgress, CampaignReport } from '../../../src/shared/campaign-report-types';
+import { campaignWorkflowId } from '../../../src/shared/workflow-ids';
+import { createSimulator, type Simulator } from '../../../src/simulator';
+import { ensureCa } from '../../../src/simulator/ca';
+import { connectClient } from '../../../src/temporal/connection';
+import { createWorker, type WorkerHandle } from '../../../src/worker';
+import { uniqueTaskQueue, workflowBundle } from '../../helpers/temporal';
+import { quietRuntime } from '../../workflows/helpers/quiet-runtime';
+
+const BIN = path.join(__dirname, '..', '..', '..', 'bin', 'reimage.js');
+
+/** What one CLI run printed and returned. */
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Spawns `node bin/reimage.js ...args` with `env` (stdin closed: never a TTY); resolves when it exits. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Runs the CLI, expects exit code 0, and parses its stdout as JSON. */
+export async function cliJson<T = Record<string, unknown>>(args: string[], env: NodeJS.ProcessEnv): Promise<T> {
+  const result = await runCli(args, env);
+  if (result.code !== 0) {
+    throw new Error(`reimage ${args.join(' ')} exited ${result.code}:\n${result.stderr}${result.stdout}`);
+  }
+  return JSON.parse(result.stdout) as T;
+}
+
+/** The environment of a CLI run: the test's own, with `overrides` applied (undefined removes a variable). */
+export function cliEnv(overrides: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, REIMAGE_LOG_LEVEL: 'error' };
+  for (const [name, value] of Object.entries(overrides)) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  return env;
+}
+
+/** A fresh REIMAGE_CODEC_KEYS value (one AES-256 key). */
+export function codecKeys(): string {
+  return `test:${randomBytes(32).toString('base64')}`;
+}
+
+/** One simulated server: its name comes from the harness, the rest from the fleet file format. */
+export interface FleetServer {
+  memoryMb?: number;
+  faults?: string[];
+}
+
+export interface CliStack {
+  /** Service names of the simulated servers, unique to this stack. */
+  servers: string[];
+  sim: Simulator;
+  image: DemoImageServer;
+  /** Environment for `runCli` (worker and CLI share it, codec keys included). */
+  env: NodeJS.ProcessEnv;
+  /** A client with the stack's codec keys, to wait on campaigns without spawning the CLI in a loop. */
+  client: Client;
+  /** Resolves with the campaign's progress once `ready` holds (checked every 200 ms), or fails after 20 s. */
+  waitFor(campaignId: string, what: string, ready: (p: CampaignProgress) => boolean): Promise<unknown>;
+  /** The campaign's report once its workflow completes; fails after 20 s with the campaign's progress. */
+  result(campaignId: string): Promise<CampaignReport>;
+  /** Writes `text` to a campaign file in a temporary directory; returns its path. */
+  writeCampaign(name: string, text: string): string;
+  close(): Promise<void>;
+}
+
+/** Starts the simulator (speed: simulated seconds per real second), the image server and a worker. */
+export async function startCliStack(fleet: FleetServer[], speed: number): Promise<CliStack> {
+  const caDir = requiredEnv('REIMAGE_TEST_CA_DIR');
+  const prefix = randomUUID().slice(0, 8);
+  const servers = fleet.map((_, i) => `ns${prefix}-${i + 1}.cli.eu`);
+  const sim = await createSimulator({
+    caDir,
+    seed: prefix,
+    speed,
+    fleet: { servers: fleet.map((server, i) => ({ name: servers[i], ...server })) },
+  });
+  const image = await startDemoImageServer(ensureCa(caDir));
+  const env = cliEnv({
+    TEMPORAL_ADDRESS: requiredEnv('TEMPORAL_ADDRESS'),
+    TEMPORAL_NAMESPACE: 'default',
+    REIMAGE_TASK_QUEUE: uniqueTaskQueue('cli'),
+    OVH_ENDPOINT: sim.url,
+    OVH_APPLICATION_KEY: sim.credentials.appKey,
+    OVH_APPLICATION_SECRET: sim.credentials.appSecret,
+    OVH_CONSUMER_KEY: sim.credentials.consumerKey,
+    OVH_CA_FILE: sim.caCertPath,
+    // The simulator has no fair-use limit; the default 60/min would make a test wait on the budget.
+    OVH_RATE_LIMIT: '100000/min',
+    REIMAGE_CODEC_KEYS: codecKeys(),
+  });
+  quietRuntime();
+  const worker = await startWorker(env);
+  const client = await connectClient(env);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'reimage-cli-'));
+  return {
+    servers,
+    sim,
+    image,
+    env,
+    client,
+    waitFor: (campaignId, what, ready) => waitForProgress(client, campaignId, what, ready),
+    result: async (campaignId) => {
+      await waitForProgress(
+        client,
+        campaignId,
+        'its end',
+        () => false,
+        async () => {
+          const description = await client.workflow.getHandle(campaignWorkflowId(campaignId)).describe();
+          return description.status.name !== 'RUNNING';
+        },
+      );
+      return client.workflow.getHandle(campaignWorkflowId(campaignId)).result() as Promise<CampaignReport>;
+    },
+    writeCampaign(name, text) {
+      const file = path.join(dir, name);
+      writeFileSync(file, text);
+      return file;
+    },
+    async close() {
+      await client.connection.close();
+      await worker.stop();
+      await image.close();
+      await sim.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startWorker(env: NodeJS.ProcessEnv): Promise<{ stop(): Promise<void> }> {
+  const handle: WorkerHandle = await createWorker({
+    env,
+    workflowBundle: await workflowBundle(),
+    logger: createJsonLogger('error'),
+  });
+  const running = handle.run();
+  return {
+    async stop() {
+      handle.worker.shutdown();
+      await running;
+    },
+  };
+}
+
+async function waitForProgress(
+  client: Client,
+  campaignId: string,
+  what: string,
+  ready: (p: CampaignProgress) => boolean,
+  closed: () => Promise<boolean> = async () => false,
+): Promise<CampaignProgress | undefined> {
+  const handle = client.workflow.getHandle(campaignWorkflowId(campaignId));
+  const deadline = Date.now() + 20_000;
+  let last: CampaignProgress | undefined;
+  while (Date.now() < deadline) {
+    if (await closed()) return last;
+    last = await handle.query(campaignProgressQuery);
+    if (ready(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(
+    `Campaign ${campaignId} did not reach "${what}" within 20 s; last progress:\n${JSON.stringify(last, null, 2)}`,
+  );
+}
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value)
+    throw new Error(`${name} is not set: run the tests with "npm test -- test/cli" so the global setup sets it.`);
+  return value;
+}
+
+/** Campaign settings a test changes on top of the demo campaign (src/demo/demo-campaign.ts). */
+export interface CampaignOverrides {
+  servers: string[];
+  rollout?: Record<string, unknown>;
+  /** Top-level keys replaced as given (undefined removes one, e.g. `configDrive`). */
+  top?: Record<string, unknown>;
+}
+
+/** The demo campaign for `stack`'s image, with `overrides`, as YAML text. */
+export function campaignYaml(stack: CliStack, name: string, overrides: CampaignOverrides): string {
+  const base = parse(
+    demoCampaignYaml({ name, servers: overrides.servers, imageUrl: stack.image.url, sha256: stack.image.sha256 }),
+  ) as Record<string, unknown>;
+  const campaign: Record<string, unknown> = {
+    ...base,
+    rollout: { ...(base.rollout as object), ...overrides.rollout },
+    // The demo's SSH key only: an inline secret, so the CLI insists on REIMAGE_CODEC_KEYS.
+    configDrive: { sshKey: (base.configDrive as { sshKey: string }).sshKey },
+    // Polled every second: the simulator runs fast, so installs end within a few polls.
+    poll: { minInterval: '1s', maxInterval: '1s' },
+    ...overrides.top,
+  };
+  for (const [key, value] of Object.entries(campaign)) if (value === undefined) delete campaign[key];
+  return stringify(campaign);
+}

@@ -1,0 +1,143 @@
+/**
+ * `reimage report` in its three formats for a small finished campaign (one server done, one failed), and
+ * `reimage schedule create|list|delete` against the shared dev server.
+ */
+import { parseExpression } from 'cron-parser';
+import { formatDuration } from '../../src/cli/output';
+import type { CampaignReport, ServerReportRow } from '../../src/shared/campaign-report-types';
+import { campaignYaml, cliJson, runCli, startCliStack, type CliStack } from './helpers/cli-harness';
+
+let stack: CliStack;
+let report: CampaignReport;
+
+beforeAll(async () => {
+  stack = await startCliStack([{}, { faults: ['download_fail'] }], 3000);
+  const file = stack.writeCampaign(
+    'report.yaml',
+    campaignYaml(stack, 'report-check', {
+      servers: stack.servers,
+      rollout: { waves: ['100%'], maxParallel: 2, failureBudget: 1 },
+    }),
+  );
+  await cliJson(['start', file, '--id', 'rpt', '--yes', '--json'], stack.env);
+  report = await stack.result('rpt');
+});
+afterAll(() => stack?.close());
+
+describe('reimage report', () => {
+  it('prints the final report as JSON', async () => {
+    const printed = await cliJson(['report', 'rpt', '--format', 'json'], stack.env);
+    expect(printed).toEqual(JSON.parse(JSON.stringify(report)));
+    expect(report).toMatchObject({
+      campaignId: 'rpt',
+      finalState: 'done',
+      totals: { servers: 2, finished: 2, byOutcome: { done: 1, deploy_failed: 1 }, failures: 1, failureBudget: 1 },
+    });
+    expect(report.servers.map((row) => [row.serviceName, row.outcome, row.failureType])).toEqual([
+      [stack.servers[0], 'done', undefined],
+      [stack.servers[1], 'deploy_failed', 'DeployFailed'],
+    ]);
+  });
+
+  it('prints one CSV row per server under a fixed header, quoting OVH messages', async () => {
+    const [done, failed] = report.servers as [ServerReportRow, ServerReportRow];
+    const quoted = `"${failed.message!.replace(/"/g, '""')}"`;
+    const result = await runCli(['report', 'rpt', '--format', 'csv'], stack.env);
+    expect(result).toEqual({
+      code: 0,
+      stderr: '',
+      stdout: [
+        'serviceName,state,outcome,failureType,message,attempts,deployments,apiCalls,durationMs,installMs',
+        `${done.serviceName},finished,done,,,1,1,${done.apiCalls},${done.durationMs},${done.installMs}`,
+        `${failed.serviceName},finished,deploy_failed,DeployFailed,${quoted},1,1,${failed.apiCalls},${failed.durationMs},${failed.installMs ?? ''}`,
+        '',
+      ].join('\n'),
+    });
+  });
+
+  it('prints a Markdown summary and a table of servers', async () => {
+    const [done, failed] = report.servers as [ServerReportRow, ServerReportRow];
+    const t = report.totals;
+    const result = await runCli(['report', 'rpt', '--format', 'markdown'], stack.env);
+    expect(result).toEqual({
+      code: 0,
+      stderr: '',
+      stdout: [
+        '# Campaign rpt: done',
+        '',
+        `Duration ${formatDuration(report.finishedAtMs - report.startedAtMs)}, 2 servers, 1 failures (budget 1), ${t.apiCalls} OVH API calls.`,
+        '',
+        '| outcome | servers |',
+        '|---|---|',
+        '| done | 1 |',
+        '| deploy_failed | 1 |',
+        '',
+        '| server | outcome | failure type | message | attempts | duration | API calls |',
+        '|---|---|---|---|---|---|---|',
+        `| ${done.serviceName} | done |  |  | 1 | ${formatDuration(done.durationMs!)} | ${done.apiCalls} |`,
+        `| ${failed.serviceName} | deploy_failed | DeployFailed | ${failed.message} | 1 | ${formatDuration(failed.durationMs!)} | ${failed.apiCalls} |`,
+        '',
+      ].join('\n'),
+    });
+  });
+
+  it('refuses an unknown format with exit code 2', async () => {
+    expect(await runCli(['report', 'rpt', '--format', 'pdf'], stack.env)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: '--format must be one of json, csv, markdown (got "pdf").\n',
+    });
+  });
+});
+
+describe('reimage schedule', () => {
+  const id = `cli-${Date.now().toString(36)}`;
+  const cron = '0 3 * * 2';
+  const timezone = 'Europe/Paris';
+
+  async function listed(): Promise<boolean> {
+    for await (const schedule of stack.client.schedule.list()) if (schedule.scheduleId === `reimage-${id}`) return true;
+    return false;
+  }
+  /** Schedule listings come from Temporal's visibility store, which lags writes by a moment. */
+  async function untilListed(expected: boolean): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while ((await listed()) !== expected) {
+      if (Date.now() > deadline) throw new Error(`Schedule reimage-${id} listed: still ${!expected} after 10 s.`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  it('creates a schedule with --yes --json and lists it with its next run times', async () => {
+    const file = stack.writeCampaign('scheduled.yaml', campaignYaml(stack, 'scheduled', { servers: stack.servers }));
+    expect(
+      await cliJson(
+        ['schedule', 'create', file, '--cron', cron, '--timezone', timezone, '--id', id, '--yes', '--json'],
+        stack.env,
+      ),
+    ).toEqual({ scheduleId: `reimage-${id}`, cron, timezone, servers: 2 });
+
+    await untilListed(true);
+    const rows = await cliJson<{ id: string; nextRuns: string[]; paused: boolean }[]>(
+      ['schedule', 'list', '--json'],
+      stack.env,
+    );
+    const times = parseExpression(cron, { tz: timezone, currentDate: new Date() });
+    expect(rows.find((row) => row.id === id)).toEqual({
+      id,
+      nextRuns: [0, 1, 2].map(() => times.next().toDate().toISOString()),
+      paused: false,
+    });
+  });
+
+  it('deletes the schedule: it is no longer listed', async () => {
+    expect(await runCli(['schedule', 'delete', id], stack.env)).toEqual({
+      code: 0,
+      stdout: `Deleted schedule ${id}.\n`,
+      stderr: '',
+    });
+    await untilListed(false);
+    const rows = await cliJson<{ id: string }[]>(['schedule', 'list', '--json'], stack.env);
+    expect(rows.map((row) => row.id)).not.toContain(id);
+  });
+});

@@ -1,0 +1,117 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { reimageCampaignWorkflow } from '../../src/workflows';
+import { campaignProgressQuery } from '../../src/shared/campaign-messages';
+import { campaignWorkflowId } from '../../src/shared/workflow-ids';
+import { connectToDevServer, createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
+import { quietRuntime } from './helpers/quiet-runtime';
+import { testSettings } from './helpers/settings';
+import { simulatedOvh, type SimulatedOvh } from './helpers/simulated-ovh';
+
+/**
+ * 300 by default so the suite stays fast on a 2-core CI box; `REIMAGE_SCALE_SERVERS=2000` runs the full
+ * benchmark size (the dev server's SQLite is the bottleneck: ~10 servers/s on 2 cores).
+ */
+const SERVERS = Number(process.env.REIMAGE_SCALE_SERVERS ?? 300);
+/** Every 100th server's install fails (download fault), within a 5% budget. */
+const FAILING_EVERY = 100;
+const FAILURES = Math.floor(SERVERS / FAILING_EVERY);
+
+let env: TestWorkflowEnvironment;
+let ovh: SimulatedOvh;
+beforeAll(async () => {
+  quietRuntime();
+  env = await connectToDevServer();
+  const faults = Object.fromEntries(
+    Array.from({ length: SERVERS / FAILING_EVERY }, (_, k) => [
+      k * FAILING_EVERY + FAILING_EVERY - 1,
+      ['download_fail'],
+    ]),
+  );
+  ovh = await simulatedOvh({ count: SERVERS, speed: 100_000, faults });
+});
+afterAll(async () => {
+  await ovh?.close();
+  await env?.teardown();
+});
+
+/** Every run of the campaign with its history length and input size. */
+async function runsOf(workflowId: string): Promise<{ events: number; inputBytes: number }[]> {
+  const runs: { events: number; inputBytes: number }[] = [];
+  for await (const info of env.client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) {
+    const history = await env.client.workflow.getHandle(workflowId, info.runId).fetchHistory();
+    const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+    const inputBytes = started?.input?.payloads?.reduce((sum, p) => sum + (p.data?.length ?? 0), 0) ?? 0;
+    runs.push({ events: history.events?.length ?? 0, inputBytes });
+  }
+  return runs;
+}
+
+describe(`a ${SERVERS}-server campaign with the real activities against the simulator`, () => {
+  it('completes through continue-as-new with correct totals and one install per server', async () => {
+    const taskQueue = uniqueTaskQueue('scale');
+    const settings = testSettings(taskQueue, {
+      image: {
+        url: 'https://images.example.test/debian-12.raw',
+        type: 'raw',
+        efiBootloaderPath: '\\efi\\debian\\grubx64.efi',
+      },
+      qualifyImage: false,
+      poll: { minMs: 2, maxMs: 10 },
+      maxParallel: { count: 200 },
+      failureBudget: { percent: 5 },
+      // Lower than the 4,000-event default so even the small size goes through several runs.
+      continueAsNewAfterEvents: 1000,
+    });
+    const worker = await createTestWorker(env, {
+      taskQueue,
+      activities: ovh.activities,
+      maxConcurrentActivityTaskExecutions: 300,
+    });
+    const t0 = Date.now();
+    const report = await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start(reimageCampaignWorkflow, {
+        workflowId: campaignWorkflowId(taskQueue),
+        taskQueue,
+        args: [{ campaignId: taskQueue, servers: ovh.servers, settings }],
+      });
+      const ticker = setInterval(() => {
+        handle.query(campaignProgressQuery).then(
+          (p) =>
+            process.stderr.write(
+              `[scale] ${Date.now() - t0} ms: run ${p.run}, ${p.totals.finished} finished, ${p.totals.running} running\n`,
+            ),
+          () => undefined,
+        );
+      }, 15_000);
+      try {
+        return await handle.result();
+      } finally {
+        clearInterval(ticker);
+      }
+    });
+    const elapsedMs = Date.now() - t0;
+    const runs = await runsOf(campaignWorkflowId(taskQueue));
+    const largest = Math.max(...runs.map((r) => r.events));
+    const largestInput = Math.max(...runs.map((r) => r.inputBytes));
+    process.stderr.write(
+      `[scale] ${SERVERS} servers in ${elapsedMs} ms; ${runs.length} runs; largest history ${largest} events; largest input ${largestInput} bytes\n`,
+    );
+
+    expect(report.finalState).toBe('done');
+    expect(report.totals).toMatchObject({
+      servers: SERVERS,
+      finished: SERVERS,
+      failures: FAILURES,
+      failureBudget: Math.floor(SERVERS / 20),
+    });
+    expect(report.totals.byOutcome).toEqual({ done: SERVERS - FAILURES, deploy_failed: FAILURES });
+    expect(report.servers.filter((s) => s.outcome === 'deploy_failed').map((s) => s.serviceName)).toEqual(
+      ovh.servers.filter((_, i) => i % FAILING_EVERY === FAILING_EVERY - 1).map((s) => s.serviceName),
+    );
+    expect(report.totals.apiCalls).toBe(report.servers.reduce((sum, s) => sum + (s.apiCalls ?? 0), 0));
+    expect(report.runs).toBe(runs.length);
+    expect(runs.length).toBeGreaterThan(1);
+    expect(largest).toBeLessThan(10_240);
+    expect(ovh.servers.filter((s) => ovh.installPosts(s.serviceName) !== 1)).toEqual([]);
+  }, 600_000);
+});

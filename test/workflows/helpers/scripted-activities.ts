@@ -1,0 +1,100 @@
+/**
+ * In-test implementations of the activity contract with scripted behaviour per server, for the workflow
+ * logic tests that need exact control of what each server does (failures on chosen servers, long waits).
+ * They honour the contract's failure types; the reimage flow itself is also tested with the real activities.
+ */
+import { ApplicationFailure, type ApplicationFailureOptions } from '@temporalio/common';
+import { Context } from '@temporalio/activity';
+import type { ReimageActivities } from '../../../src/activities/types';
+import { FailureType } from '../../../src/shared/failure-types';
+
+export interface ServerScript {
+  preflight?: 'ok' | 'fail';
+  deploy?: 'ok' | 'fail';
+  boot?: 'ok' | 'fail';
+  rollback?: 'ok' | 'fail';
+  /** Real milliseconds waitForDeployment takes. */
+  installMs?: number;
+  /** The first N deployments of the server fail (then `deploy` applies). */
+  deployFailures?: number;
+}
+
+export interface ScriptedActivities extends ReimageActivities {
+  calls: Record<string, string[]>;
+  installPosts: Map<string, number>;
+}
+
+function fail(message: string, type: FailureType, extra: Partial<ApplicationFailureOptions> = {}): never {
+  throw ApplicationFailure.create({ message, type, nonRetryable: true, ...extra });
+}
+
+/** Builds activities where `scripts[serviceName]` (or `defaults`) decides each step. */
+export function scriptedActivities(
+  scripts: Record<string, ServerScript> = {},
+  defaults: ServerScript = {},
+  /** Replaces the real-time wait (e.g. env.sleep on the time-skipping server). */
+  installHook?: (serviceName: string) => Promise<void>,
+): ScriptedActivities {
+  const calls: Record<string, string[]> = {};
+  const installPosts = new Map<string, number>();
+  const script = (sn: string): ServerScript => ({ ...defaults, ...scripts[sn] });
+  const record = (sn: string, step: string) => (calls[sn] ??= []).push(step);
+  return {
+    calls,
+    installPosts,
+    async detectRoute({ serviceName }) {
+      record(serviceName, 'detectRoute');
+      return { route: 'reinstall', apiCalls: 1 };
+    },
+    async qualifyImage({ image }) {
+      if (image.url.includes('bad')) fail(`The image at ${image.url} is not a disk image.`, FailureType.ImageRejected);
+      return { sizeBytes: 1_000_000, format: 'qcow2', checksumVerified: true, partitionTable: 'n/a' };
+    },
+    async preflightServer({ serviceName }) {
+      record(serviceName, 'preflight');
+      const ok = script(serviceName).preflight !== 'fail';
+      const failedChecks = ok
+        ? []
+        : [{ check: 'server_state' as const, message: 'The server state is "error", not "ok".' }];
+      return { serviceName, ok, failedChecks, apiCalls: 4 };
+    },
+    async startDeployment({ serviceName, route }) {
+      record(serviceName, 'start');
+      installPosts.set(serviceName, (installPosts.get(serviceName) ?? 0) + 1);
+      return {
+        serviceName,
+        route,
+        taskId: 1000 + installPosts.size,
+        startedAt: new Date().toISOString(),
+        adopted: false,
+        apiCalls: 2,
+      };
+    },
+    async waitForDeployment({ handle }) {
+      record(handle.serviceName, 'wait');
+      const s = script(handle.serviceName);
+      if (installHook) await installHook(handle.serviceName);
+      const end = Date.now() + (s.installMs ?? 0);
+      while (Date.now() < end) {
+        Context.current().heartbeat({ status: 'doing', polls: 1, apiCalls: 1, lastPollAt: new Date().toISOString() });
+        await Context.current().sleep(Math.min(50, end - Date.now()));
+      }
+      const deployments = installPosts.get(handle.serviceName) ?? 0;
+      if (s.deploy === 'fail' || deployments <= (s.deployFailures ?? 0))
+        fail('Could not download image: 404 Not Found.', FailureType.DeployFailed);
+      return { status: 'done', durationMs: s.installMs ?? 0, polls: 3, apiCalls: 6 };
+    },
+    async verifyBoot({ serviceName }) {
+      record(serviceName, 'verify');
+      if (script(serviceName).boot === 'fail')
+        fail('The server did not answer on port 22 within the boot deadline.', FailureType.BootFailed);
+      return { bootedFromDisk: true, probeAttempts: 1, apiCalls: 1 };
+    },
+    async rollbackToRescue({ serviceName }) {
+      record(serviceName, 'rollback');
+      if (script(serviceName).rollback === 'fail')
+        fail('The rescue reboot task ended in error.', FailureType.RollbackFailed);
+      return { inRescue: true, rescueBootId: 1, apiCalls: 3 };
+    },
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Real activities (createActivities) with the real OVH client over HTTPS, against the OVH simulator: what
+ * the reimage-flow tests run. Server names are unique per call so server workflow IDs never collide
+ * between tests sharing the dev server.
+ */
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { createActivities } from '../../../src/activities';
+import type { ReimageActivities } from '../../../src/activities/types';
+import { OvhClient } from '../../../src/ovh/client';
+import { RateBudget } from '../../../src/ovh/rate-budget';
+import { createSimulator, type Simulator } from '../../../src/simulator';
+import type { ServerTarget } from '../../../src/shared/campaign-types';
+
+export interface SimulatedOvh {
+  sim: Simulator;
+  activities: ReimageActivities;
+  servers: ServerTarget[];
+  installPosts(serviceName: string): number;
+  running(serviceName: string): string;
+  close(): Promise<void>;
+}
+
+export interface SimulatedOvhOptions {
+  count: number;
+  /** Simulated seconds per real second. */
+  speed: number;
+  /** Image faults per server index (e.g. `{ 0: ['download_fail'] }`). */
+  faults?: Record<number, string[]>;
+  /** Servers whose OVH state is not "ok" (preflight refuses them). */
+  datacenter?: (i: number) => string;
+}
+
+export async function simulatedOvh(options: SimulatedOvhOptions): Promise<SimulatedOvh> {
+  const prefix = randomUUID().slice(0, 8);
+  const names = Array.from({ length: options.count }, (_, i) => `ns${prefix}-${i + 1}.test.eu`);
+  const caDir = process.env.REIMAGE_TEST_CA_DIR ?? path.join(__dirname, '../../../.data/test-ca');
+  const sim = await createSimulator({
+    seed: 5,
+    speed: options.speed,
+    caDir,
+    fleet: {
+      servers: names.map((name, i) => ({
+        name,
+        ...(options.datacenter ? { datacenter: options.datacenter(i) } : {}),
+        ...(options.faults?.[i] ? { faults: options.faults[i] } : {}),
+      })),
+    },
+  } as Parameters<typeof createSimulator>[0]);
+  const { appKey, appSecret, consumerKey } = sim.credentials;
+  const ovh = new OvhClient(
+    { endpoint: sim.url, appKey, appSecret, consumerKey, caFile: sim.caCertPath, requestTimeoutMs: 5000 },
+    { rateBudget: new RateBudget({ requests: 1_000_000, perMs: 60_000, burst: 1000 }) },
+  );
+  const activities = createActivities({ ovh, env: {} });
+  return {
+    sim,
+    activities,
+    servers: names.map((serviceName, i) => ({
+      serviceName,
+      ...(options.datacenter ? { datacenter: options.datacenter(i) } : {}),
+    })),
+    installPosts: (sn) => sim.state.server(sn)?.installPosts ?? -1,
+    running: (sn) => sim.state.server(sn)?.running ?? 'unknown',
+    close: () => sim.close(),
+  };
+}

@@ -1,0 +1,167 @@
+import {
+  budgetExceeded,
+  effectiveConcurrency,
+  MAX_IN_FLIGHT,
+  resolveBudget,
+  waveSize,
+} from '../../src/workflows/budget';
+import { estimateEtaMs, expectedServerMs, quantile } from '../../src/workflows/eta';
+import { fitsInWindow, nextWindowChange, windowAt } from '../../src/workflows/windows';
+import { RolloutState } from '../../src/workflows/rollout-state';
+import type { ServerResult } from '../../src/shared/campaign-types';
+
+const H = 3_600_000;
+
+function result(serviceName: string, attempt: number, outcome: ServerResult['outcome'] = 'done'): ServerResult {
+  return {
+    serviceName,
+    attempt,
+    outcome,
+    deployments: 1,
+    startedAtMs: 0,
+    finishedAtMs: 660_000,
+    durations: { installing: 600_000 },
+    apiCalls: 20,
+  };
+}
+
+describe('budget', () => {
+  it('continues exactly at the budget and halts one failure over it', () => {
+    expect(budgetExceeded(2, { count: 2 }, 10)).toBe(false);
+    expect(budgetExceeded(3, { count: 2 }, 10)).toBe(true);
+  });
+
+  it('rounds a percentage budget down with no minimum', () => {
+    expect(resolveBudget({ percent: 10 }, 19)).toBe(1);
+    expect(resolveBudget({ percent: 5 }, 15)).toBe(0);
+  });
+
+  it('rounds a percentage parallelism down with a minimum of 1 and caps it at 500', () => {
+    expect(effectiveConcurrency({ percent: 10 }, 15)).toBe(1);
+    expect(effectiveConcurrency({ percent: 50 }, 7)).toBe(3);
+    expect(effectiveConcurrency({ count: 2000 }, 10_000)).toBe(MAX_IN_FLIGHT);
+    expect(effectiveConcurrency({ count: 2 }, 10, 7)).toBe(7);
+  });
+
+  it('repeats the last wave of a ramp and uses the whole fleet without a ramp', () => {
+    const ramp = [{ count: 1 }, { count: 5 }, { percent: 20 }];
+    expect([0, 1, 2, 3, 9].map((i) => waveSize(ramp, i, 100))).toEqual([1, 5, 20, 20, 20]);
+    expect(waveSize([], 0, 42)).toBe(42);
+  });
+});
+
+describe('eta', () => {
+  it('uses the deadline until three servers are done, then their p95', () => {
+    expect(expectedServerMs([100, 200], 5000)).toBe(5000);
+    expect(expectedServerMs([100, 200, 300], 5000)).toBe(300);
+    expect(quantile([5, 1, 4, 2, 3, 6, 7, 8, 9, 10], 0.5)).toBe(5);
+  });
+
+  it('estimates the remaining time from the slots and the median duration', () => {
+    expect(estimateEtaMs({ pending: 7, running: 3, concurrency: 5, doneDurations: [10, 20, 30], fallbackMs: 99 })).toBe(
+      40,
+    );
+    expect(estimateEtaMs({ pending: 0, running: 0, concurrency: 5, doneDurations: [], fallbackMs: 99 })).toBe(0);
+  });
+});
+
+describe('windows', () => {
+  const absolute = {
+    kind: 'absolute' as const,
+    windows: [
+      { startMs: 10 * H, endMs: 12 * H },
+      { startMs: 20 * H, endMs: 22 * H },
+    ],
+  };
+
+  it('reports an absolute window open until its end and the next opening when closed', () => {
+    expect(windowAt(absolute, 11 * H)).toEqual({ configured: true, open: true, closesAtMs: 12 * H });
+    expect(windowAt(absolute, 12 * H)).toEqual({ configured: true, open: false, opensAtMs: 20 * H });
+    expect(windowAt(absolute, 23 * H)).toEqual({ configured: true, open: false });
+    expect(windowAt(undefined, 0)).toEqual({ configured: false, open: true });
+  });
+
+  it('admits a server only when its expected time fits before the close', () => {
+    const w = windowAt(absolute, 11 * H);
+    expect(fitsInWindow(w, 11 * H, H)).toBe(true);
+    expect(fitsInWindow(w, 11 * H, H + 1)).toBe(false);
+    expect(nextWindowChange(w)).toBe(12 * H);
+  });
+
+  it('opens a recurring window at each cron occurrence in its time zone', () => {
+    // 22:00 in Paris on 2026-01-15 (winter, UTC+1) is 21:00 UTC.
+    const nightly = { kind: 'recurring' as const, cron: '0 22 * * *', durationMs: 4 * H, timezone: 'Europe/Paris' };
+    const opens = Date.parse('2026-01-15T21:00:00Z');
+    expect(windowAt(nightly, opens - 1)).toEqual({ configured: true, open: false, opensAtMs: opens });
+    expect(windowAt(nightly, opens)).toEqual({ configured: true, open: true, closesAtMs: opens + 4 * H });
+    expect(windowAt(nightly, opens + 4 * H)).toEqual({ configured: true, open: false, opensAtMs: opens + 24 * H });
+    // In summer Paris is UTC+2: the same cron opens at 20:00 UTC.
+    const summer = Date.parse('2026-07-15T20:00:00Z');
+    expect(windowAt(nightly, summer + 1)).toEqual({ configured: true, open: true, closesAtMs: summer + 4 * H });
+  });
+});
+
+describe('RolloutState', () => {
+  const servers = [
+    { serviceName: 'a', datacenter: 'rbx', rack: 'r1' },
+    { serviceName: 'b', datacenter: 'rbx', rack: 'r1' },
+    { serviceName: 'c', datacenter: 'gra', rack: 'r1' },
+    { serviceName: 'd', datacenter: 'rbx', rack: 'r2' },
+  ];
+
+  it('skips candidates whose rack or datacenter is at its cap', () => {
+    const state = new RolloutState(servers);
+    expect(state.candidates(4, { maxPerRack: 1 }).map((s) => s.target.serviceName)).toEqual(['a', 'c', 'd']);
+    expect(state.candidates(4, { maxPerDatacenter: 1 }).map((s) => s.target.serviceName)).toEqual(['a', 'c']);
+    state.markRunning(state.find('a')!, 0);
+    expect(state.candidates(4, { maxPerDatacenter: 2 }).map((s) => s.target.serviceName)).toEqual(['b', 'c']);
+  });
+
+  it('applies a finish report once per server and attempt', () => {
+    const state = new RolloutState(servers);
+    state.markRunning(state.find('a')!, 0);
+    expect(state.applyResult(result('a', 1))).toBe('finished');
+    expect(state.applyResult(result('a', 1))).toBe('ignored');
+    expect(state.applyResult(result('b', 1))).toBe('ignored');
+    expect(state.finishedCount).toBe(1);
+  });
+
+  it('requeues a server cancelled by a window close instead of finishing it', () => {
+    const state = new RolloutState(servers);
+    const slot = state.find('a')!;
+    state.markRunning(slot, 0);
+    slot.windowCancelled = true;
+    expect(state.applyResult(result('a', 1, 'cancelled'))).toBe('requeued');
+    expect(slot).toMatchObject({ state: 'pending', attempt: 2 });
+    expect(state.pendingCount).toBe(4);
+  });
+
+  it('round-trips through its compact encoding', () => {
+    const state = new RolloutState(servers);
+    state.markRunning(state.find('a')!, 0);
+    state.markRunning(state.find('b')!, 0);
+    state.find('b')!.runId = 'run-b';
+    state.applyResult({
+      ...result('a', 1, 'deploy_failed'),
+      failureType: 'DeployFailed',
+      message: 'Could not download image.',
+    });
+    state.retry(state.find('a')!);
+    const encoded = state.encode();
+    expect(encoded).toEqual({ results: [], running: [[1, 1, 'run-b', 0]], pending: [2, 3, 0], attempts: [[0, 2]] });
+    const copy = new RolloutState(servers, JSON.parse(JSON.stringify(encoded)));
+    expect(copy.encode()).toEqual(encoded);
+    expect(copy.runningCount).toBe(1);
+  });
+
+  it('encodes 10,000 finished servers in well under 512 KiB', () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => ({ serviceName: `ns${5_000_000 + i}.ip-51-68-12.eu` }));
+    const state = new RolloutState(many);
+    for (const slot of state.slots) {
+      state.markRunning(slot, 0);
+      state.applyResult({ ...result(slot.target.serviceName, 1), finishedAtMs: 665_123 });
+    }
+    const bytes = JSON.stringify(state.encode()).length;
+    expect(bytes).toBeLessThan(512 * 1024);
+  });
+});

@@ -1,0 +1,187 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { reimageServerWorkflow } from '../../src/workflows';
+import { serverProgressQuery } from '../../src/shared/campaign-messages';
+import type { CampaignSettings } from '../../src/shared/campaign-types';
+import { serverWorkflowId } from '../../src/shared/workflow-ids';
+import { connectToDevServer, createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
+import { startCampaign, waitForProgress } from './helpers/campaign-driver';
+import { quietRuntime } from './helpers/quiet-runtime';
+import { testSettings } from './helpers/settings';
+import { simulatedOvh, type SimulatedOvh } from './helpers/simulated-ovh';
+
+let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  quietRuntime();
+  env = await connectToDevServer();
+});
+afterAll(async () => {
+  await env?.teardown();
+});
+
+let ovh: SimulatedOvh | undefined;
+afterEach(async () => {
+  await ovh?.close();
+  ovh = undefined;
+});
+
+/** Settings for the simulator: a UEFI-ready raw image, real-time deadlines, polls scaled to the speed. */
+function simSettings(taskQueue: string, speed: number, overrides: Partial<CampaignSettings> = {}): CampaignSettings {
+  const scaled = (ms: number) => Math.max(2, Math.round(ms / speed));
+  return testSettings(taskQueue, {
+    image: {
+      url: 'https://images.example.test/debian-12.raw',
+      type: 'raw',
+      efiBootloaderPath: '\\efi\\debian\\grubx64.efi',
+      checksum: { type: 'sha256', value: 'ab'.repeat(32) },
+    },
+    qualifyImage: false,
+    // OVH's realistic policy (15 s .. 120 s) on the simulator's clock.
+    poll: { minMs: scaled(15_000), maxMs: scaled(120_000) },
+    ...overrides,
+  });
+}
+
+describe('the reimage flow with the real activities against the OVH simulator', () => {
+  it('reimages a server in at most 60 history events for an 11-minute install', async () => {
+    const speed = 2000;
+    ovh = await simulatedOvh({ count: 1, speed });
+    const taskQueue = uniqueTaskQueue('flow');
+    const sn = ovh.servers[0]!.serviceName;
+    const worker = await createTestWorker(env, { taskQueue, activities: ovh.activities });
+    const settings = simSettings(taskQueue, speed);
+    const handle = await worker.runUntil(async () => {
+      const h = await env.client.workflow.start(reimageServerWorkflow, {
+        workflowId: serverWorkflowId(sn),
+        taskQueue,
+        args: [{ campaignId: 'manual', serviceName: sn, attempt: 1, settings }],
+      });
+      await h.result();
+      expect(await h.query(serverProgressQuery)).toMatchObject({ phase: 'finished', result: { outcome: 'done' } });
+      return h;
+    });
+    const result = await handle.result();
+    const events = (await handle.fetchHistory()).events?.length ?? 0;
+    process.stderr.write(`[flow] events per server history: ${events}\n`);
+    expect(result).toMatchObject({ serviceName: sn, outcome: 'done', deployments: 1 });
+    expect(result.apiCalls).toBeGreaterThan(5);
+    expect(Object.keys(result.durations)).toEqual(['preflight', 'starting', 'installing', 'verifying']);
+    expect(events).toBeLessThanOrEqual(60);
+    expect(ovh.installPosts(sn)).toBe(1);
+    expect(ovh.running(sn)).toBe('disk');
+  });
+
+  it('rolls a failed install back to rescue and reports OVH message', async () => {
+    const speed = 2000;
+    ovh = await simulatedOvh({ count: 1, speed, faults: { 0: ['download_fail'] } });
+    const taskQueue = uniqueTaskQueue('flow');
+    const sn = ovh.servers[0]!.serviceName;
+    const worker = await createTestWorker(env, { taskQueue, activities: ovh.activities });
+    const result = await worker.runUntil(
+      env.client.workflow.execute(reimageServerWorkflow, {
+        workflowId: serverWorkflowId(sn),
+        taskQueue,
+        args: [{ campaignId: 'manual', serviceName: sn, attempt: 1, settings: simSettings(taskQueue, speed) }],
+      }),
+    );
+    expect(result).toMatchObject({ outcome: 'deploy_failed', failureType: 'DeployFailed' });
+    expect(result.message).toMatch(/Could not download image/);
+    expect(Object.keys(result.durations)).toContain('rolling_back');
+    expect(ovh.running(sn)).toBe('rescue');
+    expect(ovh.installPosts(sn)).toBe(1);
+  });
+
+  it('records a server already being reimaged as locked, without a second install', async () => {
+    const speed = 300;
+    ovh = await simulatedOvh({ count: 2, speed });
+    const taskQueue = uniqueTaskQueue('flow');
+    const [busy, free] = ovh.servers.map((s) => s.serviceName) as [string, string];
+    const worker = await createTestWorker(env, { taskQueue, activities: ovh.activities });
+    const settings = simSettings(taskQueue, speed);
+    const report = await worker.runUntil(async () => {
+      const first = await env.client.workflow.start(reimageServerWorkflow, {
+        workflowId: serverWorkflowId(busy),
+        taskQueue,
+        args: [{ campaignId: 'manual', serviceName: busy, attempt: 1, settings }],
+      });
+      const campaign = await startCampaign(env, taskQueue, ovh!.servers, settings);
+      const out = await campaign.result();
+      await first.result();
+      return out;
+    });
+    expect(report.servers[0]).toEqual({
+      serviceName: busy,
+      state: 'finished',
+      outcome: 'skipped',
+      failureType: 'ServerLocked',
+      message: `The server is locked by reimage/${busy}: another campaign or a manual run is reimaging it, so this campaign did not touch it. Retry it once that workflow has ended.`,
+      attempts: 1,
+      deployments: 0,
+      apiCalls: 0,
+      durationMs: 0,
+    });
+    expect(report.servers[1]).toMatchObject({ serviceName: free, outcome: 'done' });
+    expect(ovh.installPosts(busy)).toBe(1);
+  });
+
+  it('cancelling the campaign rolls back every in-flight server', async () => {
+    const speed = 150;
+    ovh = await simulatedOvh({ count: 4, speed });
+    const taskQueue = uniqueTaskQueue('flow');
+    const worker = await createTestWorker(env, { taskQueue, activities: ovh.activities });
+    const settings = simSettings(taskQueue, speed, { maxParallel: { count: 3 } });
+    const report = await worker.runUntil(async () => {
+      const campaign = await startCampaign(env, taskQueue, ovh!.servers, settings);
+      await waitForProgress(campaign, (p) => p.totals.running === 3);
+      for (const s of ovh!.servers.slice(0, 3)) {
+        await waitFor(
+          async () =>
+            (await env.client.workflow.getHandle(serverWorkflowId(s.serviceName)).query(serverProgressQuery)).phase ===
+            'installing',
+        );
+      }
+      await campaign.cancel();
+      return campaign.result();
+    });
+    expect(report.finalState).toBe('cancelled');
+    expect(report.reason).toBe('The campaign workflow was cancelled: servers in flight roll back to rescue.');
+    expect(report.servers.map((s) => s.outcome ?? s.state)).toEqual([
+      'cancelled',
+      'cancelled',
+      'cancelled',
+      'not_started',
+    ]);
+    for (const s of ovh.servers.slice(0, 3)) {
+      expect(ovh.running(s.serviceName)).toBe('rescue');
+      expect(ovh.installPosts(s.serviceName)).toBe(1);
+    }
+    expect(ovh.installPosts(ovh.servers[3]!.serviceName)).toBe(0);
+  });
+
+  it('completes after the worker is stopped mid-install and restarted, with one install POST per server', async () => {
+    const speed = 200;
+    ovh = await simulatedOvh({ count: 3, speed });
+    const taskQueue = uniqueTaskQueue('flow');
+    const settings = simSettings(taskQueue, speed, { maxParallel: { count: 3 } });
+    const first = await createTestWorker(env, { taskQueue, activities: ovh.activities });
+    const campaign = await first.runUntil(async () => {
+      const h = await startCampaign(env, taskQueue, ovh!.servers, settings);
+      await waitForProgress(h, (p) => p.totals.running === 3);
+      await waitFor(async () => ovh!.servers.every((s) => ovh!.sim.state.server(s.serviceName)?.deployment !== null));
+      return h;
+    });
+    const second = await createTestWorker(env, { taskQueue, activities: ovh.activities });
+    const report = await second.runUntil(campaign.result());
+    expect(report.finalState).toBe('done');
+    expect(report.totals.byOutcome).toEqual({ done: 3 });
+    for (const s of ovh.servers) expect(ovh.installPosts(s.serviceName)).toBe(1);
+  });
+});
+
+/** Polls `check` until it holds; a check that throws (e.g. a child not started yet) counts as not yet. */
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error('The condition did not hold in time.');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
