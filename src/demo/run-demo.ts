@@ -84,13 +84,15 @@ export async function runDemo(
     const campaignId = `demo-${randomBytes(3).toString('hex')}`;
     const plan = await runPlan(client, spec, campaignId, false);
     const workflowId = await startCampaign(client, spec, campaignId, plan.servers);
+    const uiUrl = `${dev.uiUrl}/namespaces/default/workflows/${encodeURIComponent(workflowId)}`;
     log(`Campaign ${campaignId} started: ${plan.servers.length} servers, waves ${plan.waves.join(', ')}`);
+    log(`Watch it in the Temporal UI while the demo runs: ${uiUrl}`);
 
     await watch(client, campaignId);
     const report = await fetchReport(client, campaignId);
     process.stdout.write(`\n${formatReport(report, 'markdown')}\n\n`);
     process.stdout.write(
-      `Temporal UI (while the demo runs): ${dev.uiUrl}/namespaces/default/workflows/${encodeURIComponent(workflowId)}\n`,
+      `Temporal UI: ${uiUrl} (it stops with the demo; "npm run temporal" keeps a dev server and its UI running)\n`,
     );
     process.stdout.write(
       `Demo finished in ${Math.round((Date.now() - started) / 1000)} s: campaign ${report.finalState}.\n`,

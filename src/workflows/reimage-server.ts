@@ -16,6 +16,7 @@ import {
   CancellationScope,
   getExternalWorkflowHandle,
   isCancellation,
+  metricMeter,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -42,6 +43,10 @@ export async function reimageServerWorkflow(input: ReimageServerInput): Promise<
   const result = await reimage(run, acts).catch((err: unknown) => {
     const failure = classifyStepFailure(err, ServerOutcome.PreflightFailed);
     return run.finish(failure.outcome, failure);
+  });
+  // Prometheus counter reimage_servers_finished{outcome}; workflow metrics are not re-emitted on replay.
+  metricMeter.createCounter('reimage_servers_finished', 'servers', 'Servers finished, by outcome').add(1, {
+    outcome: result.outcome,
   });
   await CancellationScope.nonCancellable(() => reportToCampaign(input, result));
   return result;

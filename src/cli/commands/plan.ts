@@ -22,9 +22,9 @@ Examples:
   reimage plan examples/campaigns/canary-rollout.yaml
   reimage plan campaign.yaml --json | jq .skipped`;
 
-/** OVH calls one server costs on the reinstall route (preflight, start, polls of an 11-minute install,
- * verify), as measured against the simulator; see BENCHMARKS.md. */
-export const CALLS_PER_SERVER_ESTIMATE = 15;
+/** OVH calls one server costs on the reinstall route (preflight 10, start 2, 16 for the polls of an 11-minute
+ * install, verify 2), as measured against the simulator; see BENCHMARKS.md. */
+export const CALLS_PER_SERVER_ESTIMATE = 30;
 /** OVH's own BYOI installs take about 11 minutes. */
 const TYPICAL_INSTALL_MS = 11 * 60_000;
 
