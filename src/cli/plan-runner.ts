@@ -26,17 +26,28 @@ export function defaultCampaignId(spec: CampaignSpec, now = new Date()): string 
   return `${spec.name}-${stamp}`;
 }
 
-/** Fails fast, naming the fix, when no worker polls `taskQueue`. */
-export async function requireWorker(client: Client, taskQueue: string): Promise<void> {
+/** A worker that has just started may take a moment to show up as a poller. */
+const WORKER_GRACE_MS = 3_000;
+
+async function hasPoller(client: Client, taskQueue: string): Promise<boolean> {
   const answer = await client.workflowService.describeTaskQueue({
     namespace: client.options.namespace,
     taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
     taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
   });
-  if (!answer.pollers?.length) {
-    throw new NoWorkerError(
-      `No worker is polling task queue "${taskQueue}": start one with "reimage worker" (it holds the OVH credentials), then try again.`,
-    );
+  return Boolean(answer.pollers?.length);
+}
+
+/** Fails, naming the fix, when no worker polls `taskQueue` within a short grace period. */
+export async function requireWorker(client: Client, taskQueue: string): Promise<void> {
+  const deadline = Date.now() + WORKER_GRACE_MS;
+  while (!(await hasPoller(client, taskQueue))) {
+    if (Date.now() > deadline) {
+      throw new NoWorkerError(
+        `No worker is polling task queue "${taskQueue}": start one with "reimage worker" (it holds the OVH credentials), then try again.`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 
