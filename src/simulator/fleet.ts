@@ -16,7 +16,10 @@
  *       "commercialRange": "ADVANCE-1",
  *       "os": "debian12_64",                       // OS installed at start
  *       "iamTags": { "env": "prod" },
- *       "faults": ["download_fail"]                // image faults hitting every install on this server
+ *       "faults": ["download_fail"],               // image faults hitting every install on this server
+ *       "state": "ok",                             // ok | error | hacked | hackedBlocked
+ *       "compatibleTemplates": ["debian12_64"],    // omit for the usual list (with byoi_64)
+ *       "rescueBoot": true                         // false: OVH offers no rescue boot
  *     }
  *   ]
  * }
@@ -24,6 +27,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { COMPATIBLE_TEMPLATES } from './catalog';
 import { imageFaultSchema } from './faults';
 import { Prng } from './prng';
 
@@ -53,6 +57,12 @@ export const fleetServerSchema = z
     os: z.string().min(1).default('debian12_64'),
     iamTags: z.record(z.string()).default({}),
     faults: z.array(imageFaultSchema).default([]),
+    /** `dedicated.server.StateEnum` at start; anything but "ok" means OVH holds the server (e.g. hacked). */
+    state: z.enum(['ok', 'error', 'hacked', 'hackedBlocked']).default('ok'),
+    /** What `install/compatibleTemplates` lists; omitted, the usual list (with byoi_64 and byolinux_64). */
+    compatibleTemplates: z.array(z.string().min(1)).optional(),
+    /** false: OVH offers this server no rescue boot (`GET boot?bootType=rescue` answers []). */
+    rescueBoot: z.boolean().default(true),
   })
   .strict();
 
@@ -83,6 +93,11 @@ const RANGES = [
 ] as const;
 const TAG_ENVS = ['prod', 'staging'] as const;
 const TAG_ROLES = ['web', 'db', 'k8s'] as const;
+
+/** The templates `install/compatibleTemplates` lists for a server. */
+export function compatibleTemplatesOf(spec: ServerSpec): readonly string[] {
+  return spec.compatibleTemplates ?? COMPATIBLE_TEMPLATES;
+}
 
 /** Numbers derived from the name, so a fleet file needs no server IDs or IPs. */
 function withIdentity(spec: z.output<typeof fleetServerSchema>, index: number): ServerSpec {

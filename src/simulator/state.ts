@@ -40,7 +40,7 @@ function newServer(spec: ServerSpec, seed: string, now: number): ServerRecord {
     running: 'disk',
     runningSince: now,
     os: spec.os,
-    state: 'ok',
+    state: spec.state,
     efiBootloaderPath: null,
     monitoring: true,
     noIntervention: false,

@@ -1,7 +1,7 @@
 /**
  * JSON shapes the API answers with (ovh-api.md §3.4, §3.7, §4), built from the records at a moment.
  */
-import { BOOTS } from './catalog';
+import { BOOTS, type Boot } from './catalog';
 import { formatDate, formatDay } from './clock';
 import type { ServerRecord, TaskRecord } from './model';
 import { taskStatus } from './timeline';
@@ -137,7 +137,12 @@ export function serviceInfos(server: ServerRecord, origin: number): Record<strin
   };
 }
 
-/** `dedicated.server.Netboot` for a boot ID, or undefined. */
-export function bootView(bootId: number): (typeof BOOTS)[number] | undefined {
-  return BOOTS.find((b) => b.bootId === bootId);
+/** The boots OVH offers a server: all of the catalog's, less rescue when the fleet says it has none. */
+export function bootsOf(server: ServerRecord): readonly Boot[] {
+  return server.spec.rescueBoot ? BOOTS : BOOTS.filter((b) => b.bootType !== 'rescue');
+}
+
+/** `dedicated.server.Netboot` for one of the server's boot IDs, or undefined. */
+export function bootView(server: ServerRecord, bootId: number): Boot | undefined {
+  return bootsOf(server).find((b) => b.bootId === bootId);
 }

@@ -20,6 +20,9 @@ beforeAll(async () => {
       { name: 'busy.test.eu', faults: ['never_ends'] },
       { name: 'small-ram.test.eu', memoryMb: 8192, diskGroups: [{ diskGroupId: 1, diskSizeGb: 960 }] },
       { name: 'small-disk.test.eu', memoryMb: 262144, diskGroups: [{ diskGroupId: 1, diskSizeGb: 100 }] },
+      { name: 'hacked.test.eu', state: 'hacked' },
+      { name: 'no-byoi.test.eu', compatibleTemplates: ['debian12_64', 'byolinux_64'] },
+      { name: 'no-rescue.test.eu', rescueBoot: false },
     ]),
   });
 });
@@ -75,6 +78,43 @@ describe('preflightServer', () => {
         },
       ],
       apiCalls: 2,
+    });
+  });
+
+  it('fails server_state alone when OVH holds the server as hacked', async () => {
+    const verdict = await preflight({ serviceName: 'hacked.test.eu' });
+    expect(verdict.failedChecks).toEqual([
+      {
+        check: 'server_state',
+        message:
+          'hacked.test.eu is in state "hacked" (not "ok"); OVH must clear the server before it can be reinstalled.',
+      },
+    ]);
+  });
+
+  it('fails byoi_compatible alone when the server does not offer the byoi_64 template', async () => {
+    const verdict = await preflight({ serviceName: 'no-byoi.test.eu' });
+    expect(verdict.failedChecks).toEqual([
+      {
+        check: 'byoi_compatible',
+        message:
+          'no-byoi.test.eu does not offer the byoi_64 template (install/compatibleTemplates), so it cannot install a custom image.',
+      },
+    ]);
+  });
+
+  it('fails rescue_boot alone when OVH lists no rescue boot for the server', async () => {
+    const verdict = await preflight({ serviceName: 'no-rescue.test.eu' });
+    expect(verdict).toMatchObject({
+      ok: false,
+      failedChecks: [
+        {
+          check: 'rescue_boot',
+          message:
+            'OVH lists no rescue boot for no-rescue.test.eu, so a failed reinstall could not be rolled back to rescue; ask OVH support.',
+        },
+      ],
+      server: { rescueBootId: undefined, harddiskBootId: 1 },
     });
   });
 

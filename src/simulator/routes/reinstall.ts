@@ -15,6 +15,7 @@ import {
   MANDATORY_IMAGE_CUSTOMIZATIONS,
 } from '../catalog';
 import { badRequest, internalError, SimHttpError } from '../errors';
+import { compatibleTemplatesOf } from '../fleet';
 import type { ServerRecord } from '../model';
 import type { RouteContext, Router } from '../router';
 import { describeProblem, parseBody } from '../validation';
@@ -80,7 +81,7 @@ function checkOperatingSystem(os: string, server: ServerRecord): void {
       message: `Operating system ${os} could not be found`,
     });
   }
-  if (!COMPATIBLE_TEMPLATES.includes(os)) {
+  if (!compatibleTemplatesOf(server.spec).includes(os)) {
     throw new SimHttpError(409, {
       class: 'Client::Conflict::OperatingSystemIncompatible',
       message: `Operating system ${os} is not compatible for server ${server.spec.name}`,

@@ -3,11 +3,11 @@
  * service information, compatible templates, hardware RAID profile.
  */
 import { z } from 'zod';
-import { BOOTS, COMPATIBLE_TEMPLATES } from '../catalog';
 import { badRequest, SimHttpError } from '../errors';
 import type { RouteContext, Router } from '../router';
 import { parseBody } from '../validation';
-import { bootView, hardwareSpecifications, serverDetail, serviceInfos, taskView } from '../views';
+import { compatibleTemplatesOf } from '../fleet';
+import { bootsOf, bootView, hardwareSpecifications, serverDetail, serviceInfos, taskView } from '../views';
 import { enumQuery, longParam, serverOf } from './common';
 
 const BOOT_TYPES = ['harddisk', 'internal', 'ipxeCustomerScript', 'network', 'power', 'rescue'] as const;
@@ -79,7 +79,7 @@ function listServers(ctx: RouteContext): string[] {
 function updateServer(ctx: RouteContext): null {
   const server = serverOf(ctx);
   const body = parseBody(putSchema, ctx.body, 'update', { state: 'dedicated.server.StateEnum' });
-  if (body.bootId !== undefined && !bootView(body.bootId)) {
+  if (body.bootId !== undefined && !bootView(server, body.bootId)) {
     throw badRequest(`Boot ${body.bootId} is not available for server ${server.spec.name}`);
   }
   for (const [key, value] of Object.entries(body)) if (value !== undefined) Object.assign(server, { [key]: value });
@@ -87,15 +87,17 @@ function updateServer(ctx: RouteContext): null {
 }
 
 function listBoots(ctx: RouteContext): number[] {
-  serverOf(ctx);
+  const server = serverOf(ctx);
   const type = enumQuery(ctx, 'bootType', BOOT_TYPES, 'dedicated.server.BootTypeEnum');
-  return BOOTS.filter((b) => type === undefined || b.bootType === type).map((b) => b.bootId);
+  return bootsOf(server)
+    .filter((b) => type === undefined || b.bootType === type)
+    .map((b) => b.bootId);
 }
 
 function getBoot(ctx: RouteContext): unknown {
-  serverOf(ctx);
+  const server = serverOf(ctx);
   const bootId = longParam('bootId', ctx.params.bootId);
-  const boot = bootView(bootId);
+  const boot = bootView(server, bootId);
   if (!boot)
     throw new SimHttpError(404, {
       class: 'Client::NotFound',
@@ -134,6 +136,8 @@ export function registerServerRoutes(router: Router, origin: number): void {
   router.add('POST', `${base}/reboot`, (ctx) => taskView(ctx.state.reboot(serverOf(ctx)), ctx.state.clock.now()));
   router.add('GET', `${base}/specifications/hardware`, (ctx) => hardwareSpecifications(serverOf(ctx)));
   router.add('GET', `${base}/serviceInfos`, (ctx) => serviceInfos(serverOf(ctx), origin));
-  router.add('GET', `${base}/install/compatibleTemplates`, (ctx) => (serverOf(ctx), { ovh: COMPATIBLE_TEMPLATES }));
+  router.add('GET', `${base}/install/compatibleTemplates`, (ctx) => ({
+    ovh: compatibleTemplatesOf(serverOf(ctx).spec),
+  }));
   router.add('GET', `${base}/install/hardwareRaidProfile`, hardwareRaidProfile);
 }

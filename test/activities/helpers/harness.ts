@@ -88,6 +88,9 @@ export interface TestServer {
   memoryMb?: number;
   diskGroups?: { diskGroupId: number; diskSizeGb?: number; diskType?: string; numberOfDisks?: number }[];
   faults?: string[];
+  state?: 'ok' | 'error' | 'hacked' | 'hackedBlocked';
+  compatibleTemplates?: string[];
+  rescueBoot?: boolean;
 }
 
 /** A fleet option for createSimulator. */
