@@ -31,6 +31,7 @@ export const ENV_VARS = [
   'REIMAGE_LOG_LEVEL',
   'REIMAGE_ALLOWED_SERVERS',
   'REIMAGE_CODEC_KEYS',
+  'REIMAGE_CODEC_TOKEN',
   'OVH_ENDPOINT',
   'OVH_APPLICATION_KEY',
   'OVH_APPLICATION_SECRET',
@@ -57,6 +58,7 @@ const envSchema = z.object({
   REIMAGE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default(DEFAULTS.logLevel),
   REIMAGE_ALLOWED_SERVERS: optionalString,
   REIMAGE_CODEC_KEYS: optionalString,
+  REIMAGE_CODEC_TOKEN: optionalString,
   OVH_ENDPOINT: z.string().min(1).default(DEFAULTS.ovhEndpoint),
   OVH_APPLICATION_KEY: optionalString,
   OVH_APPLICATION_SECRET: optionalString,
@@ -90,6 +92,8 @@ export interface Config {
   /** Service names the worker may act on; undefined means any server a campaign names. */
   allowedServers?: readonly string[];
   codecKeys?: string;
+  /** Bearer token `reimage codec-server` requires; undefined means no token is asked for. */
+  codecToken?: string;
   ovh: OvhConfig;
 }
 
@@ -121,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       .map((name) => name.trim())
       .filter(Boolean),
     codecKeys: e.REIMAGE_CODEC_KEYS,
+    codecToken: e.REIMAGE_CODEC_TOKEN,
     ovh: Object.freeze({
       endpoint: e.OVH_ENDPOINT,
       appKey: e.OVH_APPLICATION_KEY,

@@ -35,6 +35,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   schedule: lazy('./commands/schedule'),
   worker: lazy('./commands/worker'),
   'dev-server': lazy('./commands/dev-server'),
+  'codec-server': lazy('./commands/codec-server'),
   simulator: lazy('./commands/simulator'),
   demo: lazy('./commands/demo'),
 };

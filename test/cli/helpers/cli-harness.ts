@@ -13,7 +13,7 @@ import type { Client } from '@temporalio/client';
 import { parse, stringify } from 'yaml';
 import { demoCampaignYaml } from '../../../src/demo/demo-campaign';
 import { startDemoImageServer, type DemoImageServer } from '../../../src/demo/image-server';
-import { createJsonLogger } from '../../../src/observability/logger';
+import { createJsonLogger, type Logger } from '../../../src/observability/logger';
 import { campaignProgressQuery } from '../../../src/shared/campaign-messages';
 import type { CampaignProgress, CampaignReport } from '../../../src/shared/campaign-report-types';
 import { campaignWorkflowId } from '../../../src/shared/workflow-ids';
@@ -94,8 +94,9 @@ export interface CliStack {
   close(): Promise<void>;
 }
 
-/** Starts the simulator (speed: simulated seconds per real second), the image server and a worker. */
-export async function startCliStack(fleet: FleetServer[], speed: number): Promise<CliStack> {
+/** Starts the simulator (speed: simulated seconds per real second), the image server and a worker
+ * (logging errors only, unless `workerLogger` is given, e.g. to capture its lines). */
+export async function startCliStack(fleet: FleetServer[], speed: number, workerLogger?: Logger): Promise<CliStack> {
   const caDir = requiredEnv('REIMAGE_TEST_CA_DIR');
   const prefix = randomUUID().slice(0, 8);
   const servers = fleet.map((_, i) => `ns${prefix}-${i + 1}.cli.eu`);
@@ -120,7 +121,7 @@ export async function startCliStack(fleet: FleetServer[], speed: number): Promis
     REIMAGE_CODEC_KEYS: codecKeys(),
   });
   quietRuntime();
-  const worker = await startWorker(env);
+  const worker = await startWorker(env, workerLogger ?? createJsonLogger('error'));
   const client = await connectClient(env);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'reimage-cli-'));
   return {
@@ -158,12 +159,8 @@ export async function startCliStack(fleet: FleetServer[], speed: number): Promis
   };
 }
 
-async function startWorker(env: NodeJS.ProcessEnv): Promise<{ stop(): Promise<void> }> {
-  const handle: WorkerHandle = await createWorker({
-    env,
-    workflowBundle: await workflowBundle(),
-    logger: createJsonLogger('error'),
-  });
+async function startWorker(env: NodeJS.ProcessEnv, logger: Logger): Promise<{ stop(): Promise<void> }> {
+  const handle: WorkerHandle = await createWorker({ env, workflowBundle: await workflowBundle(), logger });
   const running = handle.run();
   return {
     async stop() {
