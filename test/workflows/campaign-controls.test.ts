@@ -31,7 +31,11 @@ async function run<T>(
   settings: Partial<CampaignSettings>,
   scripts: (names: string[]) => Record<string, ServerScript>,
   defaults: ServerScript,
-  body: (ctx: { handle: Awaited<ReturnType<typeof startCampaign>>; names: string[] }) => Promise<T>,
+  body: (ctx: {
+    handle: Awaited<ReturnType<typeof startCampaign>>;
+    names: string[];
+    activities: ReturnType<typeof scriptedActivities>;
+  }) => Promise<T>,
 ) {
   const taskQueue = uniqueTaskQueue('ctl');
   const servers = fleet(taskQueue, n);
@@ -40,7 +44,7 @@ async function run<T>(
   const worker = await createTestWorker(env, { taskQueue, activities });
   const out = await worker.runUntil(async () => {
     const handle = await startCampaign(env, taskQueue, servers, testSettings(taskQueue, settings));
-    const extra = await body({ handle, names });
+    const extra = await body({ handle, names, activities });
     return { extra, report: await handle.result() };
   });
   return { ...out, activities, names };
@@ -99,9 +103,13 @@ describe('campaign controls', () => {
       { maxParallel: { count: 2 } },
       () => ({}),
       { installMs: 3000 },
-      async ({ handle }) => {
+      async ({ handle, names: [first, second], activities: acts }) => {
         await waitForProgress(handle, (p) => p.totals.running === 2);
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        // Cancel once both servers are installing, so each one has a deployment to roll back.
+        const installing = () => [first!, second!].every((name) => acts.calls[name]?.includes('wait'));
+        for (let waited = 0; !installing() && waited < 10_000; waited += 50) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
         await handle.signal(cancelCampaignSignal);
       },
     );
