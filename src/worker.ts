@@ -9,6 +9,7 @@ import {
   bundleWorkflowCode,
   makeTelemetryFilterString,
   type WorkflowBundle,
+  type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { loadConfig, type Config } from './config';
@@ -34,7 +35,7 @@ export interface CreateWorkerOptions {
 }
 
 /** Bundles the project's workflow code (webpack + swc); about a second. */
-export function bundleWorkflows(): Promise<WorkflowBundle> {
+export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: quietLogger });
 }
 

@@ -38,7 +38,8 @@ export async function resolveServers(
     unknown = input.selection.serviceNames.filter((name) => !owned.has(name));
   } else {
     const pattern = input.selection.selector.namePattern;
-    candidates = pattern ? account.filter((name) => globToRegExp(pattern).test(name)) : [...account];
+    const glob = pattern ? globToRegExp(pattern) : undefined;
+    candidates = glob ? account.filter((name) => glob.test(name)) : [...account];
   }
   const excludeSet = new Set(input.exclude);
   const excluded = candidates.filter((name) => excludeSet.has(name));

@@ -52,13 +52,19 @@ export async function requireWorker(client: Client, taskQueue: string): Promise<
 }
 
 /** Runs the plan workflow for `spec` and returns its answer. */
+/** The campaign workflow's input for `servers` (resolved from the file), run on the configured task queue. */
+export function campaignInput(spec: CampaignSpec, campaignId: string, servers: ServerTarget[]): CampaignInput {
+  return { campaignId, servers, settings: toCampaignSettings(spec, loadConfig().taskQueue) };
+}
+
 export async function runPlan(
   client: Client,
   spec: CampaignSpec,
   campaignId: string,
   preflight: boolean,
 ): Promise<CampaignPlan> {
-  const { taskQueue } = loadConfig();
+  const config = loadConfig();
+  const { taskQueue } = config;
   await requireWorker(client, taskQueue);
   const settings = toCampaignSettings(spec, taskQueue);
   const input: PlanInput = {
@@ -67,7 +73,7 @@ export async function runPlan(
     preflight,
     selection: spec.servers,
     exclude: spec.exclude,
-    allowList: spec.allowList ?? loadConfig().allowedServers?.slice(),
+    allowList: spec.allowList ?? config.allowedServers?.slice(),
     needPlacement: spec.rollout.maxPerRack !== undefined || spec.rollout.maxPerDatacenter !== undefined,
   };
   return client.workflow.execute('planCampaignWorkflow', {
@@ -86,7 +92,7 @@ export async function startCampaign(
   servers: ServerTarget[],
 ): Promise<string> {
   const { taskQueue } = loadConfig();
-  const input: CampaignInput = { campaignId, servers, settings: toCampaignSettings(spec, taskQueue) };
+  const input = campaignInput(spec, campaignId, servers);
   const workflowId = campaignWorkflowId(campaignId);
   try {
     await client.workflow.start('reimageCampaignWorkflow', {

@@ -68,11 +68,11 @@ export async function planCampaignWorkflow(input: PlanInput): Promise<CampaignPl
 }
 
 async function preflight(input: PlanInput, server: ServerTarget, imageSizeBytes: number) {
-  const route =
-    input.settings.route === 'auto'
-      ? (await reads.detectRoute({ serviceName: server.serviceName })).route
-      : input.settings.route;
-  return reads.preflightServer({
+  const choice = input.settings.route;
+  // `auto` costs one read per server; its calls count in the plan's total like the preflight's.
+  const detected = choice === 'auto' ? await reads.detectRoute({ serviceName: server.serviceName }) : undefined;
+  const route = choice === 'auto' ? detected!.route : choice;
+  const verdict = await reads.preflightServer({
     campaignId: input.campaignId,
     serviceName: server.serviceName,
     route,
@@ -80,4 +80,5 @@ async function preflight(input: PlanInput, server: ServerTarget, imageSizeBytes:
     imageSizeBytes,
     diskGroupId: input.settings.diskGroupId,
   });
+  return { ...verdict, apiCalls: verdict.apiCalls + (detected?.apiCalls ?? 0) };
 }

@@ -4,9 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-
-const WORKFLOWS_PATH = require.resolve('../../src/workflows');
+import { bundleWorkflows } from '../../src/worker';
+import { Worker, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 
 /** Connects to the dev server that global-setup.ts started; fails loudly when it is not there. */
 export async function connectToDevServer(): Promise<TestWorkflowEnvironment> {
@@ -32,20 +31,11 @@ export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
-/** The project's workflow code, bundled once per test file. */
+/** The project's workflow code, bundled once per test file (as the worker bundles it). */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  bundle ??= bundleWorkflows();
   return bundle;
 }
-
-const quietBundlerLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (message: string) => process.stderr.write(`[bundler] ${message}\n`),
-  error: (message: string) => process.stderr.write(`[bundler] ${message}\n`),
-};
 
 /** A task queue no other test uses. */
 export function uniqueTaskQueue(prefix = 'test'): string {

@@ -6,14 +6,12 @@
 import { parseArgs } from 'node:util';
 import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { loadCampaignFile } from '../../campaign/loader';
-import { toCampaignSettings } from '../../campaign/to-settings';
 import { loadConfig } from '../../config';
-import type { CampaignInput } from '../../shared/campaign-report-types';
 import { campaignWorkflowId } from '../../shared/workflow-ids';
 import { connectClient } from '../../temporal/connection';
 import { UsageError } from '../errors';
 import { printResult } from '../output';
-import { runPlan } from '../plan-runner';
+import { campaignInput, runPlan } from '../plan-runner';
 import { assertSecretsProtected } from '../secrets-guard';
 
 export const usage = `reimage schedule create FILE --cron "MIN HOUR DOM MON DOW" [--timezone TZ] [--id ID] [--yes] [--json]
@@ -51,11 +49,7 @@ async function create(client: Client, argv: string[]): Promise<number> {
   if (plan.unknown.length > 0) throw new UsageError(`Unknown servers, nothing scheduled: ${plan.unknown.join(', ')}`);
   if (!values.yes)
     throw new UsageError(`Scheduling reimages ${plan.servers.length} servers at every run; pass --yes to confirm.`);
-  const input: CampaignInput = {
-    campaignId: id,
-    servers: plan.servers,
-    settings: toCampaignSettings(spec, config.taskQueue),
-  };
+  const input = campaignInput(spec, id, plan.servers);
   await client.schedule.create({
     scheduleId: `${PREFIX}${id}`,
     spec: { cronExpressions: [values.cron], timezone: values.timezone },
