@@ -1,7 +1,9 @@
 /**
  * OVH API calls one server costs, per route and phase (preflight, start, wait, verify, rollback), with the
- * default poll policy. The activities run in MockActivityEnvironment against the simulator, with their clock
- * and sleeps scaled to its speed so the policy sees a real 11-minute install. Prints one JSON line per route.
+ * default poll policy (first poll at 80 % of the expected 11 minutes, then every 50 s; bounds 15 s..10 min).
+ * The activities run in MockActivityEnvironment against the simulator, with their clock and sleeps scaled to
+ * its speed so the policy sees a real 11-minute install. Preflight includes node-ovh's one GET /auth/time
+ * per process. Prints one JSON line per route; bench/b2-api-economy.ts measures a fleet.
  *
  *   npx tsx bench/api-calls-per-server.ts
  */

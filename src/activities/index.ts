@@ -59,13 +59,14 @@ export function createActivities(deps: ActivityDeps): ReimageActivities & PlanAc
     },
     async detectRoute(raw) {
       const input = parseInput(detectRouteInputSchema, raw, 'detectRoute');
-      const api = deps.ovh.session();
+      // Admission reads wait behind servers already under way when the rate budget is short.
+      const api = deps.ovh.session('low');
       const route = await withFailureMapping(() => detectDeployRoute(api, input.serviceName));
       return { route, apiCalls: api.calls };
     },
     async preflightServer(raw) {
       const input = parseInput(preflightInputSchema, raw, 'preflightServer');
-      const api = deps.ovh.session();
+      const api = deps.ovh.session('low');
       return withFailureMapping(() => runPreflight(api, input, clock()));
     },
     async qualifyImage(raw) {

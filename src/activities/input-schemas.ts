@@ -84,6 +84,7 @@ export const waitForDeploymentInputSchema: z.ZodType<WaitForDeploymentInput> = z
   expectedDurationMs: z.number().int().positive().optional(),
   pollMinMs: z.number().int().positive().optional(),
   pollMaxMs: z.number().int().positive().optional(),
+  stepEveryPolls: z.number().int().min(0).optional(),
 });
 
 export const verifyBootInputSchema: z.ZodType<VerifyBootInput> = z.object({

@@ -1,33 +1,73 @@
 /**
- * When to poll a running deployment: sparse at first, denser as the expected end nears, and sparser again
- * the longer it overruns, with jitter so a fleet started together does not poll in lockstep.
+ * When to poll a running deployment. Nothing ends in the first minutes of an install, so the first poll
+ * waits for most of the expected duration; from there polls come at a steady cadence short enough that
+ * the end is noticed within half a cadence on average, until as far past the expected end; an install
+ * that overruns further is polled sparser (the cadence plus half the time past that window, at most
+ * overrunMaxMs). Every pause stays within [pollMinMs, pollMaxMs]. Jitter keeps a fleet started together
+ * out of lockstep.
+ *
+ * With the defaults and an 11-minute expectation: first poll at 8 min 48 s, then every 50 s up to
+ * 13 min 12 s, then less and less often, up to every 2 min. An install ending in that window is noticed
+ * 25 s after its end on average (at most 55 s), with 2 to 7 polls. A campaign whose poll.maxInterval is
+ * shorter than 8 min 48 s gets extra early polls every maxInterval.
  */
 
 export interface PollPolicy {
+  /** Shortest pause between two polls. */
   pollMinMs: number;
+  /** Longest pause between two polls, the wait before the first one included. */
   pollMaxMs: number;
   expectedDurationMs: number;
   /** Fraction of the delay added or removed at random. */
   jitter: number;
+  /** Share of the expected duration before the first poll. */
+  firstPollShare: number;
+  /** Pause between polls while the install may end: from the first poll to as far past the expected end. */
+  cadenceMs: number;
+  /** Longest pause while an install overruns that window. */
+  overrunMaxMs: number;
 }
 
-/** Defaults: a measured catalog reinstall took 11 min 05 s; OVH's tools poll every 10 to 30 s. */
+/** Defaults: a measured catalog reinstall took 11 min 05 s; installs of one fleet vary by about ±20 %. */
 export const DEFAULT_POLL_POLICY: PollPolicy = {
   pollMinMs: 15_000,
-  pollMaxMs: 120_000,
+  // Long enough for the first poll to come at 80 % of an 11-minute install.
+  pollMaxMs: 10 * 60_000,
   expectedDurationMs: 11 * 60_000,
   jitter: 0.1,
+  firstPollShare: 0.8,
+  // Half of it is the mean detection delay: 25 s, inside the 30 s target, for one call per 50 s.
+  cadenceMs: 50_000,
+  overrunMaxMs: 120_000,
 };
 
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
 
-/**
- * The delay before the next poll, `elapsedMs` after the deployment started: a quarter of the time left
- * before the expected end, or half the overrun once past it, kept within [pollMinMs, pollMaxMs].
- */
+/** The delay before the next poll, `elapsedMs` after the deployment started. */
 export function nextPollDelay(elapsedMs: number, policy: PollPolicy, random: () => number = Math.random): number {
-  const remaining = policy.expectedDurationMs - elapsedMs;
-  const base = remaining > 0 ? remaining / 4 : -remaining / 2;
-  const jittered = clamp(base, policy.pollMinMs, policy.pollMaxMs) * (1 + policy.jitter * (2 * random() - 1));
-  return Math.round(clamp(jittered, policy.pollMinMs, policy.pollMaxMs));
+  const spread = 1 + policy.jitter * (2 * random() - 1);
+  const firstPollAt = policy.expectedDurationMs * policy.firstPollShare;
+  const windowEnd = policy.expectedDurationMs * (2 - policy.firstPollShare);
+  let base: number;
+  // Before the first poll the jitter only shortens the wait, by at most half of it: no install is noticed
+  // later than planned, and a first poll too early is one more poll.
+  if (elapsedMs < firstPollAt) base = (firstPollAt - elapsedMs) * Math.min(1, 1 + (spread - 1) / 2);
+  else if (elapsedMs < windowEnd) base = policy.cadenceMs * spread;
+  else base = Math.min(policy.cadenceMs + (elapsedMs - windowEnd) / 2, policy.overrunMaxMs) * spread;
+  return Math.round(clamp(base, policy.pollMinMs, policy.pollMaxMs));
+}
+
+/** The policy for a waitForDeployment input: its bounds and expectation over the defaults. */
+export function pollPolicyFor(input: {
+  pollMinMs?: number;
+  pollMaxMs?: number;
+  expectedDurationMs?: number;
+}): PollPolicy {
+  const pollMinMs = input.pollMinMs ?? DEFAULT_POLL_POLICY.pollMinMs;
+  return {
+    ...DEFAULT_POLL_POLICY,
+    pollMinMs,
+    pollMaxMs: Math.max(input.pollMaxMs ?? DEFAULT_POLL_POLICY.pollMaxMs, pollMinMs),
+    expectedDurationMs: input.expectedDurationMs ?? DEFAULT_POLL_POLICY.expectedDurationMs,
+  };
 }

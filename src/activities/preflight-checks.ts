@@ -13,7 +13,7 @@ export interface PreflightReads {
   serviceInfos: { status: string; expiration: string };
   templates?: { ovh: string[] };
   rescueBootIds: number[];
-  harddiskBootIds: number[];
+  /** The pending reinstallServer task, if any (at most one: OVH refuses a second). */
   pendingTasks: OvhTask[];
   byoi: OvhByoiStatus | null;
 }

@@ -1,6 +1,10 @@
 /**
  * preflightServer: read-only. Reads what OVH knows about the server and returns a verdict naming every
  * failed check, never only the first. An unknown server is a failed check, not a crash.
+ *
+ * Six reads on `reinstall` (server, hardware, serviceInfos, compatibleTemplates, rescue boots, the
+ * reinstallServer task list), plus one when the server has an earlier reinstallServer task (its newest is
+ * read: only that one can still run). The harddisk boot IDs are left to verifyBoot, which needs them.
  */
 import type { OvhCaller } from '../ovh/client';
 import {
@@ -8,12 +12,12 @@ import {
   getHardware,
   getServer,
   getServiceInfos,
+  latestTask,
   listBootIds,
-  listPendingTasks,
 } from '../ovh/dedicated-server';
 import { isOvhError } from '../ovh/errors';
 import { getByoiStatus } from '../ovh/routes/bring-your-own-image';
-import { toBytes, type OvhHardware } from '../ovh/schemas';
+import { isPendingTaskStatus, toBytes, type OvhHardware } from '../ovh/schemas';
 import { failedChecks, type PreflightReads } from './preflight-checks';
 import type { DiskGroupFacts, PreflightInput, PreflightVerdict, ServerFacts } from './types';
 
@@ -43,7 +47,6 @@ function factsOf(reads: PreflightReads): ServerFacts {
     memoryBytes: hardware.memorySize ? (toBytes(hardware.memorySize, 1024) ?? 0) : 0,
     diskGroups: diskGroupsOf(hardware),
     rescueBootId: reads.rescueBootIds[0],
-    harddiskBootId: reads.harddiskBootIds[0],
   };
 }
 
@@ -55,25 +58,16 @@ async function readEverything(
 ): Promise<PreflightReads> {
   const sn = input.serviceName;
   const legacy = input.route === 'bringYourOwnImage';
-  const [hardware, serviceInfos, templates, rescueBootIds, harddiskBootIds, pendingTasks, byoi] = await Promise.all([
+  const [hardware, serviceInfos, templates, rescueBootIds, newestInstall, byoi] = await Promise.all([
     getHardware(api, sn),
     getServiceInfos(api, sn),
     legacy ? Promise.resolve(undefined) : getCompatibleTemplates(api, sn),
     listBootIds(api, sn, 'rescue'),
-    listBootIds(api, sn, 'harddisk'),
-    listPendingTasks(api, sn, 'reinstallServer'),
+    latestTask(api, sn, 'reinstallServer'),
     legacy ? getByoiStatus(api, sn) : Promise.resolve(undefined),
   ]);
-  return {
-    server,
-    hardware,
-    serviceInfos,
-    templates,
-    rescueBootIds,
-    harddiskBootIds,
-    pendingTasks,
-    byoi: byoi ?? null,
-  };
+  const pendingTasks = newestInstall && isPendingTaskStatus(newestInstall.status) ? [newestInstall] : [];
+  return { server, hardware, serviceInfos, templates, rescueBootIds, pendingTasks, byoi: byoi ?? null };
 }
 
 /** Runs every check; `now` is the worker's clock. */

@@ -11,7 +11,7 @@
  * task of ours exists: another process (a person, another tool, an older task) holds the server. The
  * workflow records it; retrying blindly would only hit the same lock.
  */
-import { activityInfo, heartbeat } from '@temporalio/activity';
+import { activityInfo, ApplicationFailure, heartbeat } from '@temporalio/activity';
 import { z } from 'zod';
 import { FailureType } from '../shared/failure-types';
 import type { OvhSession } from '../ovh/client';
@@ -59,26 +59,39 @@ const checkpointSchema = z.object({ maxTaskIdBeforePost: z.number().int() });
 /** How many of the newest tasks are read when there is no checkpoint. */
 const RECENT_TASKS = 5;
 
-/** The task an earlier attempt of this activity created, if any (never on the first attempt). */
+/** A task an earlier attempt created: read, or only listed (a fresh task may answer 404 for a while). */
+type OwnTask = Pick<OvhTask, 'taskId'> & Partial<Pick<OvhTask, 'startDate' | 'status'>>;
+
+/**
+ * The task an earlier attempt of this activity created, if any (never on the first attempt). A task newer
+ * than the checkpoint is ours even while OVH answers 404 on it: it is adopted by its ID, never posted again.
+ * Without a checkpoint, recent tasks are ours by date; a newest task that cannot be read yet makes the
+ * attempt retry later (OvhApiRetryable) rather than guess.
+ */
 async function findOwnTask(
   api: OvhSession,
   sn: string,
   deps: ActivityDeps,
   ids: number[],
-): Promise<OvhTask | undefined> {
+): Promise<OwnTask | undefined> {
   const info = activityInfo();
   if (info.attempt <= 1) return undefined;
   const checkpoint = checkpointSchema.safeParse(info.heartbeatDetails);
   if (checkpoint.success) {
-    return (
-      await readTasks(
-        api,
-        sn,
-        ids.filter((id) => id > checkpoint.data.maxTaskIdBeforePost),
-      )
-    ).at(-1);
+    const newer = ids.filter((id) => id > checkpoint.data.maxTaskIdBeforePost);
+    if (newer.length === 0) return undefined;
+    return (await readTasks(api, sn, newer)).at(-1) ?? { taskId: Math.max(...newer) };
   }
-  const recent = await readTasks(api, sn, [...ids].sort((a, b) => b - a).slice(0, RECENT_TASKS));
+  const recentIds = [...ids].sort((a, b) => b - a).slice(0, RECENT_TASKS);
+  const recent = await readTasks(api, sn, recentIds);
+  // Old tasks may be purged (404) for good; only the newest one can be too fresh to read.
+  const newest = recentIds[0];
+  if (newest !== undefined && !recent.some((task) => task.taskId === newest)) {
+    throw ApplicationFailure.create({
+      type: FailureType.OvhApiRetryable,
+      message: `The newest installation task of ${sn} (${newest}) cannot be read yet (OVH answers 404 on fresh tasks); this attempt retries instead of posting a second installation.`,
+    });
+  }
   const since = ownTasksSince(deps);
   return recent.filter((task) => Date.parse(task.startDate) >= since).at(-1);
 }
@@ -93,7 +106,7 @@ function handleFor(
   input: StartDeploymentInput,
   api: OvhSession,
   deps: ActivityDeps,
-  task: OvhTask | undefined,
+  task: OwnTask | undefined,
   adopted: boolean,
 ): DeploymentHandle {
   return {

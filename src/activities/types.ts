@@ -97,6 +97,7 @@ export interface ServerFacts {
   memoryBytes: number;
   diskGroups: DiskGroupFacts[];
   rescueBootId?: number;
+  /** No longer read by preflight (verifyBoot reads the harddisk boots it needs); kept for compatibility. */
   harddiskBootId?: number;
 }
 
@@ -162,6 +163,9 @@ export interface WaitForDeploymentInput {
   /** Poll interval bounds; defaults 15 s and 120 s. */
   pollMinMs?: number;
   pollMaxMs?: number;
+  /** Also read the running install step (install/status, one more call) every this many polls, for
+   * progress displays. Default 0: the step is read only to name a failing or stuck step. */
+  stepEveryPolls?: number;
 }
 
 export interface DeploymentStep {

@@ -3,6 +3,10 @@
  * however long the install runs. Heartbeat details (DeploymentProgress) let a retried attempt resume its
  * counters after a worker crash. Transient OVH errors (5xx, 429, network, a fresh task's 404 for 5 min) are
  * absorbed by the loop; the deadline is absolute, so retries never extend it.
+ *
+ * Economy: it sleeps before its first poll (poll-policy.ts: nothing ends early), a poll is one read of the
+ * task, and install/status is read only to name the failing step (or the stuck one at the deadline). Its
+ * calls go first through the rate budget: their delay is the time to notice the end.
  */
 import { activityInfo, heartbeat } from '@temporalio/activity';
 import { z } from 'zod';
@@ -11,7 +15,7 @@ import { classify, OvhApiError } from '../ovh/errors';
 import { routeFor, type RouteStatus } from '../ovh/routes';
 import { activityWaiter, ovhNow, type ActivityDeps } from './deps';
 import { permanentFailure, toActivityFailure } from './failures';
-import { DEFAULT_POLL_POLICY, nextPollDelay, type PollPolicy } from './poll-policy';
+import { nextPollDelay, pollPolicyFor } from './poll-policy';
 import type { DeploymentProgress, DeploymentResult, DeploymentStep, WaitForDeploymentInput } from './types';
 
 const stepSchema = z.object({ index: z.number(), total: z.number(), name: z.string() });
@@ -54,10 +58,11 @@ async function pollOnce(
   deps: ActivityDeps,
   state: PollState,
   api: ReturnType<ActivityDeps['ovh']['session']>,
+  withStep = false,
 ) {
   const now = (deps.clock ?? Date.now)();
   try {
-    const status = await routeFor(input.handle.route, api).status(input.handle);
+    const status = await routeFor(input.handle.route, api).status(input.handle, { withStep });
     state.failingSince = undefined;
     return status;
   } catch (error) {
@@ -75,7 +80,7 @@ async function pollOnce(
 
 /** The waitForDeployment activity body. */
 export async function waitForDeployment(input: WaitForDeploymentInput, deps: ActivityDeps): Promise<DeploymentResult> {
-  const api = deps.ovh.session();
+  const api = deps.ovh.session('high');
   const resumed = resumedProgress();
   const base = { polls: resumed?.polls ?? 0, apiCalls: resumed?.apiCalls ?? 0 };
   const state: PollState = {
@@ -87,17 +92,15 @@ export async function waitForDeployment(input: WaitForDeploymentInput, deps: Act
       lastPollAt: resumed?.lastPollAt ?? '',
     },
   };
-  const policy: PollPolicy = {
-    ...DEFAULT_POLL_POLICY,
-    pollMinMs: input.pollMinMs ?? DEFAULT_POLL_POLICY.pollMinMs,
-    pollMaxMs: Math.max(input.pollMaxMs ?? DEFAULT_POLL_POLICY.pollMaxMs, input.pollMinMs ?? 0),
-    expectedDurationMs: input.expectedDurationMs ?? DEFAULT_POLL_POLICY.expectedDurationMs,
-  };
+  const policy = pollPolicyFor(input);
   const deadline = Date.parse(input.deadlineAt);
   const startedAt = Date.parse(input.handle.startedAt);
   const waiter = activityWaiter(deps, () => state.progress);
   for (;;) {
-    const status = await pollOnce(input, deps, state, api);
+    const delay = nextPollDelay(ovhNow(deps) - startedAt, policy);
+    await waiter.sleep(Math.min(delay, Math.max(0, deadline - (deps.clock ?? Date.now)())));
+    const every = input.stepEveryPolls ?? 0;
+    const status = await pollOnce(input, deps, state, api, every > 0 && (state.progress.polls + 1) % every === 0);
     const clockNow = (deps.clock ?? Date.now)();
     state.progress = {
       status: status?.rawStatus ?? state.progress.status,
@@ -117,9 +120,11 @@ export async function waitForDeployment(input: WaitForDeploymentInput, deps: Act
       throw permanentFailure(FailureType.DeployFailed, deployFailedMessage(input, status, state.progress.step), {
         ...state.progress,
       });
-    if (clockNow >= deadline) throw timedOut(input, state);
-    const delay = nextPollDelay(ovhNow(deps) - startedAt, policy);
-    await waiter.sleep(Math.min(delay, Math.max(0, deadline - clockNow)));
+    if (clockNow >= deadline) {
+      // Name the step the install is stuck on: one more read, for the message only.
+      const last = state.progress.step ? undefined : await pollOnce(input, deps, state, api, true);
+      throw timedOut(input, { ...state, progress: { ...state.progress, step: last?.step ?? state.progress.step } });
+    }
   }
 }
 

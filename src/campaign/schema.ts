@@ -142,7 +142,10 @@ export const campaignFileSchema = z
     poll: z
       .object({
         minInterval: duration('Shortest pause between two polls of a deployment.', { positive: true }).default('15s'),
-        maxInterval: duration('Longest pause between two polls of a deployment.', { positive: true }).default('2m'),
+        maxInterval: duration(
+          'Longest pause between two polls, the wait before the first poll included (the first poll comes at 80% of the expected install time).',
+          { positive: true },
+        ).default('10m'),
       })
       .strict()
       .default({})

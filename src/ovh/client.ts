@@ -13,10 +13,10 @@ import type { ZodType } from 'zod';
 import type { Logger } from '../observability/logger';
 import { noMetrics, type ReimageMetrics } from '../observability/metrics';
 import { OvhApiError, OvhErrorKind } from './errors';
-import type { RateBudget } from './rate-budget';
+import type { RateBudget, RatePriority } from './rate-budget';
 import { installResponseCapture, takeCapturedResponse, type CapturedResponse } from './response-capture';
 import { toOvhApiError, type RawFailure } from './raw-failure';
-import { parseOvhSettings, toNodeOvhOptions, trustCaFile, type OvhSettings } from './settings';
+import { parseOvhSettings, toNodeOvhOptions, trustCaFile, trustedCas, type OvhSettings } from './settings';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -91,13 +91,14 @@ export class OvhClient implements OvhCaller {
   private sendTokenRequestsWithCaFile(): void {
     const internals = this.ovh as unknown as { oauthClient: object; oauthConfig: Record<string, unknown> };
     const TokenClient = internals.oauthClient.constructor as new (config: Record<string, unknown>) => object;
-    const agent = new https.Agent({ ca: https.globalAgent.options.ca, keepAlive: false });
+    const agent = new https.Agent({ ca: trustedCas(), keepAlive: false });
     internals.oauthClient = new TokenClient({ ...internals.oauthConfig, http: { agent } });
   }
 
-  /** A view of this client that counts the calls made through it (one per activity invocation). */
-  session(): OvhSession {
-    return new OvhSession(this);
+  /** A view of this client that counts the calls made through it (one per activity invocation); its calls
+   * wait in the rate budget's `priority` class (polls `high`, admissions `low`; see rate-budget.ts). */
+  session(priority: RatePriority = 'normal'): OvhSession {
+    return new OvhSession(this, priority);
   }
 
   /** OVH's clock minus the local clock, in seconds (0 until known, and in OAuth2 mode). */
@@ -105,9 +106,13 @@ export class OvhClient implements OvhCaller {
     return this.ovh.apiTimeDiff ?? 0;
   }
 
-  async request<T>(request: OvhRequest<T>, onCalls?: (count: number) => void): Promise<T> {
+  async request<T>(
+    request: OvhRequest<T>,
+    onCalls?: (count: number) => void,
+    priority: RatePriority = 'normal',
+  ): Promise<T> {
     try {
-      return await this.send(request, onCalls);
+      return await this.send(request, onCalls, priority);
     } catch (error) {
       if (!this.isClockRejection(error)) throw error;
       this.options.logger?.warn('OVH refused a signature; resynchronising with GET /auth/time.', {
@@ -115,21 +120,25 @@ export class OvhClient implements OvhCaller {
         route: request.route,
       });
       this.ovh.apiTimeDiff = null;
-      return this.send(request, onCalls);
+      return this.send(request, onCalls, priority);
     }
   }
 
-  private async send<T>(request: OvhRequest<T>, onCalls?: (count: number) => void): Promise<T> {
+  private async send<T>(
+    request: OvhRequest<T>,
+    onCalls: ((count: number) => void) | undefined,
+    priority: RatePriority,
+  ): Promise<T> {
     // The first signed call also costs node-ovh's GET /auth/time.
     const count = !this.oauth && this.ovh.apiTimeDiff === null ? 2 : 1;
-    await this.options.rateBudget?.acquire(count);
+    const grant = await this.options.rateBudget?.acquire(count, priority);
     this.totalCalls += count;
     onCalls?.(count);
     const fullPath = this.fullPath(request);
     const startedAt = Date.now();
     let raw: unknown;
     try {
-      raw = await this.call(request, fullPath);
+      raw = await this.call(request, fullPath).finally(() => grant?.answered());
     } catch (failure) {
       const error = toOvhApiError(failure as RawFailure, request.method, request.path);
       this.recordFailure(request, error, Date.now() - startedAt);
@@ -227,12 +236,19 @@ export class OvhClient implements OvhCaller {
 export class OvhSession implements OvhCaller {
   calls = 0;
 
-  constructor(readonly client: OvhClient) {}
+  constructor(
+    readonly client: OvhClient,
+    private readonly priority: RatePriority = 'normal',
+  ) {}
 
   request<T>(request: OvhRequest<T>): Promise<T> {
-    return this.client.request(request, (count) => {
-      this.calls += count;
-    });
+    return this.client.request(
+      request,
+      (count) => {
+        this.calls += count;
+      },
+      this.priority,
+    );
   }
 }
 

@@ -21,6 +21,7 @@ beforeAll(async () => {
     fleet: fleet([
       { name: 'ok1.test.eu' },
       { name: 'ok2.test.eu' },
+      { name: 'ok3.test.eu' },
       { name: 'dl.test.eu', faults: ['download_fail'] },
       { name: 'efi.test.eu', faults: ['efi_boot_fail'] },
       { name: 'never.test.eu', faults: ['never_ends'] },
@@ -56,9 +57,15 @@ describe('the reinstall route', () => {
     const beats: DeploymentProgress[] = [];
     env.on('heartbeat', (details: DeploymentProgress) => beats.push(details));
     const result = await run(activities.waitForDeployment, { handle, deadlineAt: inMs(5000), ...FAST_POLL }, env);
-    expect(result).toMatchObject({ status: 'done', lastStep: { total: 9 } });
+    expect(result).toMatchObject({ status: 'done', lastStep: undefined });
     expect(result.durationMs).toBeGreaterThan(8 * 60_000);
-    expect(beats.some((beat) => beat.status === 'doing' && beat.step !== undefined)).toBe(true);
+    expect(beats.some((beat) => beat.status === 'doing')).toBe(true);
+    // A successful install is followed through its task alone: install/status is never read.
+    const installStatusReads = sim.state
+      .requests(500)
+      .filter((entry) => entry.route.endsWith('/install/status') && entry.path.includes('ok1.test.eu'));
+    expect(installStatusReads).toEqual([]);
+    expect(result.apiCalls).toBe(result.polls);
 
     const probeUrl = `https://localhost:${sim.port}/_sim/probe/ok1.test.eu`;
     const boot = await run(activities.verifyBoot, {
@@ -69,6 +76,17 @@ describe('the reinstall route', () => {
     });
     expect(boot).toEqual({ bootedFromDisk: true, probeOk: true, probeAttempts: 1, apiCalls: 2 });
     expect(sim.state.server('ok1.test.eu')).toMatchObject({ running: 'disk', imageDeployed: true, installPosts: 1 });
+  });
+
+  it('reads the running step for progress displays when asked to, every so many polls', async () => {
+    const handle = await start('ok3.test.eu');
+    const env = mockEnv();
+    const beats: DeploymentProgress[] = [];
+    env.on('heartbeat', (details: DeploymentProgress) => beats.push(details));
+    const input = { handle, deadlineAt: inMs(5000), ...FAST_POLL, stepEveryPolls: 1 };
+    const result = await run(activitiesFor(ovh()).waitForDeployment, input, env);
+    expect(result).toMatchObject({ status: 'done', lastStep: { total: 9 } });
+    expect(beats.some((beat) => beat.status === 'doing' && beat.step?.total === 9)).toBe(true);
   });
 
   it('sends the resolved header value to OVH but never puts it in the handle', async () => {

@@ -22,6 +22,8 @@ beforeAll(async () => {
       { name: 'five.test.eu' },
       { name: 'locked.test.eu' },
       { name: 'flaky.test.eu' },
+      { name: 'unread.test.eu' },
+      { name: 'nocheck.test.eu' },
     ]),
   });
 });
@@ -82,6 +84,44 @@ describe('startDeployment idempotency', () => {
     );
     expect(handle.adopted).toBe(true);
     expect(sim.state.server('five.test.eu')?.installPosts).toBe(1);
+    sim.state.injectFaults({}, true);
+  });
+
+  it('adopts by its ID a task the 500-answered POST created while OVH still answers 404 on it', async () => {
+    const scheduledTimestampMs = Date.now();
+    sim.state.injectFaults('post_500_creates_task=unread.test.eu,task404=3');
+    const ovh = clientFor(sim);
+    const first = mockEnv({ scheduledTimestampMs });
+    const beats: unknown[] = [];
+    first.on('heartbeat', (details) => beats.push(details));
+    await expect(run(activitiesFor(ovh).startDeployment, input('unread.test.eu'), first)).rejects.toMatchObject({
+      type: FailureType.OvhApiRetryable,
+    });
+    const retry = mockEnv({ scheduledTimestampMs, attempt: 2, heartbeatDetails: beats.at(-1) });
+    const handle = await run(activitiesFor(ovh).startDeployment, input('unread.test.eu'), retry);
+    expect(handle).toMatchObject({ adopted: true, taskId: sim.state.server('unread.test.eu')?.taskIds.at(-1) });
+    expect(sim.state.server('unread.test.eu')?.installPosts).toBe(1);
+    sim.state.injectFaults({}, true);
+  });
+
+  it('retries without posting when, without a checkpoint, the newest task cannot be read yet', async () => {
+    const scheduledTimestampMs = Date.now();
+    sim.state.injectFaults('post_500_creates_task=nocheck.test.eu,task404=1');
+    const ovh = clientFor(sim);
+    await expect(
+      run(activitiesFor(ovh).startDeployment, input('nocheck.test.eu'), mockEnv({ scheduledTimestampMs })),
+    ).rejects.toMatchObject({ type: FailureType.OvhApiRetryable });
+    const taskId = sim.state.server('nocheck.test.eu')?.taskIds.at(-1);
+    const second = mockEnv({ scheduledTimestampMs, attempt: 2 });
+    await expect(run(activitiesFor(ovh).startDeployment, input('nocheck.test.eu'), second)).rejects.toMatchObject({
+      type: FailureType.OvhApiRetryable,
+      nonRetryable: false,
+      message: `The newest installation task of nocheck.test.eu (${taskId}) cannot be read yet (OVH answers 404 on fresh tasks); this attempt retries instead of posting a second installation.`,
+    });
+    const third = mockEnv({ scheduledTimestampMs, attempt: 3 });
+    const handle = await run(activitiesFor(ovh).startDeployment, input('nocheck.test.eu'), third);
+    expect(handle).toMatchObject({ adopted: true, taskId });
+    expect(sim.state.server('nocheck.test.eu')?.installPosts).toBe(1);
     sim.state.injectFaults({}, true);
   });
 

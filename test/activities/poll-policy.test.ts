@@ -1,23 +1,39 @@
-import { DEFAULT_POLL_POLICY, nextPollDelay } from '../../src/activities/poll-policy';
+import { DEFAULT_POLL_POLICY, nextPollDelay, pollPolicyFor } from '../../src/activities/poll-policy';
 
 const noJitter = () => 0.5;
 const minute = 60_000;
+const delayAt = (minutes: number, random = noJitter) => nextPollDelay(minutes * minute, DEFAULT_POLL_POLICY, random);
 
 describe('nextPollDelay', () => {
-  it('polls sparsely at first and densely near the expected end', () => {
-    const delays = [0, 5, 9, 10.5].map((minutes) => nextPollDelay(minutes * minute, DEFAULT_POLL_POLICY, noJitter));
-    expect(delays).toEqual([120_000, 90_000, 30_000, 15_000]);
+  it('sleeps until 80 % of the expected duration before the first poll', () => {
+    expect([0, 5].map((minutes) => delayAt(minutes))).toEqual([528_000, 228_000]);
   });
 
-  it('backs off again the longer the deployment overruns', () => {
-    expect([12, 20].map((minutes) => nextPollDelay(minutes * minute, DEFAULT_POLL_POLICY, noJitter))).toEqual([
-      30_000, 120_000,
+  it('polls every 50 s from the first poll to as far past the expected end', () => {
+    expect([8.8, 10.5, 12, 13.1].map((minutes) => delayAt(minutes))).toEqual([50_000, 50_000, 50_000, 50_000]);
+  });
+
+  it('backs off by half the time past that window, at most 2 minutes, once the install overruns it', () => {
+    expect([13.5, 14, 20].map((minutes) => delayAt(minutes))).toEqual([59_000, 74_000, 120_000]);
+  });
+
+  it('shortens the first wait by at most 5 % of jitter, and moves the cadence by at most 10 %', () => {
+    expect(delayAt(0, () => 1)).toBe(528_000);
+    expect(delayAt(0, () => 0)).toBe(501_600);
+    expect(delayAt(10, () => 1)).toBe(55_000);
+    expect(delayAt(10, () => 0)).toBe(45_000);
+  });
+
+  it('keeps every pause within the campaign bounds', () => {
+    const policy = pollPolicyFor({ pollMinMs: 60_000, pollMaxMs: 120_000 });
+    expect([0, 10, 30].map((minutes) => nextPollDelay(minutes * minute, policy, noJitter))).toEqual([
+      120_000, 60_000, 120_000,
     ]);
   });
 
-  it('adds at most 10 % of jitter and stays within the bounds', () => {
-    expect(nextPollDelay(5 * minute, DEFAULT_POLL_POLICY, () => 1)).toBe(99_000);
-    expect(nextPollDelay(5 * minute, DEFAULT_POLL_POLICY, () => 0)).toBe(81_000);
-    expect(nextPollDelay(0, DEFAULT_POLL_POLICY, () => 1)).toBe(120_000);
+  it('scales with the expected duration', () => {
+    const policy = pollPolicyFor({ expectedDurationMs: 20 * minute });
+    expect(nextPollDelay(0, policy, noJitter)).toBe(10 * minute);
+    expect(nextPollDelay(16 * minute, policy, noJitter)).toBe(50_000);
   });
 });

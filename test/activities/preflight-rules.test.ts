@@ -12,7 +12,6 @@ const healthy: PreflightReads = {
   serviceInfos: { status: 'ok', expiration: '2099-01-01' },
   templates: { ovh: ['debian12_64', 'byoi_64'] },
   rescueBootIds: [230242],
-  harddiskBootIds: [1],
   pendingTasks: [],
   byoi: null,
 };

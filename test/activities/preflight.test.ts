@@ -1,6 +1,6 @@
 import type { PreflightInput } from '../../src/activities/types';
 import type { Simulator } from '../../src/simulator';
-import { activitiesFor, clientFor, fleet, imageSpec, run, startSimulator } from './helpers/harness';
+import { activitiesFor, clientFor, FAST_POLL, fleet, imageSpec, inMs, run, startSimulator } from './helpers/harness';
 
 let sim: Simulator;
 const GiB = 1024 ** 3;
@@ -23,6 +23,7 @@ beforeAll(async () => {
       { name: 'hacked.test.eu', state: 'hacked' },
       { name: 'no-byoi.test.eu', compatibleTemplates: ['debian12_64', 'byolinux_64'] },
       { name: 'no-rescue.test.eu', rescueBoot: false },
+      { name: 'reinstalled.test.eu' },
     ]),
   });
 });
@@ -59,10 +60,21 @@ describe('preflightServer', () => {
           { diskGroupId: 2, diskType: 'SSD', diskSizeBytes: 1920e9, numberOfDisks: 2 },
         ],
         rescueBootId: 230242,
-        harddiskBootId: 1,
       },
-      apiCalls: 10,
+      apiCalls: 7,
     });
+  });
+
+  it('reads the reinstallServer task list once, with only the function filter OVH documents', async () => {
+    await preflight({ serviceName: 'small-ram.test.eu' });
+    const lists = sim.state
+      .requests(500)
+      .filter(
+        (entry) => entry.route === 'GET /dedicated/server/{serviceName}/task' && entry.path.includes('small-ram'),
+      );
+    expect(lists.map((entry) => entry.path)).toEqual([
+      '/1.0/dedicated/server/small-ram.test.eu/task?function=reinstallServer',
+    ]);
   });
 
   it('reports an unknown server as a failed server_state check', async () => {
@@ -114,7 +126,7 @@ describe('preflightServer', () => {
             'OVH lists no rescue boot for no-rescue.test.eu, so a failed reinstall could not be rolled back to rescue; ask OVH support.',
         },
       ],
-      server: { rescueBootId: undefined, harddiskBootId: 1 },
+      server: { rescueBootId: undefined },
     });
   });
 
@@ -151,6 +163,27 @@ describe('preflightServer', () => {
         ),
       },
     ]);
+  });
+
+  it('passes no_install_in_flight when the newest reinstall has ended, reading only that task', async () => {
+    const activities = activitiesFor(clientFor(sim));
+    const handle = await run(activities.startDeployment, {
+      campaignId: 'c0',
+      attempt: 1,
+      serviceName: 'reinstalled.test.eu',
+      route: 'reinstall',
+      image: imageSpec(),
+    });
+    await run(activities.waitForDeployment, { handle, deadlineAt: inMs(5000), ...FAST_POLL });
+    const verdict = await preflight({ serviceName: 'reinstalled.test.eu' });
+    expect(verdict).toMatchObject({ ok: true, failedChecks: [], apiCalls: 8 });
+    const taskReads = sim.state
+      .requests(500)
+      .filter(
+        (entry) =>
+          entry.route === 'GET /dedicated/server/{serviceName}/task/{taskId}' && entry.path.includes('reinstalled'),
+      );
+    expect(taskReads.at(-1)?.path).toBe(`/1.0/dedicated/server/reinstalled.test.eu/task/${handle.taskId}`);
   });
 
   it('fails efi_bootloader alone when a UEFI server gets an image without a loader path', async () => {
@@ -212,6 +245,6 @@ describe('preflightServer', () => {
 
   it('checks the legacy route without the byoi_64 template and without an EFI path', async () => {
     const verdict = await preflight({ route: 'bringYourOwnImage', image: imageSpec({ efiBootloaderPath: undefined }) });
-    expect(verdict).toMatchObject({ ok: true, failedChecks: [], apiCalls: 10 });
+    expect(verdict).toMatchObject({ ok: true, failedChecks: [], apiCalls: 7 });
   });
 });

@@ -24,6 +24,7 @@ beforeAll(async () => {
       { name: 'hung.test.eu', faults: ['never_ends'] },
       { name: 'noboot.test.eu', faults: ['efi_boot_fail'] },
       { name: 'twice.test.eu' },
+      { name: 'reboot404.test.eu', faults: ['write_fail'] },
     ]),
   });
 });
@@ -50,6 +51,22 @@ describe('rollbackToRescue', () => {
     expect(result).toMatchObject({ inRescue: true, rescueBootId: RESCUE, rebootTaskId: expect.any(Number) });
     expect(result.cancelledTaskId).toBeUndefined();
     expect(sim.state.server('failed.test.eu')).toMatchObject({ running: 'rescue', bootId: RESCUE });
+  });
+
+  it('polls on through 404 answers on the fresh reboot task and reaches rescue', async () => {
+    const handle = await deploy('reboot404.test.eu');
+    await expect(
+      run(activities().waitForDeployment, { handle, deadlineAt: inMs(5000), ...FAST_POLL }),
+    ).rejects.toMatchObject({ type: FailureType.DeployFailed });
+    // Only tasks read from now on are affected: the reboot task answers 404 to its first two reads.
+    sim.state.injectFaults('task404=2');
+    try {
+      const result = await rollback('reboot404.test.eu', handle);
+      expect(result).toMatchObject({ inRescue: true, rescueBootId: RESCUE, rebootTaskId: expect.any(Number) });
+      expect(sim.state.server('reboot404.test.eu')).toMatchObject({ running: 'rescue', bootId: RESCUE });
+    } finally {
+      sim.state.injectFaults({}, true);
+    }
   });
 
   it('brings a server whose install never ends up in rescue after waiting for it', async () => {

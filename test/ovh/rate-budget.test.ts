@@ -1,68 +1,99 @@
-import { RateBudget } from '../../src/ovh/rate-budget';
+import { RateBudget, SlotPlanner, type RatePriority } from '../../src/ovh/rate-budget';
 
-/** A budget on a fake clock: acquisitions return their wait without sleeping for real. */
-function budgetAt(options: { requests: number; perMs: number; burst?: number }) {
-  let now = 0;
-  const budget = new RateBudget({ ...options, now: () => now });
-  return {
-    budget,
-    advance: (ms: number) => (now += ms),
-    reserve: (tokens = 1) => (budget as unknown as { reserve(t: number): number }).reserve(tokens),
-  };
+/** Send times of `count` calls offered every `everyMs` (0: all at once), as the planner grants them. */
+function sendTimes(planner: SlotPlanner, count: number, everyMs = 0, tokens = 1): number[] {
+  const times: number[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const at = planner.allowedAt(tokens, index * everyMs);
+    planner.commit(tokens, at)(at);
+    times.push(at);
+  }
+  return times;
 }
 
-describe('RateBudget', () => {
+/** The most calls sent in any window of `windowMs` that starts at a send. */
+function busiestWindow(times: number[], windowMs: number): number {
+  return Math.max(...times.map((start) => times.filter((time) => time >= start && time < start + windowMs).length));
+}
+
+describe('SlotPlanner', () => {
   it('lets a burst through at once, then spaces requests at the steady rate', () => {
-    const { reserve } = budgetAt({ requests: 60, perMs: 60_000, burst: 3 });
-    expect([reserve(), reserve(), reserve(), reserve(), reserve()]).toEqual([0, 0, 0, 1000, 2000]);
+    const planner = new SlotPlanner({ requests: 60, perMs: 60_000, burst: 3 });
+    expect(sendTimes(planner, 5)).toEqual([0, 0, 0, 1000, 2000]);
   });
 
   it('refills while idle, up to the burst and no more', () => {
-    const { reserve, advance } = budgetAt({ requests: 60, perMs: 60_000, burst: 2 });
-    reserve();
-    reserve();
-    advance(10_000);
-    expect([reserve(), reserve(), reserve()]).toEqual([0, 0, 1000]);
+    const planner = new SlotPlanner({ requests: 60, perMs: 60_000, burst: 2 });
+    sendTimes(planner, 2);
+    expect(
+      [10_000, 10_000, 10_000].map((now) => {
+        const at = planner.allowedAt(1, now);
+        planner.commit(1, at)(at);
+        return at;
+      }),
+    ).toEqual([10_000, 10_000, 11_000]);
   });
 
   it('charges two tokens for a call that also costs GET /auth/time', () => {
-    const { reserve } = budgetAt({ requests: 60, perMs: 60_000, burst: 1 });
-    expect([reserve(2), reserve()]).toEqual([1000, 2000]);
+    const planner = new SlotPlanner({ requests: 60, perMs: 60_000, burst: 1 });
+    expect([sendTimes(planner, 1, 0, 2)[0], planner.allowedAt(1, 0)]).toEqual([1000, 3000]);
   });
 
-  it('holds every request for the Retry-After delay of a 429, then resumes without a burst', () => {
-    const { budget, reserve } = budgetAt({ requests: 60, perMs: 60_000, burst: 5 });
-    budget.pauseFor(7000);
-    expect([reserve(), reserve()]).toEqual([7000, 8000]);
-    expect(budget.stats().pauses).toBe(1);
+  it('never sends more than the limit in any window, burst included, whatever the demand', () => {
+    const planner = new SlotPlanner({ requests: 60, perMs: 60_000, burst: 10 });
+    const times = sendTimes(planner, 400, 100);
+    expect(busiestWindow(times, 60_000)).toBe(60);
+    expect(busiestWindow(times, 60_000 * 1.02)).toBe(60);
   });
 
-  it('never admits more than burst + rate x window requests in any window', () => {
-    const { reserve, advance } = budgetAt({ requests: 600, perMs: 60_000, burst: 4 });
-    const sendTimes: number[] = [];
-    let clock = 0;
-    for (let index = 0; index < 200; index += 1) {
-      sendTimes.push(clock + reserve());
-      advance(37);
-      clock += 37;
-    }
-    for (const start of sendTimes) {
-      const inWindow = sendTimes.filter((time) => time >= start && time < start + 1000).length;
-      expect(inWindow).toBeLessThanOrEqual(4 + 10);
-    }
+  it('keeps the steady rate within the window slack of the limit', () => {
+    const planner = new SlotPlanner({ requests: 60, perMs: 60_000, burst: 10, slackMs: 600 });
+    const times = sendTimes(planner, 601);
+    expect(times.at(-1)).toBe(10 * 60_600);
   });
 
-  it('waits for real and counts the waits', async () => {
-    const budget = new RateBudget({ requests: 20, perMs: 1000, burst: 1 });
-    const started = Date.now();
-    await Promise.all([budget.acquire(), budget.acquire(), budget.acquire()]);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(95);
-    expect(budget.stats()).toMatchObject({ acquired: 3, waits: 2 });
+  it('counts a window from the answer of its oldest call, and waits for an answer still missing', () => {
+    const planner = new SlotPlanner({ requests: 2, perMs: 1000, burst: 2 });
+    const answer = planner.commit(2, 0);
+    expect(planner.allowedAt(1, 100)).toBe(100 + 1020);
+    answer(500);
+    expect(planner.allowedAt(1, 100)).toBe(500 + 1020);
+  });
+
+  it('holds every request until a pause ends, then resumes without a burst', () => {
+    const planner = new SlotPlanner({ requests: 60, perMs: 60_000, burst: 5 });
+    planner.pauseUntil(7000);
+    expect(sendTimes(planner, 2)).toEqual([7000, 8000]);
   });
 
   it('refuses a budget that allows nothing', () => {
-    expect(() => new RateBudget({ requests: 0, perMs: 60_000 })).toThrow(
+    expect(() => new SlotPlanner({ requests: 0, perMs: 60_000 })).toThrow(
       'The OVH rate budget must allow at least one request per period (got 0/60000 ms).',
     );
+  });
+});
+
+describe('RateBudget', () => {
+  it('serves waiting polls first, then servers under way, then admissions, each in arrival order', async () => {
+    const budget = new RateBudget({ requests: 100, perMs: 1000, burst: 1 });
+    const order: string[] = [];
+    const track = (name: string, priority: RatePriority) => budget.acquire(1, priority).then(() => order.push(name));
+    await Promise.all([
+      track('low-1', 'low'),
+      track('low-2', 'low'),
+      track('normal-1', 'normal'),
+      track('low-3', 'low'),
+      track('high-1', 'high'),
+      track('normal-2', 'normal'),
+      track('high-2', 'high'),
+    ]);
+    expect(order).toEqual(['low-1', 'high-1', 'high-2', 'normal-1', 'normal-2', 'low-2', 'low-3']);
+  });
+
+  it('counts the acquisitions that waited and the 429 pauses', async () => {
+    const budget = new RateBudget({ requests: 200, perMs: 1000, burst: 1 });
+    await Promise.all([budget.acquire(), budget.acquire(), budget.acquire()]);
+    budget.pauseFor(5);
+    expect(budget.stats()).toMatchObject({ acquired: 3, waits: 2, pauses: 1 });
   });
 });

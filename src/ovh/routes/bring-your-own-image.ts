@@ -75,11 +75,12 @@ export function createBringYourOwnImageRoute(api: OvhCaller): DeploymentRoute {
       return undefined;
     },
 
-    async status(handle: RouteHandle): Promise<RouteStatus> {
+    async status(handle: RouteHandle, options = {}): Promise<RouteStatus> {
       const byoi = await getByoiStatus(api, handle.serviceName);
       if (!byoi || !byoi.status) return { state: 'pending', rawStatus: 'none' };
       if (byoi.status === 'done') return { state: 'done', rawStatus: 'done' };
       if (byoi.status === 'doing' && byoi.message === STARTING_MESSAGE) return { state: 'pending', rawStatus: 'doing' };
+      if (byoi.status === 'doing' && !options.withStep) return { state: 'running', rawStatus: 'doing' };
       // install/status names the running step, or the failed one (the message comes from the BYOI status).
       const { step } = currentStep(await getInstallStatus(api, handle.serviceName));
       if (byoi.status === 'error')

@@ -1,6 +1,7 @@
 /**
  * The current route: `POST /dedicated/server/{sn}/reinstall` with `operatingSystem: "byoi_64"` and the image
- * in `customizations` (dedicated.server.Reinstall). Progress comes from the task and `install/status`.
+ * in `customizations` (dedicated.server.Reinstall). Progress comes from the task; `install/status` is read
+ * only for the failing step's error (or the running step when asked), which saves a call per poll.
  */
 import type { DeploymentStep } from '../../activities/types';
 import type { OvhCaller } from '../client';
@@ -83,13 +84,15 @@ export function createReinstallRoute(api: OvhCaller): DeploymentRoute {
       });
     },
 
-    async status(handle: RouteHandle): Promise<RouteStatus> {
+    async status(handle: RouteHandle, options = {}): Promise<RouteStatus> {
       if (handle.taskId === undefined)
         throw new Error(`The reinstall of ${handle.serviceName} has no task ID to follow.`);
       const task = await getTask(api, handle.serviceName, handle.taskId);
       const state = taskState(task);
       if (state === 'pending') return { state, rawStatus: task.status };
       if (state === 'done') return { state, rawStatus: task.status, finishedAt: task.doneDate ?? undefined };
+      // The task alone says the install runs; install/status costs a call, read only when the step matters.
+      if (state === 'running' && !options.withStep) return { state, rawStatus: task.status };
       // install/status names the running step, and the failing step's error when the task failed.
       const { step, error } = currentStep(await getInstallStatus(api, handle.serviceName));
       const unknown =

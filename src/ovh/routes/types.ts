@@ -74,7 +74,11 @@ export interface DeploymentRoute {
   readonly name: DeployRoute;
   /** Sends the install request; returns the task when OVH answers with one (reinstall does, BYOI does not). */
   start(request: DeployRequest): Promise<OvhTask | undefined>;
-  status(handle: RouteHandle): Promise<RouteStatus>;
+  /**
+   * The deployment's state from one read; install/status (the step) is read too only when the deployment
+   * failed (to name the failing step) or when `withStep` asks for the running step.
+   */
+  status(handle: RouteHandle, options?: { withStep?: boolean }): Promise<RouteStatus>;
   /** Stops what can be stopped, then brings the server up in rescue and verifies it. */
   rollback(handle: RouteHandle, options: RollbackOptions): Promise<RollbackOutcome>;
 }

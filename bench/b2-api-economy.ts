@@ -1,0 +1,123 @@
+/**
+ * B2 API economy: OVH calls per server by kind and detection latency (install done -> the poller knows),
+ * for ~11-minute installs (the simulator's 11 min ±20 % per server), in one run, against three contenders
+ * on identical simulators (same seed, so the same install durations per server):
+ *
+ * - reimage: our activity chain preflight -> start -> wait -> verify (MockActivityEnvironment, the poll
+ *   policy's defaults with poll bounds 15 s..10 min; `reimageMaxInterval2m` is the same with the campaign
+ *   file's current default maxInterval of 2 min);
+ * - naive: bench/naive-baseline.ts, @ovhcloud/node-ovh in batches with Promise.all, a poll every 10 s;
+ * - terraform: the same script with Terraform's polling (first after 10 s, then 3, 6, 10, 10 ... s).
+ *
+ * Time: each simulator runs `speed` times faster than real time; every sleep is divided by the same
+ * factor and latencies are measured on the simulator's clock, so they are simulated seconds. Calls are
+ * counted twice: by the contender (our `apiCalls`) and by the simulator's own counters; `agree` says they
+ * match. No rate limit here (B3 measures the budget).
+ *
+ *   npx tsx bench/b2-api-economy.ts            # 40 servers, batches of 10 for the naive script
+ *   npx tsx bench/b2-api-economy.ts --quick    # 12 servers (CI, about 30 s)
+ */
+import { benchArgs, printResult } from './lib/args';
+import {
+  chainRunner,
+  DetectionLog,
+  latencySummary,
+  meanCalls,
+  startBenchSimulator,
+  type ChainCalls,
+} from './lib/sim-bench';
+import { NAIVE_SCHEDULE, runNaiveBaseline, TERRAFORM_SCHEDULE, type PollSchedule } from './naive-baseline';
+
+/** Simulated seconds per real second: an 11-minute install takes 5.5 s; 1 ms of jitter is 0.12 s. */
+const SPEED = 120;
+const TARGETS = { callsPerServer: 15, detectionP50S: 30 };
+
+const round2 = (value: number) => Math.round(value * 100) / 100;
+
+async function reimageContender(servers: number, poll: { pollMinMs: number; pollMaxMs: number }) {
+  const sim = await startBenchSimulator({ servers, speed: SPEED });
+  try {
+    const detections = new DetectionLog(sim);
+    const chain = chainRunner({ sim, detections, poll }, SPEED);
+    await chain.warmUp();
+    const before = sim.state.counters().total;
+    const calls: ChainCalls[] = await Promise.all(sim.servers.map((name) => chain.reimage(name)));
+    const simTotal = sim.state.counters().total - before;
+    const ours = calls.reduce((sum, call) => sum + call.preflight + call.start + call.wait + call.verify, 0);
+    return {
+      servers: calls.filter((call) => call.ok).length,
+      callsPerServer: meanCalls(calls),
+      pollsPerServer: round2(calls.reduce((sum, call) => sum + call.polls, 0) / calls.length),
+      detectionS: latencySummary(detections.latenciesS()),
+      simulatorCalls: simTotal,
+      agree: simTotal === ours,
+    };
+  } finally {
+    await sim.close();
+  }
+}
+
+async function scriptContender(servers: number, batchSize: number, schedule: PollSchedule) {
+  const sim = await startBenchSimulator({ servers, speed: SPEED });
+  try {
+    const detections = new DetectionLog(sim);
+    const calls = await runNaiveBaseline({ sim, servers: sim.servers, batchSize, schedule, speed: SPEED, detections });
+    const counters = sim.state.counters();
+    const polls = calls.reduce((sum, call) => sum + call.polls, 0);
+    // node-ovh's one GET /auth/time is the only call the script does not count itself.
+    const authTime = counters.byRoute['GET /auth/time'] ?? 0;
+    return {
+      servers: calls.length,
+      callsPerServer: {
+        preflight: 0,
+        start: 1,
+        polls: round2(polls / calls.length),
+        verify: 0,
+        total: round2((polls + calls.length) / calls.length),
+      },
+      authTimeCalls: authTime,
+      detectionS: latencySummary(detections.latenciesS()),
+      simulatorCalls: counters.total,
+      agree: counters.total === polls + calls.length + authTime,
+    };
+  } finally {
+    await sim.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const args = benchArgs({ quick: { servers: 12 }, full: { servers: 40 } });
+  const batchSize = Math.min(10, args.servers);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  log(`B2: ${args.servers} servers, simulator speed ${SPEED}`);
+  const reimage = await reimageContender(args.servers, { pollMinMs: 15_000, pollMaxMs: 10 * 60_000 });
+  log(`reimage: ${JSON.stringify(reimage)}`);
+  const reimageMaxInterval2m = await reimageContender(args.servers, { pollMinMs: 15_000, pollMaxMs: 2 * 60_000 });
+  log(`reimage (maxInterval 2m): ${JSON.stringify(reimageMaxInterval2m)}`);
+  const naive = await scriptContender(args.servers, batchSize, NAIVE_SCHEDULE);
+  log(`naive: ${JSON.stringify(naive)}`);
+  const terraform = await scriptContender(args.servers, batchSize, TERRAFORM_SCHEDULE);
+  log(`terraform: ${JSON.stringify(terraform)}`);
+  printResult(
+    'B2 API economy',
+    args,
+    {
+      servers: args.servers,
+      speed: SPEED,
+      installMinutes: '11 ±20 %',
+      naiveBatchSize: batchSize,
+      contenders: { reimage, reimageMaxInterval2m, naive, terraform },
+      targets: TARGETS,
+    },
+    {
+      callsPerServer: (reimage.callsPerServer.total ?? Infinity) <= TARGETS.callsPerServer,
+      detectionP50: (reimage.detectionS.p50 ?? Infinity) <= TARGETS.detectionP50S,
+      countsAgreeWithSimulator: reimage.agree && naive.agree && terraform.agree,
+    },
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
