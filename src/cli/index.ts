@@ -86,6 +86,9 @@ const EXIT_CODES_BY_NAME: Record<string, ExitCode> = {
   InlineSecretsError: ExitCode.InvalidInput,
   MissingEnvVariableError: ExitCode.InvalidInput,
   NoWorkerError: ExitCode.TemporalUnavailable,
+  SimulatorOptionsError: ExitCode.Usage,
+  FaultSpecError: ExitCode.Usage,
+  FleetFileError: ExitCode.InvalidInput,
 };
 
 function report(err: unknown, command: string): number {

@@ -14,8 +14,10 @@
  *          | "task500" "=" COUNT                                 next COUNT reads of each task: 500
  *          | "latency" "=" DURATION                              added to every answer: 20ms, 1s, 20
  *          | "drop" "=" RATE                                     share of requests whose socket is destroyed
+ *          | "http429" "=" RATE                                  share of API requests answered 429 (Retry-After: 1)
  * target  := RATE | SERVER ("+" SERVER)*      RATE is a number in [0, 1] (share of installs);
- *                                             servers listed fail on every install
+ *                                             servers listed fail on every install, or with
+ *                                             SERVER@N only on their first N installs
  * ```
  * Example: `download_fail=ns1.ip-1-2-3.eu,checksum_mismatch=0.05,latency=20ms,drop=0.02,http500=0.1,task404=2`.
  */
@@ -40,7 +42,7 @@ const targetSchema = z
   .object({
     /** Share of installs (0..1) that get the fault, decided per server and install by the seed. */
     rate: z.number().min(0).max(1).default(0),
-    /** Servers on which every install gets the fault. */
+    /** Servers on which every install gets the fault (`name`), or only the first N installs (`name@N`). */
     servers: z.array(z.string().min(1)).default([]),
   })
   .strict();
@@ -60,6 +62,8 @@ export const faultConfigSchema = z
     latencyMs: z.number().int().min(0).default(0),
     /** Share of requests (0..1) whose connection is destroyed without an answer. */
     dropRate: z.number().min(0).max(1).default(0),
+    /** Share of authenticated API requests (0..1) answered 429 with Retry-After: 1, whatever the budget. */
+    tooManyRate: z.number().min(0).max(1).default(0),
   })
   .strict();
 export type FaultConfig = z.output<typeof faultConfigSchema>;
@@ -78,6 +82,12 @@ function parseTarget(entry: string, value: string): FaultConfigInput['post500'] 
   if (servers.length === 0 || /^[\d.]+$/.test(value)) {
     throw new FaultSpecError(
       `Fault "${entry}" has the value "${value}", which is neither a rate between 0 and 1 nor a list of service names joined by "+".`,
+    );
+  }
+  const badCount = servers.find((server) => server.includes('@') && !/^[^@]+@[1-9]\d*$/.test(server));
+  if (badCount) {
+    throw new FaultSpecError(
+      `Fault "${entry}" names "${badCount}": write SERVER@N with N a whole number of installs of at least 1.`,
     );
   }
   return { servers };
@@ -114,8 +124,18 @@ function applyEntry(config: FaultConfig, entry: string): void {
   else if (name === 'task500') config.taskServerErrorReads = parseCount(entry, value);
   else if (name === 'latency') config.latencyMs = parseDuration(entry, value);
   else if (name === 'drop') config.dropRate = parseRate(entry, value);
+  else if (name === 'http429') config.tooManyRate = parseRate(entry, value);
   else {
-    const known = [...IMAGE_FAULTS, 'http500', 'post_500_creates_task', 'task404', 'task500', 'latency', 'drop'];
+    const known = [
+      ...IMAGE_FAULTS,
+      'http500',
+      'post_500_creates_task',
+      'task404',
+      'task500',
+      'latency',
+      'drop',
+      'http429',
+    ];
     throw new FaultSpecError(`Unknown fault "${name}" in "${entry}": use one of ${known.join(', ')}.`);
   }
 }
@@ -159,12 +179,20 @@ export function mergeFaults(base: FaultConfig, add: FaultConfig): FaultConfig {
     taskServerErrorReads: add.taskServerErrorReads || base.taskServerErrorReads,
     latencyMs: add.latencyMs || base.latencyMs,
     dropRate: add.dropRate || base.dropRate,
+    tooManyRate: add.tooManyRate || base.tooManyRate,
   };
+}
+
+/** `name` hits every install of `name`; `name@N` only installs 0..N-1 (a fault that clears on a retry). */
+function listedFor(entry: string, server: string, n: number): boolean {
+  const at = entry.lastIndexOf('@');
+  if (at < 0) return entry === server;
+  return entry.slice(0, at) === server && n < Number(entry.slice(at + 1));
 }
 
 function hits(seed: string, target: FaultTarget | undefined, what: string, server: string, n: number): boolean {
   if (!target) return false;
-  if (target.servers.includes(server)) return true;
+  if (target.servers.some((entry) => listedFor(entry, server, n))) return true;
   return target.rate > 0 && uniform(seed, what, server, n) < target.rate;
 }
 
@@ -185,6 +213,11 @@ export class FaultPlan {
   /** Whether install POST number `installIndex` answers 500 while still creating the task. */
   post500(server: string, installIndex: number): boolean {
     return hits(this.seed, this.config.post500, 'post500', server, installIndex);
+  }
+
+  /** Whether request number `sequence` is answered 429 by the http429 fault. */
+  tooMany(sequence: number): boolean {
+    return this.config.tooManyRate > 0 && uniform(this.seed, 'http429', sequence) < this.config.tooManyRate;
   }
 
   /** Whether request number `sequence` is dropped. */

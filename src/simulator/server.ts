@@ -111,6 +111,8 @@ function dispatch(
   url: { raw: string; path: string; query: string },
   raw: Buffer,
   trace: Trace,
+  /** The request's number, which seeded faults (http429) decide on. */
+  seq: number,
 ): Outcome {
   const method = req.method ?? 'GET';
   const { path } = url;
@@ -136,7 +138,7 @@ function dispatch(
     body: raw,
   });
   trace.consumer = identity.consumer;
-  const retryAfter = deps.limiter.check(identity.consumer);
+  const retryAfter = deps.limiter.check(identity.consumer) ?? (deps.state.faults.tooMany(seq) ? 1 : undefined);
   if (retryAfter !== undefined) {
     throw new SimHttpError(
       429,
@@ -196,7 +198,7 @@ export function createRequestHandler(deps: ServerDeps): (req: IncomingMessage, r
             message: `The request body is larger than ${deps.maxBodyBytes} bytes`,
           });
         }
-        outcome = dispatch(deps, req, { raw: rawUrl, path, query }, raw, trace);
+        outcome = dispatch(deps, req, { raw: rawUrl, path, query }, raw, trace, seq);
       } catch (error) {
         outcome = { ...answerError(error, deps), ...trace };
       }

@@ -49,7 +49,10 @@ export interface ServerView {
     fault: string | null;
     step: string | null;
     image: unknown;
+    startedAt: string;
     expectedEnd: string | null;
+    /** Simulated milliseconds the simulator drew for this deployment (benchmarks compute ideals from it). */
+    plannedDurationMs: number | null;
   };
   byoi: unknown;
   faults: string[];
@@ -103,7 +106,9 @@ export class SideDoor {
             fault: d.fault ?? null,
             step,
             image: d.image,
+            startedAt: formatDate(d.startSim),
             expectedEnd: Number.isFinite(deploymentEnd(d)) ? formatDate(deploymentEnd(d)) : null,
+            plannedDurationMs: Number.isFinite(deploymentEnd(d)) ? deploymentEnd(d) - d.startSim : null,
           }
         : null,
       byoi: server.byoi ? byoiStatus(server.byoi.deployment, server.byoi.checksum, name, now) : null,

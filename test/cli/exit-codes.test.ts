@@ -9,21 +9,14 @@ import { loadCampaignFile } from '../../src/campaign/loader';
 import { freePort } from '../../src/temporal/dev-server';
 import { uniqueTaskQueue } from '../helpers/temporal';
 import { cliEnv, codecKeys, runCli } from './helpers/cli-harness';
+import { campaignText as minimalCampaign } from './helpers/campaign-text';
 
 const SSH_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDemoKeyOnlyForTheSimulatorXXXXXXXXXXXX demo@reimage';
 const MINIMAL = path.join(__dirname, '..', '..', 'examples', 'campaigns', 'minimal.yaml');
 
 /** A campaign file with one defect (or none), so only one rule can fire. */
 function campaignText(extra: string): string {
-  return [
-    'name: cli-exit-codes',
-    'servers: [ns3012345.ip-51-91-2.eu, ns3012346.ip-51-91-2.eu]',
-    'image:',
-    '  url: https://images.example.com/debian-12.raw',
-    '  type: raw',
-    '  efiBootloaderPath: \\efi\\debian\\grubx64.efi',
-    extra,
-  ].join('\n');
+  return minimalCampaign('cli-exit-codes', '[ns3012345.ip-51-91-2.eu, ns3012346.ip-51-91-2.eu]', extra);
 }
 
 let dir: string;

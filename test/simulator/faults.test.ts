@@ -67,6 +67,19 @@ describe('simulator image faults', () => {
     expect(sim.state.probe(seen.server).status).toBe(503);
   });
 
+  it('fails only the first N installs of a server named SERVER@N, then installs it', async () => {
+    const server = sim.servers[next++] as string;
+    sim.state.injectFaults(`download_fail=${server}@1`);
+    const path = `/dedicated/server/${server}`;
+    const statuses: string[] = [];
+    for (let install = 0; install < 2; install++) {
+      const task = (await ovh.requestPromised('POST', `${path}/reinstall`, byoiReinstallBody())) as { taskId: number };
+      sim.state.advance(1000);
+      statuses.push(((await ovh.requestPromised('GET', `${path}/task/${task.taskId}`)) as { status: string }).status);
+    }
+    expect(statuses).toEqual(['customerError', 'done']);
+  });
+
   it('fails checksum_mismatch while downloading with the expected and computed digests', async () => {
     const seen = await installWith('checksum_mismatch', { imageCheckSum: 'b'.repeat(64), imageCheckSumType: 'sha256' });
     expect(seen.status).toBe('customerError');
@@ -176,6 +189,18 @@ describe('simulator API faults', () => {
     }
   });
 
+  it('answers the http429 share of signed requests with 429 Too Many Requests and Retry-After: 1', async () => {
+    const sim = await startSim({ faults: 'http429=1' });
+    try {
+      const failure = await rejectionOf(nodeOvh(sim, { apiTimeDiff: 1 }).requestPromised('GET', '/dedicated/server'));
+      expect(failure).toMatchObject({ error: 429, message: 'Too many requests' });
+      await simCall(sim, 'POST', '/_sim/faults', { spec: 'http429=0', replace: true });
+      expect(await nodeOvh(sim, { apiTimeDiff: 1 }).requestPromised('GET', '/dedicated/server')).toEqual(sim.servers);
+    } finally {
+      await sim.close();
+    }
+  });
+
   it('decides rate faults from the seed, so two runs fail the same servers', async () => {
     const failing = async (seed: number) => {
       const sim = await startSim({ seed, servers: 20, speed: 1, faults: 'checksum_mismatch=0.5' });
@@ -198,7 +223,7 @@ describe('fault spec parsing', () => {
   it('parses every kind of entry', () => {
     expect(
       parseFaultSpec(
-        'download_fail=ns1.ip-1-2-3.eu+ns2.ip-1-2-3.eu,checksum_mismatch=0.05,latency=20ms,drop=0.02,http500=0.1,task404=2,task500=1',
+        'download_fail=ns1.ip-1-2-3.eu+ns2.ip-1-2-3.eu,checksum_mismatch=0.05,latency=20ms,drop=0.02,http500=0.1,task404=2,task500=1,http429=0.05',
       ),
     ).toEqual({
       image: {
@@ -210,13 +235,14 @@ describe('fault spec parsing', () => {
       taskServerErrorReads: 1,
       latencyMs: 20,
       dropRate: 0.02,
+      tooManyRate: 0.05,
     });
   });
 
   it.each([
     [
       'bogus=1',
-      'Unknown fault "bogus" in "bogus=1": use one of download_fail, checksum_mismatch, format_mismatch, too_big_for_ram, too_big_for_disk, no_partition_table, write_fail, never_ends, efi_boot_fail, http500, post_500_creates_task, task404, task500, latency, drop.',
+      'Unknown fault "bogus" in "bogus=1": use one of download_fail, checksum_mismatch, format_mismatch, too_big_for_ram, too_big_for_disk, no_partition_table, write_fail, never_ends, efi_boot_fail, http500, post_500_creates_task, task404, task500, latency, drop, http429.',
     ],
     ['latency=fast', 'Fault "latency=fast" needs a duration like 20ms or 1s (got "fast").'],
     ['drop=2', 'Fault "drop=2" needs a rate between 0 and 1 (got "2").'],
@@ -226,6 +252,10 @@ describe('fault spec parsing', () => {
       'Fault "write_fail=1.5" has the value "1.5", which is neither a rate between 0 and 1 nor a list of service names joined by "+".',
     ],
     ['write_fail', 'Fault entry "write_fail" must look like name=value.'],
+    [
+      'write_fail=ns1.ip-1-2-3.eu@0',
+      'Fault "write_fail=ns1.ip-1-2-3.eu@0" names "ns1.ip-1-2-3.eu@0": write SERVER@N with N a whole number of installs of at least 1.',
+    ],
   ])('refuses %s with a clear message', (spec, message) => {
     expect(() => parseFaultSpec(spec)).toThrow(new FaultSpecError(message));
   });

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULTS } from '../../config';
 import { ensureTemporalBinaryWithDownload, PROJECT_ROOT } from '../../temporal/binaries';
 import { startDevServer } from '../../temporal/dev-server';
+import { UsageError } from '../errors';
 
 export const usage = `reimage dev-server [--port ${DEFAULTS.devServerPort}] [--ui-port ${DEFAULTS.devServerUiPort}] [--db FILE]
 
@@ -17,6 +18,13 @@ Examples:
   reimage dev-server
   reimage dev-server --port 17233 --ui-port 18233 --db /tmp/reimage.sqlite`;
 
+function portNumber(flag: string, value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535) {
+    throw new UsageError(`${flag} must be a port number from 1 to 65535 (got "${value}").`);
+  }
+  return Number(value);
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -26,11 +34,13 @@ export async function run(argv: string[]): Promise<number> {
       db: { type: 'string', default: path.join(PROJECT_ROOT, DEFAULTS.devServerDbFile) },
     },
   });
+  const port = portNumber('--port', values.port);
+  const uiPort = portNumber('--ui-port', values['ui-port']);
   const cliPath = await ensureTemporalBinaryWithDownload('cli', (line) => process.stderr.write(`${line}\n`));
   const server = await startDevServer({
     cliPath,
-    port: Number(values.port),
-    uiPort: Number(values['ui-port']),
+    port,
+    uiPort,
     dbFile: path.resolve(values.db),
     logTo: 'inherit',
   });

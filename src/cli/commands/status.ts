@@ -4,10 +4,12 @@
  */
 import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
+import { readDuration } from '../../campaign/units';
 import { campaignProgressQuery } from '../../shared/campaign-messages';
 import type { CampaignProgress } from '../../shared/campaign-report-types';
 import { connectClient } from '../../temporal/connection';
 import { campaignHandle, latestCampaignId } from '../campaign-client';
+import { UsageError } from '../errors';
 import { installProgress } from '../install-steps';
 import { formatDuration, progressBar } from '../output';
 
@@ -67,9 +69,11 @@ export async function run(argv: string[]): Promise<number> {
     options: { watch: { type: 'boolean' }, json: { type: 'boolean' }, interval: { type: 'string', default: '2s' } },
     allowPositionals: true,
   });
+  const interval = readDuration(values.interval);
+  if ('problem' in interval) throw new UsageError(`--interval ${interval.problem}.`);
+  const intervalMs = Math.max(100, interval.ms);
   const client = await connectClient();
   const campaignId = positionals[0] ?? (await latestCampaignId(client));
-  const intervalMs = Number.parseFloat(values.interval) * (values.interval.endsWith('ms') ? 1 : 1000);
   for (;;) {
     const s = await snapshot(client, campaignId);
     if (values.json) process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);

@@ -6,12 +6,14 @@
  */
 import type { OvhCaller } from '../client';
 import { cancelTask, getServer, getTask, listBootIds, listPendingTasks, reboot, setBootId } from '../dedicated-server';
-import { isOvhError } from '../errors';
-import { OvhApiError } from '../errors';
+import { classify, isOvhError, OvhApiError } from '../errors';
 import { isPendingTaskStatus, type OvhTask } from '../schemas';
 import { RescueUnreachableError, type RollbackOptions } from './types';
 
-/** Polls a task until it leaves init/todo/doing or `untilMs` passes; returns its last state. */
+/**
+ * Polls a task until it leaves init/todo/doing or `untilMs` passes; returns its last state. A fresh task
+ * (the reboot just posted) may answer 404 for a while, like a 5xx: polled on within the task-read grace.
+ */
 export async function waitForTaskEnd(
   api: OvhCaller,
   sn: string,
@@ -20,10 +22,20 @@ export async function waitForTaskEnd(
   untilMs = options.deadlineMs,
 ): Promise<OvhTask> {
   const { waiter } = options;
+  let failingSince: number | undefined;
   for (;;) {
-    const task = await getTask(api, sn, taskId);
+    let task: OvhTask | undefined;
+    try {
+      task = await getTask(api, sn, taskId);
+      failingSince = undefined;
+    } catch (error) {
+      const now = waiter.now();
+      failingSince ??= now;
+      const verdict = classify(error, { isTaskRead: true, firstSeenAt: failingSince, now });
+      if (!verdict.retryable || now + options.pollMs > untilMs) throw error;
+    }
     waiter.heartbeat();
-    if (!isPendingTaskStatus(task.status) || waiter.now() + options.pollMs > untilMs) return task;
+    if (task && (!isPendingTaskStatus(task.status) || waiter.now() + options.pollMs > untilMs)) return task;
     await waiter.sleep(options.pollMs);
   }
 }
