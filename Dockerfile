@@ -1,4 +1,5 @@
-# The reimage worker. Workflow code is bundled at start by the Temporal SDK (webpack + swc).
+# The reimage worker. Workflow code is bundled once at build time (webpack + swc): the worker starts faster
+# and with less memory, and every container of one image runs exactly the same workflow code.
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
@@ -7,6 +8,9 @@ RUN npm ci --no-audit --no-fund
 COPY bin ./bin
 COPY src ./src
 COPY tsconfig.json ./
+COPY scripts/bundle-workflows.ts ./scripts/
+RUN node_modules/.bin/tsx scripts/bundle-workflows.ts /app/workflow-bundle.js
+ENV REIMAGE_WORKFLOW_BUNDLE=/app/workflow-bundle.js
 USER node
 EXPOSE 9464
 CMD ["node", "bin/reimage.js", "worker"]

@@ -9,5 +9,6 @@ module.exports = {
   globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
   testTimeout: 60_000,
   maxWorkers: 2,
+  testSequencer: '<rootDir>/test/helpers/sequencer.js',
   modulePathIgnorePatterns: ['<rootDir>/lib', '<rootDir>/.tools', '<rootDir>/.data'],
 };

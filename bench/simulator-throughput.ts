@@ -1,7 +1,7 @@
 /**
  * Simulator throughput: 10,000 servers in a child process, several keep-alive clients in this process
  * signing their own requests (server detail and task reads) for about 10 s. Prints one JSON line.
- * Run: `npx tsx bench/simulator-throughput.ts [--seconds 10] [--concurrency 16]`.
+ * Run: `npx tsx bench/simulator-throughput.ts [--seconds 10] [--concurrency 16] [--quick]` (`--quick`: 3 s).
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -75,8 +75,10 @@ function makeClient(c: Connection, concurrency: number) {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { seconds: { type: 'string' }, concurrency: { type: 'string' } } });
-  const seconds = Number(values.seconds ?? 10);
+  const { values } = parseArgs({
+    options: { seconds: { type: 'string' }, concurrency: { type: 'string' }, quick: { type: 'boolean' } },
+  });
+  const seconds = Number(values.seconds ?? (values.quick ? 3 : 10));
   const concurrency = Number(values.concurrency ?? 16);
   const { connection, stop } = await startSimulator();
   try {

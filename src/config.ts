@@ -32,6 +32,7 @@ export const ENV_VARS = [
   'REIMAGE_ALLOWED_SERVERS',
   'REIMAGE_CODEC_KEYS',
   'REIMAGE_CODEC_TOKEN',
+  'REIMAGE_WORKFLOW_BUNDLE',
   'OVH_ENDPOINT',
   'OVH_APPLICATION_KEY',
   'OVH_APPLICATION_SECRET',
@@ -59,6 +60,7 @@ const envSchema = z.object({
   REIMAGE_ALLOWED_SERVERS: optionalString,
   REIMAGE_CODEC_KEYS: optionalString,
   REIMAGE_CODEC_TOKEN: optionalString,
+  REIMAGE_WORKFLOW_BUNDLE: optionalString,
   OVH_ENDPOINT: z.string().min(1).default(DEFAULTS.ovhEndpoint),
   OVH_APPLICATION_KEY: optionalString,
   OVH_APPLICATION_SECRET: optionalString,
@@ -94,6 +96,8 @@ export interface Config {
   codecKeys?: string;
   /** Bearer token `reimage codec-server` requires; undefined means no token is asked for. */
   codecToken?: string;
+  /** A workflow bundle built ahead (`npm run bundle`); undefined means the worker bundles at start. */
+  workflowBundlePath?: string;
   ovh: OvhConfig;
 }
 
@@ -126,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       .filter(Boolean),
     codecKeys: e.REIMAGE_CODEC_KEYS,
     codecToken: e.REIMAGE_CODEC_TOKEN,
+    workflowBundlePath: e.REIMAGE_WORKFLOW_BUNDLE,
     ovh: Object.freeze({
       endpoint: e.OVH_ENDPOINT,
       appKey: e.OVH_APPLICATION_KEY,

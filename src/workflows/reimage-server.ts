@@ -6,7 +6,8 @@
  *   same server at once (the second start fails with WorkflowExecutionAlreadyStarted).
  * - A failed preflight never touches the server. Any failure after the start (OVH error, deadline, failed boot
  *   check, cancellation) rolls the server back to rescue inside a non-cancellable scope.
- * - Waiting is one heartbeating activity, never workflow timers: an 11-minute install costs ~40 events.
+ * - Waiting is one heartbeating activity, never workflow timers; the read-only preflight runs as a local
+ *   activity inside the first workflow task: an 11-minute install costs 35 events (bench/b5).
  * - A worker crash resumes the step in flight (waitForDeployment resumes from its heartbeat; startDeployment
  *   adopts the task a lost response created): one install POST per deployment.
  * - The result is a business outcome (never a workflow failure); when a campaign started it, the outcome is
@@ -17,6 +18,7 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   metricMeter,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -25,7 +27,7 @@ import { serverFinishedSignal, serverProgressQuery } from '../shared/campaign-me
 import { ServerPhase, type ReimageServerInput, type ServerResult } from '../shared/campaign-types';
 import { ServerOutcome } from '../shared/failure-types';
 import { campaignWorkflowId } from '../shared/workflow-ids';
-import { serverActivities } from './server-activities';
+import { LOCAL_READS_PATCH, serverActivities } from './server-activities';
 import { classifyStepFailure, startRefused, type StepFailure } from './server-failures';
 import { ServerRun } from './server-run';
 import { bootProbeFor, configDriveFor } from './server-templates';
@@ -40,6 +42,8 @@ export async function reimageServerWorkflow(input: ReimageServerInput): Promise<
   const run = new ServerRun(input);
   setHandler(serverProgressQuery, () => run.progress());
   const acts = serverActivities(input.settings.deadlines, input.settings.poll);
+  // Workflows started by an older worker ran their reads as regular activities: they replay that way.
+  if (!patched(LOCAL_READS_PATCH)) acts.reads = acts.readsAsActivities;
   const result = await reimage(run, acts).catch((err: unknown) => {
     const failure = classifyStepFailure(err, ServerOutcome.PreflightFailed);
     return run.finish(failure.outcome, failure);
@@ -56,7 +60,7 @@ async function reimage(run: ServerRun, acts: Activities): Promise<ServerResult> 
   const { input } = run;
   run.enter(ServerPhase.Preflight);
   const route = await resolveRoute(run, acts);
-  const verdict = await acts.short.preflightServer({
+  const verdict = await acts.reads.preflightServer({
     campaignId: input.campaignId,
     serviceName: input.serviceName,
     route,
@@ -80,7 +84,7 @@ async function reimage(run: ServerRun, acts: Activities): Promise<ServerResult> 
 async function resolveRoute(run: ServerRun, acts: Activities): Promise<DeployRoute> {
   const { route } = run.input.settings;
   if (route !== 'auto') return route;
-  const detected = await acts.short.detectRoute({ serviceName: run.input.serviceName });
+  const detected = await acts.reads.detectRoute({ serviceName: run.input.serviceName });
   run.count(detected);
   return detected.route;
 }

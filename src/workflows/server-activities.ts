@@ -5,6 +5,7 @@
  */
 import {
   proxyActivities,
+  proxyLocalActivities,
   ActivityCancellationType,
   type ActivityOptions,
   type RetryPolicy,
@@ -34,17 +35,29 @@ const MIN_WAIT_HEARTBEAT_MS = 2 * 60_000;
 
 const shortCall: ActivityOptions = { startToCloseTimeout: '2m', retry };
 
+/** Patch ID (workflow versioning) of the switch of preflight and route detection to local activities. */
+export const LOCAL_READS_PATCH = 'local-preflight-reads';
+
 /** Activity stubs for one server, built from its deadlines. */
 export function serverActivities(
   deadlines: DeployDeadlines,
   poll: PollPolicy,
 ): {
-  short: Pick<ReimageActivities, 'detectRoute' | 'preflightServer' | 'startDeployment'>;
+  reads: Pick<ReimageActivities, 'detectRoute' | 'preflightServer'>;
+  /** The same reads as regular activities: what workflows started before LOCAL_READS_PATCH replay with. */
+  readsAsActivities: Pick<ReimageActivities, 'detectRoute' | 'preflightServer'>;
+  short: Pick<ReimageActivities, 'startDeployment'>;
   wait: Pick<ReimageActivities, 'waitForDeployment'>;
   verify: Pick<ReimageActivities, 'verifyBoot'>;
   rollback: Pick<ReimageActivities, 'rollbackToRescue'>;
 } {
   return {
+    // Read-only and short: local activities, recorded as markers in the workflow task that runs them, which
+    // saves a task round trip per server. Re-running a read after a worker crash is harmless. The start is
+    // NOT local: its idempotency relies on a heartbeated checkpoint that only a regular activity keeps.
+    // Preflight calls wait last in the OVH budget (polls go first): a large wave on one key may wait minutes.
+    reads: proxyLocalActivities<ReimageActivities>({ startToCloseTimeout: '15m', localRetryThreshold: '10s', retry }),
+    readsAsActivities: proxyActivities<ReimageActivities>(shortCall),
     short: proxyActivities<ReimageActivities>(shortCall),
     wait: proxyActivities<ReimageActivities>({
       startToCloseTimeout: deadlines.installMs + DEADLINE_MARGIN_MS,

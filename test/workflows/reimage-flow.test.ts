@@ -41,6 +41,21 @@ function simSettings(taskQueue: string, speed: number, overrides: Partial<Campai
   });
 }
 
+/** Runs reimageServerWorkflow on the first simulated server with the simulator settings at `speed`. */
+async function reimageFirstServer(sim: SimulatedOvh, speed: number, overrides: Partial<CampaignSettings> = {}) {
+  const taskQueue = uniqueTaskQueue('flow');
+  const sn = sim.servers[0]!.serviceName;
+  const worker = await createTestWorker(env, { taskQueue, activities: sim.activities });
+  const result = await worker.runUntil(
+    env.client.workflow.execute(reimageServerWorkflow, {
+      workflowId: serverWorkflowId(sn),
+      taskQueue,
+      args: [{ campaignId: 'manual', serviceName: sn, attempt: 1, settings: simSettings(taskQueue, speed, overrides) }],
+    }),
+  );
+  return { sn, result };
+}
+
 describe('the reimage flow with the real activities against the OVH simulator', () => {
   it('reimages a server in at most 60 history events for an 11-minute install', async () => {
     const speed = 2000;
@@ -73,21 +88,54 @@ describe('the reimage flow with the real activities against the OVH simulator', 
   it('rolls a failed install back to rescue and reports OVH message', async () => {
     const speed = 2000;
     ovh = await simulatedOvh({ count: 1, speed, faults: { 0: ['download_fail'] } });
-    const taskQueue = uniqueTaskQueue('flow');
-    const sn = ovh.servers[0]!.serviceName;
-    const worker = await createTestWorker(env, { taskQueue, activities: ovh.activities });
-    const result = await worker.runUntil(
-      env.client.workflow.execute(reimageServerWorkflow, {
-        workflowId: serverWorkflowId(sn),
-        taskQueue,
-        args: [{ campaignId: 'manual', serviceName: sn, attempt: 1, settings: simSettings(taskQueue, speed) }],
-      }),
-    );
+    const { sn, result } = await reimageFirstServer(ovh, speed);
     expect(result).toMatchObject({ outcome: 'deploy_failed', failureType: 'DeployFailed' });
     expect(result.message).toMatch(/Could not download image/);
     expect(Object.keys(result.durations)).toContain('rolling_back');
     expect(ovh.running(sn)).toBe('rescue');
     expect(ovh.installPosts(sn)).toBe(1);
+  });
+
+  it('rolls a server whose new OS never answers its boot probe back to rescue as boot_failed', async () => {
+    const speed = 2000;
+    ovh = await simulatedOvh({ count: 1, speed, faults: { 0: ['efi_boot_fail'] } });
+    const probeUrl = `https://localhost:${ovh.sim.port}/_sim/probe/{serviceName}`;
+    const { sn, result } = await reimageFirstServer(ovh, speed, {
+      bootProbe: { type: 'http', url: probeUrl, timeoutMs: 1000 },
+      deadlines: { installMs: 60_000, bootMs: 2_000, rollbackMs: 30_000 },
+    });
+    expect(result).toMatchObject({ outcome: 'boot_failed', failureType: 'BootFailed', deployments: 1 });
+    expect(result.message).toMatch(
+      new RegExp(
+        `^${sn} boots from its disk but its OS did not answer GET https://localhost:${ovh.sim.port}/_sim/probe/${sn} by .+ \\(\\d+ attempts, last: HTTP 503\\)\\. Check efiBootloaderPath`,
+      ),
+    );
+    expect(Object.keys(result.durations)).toEqual(['preflight', 'starting', 'installing', 'verifying', 'rolling_back']);
+    expect(ovh.running(sn)).toBe('rescue');
+    expect(ovh.installPosts(sn)).toBe(1);
+  });
+
+  it('redeploys once after a clean rollback when redeployAfterRollback allows it, and succeeds', async () => {
+    const speed = 2000;
+    ovh = await simulatedOvh({ count: 1, speed });
+    // The image download fails on the first install only (a transient fault of the image server).
+    ovh.sim.state.injectFaults(`download_fail=${ovh.servers[0]!.serviceName}@1`);
+    const { sn, result } = await reimageFirstServer(ovh, speed, { redeployAfterRollback: 1 });
+    expect(result).toMatchObject({ outcome: 'done', deployments: 2 });
+    expect(result).not.toHaveProperty('message');
+    expect(Object.keys(result.durations)).toContain('rolling_back');
+    expect(ovh.installPosts(sn)).toBe(2);
+    expect(ovh.running(sn)).toBe('disk');
+  });
+
+  it('stops redeploying at redeployAfterRollback and leaves a server that keeps failing in rescue', async () => {
+    const speed = 2000;
+    ovh = await simulatedOvh({ count: 1, speed, faults: { 0: ['download_fail'] } });
+    const { sn, result } = await reimageFirstServer(ovh, speed, { redeployAfterRollback: 1 });
+    expect(result).toMatchObject({ outcome: 'deploy_failed', failureType: 'DeployFailed', deployments: 2 });
+    expect(result.message).toMatch(/Could not download image/);
+    expect(ovh.installPosts(sn)).toBe(2);
+    expect(ovh.running(sn)).toBe('rescue');
   });
 
   it('records a server already being reimaged as locked, without a second install', async () => {

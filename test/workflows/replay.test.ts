@@ -17,8 +17,15 @@ const files = readdirSync(DIR)
 describe('recorded histories', () => {
   beforeAll(() => quietRuntime());
 
-  it('include both workflows', () => {
-    expect(files).toEqual(['reimage-campaign.json', 'reimage-server-done.json', 'reimage-server-failed.json']);
+  it('include both workflows, recorded now and before the local-reads patch (session1-*)', () => {
+    expect(files).toEqual([
+      'reimage-campaign.json',
+      'reimage-server-done.json',
+      'reimage-server-failed.json',
+      'session1-reimage-campaign.json',
+      'session1-reimage-server-done.json',
+      'session1-reimage-server-failed.json',
+    ]);
   });
 
   it('replay deterministically with the current workflow code', async () => {
