@@ -4,8 +4,8 @@
  * on identical simulators (same seed, so the same install durations per server):
  *
  * - reimage: our activity chain preflight -> start -> wait -> verify (MockActivityEnvironment, the poll
- *   policy's defaults with poll bounds 15 s..10 min; `reimageMaxInterval2m` is the same with the campaign
- *   file's current default maxInterval of 2 min);
+ *   policy's defaults with poll bounds 15 s..10 min, the campaign file's default; `reimageMaxInterval2m` is
+ *   the same with maxInterval 2 min, the default before the API-economy work, for comparison);
  * - naive: bench/naive-baseline.ts, @ovhcloud/node-ovh in batches with Promise.all, a poll every 10 s;
  * - terraform: the same script with Terraform's polling (first after 10 s, then 3, 6, 10, 10 ... s).
  *
