@@ -14,6 +14,7 @@ interface DrillArgs {
   seed: string;
   task404: number;
   speed: number;
+  workerRate?: string;
 }
 
 function parse(argv: string[]): DrillArgs {
@@ -25,6 +26,7 @@ function parse(argv: string[]): DrillArgs {
       seed: { type: 'string', default: 'drill-1' },
       'task404-reads': { type: 'string', default: '2' },
       speed: { type: 'string', default: '3000' },
+      'worker-rate': { type: 'string' },
     },
   });
   const speed = Number(values.speed);
@@ -38,7 +40,11 @@ function parse(argv: string[]): DrillArgs {
     throw new Error(`--only must be one of ${DRILL_NAMES.join(', ')} (got "${values.only}").`);
   }
   const only = values.only ? [values.only as DrillName] : [...DRILL_NAMES];
-  return { quick: Boolean(values.quick), only, seed: values.seed, task404, speed };
+  const workerRate = values['worker-rate'];
+  if (workerRate !== undefined && !/^\d+\/(s|sec|min|h)$/.test(workerRate)) {
+    throw new Error(`--worker-rate must look like 60/min, 5/s or 3000/h (got "${workerRate}").`);
+  }
+  return { quick: Boolean(values.quick), only, seed: values.seed, task404, speed, workerRate };
 }
 
 async function main(): Promise<number> {
@@ -47,7 +53,7 @@ async function main(): Promise<number> {
     args = parse(process.argv.slice(2));
   } catch (err) {
     process.stderr.write(
-      `${(err as Error).message}\nUsage: npm run drill -- [--quick] [--only ${DRILL_NAMES.join('|')}] [--seed SEED] [--task404-reads N] [--speed N]\n`,
+      `${(err as Error).message}\nUsage: npm run drill -- [--quick] [--only ${DRILL_NAMES.join('|')}] [--seed SEED] [--task404-reads N] [--speed N] [--worker-rate 60/min]\n`,
     );
     return 2;
   }
@@ -62,6 +68,7 @@ async function main(): Promise<number> {
       log,
       stormTask404Reads: args.task404,
       speed: args.speed,
+      workerRateLimit: args.workerRate,
     });
     process.stdout.write(`${JSON.stringify({ ...figures, date: new Date().toISOString(), cores: 2 })}\n`);
     if (figures.violations.length > 0) failed = true;

@@ -22,6 +22,8 @@ export const DEFAULTS = {
   devServerPort: 7233,
   devServerUiPort: 8233,
   devServerDbFile: '.data/temporal.sqlite',
+  /** Each cached run costs ~0.5 MB of worker RSS (BENCHMARKS.md, B4). */
+  maxCachedWorkflows: 250,
 } as const satisfies Record<string, string | number>;
 
 /** The environment variables this project reads (besides Temporal's own, read by envconfig). */
@@ -33,6 +35,7 @@ export const ENV_VARS = [
   'REIMAGE_CODEC_KEYS',
   'REIMAGE_CODEC_TOKEN',
   'REIMAGE_WORKFLOW_BUNDLE',
+  'REIMAGE_MAX_CACHED_WORKFLOWS',
   'OVH_ENDPOINT',
   'OVH_APPLICATION_KEY',
   'OVH_APPLICATION_SECRET',
@@ -61,6 +64,11 @@ const envSchema = z.object({
   REIMAGE_CODEC_KEYS: optionalString,
   REIMAGE_CODEC_TOKEN: optionalString,
   REIMAGE_WORKFLOW_BUNDLE: optionalString,
+  REIMAGE_MAX_CACHED_WORKFLOWS: z.coerce
+    .number({ invalid_type_error: 'must be a whole number of workflows, e.g. 250' })
+    .int('must be a whole number of workflows, e.g. 250')
+    .min(10, 'must be at least 10 (the campaign workflow must stay cached)')
+    .default(DEFAULTS.maxCachedWorkflows),
   OVH_ENDPOINT: z.string().min(1).default(DEFAULTS.ovhEndpoint),
   OVH_APPLICATION_KEY: optionalString,
   OVH_APPLICATION_SECRET: optionalString,
@@ -98,6 +106,8 @@ export interface Config {
   codecToken?: string;
   /** A workflow bundle built ahead (`npm run bundle`); undefined means the worker bundles at start. */
   workflowBundlePath?: string;
+  /** Workflow runs the worker keeps in memory (~0.5 MB each); an evicted run replays its history. */
+  maxCachedWorkflows: number;
   ovh: OvhConfig;
 }
 
@@ -131,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     codecKeys: e.REIMAGE_CODEC_KEYS,
     codecToken: e.REIMAGE_CODEC_TOKEN,
     workflowBundlePath: e.REIMAGE_WORKFLOW_BUNDLE,
+    maxCachedWorkflows: e.REIMAGE_MAX_CACHED_WORKFLOWS,
     ovh: Object.freeze({
       endpoint: e.OVH_ENDPOINT,
       appKey: e.OVH_APPLICATION_KEY,

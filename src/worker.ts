@@ -97,8 +97,8 @@ export async function createWorker(options: CreateWorkerOptions = {}): Promise<W
     maxConcurrentActivityTaskExecutions: 600,
     maxConcurrentWorkflowTaskExecutions: 100,
     // Each cached run costs ~0.5 MB of worker RSS (bench/b4: 497 MB with 2,000, 394 MB with 300 for 300
-    // servers in flight). An evicted server workflow replays its ~35 events on its next task: cheap.
-    maxCachedWorkflows: 250,
+    // servers in flight). An evicted server workflow replays its ~36 events on its next task: cheap.
+    maxCachedWorkflows: config.maxCachedWorkflows,
     workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: 10 },
     activityTaskPollerBehavior: { type: 'simple-maximum', maximum: 10 },
     shutdownGraceTime: '10s',

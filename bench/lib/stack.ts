@@ -84,6 +84,9 @@ function startSimulator(options: BenchStackOptions): Promise<{ child: ChildProce
   return firstLine(child, 'The simulator').then((text) => ({ child, line: JSON.parse(text) as SimulatorLine }));
 }
 
+/** As in the Dockerfile (ENV NODE_OPTIONS). */
+const WORKER_NODE_OPTIONS = '--max-old-space-size=256';
+
 function workerEnv(dev: RunningDevServer, sim: SimulatorLine, options: BenchStackOptions): NodeJS.ProcessEnv {
   return {
     ...process.env,
@@ -99,6 +102,8 @@ function workerEnv(dev: RunningDevServer, sim: SimulatorLine, options: BenchStac
     OVH_RATE_LIMIT: options.workerRateLimit ?? '1000000/min',
     // Built once, as a deployment does (`npm run bundle`): the worker's RSS is then its own, not webpack's.
     REIMAGE_WORKFLOW_BUNDLE: BUNDLE,
+    // The heap cap the Dockerfile sets: without it V8 grows the heap lazily to ~600 MB under load.
+    NODE_OPTIONS: WORKER_NODE_OPTIONS,
   };
 }
 

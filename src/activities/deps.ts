@@ -3,7 +3,7 @@
  * holds the rate budget), a logger, the environment for `${VAR}` references, an image opener and a clock.
  * OVH credentials live only in the client: no activity input ever carries them.
  */
-import { activityInfo, heartbeat, sleep } from '@temporalio/activity';
+import { activityInfo, Context, sleep } from '@temporalio/activity';
 import type { Logger } from '../observability/logger';
 import type { OvhClient } from '../ovh/client';
 import type { Waiter } from '../ovh/routes';
@@ -40,17 +40,48 @@ export function ovhNow(deps: ActivityDeps): number {
   return (deps.clock ?? Date.now)() + deps.ovh.apiTimeDiffSeconds() * 1000;
 }
 
-/** How often to heartbeat while sleeping: well inside the heartbeat timeout (30 s when none is set). */
+/** How often to heartbeat: well inside the heartbeat timeout (30 s when none is set). */
 function heartbeatEveryMs(): number {
   const timeout = activityInfo().heartbeatTimeoutMs;
   return timeout ? Math.max(100, Math.floor(timeout / 3)) : 30_000;
+}
+
+/**
+ * The latest details each running activity heartbeated. Every heartbeat replaces the details Temporal keeps
+ * for a retry, so the keep-alive must repeat them, never send nothing over a checkpoint.
+ */
+const latestDetails = new WeakMap<Context, unknown>();
+
+/** Heartbeats `details` and remembers them for keepAlive. Use instead of @temporalio/activity's heartbeat. */
+export function beat(details: unknown): void {
+  const context = Context.current();
+  latestDetails.set(context, details);
+  context.heartbeat(details);
+}
+
+/**
+ * Runs an activity body while heartbeating its latest details (at first, those of the previous attempt)
+ * every third of its heartbeat timeout, whatever it is doing: a wait in the rate budget or a slow OVH call
+ * too. A short heartbeat timeout is then safe, and it is what makes a dead worker's activity retried within
+ * 30 s (WORKER_LOSS_MS) instead of at its start-to-close timeout (RELIABILITY.md, finding 3).
+ */
+export async function keepAlive<T>(run: () => Promise<T>): Promise<T> {
+  const context = Context.current();
+  if (!context.info.heartbeatTimeoutMs) return run();
+  latestDetails.set(context, context.info.heartbeatDetails);
+  const timer = setInterval(() => context.heartbeat(latestDetails.get(context)), heartbeatEveryMs());
+  try {
+    return await run();
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /** Cancellation-aware waiting that keeps heartbeating `details` during long sleeps. */
 export function activityWaiter(deps: ActivityDeps, details: () => unknown = () => undefined): Waiter {
   return {
     now: deps.clock ?? Date.now,
-    heartbeat: (value?: unknown) => heartbeat(value ?? details()),
+    heartbeat: (value?: unknown) => beat(value ?? details()),
     async sleep(ms: number) {
       let left = Math.max(0, ms);
       const chunk = heartbeatEveryMs();
@@ -58,7 +89,7 @@ export function activityWaiter(deps: ActivityDeps, details: () => unknown = () =
         const step = Math.min(left, chunk);
         await (deps.sleep ?? sleep)(step);
         left -= step;
-        heartbeat(details());
+        beat(details());
       }
     },
   };

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { detectDeployRoute } from '../ovh/routes';
-import type { ActivityDeps } from './deps';
+import { keepAlive, type ActivityDeps } from './deps';
 import { withFailureMapping } from './failures';
 import {
   detectRouteInputSchema,
@@ -73,16 +73,18 @@ export function createActivities(deps: ActivityDeps): ReimageActivities & PlanAc
       return qualifyImage(parseInput(qualifyImageInputSchema, raw, 'qualifyImage'), deps);
     },
     async startDeployment(raw) {
-      return startDeployment(parseInput(startDeploymentInputSchema, raw, 'startDeployment'), deps);
+      return keepAlive(() => startDeployment(parseInput(startDeploymentInputSchema, raw, 'startDeployment'), deps));
     },
     async waitForDeployment(raw) {
-      return waitForDeployment(parseInput(waitForDeploymentInputSchema, raw, 'waitForDeployment'), deps);
+      return keepAlive(() =>
+        waitForDeployment(parseInput(waitForDeploymentInputSchema, raw, 'waitForDeployment'), deps),
+      );
     },
     async verifyBoot(raw) {
-      return verifyBoot(parseInput(verifyBootInputSchema, raw, 'verifyBoot'), deps);
+      return keepAlive(() => verifyBoot(parseInput(verifyBootInputSchema, raw, 'verifyBoot'), deps));
     },
     async rollbackToRescue(raw) {
-      return rollbackToRescue(parseInput(rollbackInputSchema, raw, 'rollbackToRescue'), deps);
+      return keepAlive(() => rollbackToRescue(parseInput(rollbackInputSchema, raw, 'rollbackToRescue'), deps));
     },
   };
 }

@@ -11,7 +11,7 @@
  * task of ours exists: another process (a person, another tool, an older task) holds the server. The
  * workflow records it; retrying blindly would only hit the same lock.
  */
-import { activityInfo, ApplicationFailure, heartbeat } from '@temporalio/activity';
+import { activityInfo, ApplicationFailure } from '@temporalio/activity';
 import { z } from 'zod';
 import { FailureType } from '../shared/failure-types';
 import type { OvhSession } from '../ovh/client';
@@ -19,7 +19,7 @@ import { listTaskIds, readTasks } from '../ovh/dedicated-server';
 import { isOvhError, type OvhApiError } from '../ovh/errors';
 import { OVA_REJECTION, routeFor, type DeployRequest } from '../ovh/routes';
 import type { OvhTask } from '../ovh/schemas';
-import { ovhNow, ownTasksSince, type ActivityDeps } from './deps';
+import { beat, ovhNow, ownTasksSince, type ActivityDeps } from './deps';
 import { permanentFailure, toActivityFailure } from './failures';
 import { resolveConfigDrive, resolveImageHeaders } from './secrets';
 import type { DeploymentHandle, StartDeploymentInput } from './types';
@@ -119,6 +119,12 @@ function handleFor(
   };
 }
 
+/** On a lock refusal: the task an earlier attempt of this activity created meanwhile, if that is the lock. */
+async function lockedByOwnTask(api: OvhSession, sn: string, deps: ActivityDeps): Promise<OwnTask | undefined> {
+  if (activityInfo().attempt <= 1) return undefined;
+  return findOwnTask(api, sn, deps, await listTaskIds(api, sn, { function: 'reinstallServer' }));
+}
+
 function isLock(error: unknown): error is OvhApiError {
   return (
     isOvhError(error, 400, 'Client::BadRequest::TaskAlreadyExists') ||
@@ -144,7 +150,7 @@ export async function startDeployment(input: StartDeploymentInput, deps: Activit
       return handleFor(input, api, deps, own, true);
     }
     const maxTaskIdBeforePost = checkpointFor(ids);
-    heartbeat({ maxTaskIdBeforePost });
+    beat({ maxTaskIdBeforePost });
     // The seed route answers void: its task is the one newer than the checkpoint.
     const task =
       (await routeFor(input.route, api).start(request)) ??
@@ -161,6 +167,16 @@ export async function startDeployment(input: StartDeploymentInput, deps: Activit
     return handleFor(input, api, deps, task, false);
   } catch (error) {
     if (isLock(error)) {
+      // A retry whose earlier attempt timed out while still running can lose the race to that attempt's
+      // POST: the lock is then our own install, to adopt rather than report as someone else's.
+      // A failed read here retries the activity (whose next attempt looks again before posting): never guess.
+      const own = await lockedByOwnTask(api, input.serviceName, deps).catch((readError: unknown) => {
+        throw toActivityFailure(readError);
+      });
+      if (own) {
+        log?.info('Adopting the deployment an earlier attempt started meanwhile.', { taskId: own.taskId });
+        return handleFor(input, api, deps, own, true);
+      }
       throw permanentFailure(
         FailureType.ServerLocked,
         `${input.serviceName} is locked by another OVH task or process: ${error.ovhMessage} Wait for it to end (or cancel it), then retry this server.`,

@@ -8,12 +8,12 @@
  * task, and install/status is read only to name the failing step (or the stuck one at the deadline). Its
  * calls go first through the rate budget: their delay is the time to notice the end.
  */
-import { activityInfo, heartbeat } from '@temporalio/activity';
+import { activityInfo } from '@temporalio/activity';
 import { z } from 'zod';
 import { FailureType } from '../shared/failure-types';
 import { classify, OvhApiError } from '../ovh/errors';
 import { routeFor, type RouteStatus } from '../ovh/routes';
-import { activityWaiter, ovhNow, type ActivityDeps } from './deps';
+import { activityWaiter, beat, ovhNow, type ActivityDeps } from './deps';
 import { permanentFailure, toActivityFailure } from './failures';
 import { nextPollDelay, pollPolicyFor } from './poll-policy';
 import type { DeploymentProgress, DeploymentResult, DeploymentStep, WaitForDeploymentInput } from './types';
@@ -109,7 +109,7 @@ export async function waitForDeployment(input: WaitForDeploymentInput, deps: Act
       apiCalls: base.apiCalls + api.calls,
       lastPollAt: new Date(clockNow).toISOString(),
     };
-    heartbeat(state.progress);
+    beat(state.progress);
     if (status?.state === 'done') {
       const { polls, apiCalls, step } = state.progress;
       // OVH's own dates when it gives them: the worker's clock may differ from OVH's.

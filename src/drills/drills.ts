@@ -28,6 +28,8 @@ export interface DrillOptions {
   speed?: number;
   /** Reads of each fresh task that answer 404 in the storm (OVH does this for a while); default 2. */
   stormTask404Reads?: number;
+  /** The worker's OVH_RATE_LIMIT, instead of the drill's (e.g. far above the simulator's limit: finding 6). */
+  workerRateLimit?: string;
   /** Progress lines (stderr in the script); default: none. */
   log?: (line: string) => void;
 }
@@ -173,6 +175,7 @@ export async function runDrill(name: DrillName, options: DrillOptions): Promise<
         : (servers) => imageFaultSpec(servers, quick),
     temporalAddress: name === 'dev-server-restart' ? undefined : options.temporalAddress,
     ...plan.stack,
+    ...(options.workerRateLimit ? { workerRateLimit: options.workerRateLimit } : {}),
   });
   try {
     await stack.startWorker();

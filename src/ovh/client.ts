@@ -8,6 +8,7 @@
  */
 import https from 'node:https';
 import querystring from 'node:querystring';
+import { setTimeout as delay } from 'node:timers/promises';
 import createNodeOvh from '@ovhcloud/node-ovh';
 import type { ZodType } from 'zod';
 import type { Logger } from '../observability/logger';
@@ -41,10 +42,13 @@ export interface OvhClientOptions {
   rateBudget?: RateBudget;
   metrics?: ReimageMetrics;
   logger?: Logger;
+  /** How many times a read refused with 429 is sent again before the error reaches the activity; default 4. */
+  rateLimitedReadRetries?: number;
 }
 
 /** How long all calls pause after a 429 without Retry-After (OVH documents no value). */
 export const DEFAULT_RATE_LIMIT_PAUSE_MS = 10_000;
+const DEFAULT_RATE_LIMITED_READ_RETRIES = 4;
 
 interface CapturedBody {
   method: string;
@@ -112,7 +116,7 @@ export class OvhClient implements OvhCaller {
     priority: RatePriority = 'normal',
   ): Promise<T> {
     try {
-      return await this.send(request, onCalls, priority);
+      return await this.sendReads(request, onCalls, priority);
     } catch (error) {
       if (!this.isClockRejection(error)) throw error;
       this.options.logger?.warn('OVH refused a signature; resynchronising with GET /auth/time.', {
@@ -120,7 +124,31 @@ export class OvhClient implements OvhCaller {
         route: request.route,
       });
       this.ovh.apiTimeDiff = null;
-      return this.send(request, onCalls, priority);
+      return this.sendReads(request, onCalls, priority);
+    }
+  }
+
+  /**
+   * A GET refused with 429 is sent again once the pause it caused is over (the budget holds it; without a
+   * budget, after Retry-After), a few times, before the error reaches the activity. Without this, a
+   * budget set above OVH's real limit turns most calls into 429s and a preflight of six reads runs out of
+   * activity attempts (RELIABILITY.md, finding 6). Writes are never resent here: whether a refused POST
+   * took effect is for the activity to find out (startDeployment's checkpoint).
+   */
+  private async sendReads<T>(
+    request: OvhRequest<T>,
+    onCalls: ((count: number) => void) | undefined,
+    priority: RatePriority,
+  ): Promise<T> {
+    const retries =
+      request.method === 'GET' ? (this.options.rateLimitedReadRetries ?? DEFAULT_RATE_LIMITED_READ_RETRIES) : 0;
+    for (let refusals = 0; ; refusals += 1) {
+      try {
+        return await this.send(request, onCalls, priority);
+      } catch (error) {
+        if (!(error instanceof OvhApiError) || error.status !== 429 || refusals >= retries) throw error;
+        if (!this.options.rateBudget) await delay(error.retryAfterMs ?? DEFAULT_RATE_LIMIT_PAUSE_MS);
+      }
     }
   }
 

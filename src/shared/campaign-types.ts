@@ -29,6 +29,12 @@ export interface DeployDeadlines {
 export interface PollPolicy {
   minMs: number;
   maxMs: number;
+  /**
+   * Heartbeat timeout of the wait (default WORKER_LOSS_MS, 30 s): how long the wait of a dead worker goes
+   * unnoticed. Not in the campaign file: tests on the time-skipping server raise it above the server time
+   * they skip while the wait runs.
+   */
+  heartbeatTimeoutMs?: number;
 }
 
 /** Everything one server's workflow needs to deploy: the part of CampaignSettings a child receives. */

@@ -35,6 +35,16 @@ export { parseFaultSpec, FaultSpecError, IMAGE_FAULTS } from './faults';
 export { SimulatorOptionsError } from './options';
 export { FleetFileError } from './fleet';
 
+/** What startInstall deploys: a valid image request, as if posted by someone else. */
+const OUTSIDE_INSTALL_IMAGE = {
+  url: 'https://images.example.test/outside.raw',
+  type: 'raw',
+  checkSum: null,
+  checkSumType: null,
+  efiBootloaderPath: null,
+  diskGroupId: 0,
+};
+
 /** The programmatic side door: the same data as `/_sim/*`, plus consumer keys with limited rules. */
 export interface SimulatorControl {
   server: SideDoor['server'];
@@ -51,6 +61,11 @@ export interface SimulatorControl {
   now(): number;
   /** Jumps simulated time forward by `seconds`. */
   advance(seconds: number): void;
+  /**
+   * Starts an install the way an accepted POST /reinstall would, but from outside the API: another tool,
+   * the control panel, or a request whose answer was lost. Returns its task ID.
+   */
+  startInstall(serviceName: string): number;
 }
 
 export interface Simulator {
@@ -154,6 +169,11 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       revokeConsumerKey: (key) => auth.revokeConsumer(key),
       now: () => clock.now(),
       advance: (seconds) => clock.advance(seconds * 1000),
+      startInstall: (serviceName) => {
+        const server = state.server(serviceName);
+        if (!server) throw new Error(`The simulator has no server ${serviceName}.`);
+        return state.install(server, 'reinstall', 'byoi_64', OUTSIDE_INSTALL_IMAGE).task.taskId;
+      },
     },
     close: () =>
       new Promise<void>((resolve) => {

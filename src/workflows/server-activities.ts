@@ -1,7 +1,9 @@
 /**
  * Activity options of reimageServerWorkflow. Short calls retry only OvhApiRetryable failures (every other
- * FailureType is permanent); waitForDeployment heartbeats, so a dead worker is noticed within its heartbeat
- * timeout and the retry resumes from the last heartbeat, against the same absolute deadline.
+ * FailureType is permanent). Every regular activity heartbeats (src/activities/deps.ts keepAlive) under a
+ * 30-second heartbeat timeout, so the activities of a dead worker are retried within 30 s; the
+ * retries resume from the last heartbeat (the start's checkpoint, the wait's counters, the rollback's
+ * reboot task), against the same absolute deadlines.
  */
 import {
   proxyActivities,
@@ -30,8 +32,11 @@ const retry: RetryPolicy = {
 
 /** Room for the last poll and the answer after the activity's own deadline (it throws TimedOut itself). */
 const DEADLINE_MARGIN_MS = 3 * 60_000;
-/** Floor of the wait's heartbeat timeout; it also covers two poll intervals (a poller beats at least per poll). */
-const MIN_WAIT_HEARTBEAT_MS = 2 * 60_000;
+/**
+ * Heartbeat timeout of the regular activities: how long a dead worker's activity goes unnoticed. The
+ * activities heartbeat every third of it, even while waiting in the rate budget or on a slow OVH call.
+ */
+export const WORKER_LOSS_MS = 30_000;
 
 const shortCall: ActivityOptions = { startToCloseTimeout: '2m', retry };
 
@@ -58,17 +63,22 @@ export function serverActivities(
     // Preflight calls wait last in the OVH budget (polls go first): a large wave on one key may wait minutes.
     reads: proxyLocalActivities<ReimageActivities>({ startToCloseTimeout: '15m', localRetryThreshold: '10s', retry }),
     readsAsActivities: proxyActivities<ReimageActivities>(shortCall),
-    short: proxyActivities<ReimageActivities>(shortCall),
+    short: proxyActivities<ReimageActivities>({ ...shortCall, heartbeatTimeout: WORKER_LOSS_MS }),
     wait: proxyActivities<ReimageActivities>({
       startToCloseTimeout: deadlines.installMs + DEADLINE_MARGIN_MS,
-      heartbeatTimeout: Math.max(MIN_WAIT_HEARTBEAT_MS, 2 * poll.maxMs),
+      heartbeatTimeout: poll.heartbeatTimeoutMs ?? WORKER_LOSS_MS,
       // The wait only reads OVH: on cancellation the workflow moves on to the rollback at once.
       cancellationType: ActivityCancellationType.TRY_CANCEL,
       retry,
     }),
-    verify: proxyActivities<ReimageActivities>({ startToCloseTimeout: deadlines.bootMs + DEADLINE_MARGIN_MS, retry }),
+    verify: proxyActivities<ReimageActivities>({
+      startToCloseTimeout: deadlines.bootMs + DEADLINE_MARGIN_MS,
+      heartbeatTimeout: WORKER_LOSS_MS,
+      retry,
+    }),
     rollback: proxyActivities<ReimageActivities>({
       startToCloseTimeout: deadlines.rollbackMs + DEADLINE_MARGIN_MS,
+      heartbeatTimeout: WORKER_LOSS_MS,
       retry,
     }),
   };

@@ -24,6 +24,7 @@ beforeAll(async () => {
       { name: 'flaky.test.eu' },
       { name: 'unread.test.eu' },
       { name: 'nocheck.test.eu' },
+      { name: 'race.test.eu' },
     ]),
   });
 });
@@ -123,6 +124,21 @@ describe('startDeployment idempotency', () => {
     expect(handle).toMatchObject({ adopted: true, taskId });
     expect(sim.state.server('nocheck.test.eu')?.installPosts).toBe(1);
     sim.state.injectFaults({}, true);
+  });
+
+  it("adopts the install its timed-out earlier attempt posted between this attempt's task list and its POST", async () => {
+    const checkpoint = { maxTaskIdBeforePost: Math.max(0, ...(sim.state.server('race.test.eu')?.taskIds ?? [])) };
+    const retry = mockEnv({ scheduledTimestampMs: Date.now(), attempt: 2, heartbeatDetails: checkpoint });
+    let zombieTaskId: number | undefined;
+    // Attempt 1 timed out on Temporal's side but still runs: its POST lands right before this one's, whose
+    // checkpoint heartbeat comes after its task list.
+    retry.on('heartbeat', () => {
+      zombieTaskId ??= sim.state.startInstall('race.test.eu');
+    });
+    const handle = await run(activitiesFor(clientFor(sim)).startDeployment, input('race.test.eu'), retry);
+    expect(zombieTaskId).toBeDefined();
+    expect(handle).toMatchObject({ adopted: true, taskId: zombieTaskId });
+    expect(sim.state.server('race.test.eu')).toMatchObject({ installPosts: 1, taskIds: [zombieTaskId] });
   });
 
   it('fails with ServerLocked when an install it did not start is running', async () => {

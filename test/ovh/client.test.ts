@@ -115,7 +115,8 @@ describe('the rate budget under a 429 storm', () => {
 
   it('never sends more than the budget and retries after Retry-After', async () => {
     const budget = new RateBudget({ requests: 600, perMs: 60_000, burst: 5 });
-    const ovh = new OvhClient(keySettings(sim), { rateBudget: budget });
+    // No resend inside the client here: every 429 reaches the activity, as after the client's last resend.
+    const ovh = new OvhClient(keySettings(sim), { rateBudget: budget, rateLimitedReadRetries: 0 });
     const activities = activitiesFor(ovh);
     const delays: unknown[] = [];
     const until = Date.now() + 3000;
@@ -136,6 +137,27 @@ describe('the rate budget under a 429 storm', () => {
     for (const start of times) {
       expect(times.filter((time) => time >= start && time < start + 1000).length).toBeLessThanOrEqual(5 + 10);
     }
+    expect(budget.stats().pauses).toBeGreaterThan(0);
+  });
+
+  it('sends a read refused with 429 again after the pause, so the activity sees no failure', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // the previous test's window is over
+    const budget = new RateBudget({ requests: 600, perMs: 60_000, burst: 10 });
+    const ovh = new OvhClient(keySettings(sim), { rateBudget: budget });
+    const activities = activitiesFor(ovh);
+    const since = sim.state.requests(10_000).length;
+    // Nine route detections at once against 3 calls per second: most of the first sends are refused.
+    const routes = await Promise.all(
+      ['r1.test.eu', 'r2.test.eu', 'r3.test.eu']
+        .flatMap((name) => [name, name, name])
+        .map((serviceName) => run(activities.detectRoute, { serviceName }, mockEnv())),
+    );
+    expect(routes.map((result) => result.route)).toEqual(Array(9).fill('reinstall'));
+    const statuses = sim.state
+      .requests(10_000)
+      .slice(since)
+      .map((entry) => entry.status);
+    expect(statuses).toContain(429);
     expect(budget.stats().pauses).toBeGreaterThan(0);
   });
 });

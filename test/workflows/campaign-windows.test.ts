@@ -35,7 +35,8 @@ describe('maintenance windows and waits (time-skipping server)', () => {
       maxParallel: { count: 1 },
       // Expected time before 3 servers are done: install + boot deadlines = 31 minutes.
       deadlines: { installMs: 30 * MIN, bootMs: MIN, rollbackMs: 10 * MIN },
-      poll: { minMs: 1000, maxMs: 30 * MIN },
+      // The install skips 20 minutes of server time inside the wait: its heartbeat timeout must cover it.
+      poll: { minMs: 1000, maxMs: 30 * MIN, heartbeatTimeoutMs: 30 * MIN },
       windows: { kind: 'absolute', windows: [w1, w2] },
     });
     const worker = await createTestWorker(env, { taskQueue, activities });
