@@ -84,8 +84,8 @@ function startSimulator(options: BenchStackOptions): Promise<{ child: ChildProce
   return firstLine(child, 'The simulator').then((text) => ({ child, line: JSON.parse(text) as SimulatorLine }));
 }
 
-/** As in the Dockerfile (ENV NODE_OPTIONS). */
-const WORKER_NODE_OPTIONS = '--max-old-space-size=256';
+/** As in the Dockerfile (ENV NODE_OPTIONS); BENCH_WORKER_HEAP_MB measures another cap. */
+const WORKER_NODE_OPTIONS = `--max-old-space-size=${process.env.BENCH_WORKER_HEAP_MB ?? '256'}`;
 
 function workerEnv(dev: RunningDevServer, sim: SimulatorLine, options: BenchStackOptions): NodeJS.ProcessEnv {
   return {

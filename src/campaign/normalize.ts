@@ -79,7 +79,7 @@ export function normalizeCampaign(file: ParsedCampaignFile, userData?: string): 
       rollbackMs: parseDuration(deadlines.rollback),
       preflightMs: parseDuration(deadlines.preflight),
     },
-    poll: { minMs: parseDuration(poll.minInterval), maxMs: parseDuration(poll.maxInterval) },
+    poll: { minMs: parseDuration(poll.minInterval), maxMs: parseDuration(poll.maxInterval), stepEvery: poll.stepEvery },
     windows: toWindows(file.windows),
     atClose: file.windows?.atClose ?? 'continue',
     retry: { redeployAfterRollback: file.retry.redeployAfterRollback },

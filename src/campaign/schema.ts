@@ -146,6 +146,14 @@ export const campaignFileSchema = z
           'Longest pause between two polls, the wait before the first poll included (the first poll comes at 80% of the expected install time).',
           { positive: true },
         ).default('10m'),
+        stepEvery: z
+          .number()
+          .int()
+          .min(0)
+          .default(0)
+          .describe(
+            'Also read the install step (step i of N in `reimage status` and the progress query) every N polls, one more OVH call each; 0: only when an install fails or overruns its deadline.',
+          ),
       })
       .strict()
       .default({})

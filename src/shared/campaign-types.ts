@@ -29,6 +29,8 @@ export interface DeployDeadlines {
 export interface PollPolicy {
   minMs: number;
   maxMs: number;
+  /** Read the install step every N polls (0 or absent: only on a failure or at the deadline). */
+  stepEvery?: number;
   /**
    * Heartbeat timeout of the wait (default WORKER_LOSS_MS, 30 s): how long the wait of a dead worker goes
    * unnoticed. Not in the campaign file: tests on the time-skipping server raise it above the server time

@@ -7,7 +7,7 @@
  * - A failed preflight never touches the server. Any failure after the start (OVH error, deadline, failed boot
  *   check, cancellation) rolls the server back to rescue inside a non-cancellable scope.
  * - Waiting is one heartbeating activity, never workflow timers; the read-only preflight runs as a local
- *   activity inside the first workflow task: an 11-minute install costs 35 events (bench/b5).
+ *   activity inside the first workflow task: an 11-minute install costs 36 events (bench/b5).
  * - A worker crash resumes the step in flight (waitForDeployment resumes from its heartbeat; startDeployment
  *   adopts the task a lost response created): one install POST per deployment.
  * - The result is a business outcome (never a workflow failure); when a campaign started it, the outcome is
@@ -129,6 +129,7 @@ async function waitAndVerify(run: ServerRun, acts: Activities, handle: Deploymen
     deadlineAt: new Date(Date.parse(handle.startedAt) + settings.deadlines.installMs).toISOString(),
     pollMinMs: settings.poll.minMs,
     pollMaxMs: settings.poll.maxMs,
+    ...(settings.poll.stepEvery ? { stepEveryPolls: settings.poll.stepEvery } : {}),
   });
   run.count(waited);
   run.enter(ServerPhase.Verifying);

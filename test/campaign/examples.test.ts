@@ -56,7 +56,7 @@ describe('the example campaigns', () => {
         failurePolicy: 'finish',
       },
       deadlines: { installMs: 3_600_000, bootMs: 900_000, rollbackMs: 1_200_000, preflightMs: 300_000 },
-      poll: { minMs: 15_000, maxMs: 600_000 },
+      poll: { minMs: 15_000, maxMs: 600_000, stepEvery: 0 },
       atClose: 'continue',
       retry: { redeployAfterRollback: 0 },
     });

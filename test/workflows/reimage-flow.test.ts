@@ -3,6 +3,7 @@ import { reimageServerWorkflow } from '../../src/workflows';
 import { serverProgressQuery } from '../../src/shared/campaign-messages';
 import type { CampaignSettings } from '../../src/shared/campaign-types';
 import { serverWorkflowId } from '../../src/shared/workflow-ids';
+import { installProgress } from '../../src/cli/install-steps';
 import { connectToDevServer, createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
 import { startCampaign, waitForProgress } from './helpers/campaign-driver';
 import { quietRuntime } from './helpers/quiet-runtime';
@@ -41,6 +42,24 @@ function simSettings(taskQueue: string, speed: number, overrides: Partial<Campai
   });
 }
 
+/** Starts reimageServerWorkflow alone (campaign "manual") on `sn`. */
+function startServer(sn: string, taskQueue: string, settings: CampaignSettings) {
+  return env.client.workflow.start(reimageServerWorkflow, {
+    workflowId: serverWorkflowId(sn),
+    taskQueue,
+    args: [{ campaignId: 'manual', serviceName: sn, attempt: 1, settings }],
+  });
+}
+
+/** One simulated server at `speed`, a worker on a fresh task queue, and the simulator settings. */
+async function oneServer(speed: number) {
+  ovh = await simulatedOvh({ count: 1, speed });
+  const taskQueue = uniqueTaskQueue('flow');
+  const sn = ovh.servers[0]!.serviceName;
+  const worker = await createTestWorker(env, { taskQueue, activities: ovh.activities });
+  return { sim: ovh, taskQueue, sn, worker, settings: simSettings(taskQueue, speed) };
+}
+
 /** Runs reimageServerWorkflow on the first simulated server with the simulator settings at `speed`. */
 async function reimageFirstServer(sim: SimulatedOvh, speed: number, overrides: Partial<CampaignSettings> = {}) {
   const taskQueue = uniqueTaskQueue('flow');
@@ -58,18 +77,9 @@ async function reimageFirstServer(sim: SimulatedOvh, speed: number, overrides: P
 
 describe('the reimage flow with the real activities against the OVH simulator', () => {
   it('reimages a server in at most 60 history events for an 11-minute install', async () => {
-    const speed = 2000;
-    ovh = await simulatedOvh({ count: 1, speed });
-    const taskQueue = uniqueTaskQueue('flow');
-    const sn = ovh.servers[0]!.serviceName;
-    const worker = await createTestWorker(env, { taskQueue, activities: ovh.activities });
-    const settings = simSettings(taskQueue, speed);
+    const { sim, taskQueue, sn, worker, settings } = await oneServer(2000);
     const handle = await worker.runUntil(async () => {
-      const h = await env.client.workflow.start(reimageServerWorkflow, {
-        workflowId: serverWorkflowId(sn),
-        taskQueue,
-        args: [{ campaignId: 'manual', serviceName: sn, attempt: 1, settings }],
-      });
+      const h = await startServer(sn, taskQueue, settings);
       await h.result();
       expect(await h.query(serverProgressQuery)).toMatchObject({ phase: 'finished', result: { outcome: 'done' } });
       return h;
@@ -81,8 +91,8 @@ describe('the reimage flow with the real activities against the OVH simulator', 
     expect(result.apiCalls).toBeGreaterThan(5);
     expect(Object.keys(result.durations)).toEqual(['preflight', 'starting', 'installing', 'verifying']);
     expect(events).toBeLessThanOrEqual(60);
-    expect(ovh.installPosts(sn)).toBe(1);
-    expect(ovh.running(sn)).toBe('disk');
+    expect(sim.installPosts(sn)).toBe(1);
+    expect(sim.running(sn)).toBe('disk');
   });
 
   it('rolls a failed install back to rescue and reports OVH message', async () => {
@@ -136,6 +146,25 @@ describe('the reimage flow with the real activities against the OVH simulator', 
     expect(result.message).toMatch(/Could not download image/);
     expect(ovh.installPosts(sn)).toBe(2);
     expect(ovh.running(sn)).toBe('rescue');
+  });
+
+  it('with poll.stepEvery, shows the install step i of N of a server that is installing', async () => {
+    // Slow enough for the SDK's heartbeat throttling (0.8 x the 30 s heartbeat timeout) to deliver a beat.
+    const { taskQueue, sn, worker, settings } = await oneServer(15);
+    const step = await worker.runUntil(async () => {
+      const handle = await startServer(sn, taskQueue, { ...settings, poll: { ...settings.poll, stepEvery: 1 } });
+      const until = Date.now() + 60_000;
+      let seen = (await installProgress(env.client, sn))?.step;
+      while (!seen && Date.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        seen = (await installProgress(env.client, sn))?.step;
+      }
+      await handle.terminate('the test has seen what it needs');
+      return seen;
+    });
+    expect(step).toEqual({ index: expect.any(Number), total: expect.any(Number), name: expect.any(String) });
+    expect(step!.index).toBeGreaterThanOrEqual(1);
+    expect(step!.index).toBeLessThanOrEqual(step!.total);
   });
 
   it('records a server already being reimaged as locked, without a second install', async () => {
