@@ -70,7 +70,7 @@ export function createActivities(deps: ActivityDeps): ReimageActivities & PlanAc
       return withFailureMapping(() => runPreflight(api, input, clock()));
     },
     async qualifyImage(raw) {
-      return qualifyImage(parseInput(qualifyImageInputSchema, raw, 'qualifyImage'), deps);
+      return keepAlive(() => qualifyImage(parseInput(qualifyImageInputSchema, raw, 'qualifyImage'), deps));
     },
     async startDeployment(raw) {
       return keepAlive(() => startDeployment(parseInput(startDeploymentInputSchema, raw, 'startDeployment'), deps));

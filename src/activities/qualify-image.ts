@@ -5,9 +5,9 @@
  * Download failures that may pass (5xx, network) are retryable; everything else is ImageRejected.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { cancellationSignal, heartbeat } from '@temporalio/activity';
+import { cancellationSignal } from '@temporalio/activity';
 import { FailureType } from '../shared/failure-types';
-import type { ActivityDeps } from './deps';
+import { beat, type ActivityDeps } from './deps';
 import { permanentFailure } from './failures';
 import { consumeImage, openImageWithNode, SizeCapExceeded, type StreamResult } from './image-download';
 import { inspectImageHead, type ImageLayout } from './image-format';
@@ -61,7 +61,7 @@ async function download(input: QualifyImageInput, deps: ActivityDeps): Promise<S
     return await consumeImage(response, {
       algorithm: input.image.checksum?.type ?? 'sha256',
       capBytes: cap,
-      onProgress: (bytes) => heartbeat({ bytes }),
+      onProgress: (bytes) => beat({ bytes }),
     });
   } catch (error) {
     if (error instanceof SizeCapExceeded) {

@@ -87,5 +87,6 @@ export function serverActivities(
 /** qualifyImage streams the whole image to hash it: minutes for a large image over a slow link. */
 export const qualifyOptions: ActivityOptions = {
   startToCloseTimeout: '30m',
+  heartbeatTimeout: WORKER_LOSS_MS,
   retry: { ...retry, maximumAttempts: 3 },
 };
