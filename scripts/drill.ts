@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { rateLimitPattern } from '../src/config';
 import { DRILL_NAMES, runDrill, type DrillName } from '../src/drills/drills';
 import { PROJECT_ROOT } from '../src/temporal/binaries';
 
@@ -41,7 +42,7 @@ function parse(argv: string[]): DrillArgs {
   }
   const only = values.only ? [values.only as DrillName] : [...DRILL_NAMES];
   const workerRate = values['worker-rate'];
-  if (workerRate !== undefined && !/^\d+\/(s|sec|min|h)$/.test(workerRate)) {
+  if (workerRate !== undefined && !rateLimitPattern.test(workerRate)) {
     throw new Error(`--worker-rate must look like 60/min, 5/s or 3000/h (got "${workerRate}").`);
   }
   return { quick: Boolean(values.quick), only, seed: values.seed, task404, speed, workerRate };

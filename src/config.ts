@@ -47,7 +47,8 @@ export const ENV_VARS = [
   'OVH_REQUEST_TIMEOUT_MS',
 ] as const;
 
-const rateLimitPattern = /^(\d+)\/(s|sec|min|h)$/;
+/** OVH_RATE_LIMIT: a count per s, sec, min or h (also what `npm run drill -- --worker-rate` accepts). */
+export const rateLimitPattern = /^(\d+)\/(s|sec|min|h)$/;
 const optionalString = z
   .string()
   .optional()

@@ -1,5 +1,4 @@
 import { FailureType } from '../../src/shared/failure-types';
-import type { StartDeploymentInput } from '../../src/activities/types';
 import type { Simulator } from '../../src/simulator';
 import {
   activitiesFor,
@@ -10,6 +9,7 @@ import {
   inMs,
   mockEnv,
   run,
+  startInput,
   startSimulator,
 } from './helpers/harness';
 
@@ -30,13 +30,7 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-const input = (serviceName: string): StartDeploymentInput => ({
-  campaignId: 'c1',
-  attempt: 1,
-  serviceName,
-  route: 'reinstall',
-  image: imageSpec(),
-});
+const input = (serviceName: string) => startInput(serviceName);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('startDeployment idempotency', () => {

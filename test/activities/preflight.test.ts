@@ -1,6 +1,16 @@
 import type { PreflightInput } from '../../src/activities/types';
 import type { Simulator } from '../../src/simulator';
-import { activitiesFor, clientFor, FAST_POLL, fleet, imageSpec, inMs, run, startSimulator } from './helpers/harness';
+import {
+  activitiesFor,
+  clientFor,
+  FAST_POLL,
+  fleet,
+  imageSpec,
+  inMs,
+  run,
+  startInput,
+  startSimulator,
+} from './helpers/harness';
 
 let sim: Simulator;
 const GiB = 1024 ** 3;
@@ -145,13 +155,7 @@ describe('preflightServer', () => {
 
   it('fails no_install_in_flight alone when a reinstall is running', async () => {
     const ovh = clientFor(sim);
-    const handle = await run(activitiesFor(ovh).startDeployment, {
-      campaignId: 'c0',
-      attempt: 1,
-      serviceName: 'busy.test.eu',
-      route: 'reinstall',
-      image: imageSpec(),
-    });
+    const handle = await run(activitiesFor(ovh).startDeployment, startInput('busy.test.eu'));
     const verdict = await preflight({ serviceName: 'busy.test.eu' });
     expect(verdict.failedChecks).toEqual([
       {
@@ -167,13 +171,7 @@ describe('preflightServer', () => {
 
   it('passes no_install_in_flight when the newest reinstall has ended, reading only that task', async () => {
     const activities = activitiesFor(clientFor(sim));
-    const handle = await run(activities.startDeployment, {
-      campaignId: 'c0',
-      attempt: 1,
-      serviceName: 'reinstalled.test.eu',
-      route: 'reinstall',
-      image: imageSpec(),
-    });
+    const handle = await run(activities.startDeployment, startInput('reinstalled.test.eu'));
     await run(activities.waitForDeployment, { handle, deadlineAt: inMs(5000), ...FAST_POLL });
     const verdict = await preflight({ serviceName: 'reinstalled.test.eu' });
     expect(verdict).toMatchObject({ ok: true, failedChecks: [], apiCalls: 8 });

@@ -6,7 +6,7 @@ import {
   clientFor,
   FAST_POLL,
   fleet,
-  imageSpec,
+  startInput,
   inMs,
   mockEnv,
   run,
@@ -31,7 +31,7 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 
 async function deploy(serviceName: string, route: DeployRoute = 'reinstall'): Promise<DeploymentHandle> {
-  return run(activities().startDeployment, { campaignId: 'c1', attempt: 1, serviceName, route, image: imageSpec() });
+  return run(activities().startDeployment, startInput(serviceName, { route }));
 }
 
 const rollback = (serviceName: string, handle?: DeploymentHandle, deadlineMs = 3000, env = mockEnv()) =>
@@ -110,13 +110,7 @@ describe('rollbackToRescue on a slow simulator', () => {
 
   it('cancels a deployment still waiting to run, then reaches rescue', async () => {
     const acts = activitiesFor(clientFor(slow));
-    const handle = await run(acts.startDeployment, {
-      campaignId: 'c1',
-      attempt: 1,
-      serviceName: 'early.test.eu',
-      route: 'reinstall',
-      image: imageSpec(),
-    });
+    const handle = await run(acts.startDeployment, startInput('early.test.eu'));
     const result = await run(acts.rollbackToRescue, {
       serviceName: 'early.test.eu',
       route: 'reinstall',

@@ -8,7 +8,7 @@ import type { Logger as TemporalLogger } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../../src/activities';
 import type { ActivityDeps } from '../../../src/activities/deps';
-import type { ImageSpec } from '../../../src/activities/types';
+import type { ImageSpec, StartDeploymentInput } from '../../../src/activities/types';
 import { OvhClient } from '../../../src/ovh/client';
 import { RateBudget } from '../../../src/ovh/rate-budget';
 import type { OvhSettings } from '../../../src/ovh/settings';
@@ -73,6 +73,11 @@ export function imageSpec(overrides: Partial<ImageSpec> = {}): ImageSpec {
     checksum: { type: 'sha256', value: 'ab'.repeat(32) },
     ...overrides,
   };
+}
+
+/** A first-attempt startDeployment input on the reinstall route with imageSpec(). */
+export function startInput(serviceName: string, overrides: Partial<StartDeploymentInput> = {}): StartDeploymentInput {
+  return { campaignId: 'c1', attempt: 1, serviceName, route: 'reinstall', image: imageSpec(), ...overrides };
 }
 
 /** An absolute deadline `ms` from now. */
