@@ -77,7 +77,8 @@ export function resolveEndpoint(endpoint: string): ResolvedEndpoint {
   }
   const port = url.port ? Number(url.port) : 443;
   const basePath = url.pathname.replace(/\/+$/, '') || '/1.0';
-  // OVH serves OAuth2 under /auth/ on the same host; a URL endpoint (the simulator) does the same.
+  // OVH's token hosts differ from its API hosts (www.ovh.com for eu.api.ovh.com) and are known for named
+  // endpoints only; a URL endpoint (the simulator) must serve the token route under /auth/ on its own host.
   return { host: url.hostname, port, basePath, tokenURL: `https://${url.host}/auth/` };
 }
 

@@ -1,5 +1,5 @@
 /**
- * Authentication exactly as OVH checks it (ovh-api.md §6.1): application key, then the presence of the
+ * Authentication exactly as OVH checks it (docs/ovh-api.md §2.3): application key, then the presence of the
  * signing headers, the signature over the raw request, the timestamp window, the consumer key and its
  * access rules. OAuth2 bearer tokens (client credentials) are accepted instead of a signature.
  */

@@ -1,6 +1,6 @@
 /**
  * Fixed facts of the simulated OVH platform: the OS catalog, the customizations each OS accepts, the
- * installer step lists, the netboot IDs, task enums. Values come from docs/reference/ovh-api.md.
+ * installer step lists, the netboot IDs, task enums, as docs/ovh-api.md describes them.
  */
 
 /** Task statuses of `dedicated.server.task.StatusEnum`. */
@@ -99,7 +99,7 @@ export const MANDATORY_IMAGE_CUSTOMIZATIONS = ['imageURL', 'imageType', 'efiBoot
 export const IMAGE_TYPES = ['qcow2', 'raw'] as const;
 export const CHECKSUM_TYPES = ['md5', 'sha1', 'sha256', 'sha512'] as const;
 
-/** The assumed byoi_64 installer steps (ovh-api.md §6.3); also used for catalog OSes. */
+/** The assumed byoi_64 installer steps (docs/ovh-api.md §8.2); also used for catalog OSes. */
 export const BYOI_STEPS: readonly string[] = [
   'Checking BIOS version',
   'Running Hardware Reboot',
@@ -115,7 +115,7 @@ export const BYOI_STEPS: readonly string[] = [
 /** Relative duration of each byoi step: the download and the disk write dominate. */
 export const BYOI_STEP_WEIGHTS: readonly number[] = [1, 3, 1, 1, 4, 4, 0.5, 3, 0.5];
 
-/** The observed BYOLinux step list (ovh-api.md §3.8). */
+/** The observed BYOLinux step list (docs/ovh-api.md §8.2). */
 export const BYOLINUX_STEPS: readonly string[] = [
   'Checking BIOS version',
   'Checking BIOS version',

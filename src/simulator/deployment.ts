@@ -1,6 +1,6 @@
 /**
  * Planning an install: how long each phase takes (about 11 simulated minutes, ±20% per server) and, when
- * a fault hits, at which step it fails with which message (ovh-api.md §6.3 and the guides' messages).
+ * a fault hits, at which step it fails with which message (docs/ovh-api.md §8.3, §9 and §11.4).
  */
 import { BYOI_STEP_WEIGHTS, BYOI_STEPS, BYOLINUX_OS, BYOLINUX_STEPS, TASK_STATUS, type TaskStatus } from './catalog';
 import type { ImageFault } from './faults';

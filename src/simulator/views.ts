@@ -1,5 +1,5 @@
 /**
- * JSON shapes the API answers with (ovh-api.md §3.4, §3.7, §4), built from the records at a moment.
+ * JSON shapes the API answers with (docs/ovh-api.md §5, §6.3, §7.2), built from the records at a moment.
  */
 import { BOOTS, type Boot } from './catalog';
 import { formatDate, formatDay } from './clock';

@@ -1,7 +1,7 @@
 /**
  * The retired seed route: `POST/GET/DELETE /dedicated/server/{sn}/bringYourOwnImage` (flat body, `void`
- * answer, status `doing|done|error` with a message). OVH removed it from its schemas by June 2024; it is
- * kept for endpoints that still serve it. The POST creates a `reinstallServer` task, found by listing tasks.
+ * answer, status `doing|done|error` with a message; docs/ovh-api.md §11). OVH's schemas no longer list it;
+ * it serves endpoints that still answer it. The POST creates a `reinstallServer` task, found by listing tasks.
  */
 import type { OvhCaller } from '../client';
 import { getInstallStatus, serverPath } from '../dedicated-server';

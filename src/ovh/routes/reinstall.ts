@@ -1,7 +1,8 @@
 /**
  * The current route: `POST /dedicated/server/{sn}/reinstall` with `operatingSystem: "byoi_64"` and the image
- * in `customizations` (dedicated.server.Reinstall). Progress comes from the task; `install/status` is read
- * only for the failing step's error (or the running step when asked), which saves a call per poll.
+ * in `customizations` (dedicated.server.Reinstall; docs/ovh-api.md §6, field map in §12). Progress comes
+ * from the task; `install/status` is read only for the failing step's error (or the running step when
+ * asked), which saves a call per poll.
  */
 import type { DeploymentStep } from '../../activities/types';
 import type { OvhCaller } from '../client';

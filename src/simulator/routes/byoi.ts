@@ -1,5 +1,5 @@
 /**
- * The seed's legacy route `POST/GET/DELETE /dedicated/server/{sn}/bringYourOwnImage` (ovh-api.md §2):
+ * The seed's legacy route `POST/GET/DELETE /dedicated/server/{sn}/bringYourOwnImage` (docs/ovh-api.md §11):
  * flat body, `null` answers, a `reinstallServer` task, `ByoiStatus` while and after deploying.
  * DELETE clears the status, points bootId at rescue and reboots the server.
  */

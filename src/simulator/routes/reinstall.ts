@@ -1,7 +1,7 @@
 /**
- * `POST /dedicated/server/{sn}/reinstall`, validated in OVH's order (ovh-api.md §6.2): body shape,
+ * `POST /dedicated/server/{sn}/reinstall`, validated in the order docs/ovh-api.md §6.4 gives: body shape,
  * OS in the catalog, OS compatible, customization names, image customizations, running task,
- * hostname, disk group. Messages follow the OpenAPI error catalogue (§3.6).
+ * hostname, disk group. Messages follow OVH's OpenAPI error catalogue.
  */
 import { z, type ZodType } from 'zod';
 import {
