@@ -1,6 +1,6 @@
 /**
  * `npm run drill -- [--quick] [--only NAME] [--seed SEED] [--task404-reads N] [--speed N]`: the reliability
- * drills of issue #8 (see src/drills/drills.ts). Each drill prints one JSON line of figures on stdout; the exit code is 1 when a
+ * drills of RELIABILITY.md (see src/drills/drills.ts). Each drill prints one JSON line of figures on stdout; the exit code is 1 when a
  * guarantee was violated, 2 on a bad command line.
  */
 import path from 'node:path';

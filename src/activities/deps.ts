@@ -63,7 +63,7 @@ export function beat(details: unknown): void {
  * Runs an activity body while heartbeating its latest details (at first, those of the previous attempt)
  * every third of its heartbeat timeout, whatever it is doing: a wait in the rate budget or a slow OVH call
  * too. A short heartbeat timeout is then safe, and it is what makes a dead worker's activity retried within
- * 30 s (WORKER_LOSS_MS) instead of at its start-to-close timeout (RELIABILITY.md, finding 3).
+ * 30 s (WORKER_LOSS_MS) instead of at its start-to-close timeout (RELIABILITY.md, "Worker crash").
  */
 export async function keepAlive<T>(run: () => Promise<T>): Promise<T> {
   const context = Context.current();

@@ -97,7 +97,7 @@ export interface ServerFacts {
   memoryBytes: number;
   diskGroups: DiskGroupFacts[];
   rescueBootId?: number;
-  /** No longer read by preflight (verifyBoot reads the harddisk boots it needs); kept for compatibility. */
+  /** Not filled by preflight, which leaves the harddisk boots to verifyBoot (the one step that needs them). */
   harddiskBootId?: number;
 }
 

@@ -51,12 +51,12 @@ export async function requireWorker(client: Client, taskQueue: string): Promise<
   }
 }
 
-/** Runs the plan workflow for `spec` and returns its answer. */
 /** The campaign workflow's input for `servers` (resolved from the file), run on the configured task queue. */
 export function campaignInput(spec: CampaignSpec, campaignId: string, servers: ServerTarget[]): CampaignInput {
   return { campaignId, servers, settings: toCampaignSettings(spec, loadConfig().taskQueue) };
 }
 
+/** Runs the plan workflow for `spec` (once a worker polls the task queue) and returns its answer. */
 export async function runPlan(
   client: Client,
   spec: CampaignSpec,

@@ -1,5 +1,5 @@
 /**
- * The reliability drills of issue #8, one function each, shared by `npm run drill` and the CI tests:
+ * The reliability drills of RELIABILITY.md, one function each, shared by `npm run drill` and the CI tests:
  *  - worker-kill: the worker is SIGKILLed at seeded random moments of a campaign and started again;
  *  - dev-server-restart: the Temporal dev server is SIGKILLed mid-campaign and started again on the same
  *    SQLite file and port; the worker and the client reconnect by themselves;
@@ -28,7 +28,7 @@ export interface DrillOptions {
   speed?: number;
   /** Reads of each fresh task that answer 404 in the storm (OVH does this for a while); default 2. */
   stormTask404Reads?: number;
-  /** The worker's OVH_RATE_LIMIT, instead of the drill's (e.g. far above the simulator's limit: finding 6). */
+  /** The worker's OVH_RATE_LIMIT, instead of the drill's (e.g. far above the simulator's limit: sustained 429s). */
   workerRateLimit?: string;
   /** Progress lines (stderr in the script); default: none. */
   log?: (line: string) => void;

@@ -132,7 +132,7 @@ export class OvhClient implements OvhCaller {
    * A GET refused with 429 is sent again once the pause it caused is over (the budget holds it; without a
    * budget, after Retry-After), a few times, before the error reaches the activity. Without this, a
    * budget set above OVH's real limit turns most calls into 429s and a preflight of six reads runs out of
-   * activity attempts (RELIABILITY.md, finding 6). Writes are never resent here: whether a refused POST
+   * activity attempts (RELIABILITY.md, "OVH 429"). Writes are never resent here: whether a refused POST
    * took effect is for the activity to find out (startDeployment's checkpoint).
    */
   private async sendReads<T>(

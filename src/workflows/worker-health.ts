@@ -1,6 +1,6 @@
 /**
  * workerHealthWorkflow: proves that a worker polls the task queue and runs this project's workflow code.
- * `reimage doctor` and the harness smoke test start it; it touches no server and has no side effect.
+ * The harness smoke test starts it; it touches no server and has no side effect.
  */
 import { workflowInfo } from '@temporalio/workflow';
 

@@ -1,5 +1,5 @@
 /**
- * A corpus of malformed `reimage` command lines (issue #8): unknown commands and flags, missing arguments,
+ * A corpus of malformed `reimage` command lines: unknown commands and flags, missing arguments,
  * bad values, files that do not exist or do not parse, a server name with "../", inline secrets. Each is
  * rejected with its documented exit code and a first line that names the argument; the start attempts
  * leave no campaign workflow on the dev server. The corpus runs through the CLI's own entry point

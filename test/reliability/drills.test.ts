@@ -1,7 +1,7 @@
 /**
- * The CI versions of the reliability drills (issue #8): the same library as `npm run drill -- --quick`,
+ * The CI versions of the reliability drills (RELIABILITY.md): the same library as `npm run drill -- --quick`,
  * 30 servers each, run side by side to keep the file near three minutes on two cores (each worker kill
- * costs an activity timeout: RELIABILITY.md, finding 3). Each asserts the guarantees exactly: no
+ * costs up to a 30 s heartbeat timeout: RELIABILITY.md, "Worker crash"). Each asserts the guarantees exactly: no
  * violation, every server finished, totals equal to the fleet, and the outcomes the injected image faults
  * must produce (1 download failure and 1 checksum mismatch: deploy_failed; 1 OS that
  * never boots: boot_failed; every other server done).
@@ -78,7 +78,7 @@ describe('reliability drills (quick)', () => {
     expect(f.simulatorStatuses['500']).toBeGreaterThan(0);
   });
 
-  // Fails today: bugs 1 and 2 of RELIABILITY.md ("Findings"), a second install POST and a false rollback_failed.
+  // Fresh tasks' 404s are what could make a retried start post a second install, or a rollback end rollback_failed.
   it('keeps every guarantee when fresh tasks also answer 404 for their first two reads', () => {
     const f = figures('fault-storm with task 404s');
     expectGuarantees(f);

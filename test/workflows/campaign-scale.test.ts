@@ -8,7 +8,7 @@ import { testSettings } from './helpers/settings';
 import { simulatedOvh, type SimulatedOvh } from './helpers/simulated-ovh';
 
 /**
- * Issue #5's size: 2,000 servers with near-zero installs, about 5 minutes on a 2-core CI box shared with the
+ * 2,000 servers with near-zero installs, about 5 minutes on a 2-core CI box shared with the
  * rest of the suite (the dev server and the worker share the two cores: ~7 servers/s).
  * `REIMAGE_SCALE_SERVERS=300` gives a quick local run.
  */

@@ -17,7 +17,7 @@ const files = readdirSync(DIR)
 describe('recorded histories', () => {
   beforeAll(() => quietRuntime());
 
-  it('include both workflows, recorded now and before the local-reads patch (session1-*)', () => {
+  it('include both workflows, recorded with and without the local-reads patch', () => {
     expect(files).toEqual([
       'reimage-campaign.json',
       'reimage-server-done.json',

@@ -1,6 +1,6 @@
 /**
  * The retired seed route: `POST/GET/DELETE /dedicated/server/{sn}/bringYourOwnImage` (flat body, `void`
- * answer, status `doing|done|error` with a message; docs/ovh-api.md §11). OVH's schemas no longer list it;
+ * answer, status `doing|done|error` with a message; docs/ovh-api.md §11). OVH's current schemas omit it;
  * it serves endpoints that still answer it. The POST creates a `reinstallServer` task, found by listing tasks.
  */
 import type { OvhCaller } from '../client';
