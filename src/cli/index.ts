@@ -2,6 +2,8 @@
  * The `reimage` command line and its one error boundary: commands return an exit code or throw; this file
  * maps what they throw to the documented exit codes (cli/exit-codes.ts) and prints one clear message.
  */
+import { COMMAND_GROUPS, isControlName } from './command-list';
+import type { controlCommand } from './commands/control';
 import { UsageError } from './errors';
 import { ExitCode } from './exit-codes';
 
@@ -10,43 +12,29 @@ interface Command {
   run(argv: string[]): Promise<number>;
 }
 
-/** Loads a command module on first use (require: tsx's CommonJS hook serves the CLI without a build). */
-const lazy = (modulePath: string) => async (): Promise<Command> =>
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require(modulePath) as Command;
-const controls = (name: string) => async (): Promise<Command> =>
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  (require('./commands/control') as { controlCommand(name: string): Command }).controlCommand(name);
+const COMMAND_NAMES = new Set(COMMAND_GROUPS.flatMap((group) => group.commands.map((command) => command.name)));
 
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  validate: lazy('./commands/validate'),
-  plan: lazy('./commands/plan'),
-  start: lazy('./commands/start'),
-  status: lazy('./commands/status'),
-  pause: controls('pause'),
-  resume: controls('resume'),
-  drain: controls('drain'),
-  cancel: controls('cancel'),
-  approve: controls('approve'),
-  'set-concurrency': controls('set-concurrency'),
-  skip: controls('skip'),
-  retry: controls('retry'),
-  report: lazy('./commands/report'),
-  schedule: lazy('./commands/schedule'),
-  worker: lazy('./commands/worker'),
-  'dev-server': lazy('./commands/dev-server'),
-  'codec-server': lazy('./commands/codec-server'),
-  simulator: lazy('./commands/simulator'),
-  demo: lazy('./commands/demo'),
-};
+/** Loads a command's module on first use (require: tsx's CommonJS hook serves the CLI without a build). */
+function loadCommand(name: string): Command {
+  if (isControlName(name)) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('./commands/control') as { controlCommand: typeof controlCommand }).controlCommand(name);
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(`./commands/${name}`) as Command;
+}
 
-function overview(): string {
+/** `reimage --help`: the commands by group, each with its summary, in aligned columns. */
+export function overview(): string {
+  const width = Math.max(...[...COMMAND_NAMES].map((name) => name.length)) + 2;
+  const groups = COMMAND_GROUPS.map(
+    (group) => `${group.title}:\n${group.commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join('\n')}`,
+  );
   return `reimage: reimage fleets of OVHcloud dedicated servers with your own image, on Temporal.
 
 Usage: reimage <command> [options]     (reimage <command> --help for details and examples)
 
-Commands:
-  ${Object.keys(COMMANDS).join('\n  ')}
+${groups.join('\n\n')}
 
 Exit codes: 0 ok, 1 unexpected failure, 2 usage, 3 invalid input, 4 Temporal unreachable,
             5 campaign finished with failures, 6 confirmation declined.`;
@@ -54,15 +42,18 @@ Exit codes: 0 ok, 1 unexpected failure, 2 usage, 3 invalid input, 4 Temporal unr
 
 /** Runs one command line and returns its exit code; never throws. */
 export async function main(argv: string[]): Promise<number> {
+  // `reimage help COMMAND` is `reimage COMMAND --help`, as in git.
+  if (argv[0] === 'help' && argv[1]) return main([argv[1], '--help']);
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === 'help') {
     process.stdout.write(`${overview()}\n`);
     return name ? ExitCode.Ok : ExitCode.Usage;
   }
   try {
-    const load = COMMANDS[name];
-    if (!load) throw new UsageError(`Unknown command "${name}". Run "reimage --help" to list the commands.`);
-    const command = await load();
+    if (!COMMAND_NAMES.has(name)) {
+      throw new UsageError(`Unknown command "${name}". Run "reimage --help" to list the commands.`);
+    }
+    const command = loadCommand(name);
     if (rest.includes('--help')) {
       process.stdout.write(`${command.usage}\n`);
       return ExitCode.Ok;

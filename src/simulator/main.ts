@@ -10,6 +10,7 @@
  * Runnable directly: `npx tsx src/simulator/main.ts --servers 5`.
  */
 import { parseArgs } from 'node:util';
+import type { Credentials } from './auth';
 import { createSimulator, type Simulator } from './index';
 import { SimulatorOptionsError, type SimulatorOptions } from './options';
 
@@ -90,10 +91,15 @@ export function parseSimulatorArgs(argv: string[]): SimulatorOptions & { quiet: 
   return options;
 }
 
-/** The one stdout line: everything a client needs to connect. */
+/** What the one stdout line holds: everything a client needs to connect. */
+export type ConnectionLine = Pick<Simulator, 'url' | 'host' | 'port' | 'basePath' | 'caCertPath' | 'servers'> &
+  Credentials;
+
+/** The one stdout line. */
 export function connectionLine(sim: Simulator): string {
   const { url, host, port, basePath, caCertPath, credentials, servers } = sim;
-  return JSON.stringify({ url, host, port, basePath, caCertPath, ...credentials, servers });
+  const line: ConnectionLine = { url, host, port, basePath, caCertPath, ...credentials, servers };
+  return JSON.stringify(line);
 }
 
 /** Runs the simulator until SIGINT/SIGTERM; resolves once it is closed. */

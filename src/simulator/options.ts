@@ -41,8 +41,14 @@ export const simulatorOptionsSchema = z
       .int()
       .positive()
       .default(1024 * 1024),
-    /** Receives one line per answered request (the CLI prints them on stderr); bodies are never included. */
-    log: z.function().args(z.string()).returns(z.void()).optional(),
+    /**
+     * Receives one line per answered request (the CLI prints them on stderr); bodies are never included.
+     * Checked as a function and passed through untouched: z.function() would wrap it and reject what it
+     * returns (process.stderr.write returns a boolean).
+     */
+    log: z
+      .custom<(line: string) => void>((value) => typeof value === 'function', { message: 'Expected a function' })
+      .optional(),
   })
   .strict();
 

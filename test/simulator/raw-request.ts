@@ -36,10 +36,13 @@ export interface RawRequest {
   headers?: Record<string, string>;
 }
 
+/** Where a simulator listens and what it trusts and accepts: a running Simulator, or its printed connection line. */
+export type SimAddress = Pick<Simulator, 'host' | 'port' | 'basePath' | 'caCertPath' | 'credentials'>;
+
 const agents = new Map<string, https.Agent>();
 
 /** An agent trusting the simulator's CA (no keep-alive, so no socket outlives a test). */
-export function agentFor(sim: Simulator): https.Agent {
+export function agentFor(sim: SimAddress): https.Agent {
   let agent = agents.get(sim.caCertPath);
   if (!agent) {
     agent = new https.Agent({ ca: readFileSync(sim.caCertPath), keepAlive: false });
@@ -61,7 +64,7 @@ export function signature(
 }
 
 function headersFor(
-  sim: Simulator,
+  sim: SimAddress,
   r: RawRequest,
   method: string,
   fullPath: string,
@@ -85,7 +88,7 @@ function headersFor(
 }
 
 /** Sends one request and resolves with status, headers and body, whatever the status. */
-export function rawRequest(sim: Simulator, r: RawRequest): Promise<RawResponse> {
+export function rawRequest(sim: SimAddress, r: RawRequest): Promise<RawResponse> {
   const method = r.method ?? 'GET';
   const fullPath = `${r.basePath ?? sim.basePath}${r.path}`;
   const body = r.body === undefined ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
@@ -122,6 +125,6 @@ export function rawRequest(sim: Simulator, r: RawRequest): Promise<RawResponse> 
 }
 
 /** A side-door call (`/_sim/...`), unsigned. */
-export function simCall(sim: Simulator, method: string, path: string, body?: unknown): Promise<RawResponse> {
+export function simCall(sim: SimAddress, method: string, path: string, body?: unknown): Promise<RawResponse> {
   return rawRequest(sim, { method, path, body, basePath: '', sign: false });
 }

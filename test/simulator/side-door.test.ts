@@ -112,6 +112,27 @@ describe('simulator fleet and options', () => {
     );
   });
 
+  it('hands one line per answered request to the log option, whatever the function returns', async () => {
+    const lines: string[] = [];
+    // Array.prototype.push returns a number, as process.stderr.write returns a boolean.
+    const sim = await startSim({ log: (line) => lines.push(line) });
+    try {
+      await nodeOvh(sim).requestPromised('GET', '/dedicated/server');
+      expect(lines).toEqual([
+        expect.stringMatching(/^GET \/1\.0\/auth\/time 200 \d+ms$/),
+        expect.stringMatching(/^GET \/1\.0\/dedicated\/server 200 \d+ms$/),
+      ]);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('refuses a log option that is not a function', async () => {
+    await expect(createSimulator({ caDir, log: 'stderr' as unknown as (line: string) => void })).rejects.toThrow(
+      new SimulatorOptionsError('The simulator options are not valid: log: Expected a function.'),
+    );
+  });
+
   it('refuses unknown or invalid options with a message naming them', async () => {
     await expect(createSimulator({ caDir, speed: 0 })).rejects.toThrow(
       new SimulatorOptionsError('The simulator options are not valid: speed: Number must be greater than 0.'),

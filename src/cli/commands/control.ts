@@ -15,78 +15,33 @@ import {
 } from '../../shared/campaign-messages';
 import { connectClient } from '../../temporal/connection';
 import { campaignHandle } from '../campaign-client';
+import { CONTROLS, type ControlName } from '../command-list';
 import { UsageError } from '../errors';
 import { printResult } from '../output';
 
 type WorkflowHandle = Awaited<ReturnType<typeof campaignHandle>>;
+type Act = (handle: WorkflowHandle, extra: string[]) => Promise<Record<string, unknown>>;
 
-interface Control {
-  args: string;
-  summary: string;
-  example: string;
-  act(handle: WorkflowHandle, extra: string[]): Promise<Record<string, unknown>>;
-}
-
-const CONTROLS: Record<string, Control> = {
-  pause: {
-    args: 'CAMPAIGN',
-    summary: 'Stops admitting servers; servers already installing continue.',
-    example: 'reimage pause spring-refresh',
-    act: async (h) => (await h.signal(pauseCampaignSignal), { paused: true }),
+/** What each control does to the campaign; its arguments, summary and example are in command-list.ts. */
+const ACTS: Record<ControlName, Act> = {
+  pause: async (h) => (await h.signal(pauseCampaignSignal), { paused: true }),
+  resume: async (h) => (await h.signal(resumeCampaignSignal), { paused: false }),
+  drain: async (h) => (await h.signal(drainCampaignSignal), { draining: true }),
+  cancel: async (h) => (await h.signal(cancelCampaignSignal), { cancelling: true }),
+  approve: async (h) => ({ approvedWave: await h.executeUpdate(approveNextWaveUpdate) }),
+  'set-concurrency': async (h, [n]) => {
+    const value = Number(n);
+    if (!n || !Number.isInteger(value)) throw new UsageError(`set-concurrency needs a whole number, got "${n ?? ''}".`);
+    return { concurrency: await h.executeUpdate(setConcurrencyUpdate, { args: [value] }) };
   },
-  resume: {
-    args: 'CAMPAIGN',
-    summary: 'Admits servers again after a pause.',
-    example: 'reimage resume spring-refresh',
-    act: async (h) => (await h.signal(resumeCampaignSignal), { paused: false }),
-  },
-  drain: {
-    args: 'CAMPAIGN',
-    summary: 'Admits no more servers and lets the in-flight ones finish; the campaign ends "drained".',
-    example: 'reimage drain spring-refresh',
-    act: async (h) => (await h.signal(drainCampaignSignal), { draining: true }),
-  },
-  cancel: {
-    args: 'CAMPAIGN',
-    summary: 'Admits no more servers and cancels the in-flight ones, each rolled back to rescue mode.',
-    example: 'reimage cancel spring-refresh',
-    act: async (h) => (await h.signal(cancelCampaignSignal), { cancelling: true }),
-  },
-  approve: {
-    args: 'CAMPAIGN',
-    summary: 'Approves the next wave when the campaign waits for approval.',
-    example: 'reimage approve spring-refresh',
-    act: async (h) => ({ approvedWave: await h.executeUpdate(approveNextWaveUpdate) }),
-  },
-  'set-concurrency': {
-    args: 'CAMPAIGN N',
-    summary: 'Sets how many servers may install at once (1 to 500).',
-    example: 'reimage set-concurrency spring-refresh 40',
-    act: async (h, [n]) => {
-      const value = Number(n);
-      if (!n || !Number.isInteger(value))
-        throw new UsageError(`set-concurrency needs a whole number, got "${n ?? ''}".`);
-      return { concurrency: await h.executeUpdate(setConcurrencyUpdate, { args: [value] }) };
-    },
-  },
-  skip: {
-    args: 'CAMPAIGN SERVER',
-    summary: 'Skips a server that has not started yet.',
-    example: 'reimage skip spring-refresh ns3012345.ip-51-91-12.eu',
-    act: async (h, [server]) => (
-      await h.executeUpdate(skipServerUpdate, { args: [needServer(server)] }),
-      { skipped: server }
-    ),
-  },
-  retry: {
-    args: 'CAMPAIGN SERVER',
-    summary: 'Queues a failed, skipped or cancelled server again.',
-    example: 'reimage retry spring-refresh ns3012345.ip-51-91-12.eu',
-    act: async (h, [server]) => ({
-      server,
-      attempt: await h.executeUpdate(retryServerUpdate, { args: [needServer(server)] }),
-    }),
-  },
+  skip: async (h, [server]) => (
+    await h.executeUpdate(skipServerUpdate, { args: [needServer(server)] }),
+    { skipped: server }
+  ),
+  retry: async (h, [server]) => ({
+    server,
+    attempt: await h.executeUpdate(retryServerUpdate, { args: [needServer(server)] }),
+  }),
 };
 
 function needServer(server: string | undefined): string {
@@ -95,9 +50,9 @@ function needServer(server: string | undefined): string {
 }
 
 /** The CLI command for control `name`. */
-export function controlCommand(name: string) {
-  const control = CONTROLS[name]!;
-  const usage = `reimage ${name} ${control.args} [--json]\n\n${control.summary}\n\nExample:\n  ${control.example}`;
+export function controlCommand(name: ControlName) {
+  const control = CONTROLS[name];
+  const usage = `reimage ${name} ${control.args} [--json]\n\n${control.summary}.\n\nExample:\n  ${control.example}`;
   return {
     usage,
     async run(argv: string[]): Promise<number> {
@@ -109,11 +64,9 @@ export function controlCommand(name: string) {
       const [campaignId, ...extra] = positionals;
       if (!campaignId) throw new UsageError(`Missing the campaign ID.\n\n${usage}`);
       const client = await connectClient();
-      const result = await control.act(await campaignHandle(client, campaignId), extra);
+      const result = await ACTS[name](await campaignHandle(client, campaignId), extra);
       printResult({ campaignId, control: name, ...result }, values.json, `${name}: done for campaign ${campaignId}`);
       return 0;
     },
   };
 }
-
-export const CONTROL_NAMES = Object.keys(CONTROLS);
