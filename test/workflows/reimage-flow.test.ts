@@ -5,10 +5,9 @@ import type { CampaignSettings } from '../../src/shared/campaign-types';
 import { serverWorkflowId } from '../../src/shared/workflow-ids';
 import { installProgress } from '../../src/cli/install-steps';
 import { connectToDevServer, createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
-import { startCampaign, waitForProgress } from './helpers/campaign-driver';
+import { startCampaign, waitFor, waitForProgress } from './helpers/campaign-driver';
 import { quietRuntime } from './helpers/quiet-runtime';
-import { testSettings } from './helpers/settings';
-import { simulatedOvh, type SimulatedOvh } from './helpers/simulated-ovh';
+import { simSettings, simulatorPerTest, type SimulatedOvh } from './helpers/simulated-ovh';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -19,28 +18,7 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-let ovh: SimulatedOvh | undefined;
-afterEach(async () => {
-  await ovh?.close();
-  ovh = undefined;
-});
-
-/** Settings for the simulator: a UEFI-ready raw image, real-time deadlines, polls scaled to the speed. */
-function simSettings(taskQueue: string, speed: number, overrides: Partial<CampaignSettings> = {}): CampaignSettings {
-  const scaled = (ms: number) => Math.max(2, Math.round(ms / speed));
-  return testSettings(taskQueue, {
-    image: {
-      url: 'https://images.example.test/debian-12.raw',
-      type: 'raw',
-      efiBootloaderPath: '\\efi\\debian\\grubx64.efi',
-      checksum: { type: 'sha256', value: 'ab'.repeat(32) },
-    },
-    qualifyImage: false,
-    // OVH's realistic policy (15 s .. 120 s) on the simulator's clock.
-    poll: { minMs: scaled(15_000), maxMs: scaled(120_000) },
-    ...overrides,
-  });
-}
+const openSimulator = simulatorPerTest();
 
 /** Starts reimageServerWorkflow alone (campaign "manual") on `sn`. */
 function startServer(sn: string, taskQueue: string, settings: CampaignSettings) {
@@ -53,7 +31,7 @@ function startServer(sn: string, taskQueue: string, settings: CampaignSettings) 
 
 /** One simulated server at `speed`, a worker on a fresh task queue, and the simulator settings. */
 async function oneServer(speed: number) {
-  ovh = await simulatedOvh({ count: 1, speed });
+  const ovh = await openSimulator({ count: 1, speed });
   const taskQueue = uniqueTaskQueue('flow');
   const sn = ovh.servers[0]!.serviceName;
   const worker = await createTestWorker(env, { taskQueue, activities: ovh.activities });
@@ -97,7 +75,7 @@ describe('the reimage flow with the real activities against the OVH simulator', 
 
   it('rolls a failed install back to rescue and reports OVH message', async () => {
     const speed = 2000;
-    ovh = await simulatedOvh({ count: 1, speed, faults: { 0: ['download_fail'] } });
+    const ovh = await openSimulator({ count: 1, speed, faults: { 0: ['download_fail'] } });
     const { sn, result } = await reimageFirstServer(ovh, speed);
     expect(result).toMatchObject({ outcome: 'deploy_failed', failureType: 'DeployFailed' });
     expect(result.message).toMatch(/Could not download image/);
@@ -108,7 +86,7 @@ describe('the reimage flow with the real activities against the OVH simulator', 
 
   it('rolls a server whose new OS never answers its boot probe back to rescue as boot_failed', async () => {
     const speed = 2000;
-    ovh = await simulatedOvh({ count: 1, speed, faults: { 0: ['efi_boot_fail'] } });
+    const ovh = await openSimulator({ count: 1, speed, faults: { 0: ['efi_boot_fail'] } });
     const probeUrl = `https://localhost:${ovh.sim.port}/_sim/probe/{serviceName}`;
     const { sn, result } = await reimageFirstServer(ovh, speed, {
       bootProbe: { type: 'http', url: probeUrl, timeoutMs: 1000 },
@@ -127,7 +105,7 @@ describe('the reimage flow with the real activities against the OVH simulator', 
 
   it('redeploys once after a clean rollback when redeployAfterRollback allows it, and succeeds', async () => {
     const speed = 2000;
-    ovh = await simulatedOvh({ count: 1, speed });
+    const ovh = await openSimulator({ count: 1, speed });
     // The image download fails on the first install only (a transient fault of the image server).
     ovh.sim.state.injectFaults(`download_fail=${ovh.servers[0]!.serviceName}@1`);
     const { sn, result } = await reimageFirstServer(ovh, speed, { redeployAfterRollback: 1 });
@@ -140,7 +118,7 @@ describe('the reimage flow with the real activities against the OVH simulator', 
 
   it('stops redeploying at redeployAfterRollback and leaves a server that keeps failing in rescue', async () => {
     const speed = 2000;
-    ovh = await simulatedOvh({ count: 1, speed, faults: { 0: ['download_fail'] } });
+    const ovh = await openSimulator({ count: 1, speed, faults: { 0: ['download_fail'] } });
     const { sn, result } = await reimageFirstServer(ovh, speed, { redeployAfterRollback: 1 });
     expect(result).toMatchObject({ outcome: 'deploy_failed', failureType: 'DeployFailed', deployments: 2 });
     expect(result.message).toMatch(/Could not download image/);
@@ -169,7 +147,7 @@ describe('the reimage flow with the real activities against the OVH simulator', 
 
   it('records a server already being reimaged as locked, without a second install', async () => {
     const speed = 300;
-    ovh = await simulatedOvh({ count: 2, speed });
+    const ovh = await openSimulator({ count: 2, speed });
     const taskQueue = uniqueTaskQueue('flow');
     const [busy, free] = ovh.servers.map((s) => s.serviceName) as [string, string];
     const worker = await createTestWorker(env, { taskQueue, activities: ovh.activities });
@@ -180,7 +158,7 @@ describe('the reimage flow with the real activities against the OVH simulator', 
         taskQueue,
         args: [{ campaignId: 'manual', serviceName: busy, attempt: 1, settings }],
       });
-      const campaign = await startCampaign(env, taskQueue, ovh!.servers, settings);
+      const campaign = await startCampaign(env, taskQueue, ovh.servers, settings);
       const out = await campaign.result();
       await first.result();
       return out;
@@ -202,14 +180,14 @@ describe('the reimage flow with the real activities against the OVH simulator', 
 
   it('cancelling the campaign rolls back every in-flight server', async () => {
     const speed = 150;
-    ovh = await simulatedOvh({ count: 4, speed });
+    const ovh = await openSimulator({ count: 4, speed });
     const taskQueue = uniqueTaskQueue('flow');
     const worker = await createTestWorker(env, { taskQueue, activities: ovh.activities });
     const settings = simSettings(taskQueue, speed, { maxParallel: { count: 3 } });
     const report = await worker.runUntil(async () => {
-      const campaign = await startCampaign(env, taskQueue, ovh!.servers, settings);
+      const campaign = await startCampaign(env, taskQueue, ovh.servers, settings);
       await waitForProgress(campaign, (p) => p.totals.running === 3);
-      for (const s of ovh!.servers.slice(0, 3)) {
+      for (const s of ovh.servers.slice(0, 3)) {
         await waitFor(
           async () =>
             (await env.client.workflow.getHandle(serverWorkflowId(s.serviceName)).query(serverProgressQuery)).phase ===
@@ -236,14 +214,14 @@ describe('the reimage flow with the real activities against the OVH simulator', 
 
   it('completes after the worker is stopped mid-install and restarted, with one install POST per server', async () => {
     const speed = 200;
-    ovh = await simulatedOvh({ count: 3, speed });
+    const ovh = await openSimulator({ count: 3, speed });
     const taskQueue = uniqueTaskQueue('flow');
     const settings = simSettings(taskQueue, speed, { maxParallel: { count: 3 } });
     const first = await createTestWorker(env, { taskQueue, activities: ovh.activities });
     const campaign = await first.runUntil(async () => {
-      const h = await startCampaign(env, taskQueue, ovh!.servers, settings);
+      const h = await startCampaign(env, taskQueue, ovh.servers, settings);
       await waitForProgress(h, (p) => p.totals.running === 3);
-      await waitFor(async () => ovh!.servers.every((s) => ovh!.sim.state.server(s.serviceName)?.deployment !== null));
+      await waitFor(async () => ovh.servers.every((s) => ovh.sim.state.server(s.serviceName)?.deployment !== null));
       return h;
     });
     const second = await createTestWorker(env, { taskQueue, activities: ovh.activities });
@@ -253,12 +231,3 @@ describe('the reimage flow with the real activities against the OVH simulator', 
     for (const s of ovh.servers) expect(ovh.installPosts(s.serviceName)).toBe(1);
   });
 });
-
-/** Polls `check` until it holds; a check that throws (e.g. a child not started yet) counts as not yet. */
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error('The condition did not hold in time.');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -46,3 +46,22 @@ export async function waitForProgress(
   }
   throw new Error(`The campaign progress never matched; last: ${JSON.stringify({ ...last, servers: undefined })}`);
 }
+
+/**
+ * Polls `check` until it returns something other than undefined or false, and returns that; a check that
+ * throws (e.g. a child not started yet) counts as not yet. Fails after `timeoutMs`.
+ */
+export async function waitFor<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await Promise.resolve()
+      .then(check)
+      .catch(() => undefined);
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error('The condition did not hold in time.');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

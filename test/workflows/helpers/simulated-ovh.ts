@@ -1,7 +1,7 @@
 /**
  * Real activities (createActivities) with the real OVH client over HTTPS, against the OVH simulator: what
- * the reimage-flow tests run. Server names are unique per call so server workflow IDs never collide
- * between tests sharing the dev server.
+ * the reimage-flow and campaign-rollback tests run. Server names are unique per call so server workflow IDs
+ * never collide between tests sharing the dev server.
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -10,7 +10,8 @@ import type { ReimageActivities } from '../../../src/activities/types';
 import { OvhClient } from '../../../src/ovh/client';
 import { RateBudget } from '../../../src/ovh/rate-budget';
 import { createSimulator, type Simulator } from '../../../src/simulator';
-import type { ServerTarget } from '../../../src/shared/campaign-types';
+import type { CampaignSettings, ServerTarget } from '../../../src/shared/campaign-types';
+import { testSettings } from './settings';
 
 export interface SimulatedOvh {
   sim: Simulator;
@@ -18,6 +19,12 @@ export interface SimulatedOvh {
   servers: ServerTarget[];
   installPosts(serviceName: string): number;
   running(serviceName: string): string;
+  /**
+   * The simulated duration of a fault-free install on each server, in order (the simulator draws it once
+   * per server, within ±20 % of 11 minutes): one install per server started through the side door and read
+   * back, then a reset of the simulator. Call it before anything else talks to the simulator.
+   */
+  installDurationsMs(): number[];
   close(): Promise<void>;
 }
 
@@ -62,6 +69,45 @@ export async function simulatedOvh(options: SimulatedOvhOptions): Promise<Simula
     })),
     installPosts: (sn) => sim.state.server(sn)?.installPosts ?? -1,
     running: (sn) => sim.state.server(sn)?.running ?? 'unknown',
+    installDurationsMs: () => {
+      const drawn = names.map((sn) => {
+        sim.state.startInstall(sn);
+        return sim.state.server(sn)?.deployment?.plannedDurationMs ?? Number.NaN;
+      });
+      sim.state.reset();
+      return drawn;
+    },
     close: () => sim.close(),
   };
+}
+
+/** For a file whose tests each open a simulator: the returned function opens one, closed after the test. */
+export function simulatorPerTest(): (options: SimulatedOvhOptions) => Promise<SimulatedOvh> {
+  let current: SimulatedOvh | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return async (options) => (current = await simulatedOvh(options));
+}
+
+/** Settings for the simulator: a UEFI-ready raw image, real-time deadlines, polls scaled to the speed. */
+export function simSettings(
+  taskQueue: string,
+  speed: number,
+  overrides: Partial<CampaignSettings> = {},
+): CampaignSettings {
+  const scaled = (ms: number) => Math.max(2, Math.round(ms / speed));
+  return testSettings(taskQueue, {
+    image: {
+      url: 'https://images.example.test/debian-12.raw',
+      type: 'raw',
+      efiBootloaderPath: '\\efi\\debian\\grubx64.efi',
+      checksum: { type: 'sha256', value: 'ab'.repeat(32) },
+    },
+    qualifyImage: false,
+    // OVH's realistic policy (15 s .. 120 s) on the simulator's clock.
+    poll: { minMs: scaled(15_000), maxMs: scaled(120_000) },
+    ...overrides,
+  });
 }
