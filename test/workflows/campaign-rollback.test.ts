@@ -130,7 +130,7 @@ describe('campaign rollback options with the real activities against the OVH sim
       { running: 'rescue', installPosts: 1, install: 'done' },
       { running: 'disk', installPosts: 0, install: null },
     ]);
-  });
+  }, 120_000);
 
   it('with atClose rollback, rolls a server still installing at the window close back to rescue and redeploys it in the next window', async () => {
     const sim = await openSimulator({ count: 2, speed: SPEED });
@@ -220,5 +220,5 @@ describe('campaign rollback options with the real activities against the OVH sim
       { running: 'disk', installPosts: 1, install: 'done' },
       { running: 'disk', installPosts: 3, install: 'done' },
     ]);
-  });
+  }, 150_000);
 });
