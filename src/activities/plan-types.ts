@@ -2,11 +2,11 @@
  * The plan activity's contract (workflow-safe types): resolving a campaign's server selection into the
  * concrete servers, read-only. Kept apart from types.ts, whose activities touch one server each.
  */
-import type { ServerSelector } from '../campaign/selector';
+import type { ServerSelection } from '../domain/servers';
 import type { ServerTarget } from '../shared/campaign-types';
 
 export interface ResolveServersInput {
-  selection: { kind: 'list'; serviceNames: string[] } | { kind: 'selector'; selector: ServerSelector };
+  selection: ServerSelection;
   exclude: string[];
   /** When set, servers outside it are refused (blast-radius guard). */
   allowList?: string[];

@@ -6,8 +6,10 @@
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { PlanActivities, ResolveServersInput } from '../activities/plan-types';
-import type { ImageQualification, PreflightFailure, ReimageActivities } from '../activities/types';
+import type { ReimageActivities } from '../activities/types';
 import { waveSizes } from '../campaign/rollout-math';
+import type { ImageQualification } from '../domain/image';
+import type { PreflightFailure } from '../domain/preflight';
 import type { CampaignSettings, ServerTarget } from '../shared/campaign-types';
 import { NON_RETRYABLE_TYPES, qualifyOptions } from './server-activities';
 
