@@ -1,7 +1,37 @@
-// ESLint: typescript-eslint recommended everywhere, plus the workflow sandbox rule: code under
-// src/workflows/ runs in Temporal's deterministic sandbox and may import only workflow-safe modules.
+// ESLint: typescript-eslint recommended everywhere, plus two import rules. The workflow sandbox rule: code
+// under src/workflows/ runs in Temporal's deterministic sandbox and may import only workflow-safe modules.
+// The layering rule: imports point down only (cli -> workflows/activities -> ovh/campaign/shared -> domain).
+// Each file glob below gets one `@typescript-eslint/no-restricted-imports` entry whose pattern list is
+// complete: a later flat-config entry for the same files would replace the rule's options, not add to them.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+/** A pattern matching relative imports that climb into one of the top-level `names` of src/ (a folder or a
+ * root module such as worker.ts). */
+const climbsInto = (...names) => `^(\\.\\./)+(${names.join('|')})(/|$)`;
+
+const domainForbidden = [
+  {
+    regex: '^(?!\\./)',
+    message: "src/domain is the bottom layer, the product's vocabulary: it imports no package and no other folder.",
+  },
+];
+
+const lowerLayerForbidden = [
+  {
+    regex: climbsInto('activities', 'workflows', 'cli', 'worker', 'config', 'temporal', 'simulator', 'demo', 'drills'),
+    message:
+      'ovh/, shared/ and campaign/ sit below activities, workflows and the CLI (imports point down): move what they need into src/domain or src/shared.',
+  },
+];
+
+const activitiesForbidden = [
+  {
+    regex: climbsInto('workflows', 'cli', 'worker', 'simulator', 'demo', 'drills'),
+    message:
+      'Activities sit below workflows and the CLI (imports point down): move what both need into src/shared or src/domain.',
+  },
+];
 
 const workflowForbidden = [
   { group: ['node:*'], message: 'Workflow code runs in the deterministic sandbox: no Node.js built-ins.' },
@@ -78,11 +108,16 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
     },
   },
-  {
-    files: ['src/workflows/**/*.ts'],
+  ...[
+    { files: ['src/workflows/**/*.ts'], patterns: workflowForbidden },
+    { files: ['src/domain/**/*.ts'], patterns: domainForbidden },
+    { files: ['src/ovh/**/*.ts', 'src/shared/**/*.ts', 'src/campaign/**/*.ts'], patterns: lowerLayerForbidden },
+    { files: ['src/activities/**/*.ts'], patterns: activitiesForbidden },
+  ].map(({ files, patterns }) => ({
+    files,
     rules: {
       'no-restricted-imports': 'off',
-      '@typescript-eslint/no-restricted-imports': ['error', { patterns: workflowForbidden }],
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns }],
     },
-  },
+  })),
 );

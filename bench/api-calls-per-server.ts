@@ -13,7 +13,8 @@ import path from 'node:path';
 import { sleep as activitySleep } from '@temporalio/activity';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../src/activities';
-import type { DeployRoute, ImageSpec } from '../src/activities/types';
+import type { ImageSpec } from '../src/domain/image';
+import type { DeployRoute } from '../src/domain/routes';
 import { OvhClient } from '../src/ovh/client';
 import { createSimulator } from '../src/simulator';
 

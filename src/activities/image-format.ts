@@ -3,6 +3,7 @@
  * 512, with an EFI system partition entry), raw MBR (0x55AA at offset 510, type 0xEF for an EFI system
  * partition), or neither. 512-byte sectors, as OVH's installer assumes for images.
  */
+import type { ImageFormat, PartitionTable } from '../domain/image';
 
 /** Bytes kept from the start of the stream: MBR, GPT header and the 128 standard partition entries. */
 export const HEAD_BYTES = 64 * 1024;
@@ -17,8 +18,8 @@ const ESP_GUID = Buffer.from([
 const MBR_ESP_TYPE = 0xef;
 
 export interface ImageLayout {
-  format: 'qcow2' | 'raw';
-  partitionTable: 'gpt' | 'mbr' | 'none' | 'n/a';
+  format: ImageFormat;
+  partitionTable: PartitionTable;
   /** Undefined for qcow2: its partitions live inside the compressed virtual disk. */
   hasEfiSystemPartition?: boolean;
 }

@@ -17,7 +17,8 @@ import {
   verifyBootInputSchema,
   waitForDeploymentInputSchema,
 } from './input-schemas';
-import type { PlanActivities, ResolveServersInput } from './plan-types';
+import type { ResolveServersInput } from '../shared/plan-types';
+import type { PlanActivities } from './plan-types';
 import { runPreflight } from './preflight';
 import { qualifyImage } from './qualify-image';
 import { resolveServers } from './resolve-servers';
@@ -30,7 +31,7 @@ import { waitForDeployment } from './wait-for-deployment';
 export type { ActivityDeps } from './deps';
 export type * from './types';
 
-/** Input of resolveServers (plan-types.ts), checked on entry like every other activity input. */
+/** Input of resolveServers (shared/plan-types.ts), checked on entry like every other activity input. */
 const resolveServersInputSchema: z.ZodType<ResolveServersInput> = z.object({
   selection: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('list'), serviceNames: z.array(z.string().min(1)) }),

@@ -3,13 +3,14 @@
  * with a message naming the field instead of a confusing OVH error.
  */
 import { z } from 'zod';
+import type { ConfigDriveSpec } from '../domain/config-drive';
+import { CHECKSUM_TYPES, DECLARED_IMAGE_TYPES, type ImageSpec } from '../domain/image';
+import { DEPLOY_ROUTES } from '../domain/routes';
 import { FailureType } from '../shared/failure-types';
 import { permanentFailure } from './failures';
 import type {
-  ConfigDriveSpec,
   DeploymentHandle,
   DetectRouteInput,
-  ImageSpec,
   PreflightInput,
   QualifyImageInput,
   RollbackInput,
@@ -18,16 +19,14 @@ import type {
   WaitForDeploymentInput,
 } from './types';
 
-const route = z.enum(['reinstall', 'bringYourOwnImage']);
+const route = z.enum(DEPLOY_ROUTES);
 const isoTime = z.string().refine((text) => !Number.isNaN(Date.parse(text)), 'must be an ISO-8601 time');
 const stringMap = z.record(z.string());
 
 export const imageSpecSchema: z.ZodType<ImageSpec> = z.object({
   url: z.string().url(),
-  type: z.enum(['qcow2', 'raw', 'ova']),
-  checksum: z
-    .object({ type: z.enum(['md5', 'sha1', 'sha256', 'sha512']), value: z.string().regex(/^[0-9a-fA-F]+$/) })
-    .optional(),
+  type: z.enum(DECLARED_IMAGE_TYPES),
+  checksum: z.object({ type: z.enum(CHECKSUM_TYPES), value: z.string().regex(/^[0-9a-fA-F]+$/) }).optional(),
   httpHeaders: stringMap.optional(),
   efiBootloaderPath: z.string().min(1).optional(),
   description: z.string().optional(),

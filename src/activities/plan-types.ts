@@ -1,18 +1,10 @@
 /**
  * The plan activity's contract (workflow-safe types): resolving a campaign's server selection into the
- * concrete servers, read-only. Kept apart from types.ts, whose activities touch one server each.
+ * concrete servers, read-only. Kept apart from types.ts, whose activities touch one server each. Its input
+ * lives in src/shared/plan-types.ts, because the plan workflow's input extends it.
  */
-import type { ServerSelector } from '../campaign/selector';
 import type { ServerTarget } from '../shared/campaign-types';
-
-export interface ResolveServersInput {
-  selection: { kind: 'list'; serviceNames: string[] } | { kind: 'selector'; selector: ServerSelector };
-  exclude: string[];
-  /** When set, servers outside it are refused (blast-radius guard). */
-  allowList?: string[];
-  /** Read datacenter and rack of every server (needed by maxPerRack / maxPerDatacenter). */
-  needPlacement: boolean;
-}
+import type { ResolveServersInput } from '../shared/plan-types';
 
 export interface ResolvedServers {
   servers: ServerTarget[];

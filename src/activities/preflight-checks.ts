@@ -5,7 +5,8 @@
 import type { OvhByoiStatus, OvhHardware, OvhServer, OvhTask } from '../ovh/schemas';
 import { toBytes } from '../ovh/schemas';
 import { BYOI_OPERATING_SYSTEM } from '../ovh/routes/reinstall';
-import { PreflightCheckName, type PreflightFailure, type PreflightInput } from './types';
+import { PreflightCheckName, type PreflightFailure } from '../domain/preflight';
+import type { PreflightInput } from './types';
 
 export interface PreflightReads {
   server: OvhServer;

@@ -12,7 +12,8 @@ import { permanentFailure } from './failures';
 import { consumeImage, openImageWithNode, SizeCapExceeded, type StreamResult } from './image-download';
 import { inspectImageHead, type ImageLayout } from './image-format';
 import { describeUrl, resolveImageHeaders } from './secrets';
-import type { ImageQualification, QualifyImageInput } from './types';
+import type { ImageQualification } from '../domain/image';
+import type { QualifyImageInput } from './types';
 import { OVA_REJECTION } from '../ovh/routes';
 
 const rejected = (message: string, details?: Record<string, unknown>) =>

@@ -9,7 +9,8 @@ import { globToRegExp, matchesSelector } from '../campaign/selector';
 import type { OvhCaller } from '../ovh/client';
 import { serverPath } from '../ovh/dedicated-server';
 import type { ServerTarget } from '../shared/campaign-types';
-import type { ResolvedServers, ResolveServersInput } from './plan-types';
+import type { ResolveServersInput } from '../shared/plan-types';
+import type { ResolvedServers } from './plan-types';
 
 const serverListSchema = z.array(z.string());
 const serverDetailSchema = z.object({

@@ -4,7 +4,8 @@
  * field and the variable, never a value.
  */
 import { FailureType } from '../shared/failure-types';
-import type { ConfigDriveSpec, ImageSpec } from './types';
+import type { ConfigDriveSpec } from '../domain/config-drive';
+import type { ImageSpec } from '../domain/image';
 import { permanentFailure } from './failures';
 
 const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;

@@ -1,64 +1,17 @@
 /**
  * The activity contract: inputs, results and failure rules of every activity the workflows call.
- * Workflow-safe: plain serializable data (ISO strings, no Dates, no classes), no imports outside `src/shared`.
+ * Workflow-safe: plain serializable data (ISO strings, no Dates, no classes); the product's vocabulary (routes,
+ * image and config-drive specs, deployment steps, preflight check names) comes from `src/domain`.
  *
  * Failures: every activity throws `ApplicationFailure`s whose `type` is a `FailureType` constant. Permanent
  * cases are `nonRetryable`; `OvhApiRetryable` failures are retryable (with `nextRetryDelay` after a 429).
  * Secrets (image header values, SSH keys, user data, metadata) never appear in results, details or messages.
  */
-
-/** The OVH API route that carries a deployment. `reinstall` is the current one; `bringYourOwnImage` is the
- * retired seed route, kept for endpoints that still serve it. */
-export const DeployRoute = { Reinstall: 'reinstall', BringYourOwnImage: 'bringYourOwnImage' } as const;
-export type DeployRoute = (typeof DeployRoute)[keyof typeof DeployRoute];
-
-/** What a campaign asks for; `auto` is resolved once per server by `detectRoute`. */
-export type RouteChoice = DeployRoute | 'auto';
-
-/** Image formats OVH writes. */
-export type ImageFormat = 'qcow2' | 'raw';
-
-/** What a campaign may declare; `ova` is accepted here only to be rejected with a precise ImageRejected message. */
-export type DeclaredImageType = ImageFormat | 'ova';
-
-export type ChecksumType = 'md5' | 'sha1' | 'sha256' | 'sha512';
-
-/** The image to deploy, as the campaign declares it. */
-export interface ImageSpec {
-  url: string;
-  type: DeclaredImageType;
-  checksum?: { type: ChecksumType; value: string };
-  /** Sent to OVH to download the image and used by qualifyImage. Values may be `${VAR}` references,
-   * resolved from the worker's environment: only the reference travels through Temporal. */
-  httpHeaders?: Record<string, string>;
-  /** Path of the EFI loader inside the image, e.g. `\\efi\\debian\\grubx64.efi`; required on UEFI servers. */
-  efiBootloaderPath?: string;
-  description?: string;
-  /** qualifyImage refuses images larger than this. */
-  sizeCapBytes?: number;
-}
-
-/** Config-drive (cloud-init) settings. `sshKey`, `userData` and metadata values may be `${VAR}` references. */
-export interface ConfigDriveSpec {
-  hostname?: string;
-  sshKey?: string;
-  userData?: string;
-  metadata?: Record<string, string>;
-}
-
-/** Names of the preflight checks; a verdict lists every one that failed. */
-export const PreflightCheckName = {
-  ServerState: 'server_state',
-  ServiceExpiry: 'service_expiry',
-  NoInstallInFlight: 'no_install_in_flight',
-  ByoiCompatible: 'byoi_compatible',
-  EfiBootloader: 'efi_bootloader',
-  DiskGroup: 'disk_group',
-  ImageFitsRam: 'image_fits_ram',
-  ImageFitsDisk: 'image_fits_disk',
-  RescueBoot: 'rescue_boot',
-} as const;
-export type PreflightCheckName = (typeof PreflightCheckName)[keyof typeof PreflightCheckName];
+import type { ConfigDriveSpec } from '../domain/config-drive';
+import type { BootProbe, DeploymentStep } from '../domain/deployment';
+import type { ImageQualification, ImageSpec } from '../domain/image';
+import type { PreflightFailure } from '../domain/preflight';
+import type { DeployRoute } from '../domain/routes';
 
 export interface PreflightInput {
   campaignId: string;
@@ -71,11 +24,6 @@ export interface PreflightInput {
   diskGroupId?: number;
   /** ISO time the maintenance window ends; the service must not expire before it (default: now). */
   windowEndsAt?: string;
-}
-
-export interface PreflightFailure {
-  check: PreflightCheckName;
-  message: string;
 }
 
 export interface DiskGroupFacts {
@@ -119,17 +67,6 @@ export interface QualifyImageInput {
   maxBytes?: number;
 }
 
-export interface ImageQualification {
-  sizeBytes: number;
-  format: ImageFormat;
-  checksumVerified: boolean;
-  /** Hex digest computed while streaming (with the declared checksum type, or sha256). */
-  computedChecksum?: string;
-  /** `n/a` for qcow2 (the partition table is inside the virtual disk). */
-  partitionTable: 'gpt' | 'mbr' | 'none' | 'n/a';
-  hasEfiSystemPartition?: boolean;
-}
-
 export interface StartDeploymentInput {
   campaignId: string;
   /** The workflow's attempt number for this server (1 for the first try); logged and reported. */
@@ -168,23 +105,6 @@ export interface WaitForDeploymentInput {
   stepEveryPolls?: number;
 }
 
-export interface DeploymentStep {
-  /** 1-based. */
-  index: number;
-  total: number;
-  name: string;
-}
-
-/** Heartbeat details of waitForDeployment; a retried attempt resumes its counters from them. */
-export interface DeploymentProgress {
-  /** OVH's task status (`init`, `todo`, `doing`, ...) or the seed route's status (`doing`). */
-  status: string;
-  step?: DeploymentStep;
-  polls: number;
-  apiCalls: number;
-  lastPollAt: string;
-}
-
 export interface DeploymentResult {
   status: 'done';
   /** From handle.startedAt to the poll that saw done. */
@@ -193,9 +113,6 @@ export interface DeploymentResult {
   apiCalls: number;
   lastStep?: DeploymentStep;
 }
-
-export type BootProbe =
-  { type: 'tcp'; host?: string; port: number; timeoutMs: number } | { type: 'http'; url: string; timeoutMs: number };
 
 export interface VerifyBootInput {
   serviceName: string;

@@ -11,7 +11,8 @@ import { getServer, listBootIds } from '../ovh/dedicated-server';
 import { activityWaiter, type ActivityDeps } from './deps';
 import { permanentFailure, toActivityFailure } from './failures';
 import { describeUrl } from './secrets';
-import type { BootProbe, BootVerification, VerifyBootInput } from './types';
+import type { BootProbe } from '../domain/deployment';
+import type { BootVerification, VerifyBootInput } from './types';
 
 /** Default pause between attempts. */
 const DEFAULT_RETRY_INTERVAL_MS = 10_000;

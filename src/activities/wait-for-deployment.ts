@@ -16,7 +16,8 @@ import { routeFor, type RouteStatus } from '../ovh/routes';
 import { activityWaiter, beat, ovhNow, type ActivityDeps } from './deps';
 import { permanentFailure, toActivityFailure } from './failures';
 import { nextPollDelay, pollPolicyFor } from './poll-policy';
-import type { DeploymentProgress, DeploymentResult, DeploymentStep, WaitForDeploymentInput } from './types';
+import type { DeploymentProgress, DeploymentStep } from '../domain/deployment';
+import type { DeploymentResult, WaitForDeploymentInput } from './types';
 
 const stepSchema = z.object({ index: z.number(), total: z.number(), name: z.string() });
 const progressSchema = z.object({

@@ -3,10 +3,11 @@
  * {type, value}, counts and percentages as {count} / {percent}, "none" probes dropped, user data inlined.
  * Workflow-safe: no Node.js built-ins.
  */
-import type { BootProbe } from '../activities/types';
+import type { BootProbe } from '../domain/deployment';
+import type { ChecksumType } from '../domain/image';
+import type { ServerSelection } from '../domain/servers';
 import type { CountOrPercent, WindowsSetting } from '../shared/campaign-types';
-import type { CampaignSpec, ParsedCampaignFile, ServerSelection } from './schema';
-import type { ChecksumType } from './schema-image';
+import type { CampaignSpec, ParsedCampaignFile } from './schema';
 import { parseDuration, parsePercent } from './units';
 
 /** `5` -> {count: 5}; `"20%"` -> {percent: 20}. */

@@ -5,6 +5,7 @@
  * configDriveUserData, configDriveMetadata.
  */
 import { z } from 'zod';
+import { CHECKSUM_TYPES, IMAGE_FORMATS, type ChecksumType } from '../domain/image';
 import { isWholeEnvReference } from './env-references';
 import { templateSyntaxProblem } from './hostname-template';
 import { check, secretString } from './schema-fields';
@@ -12,9 +13,12 @@ import { quote } from './service-names';
 import { closestMatch } from './suggest';
 
 /** Hex digits of each checksum type OVH accepts. */
-export const CHECKSUM_HEX_LENGTH = { md5: 32, sha1: 40, sha256: 64, sha512: 128 } as const;
-export type ChecksumType = keyof typeof CHECKSUM_HEX_LENGTH;
-const CHECKSUM_TYPES = Object.keys(CHECKSUM_HEX_LENGTH) as ChecksumType[];
+export const CHECKSUM_HEX_LENGTH: Readonly<Record<ChecksumType, number>> = {
+  md5: 32,
+  sha1: 40,
+  sha256: 64,
+  sha512: 128,
+};
 
 /** Largest config-drive user data accepted, in bytes (UTF-8): 32 KiB. */
 export const USER_DATA_MAX_BYTES = 32 * 1024;
@@ -39,7 +43,7 @@ function checksumStringProblem(text: string): string | undefined {
     return `must be written "<type>:<hex digest>" such as "sha256:9f86d081...", or as {type, value}; it has no "<type>:" prefix${hint}`;
   }
   const type = text.slice(0, separator);
-  if (!(CHECKSUM_TYPES as string[]).includes(type)) {
+  if (!(CHECKSUM_TYPES as readonly string[]).includes(type)) {
     const guess = closestMatch(type, CHECKSUM_TYPES);
     const hint = guess ? `did you mean ${quote(guess)}? ` : '';
     return `has the unknown checksum type ${quote(type)}; ${hint}OVH accepts md5, sha1, sha256 and sha512`;
@@ -49,7 +53,7 @@ function checksumStringProblem(text: string): string | undefined {
 
 const checksumObject = z
   .object({
-    type: z.enum(['md5', 'sha1', 'sha256', 'sha512']).describe('Digest algorithm.'),
+    type: z.enum(CHECKSUM_TYPES).describe('Digest algorithm.'),
     value: z.string().describe('Hex digest: 32 (md5), 40 (sha1), 64 (sha256) or 128 (sha512) digits.'),
   })
   .strict()
@@ -94,7 +98,7 @@ export const imageSchema = z
       .superRefine(check(imageUrlProblem))
       .describe('https URL OVH downloads the image from (OVH customization imageURL). Only https is accepted.'),
     type: z
-      .enum(['qcow2', 'raw'], {
+      .enum(IMAGE_FORMATS, {
         errorMap: (issue, ctx) => ({
           message: ctx.data === 'ova' ? OVA_MESSAGE : ctx.defaultError,
         }),

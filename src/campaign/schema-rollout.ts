@@ -3,6 +3,7 @@
  * are tolerated, and when work may start. Rounding rules of counts and percentages: see rollout-math.ts.
  */
 import { z } from 'zod';
+import { APPROVAL_MODES, FAILURE_POLICIES, WINDOW_CLOSE_ACTIONS } from '../domain/rollout';
 import { check, countOrPercent, cronProblem, duration, isoTimeProblem, timeZoneProblem } from './schema-fields';
 
 /** The `rollout` section. */
@@ -35,11 +36,11 @@ export const rolloutSchema = z
       '0s',
     ),
     approval: z
-      .enum(['none', 'beforeEachWave', 'afterCanary'])
+      .enum(APPROVAL_MODES)
       .default('none')
       .describe('Operator approval: never, before every wave, or once after the first wave (the canary).'),
     failurePolicy: z
-      .enum(['finish', 'rollback'])
+      .enum(FAILURE_POLICIES)
       .default('finish')
       .describe('When the failure budget is exceeded: let servers in flight finish, or roll them back.'),
   })
@@ -83,7 +84,7 @@ export const windowsSchema = z
       .optional()
       .describe('A recurring maintenance window: a cron start, a duration, a time zone. Exclusive with absolute.'),
     atClose: z
-      .enum(['continue', 'rollback'])
+      .enum(WINDOW_CLOSE_ACTIONS)
       .default('continue')
       .describe('Servers still installing when a window closes: let them finish, or roll them back.'),
   })

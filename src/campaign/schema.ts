@@ -4,19 +4,18 @@
  * Cross-field checks live in rules.ts; normalization in normalize.ts.
  */
 import { z } from 'zod';
-import type { BootProbe, ImageFormat, ImageSpec, RouteChoice } from '../activities/types';
-import type {
-  ApprovalMode,
-  CountOrPercent,
-  DeployDeadlines,
-  PollPolicy,
-  WindowsSetting,
-} from '../shared/campaign-types';
+import type { ConfigDriveSpec } from '../domain/config-drive';
+import type { BootProbe } from '../domain/deployment';
+import type { ImageFormat, ImageSpec } from '../domain/image';
+import type { ApprovalMode, FailurePolicy, WindowCloseAction } from '../domain/rollout';
+import { ROUTE_CHOICES, type RouteChoice } from '../domain/routes';
+import type { ServerSelection } from '../domain/servers';
+import type { CountOrPercent, DeployDeadlines, PollPolicy, WindowsSetting } from '../shared/campaign-types';
 import { renderTemplate, SAMPLE_SERVICE_NAME, templateSyntaxProblem } from './hostname-template';
-import { configDriveSchema, imageSchema, type ChecksumType } from './schema-image';
+import { configDriveSchema, imageSchema } from './schema-image';
 import { rolloutSchema, windowsSchema } from './schema-rollout';
 import { check, duration, serviceName } from './schema-fields';
-import { globProblem, type ServerSelector } from './selector';
+import { globProblem } from './selector';
 import { quote } from './service-names';
 
 function datacenterProblem(code: string): string | undefined {
@@ -118,7 +117,7 @@ export const campaignFileSchema = z
     image: imageSchema,
     configDrive: configDriveSchema.optional(),
     route: z
-      .enum(['reinstall', 'bringYourOwnImage', 'auto'])
+      .enum(ROUTE_CHOICES)
       .default('reinstall')
       .describe(
         'OVH API route: "reinstall" (POST /dedicated/server/{sn}/reinstall, current), "bringYourOwnImage" (retired ' +
@@ -182,9 +181,6 @@ export type CampaignFile = z.input<typeof campaignFileSchema>;
 /** The campaign file after zod: defaults applied, still as written otherwise (what rules.ts checks). */
 export type ParsedCampaignFile = z.output<typeof campaignFileSchema>;
 
-/** Which servers a campaign targets. */
-export type ServerSelection = { kind: 'list'; serviceNames: string[] } | { kind: 'selector'; selector: ServerSelector };
-
 /** The normalized campaign: durations in milliseconds, checksums as {type, value}, counts and percentages
  * as `{count}` / `{percent}`, defaults applied, user data read from its file. Plain serializable data. */
 export interface CampaignSpec {
@@ -193,8 +189,8 @@ export interface CampaignSpec {
   servers: ServerSelection;
   exclude: string[];
   allowList?: string[];
-  image: ImageSpec & { type: ImageFormat; checksum?: { type: ChecksumType; value: string } };
-  configDrive?: { hostname?: string; sshKey?: string; userData?: string; metadata?: Record<string, string> };
+  image: ImageSpec & { type: ImageFormat };
+  configDrive?: ConfigDriveSpec;
   route: RouteChoice;
   rollout: {
     waves: CountOrPercent[];
@@ -204,12 +200,12 @@ export interface CampaignSpec {
     failureBudget: CountOrPercent;
     bakeTimeMs: number;
     approval: ApprovalMode;
-    failurePolicy: 'finish' | 'rollback';
+    failurePolicy: FailurePolicy;
   };
   deadlines: DeployDeadlines & { preflightMs: number };
   poll: PollPolicy;
   windows?: WindowsSetting;
-  atClose: 'continue' | 'rollback';
+  atClose: WindowCloseAction;
   retry: { redeployAfterRollback: number };
   bootProbe?: BootProbe;
 }

@@ -1,18 +1,9 @@
 /**
  * Server selectors: which of the account's servers a campaign targets when it does not list them.
  * Resolution against the OVH API happens at plan time in the CLI; this module only answers "does this server
- * match". Workflow-safe: no imports.
+ * match". Workflow-safe: imports only the selector's type from src/domain.
  */
-
-/** A selector as the campaign file writes it; every criterion given must match (AND). */
-export interface ServerSelector {
-  /** The server is in one of these datacenters (e.g. "rbx8", "gra3"); compared case-insensitively. */
-  datacenters?: string[];
-  /** Glob over the service name: `*` any characters, `?` one character, `[a-z]` / `[!0-9]` classes. */
-  namePattern?: string;
-  /** Every tag listed must be on the server with exactly this value. */
-  iamTags?: Record<string, string>;
-}
+import type { ServerSelector } from '../domain/servers';
 
 /** What the CLI knows about one server of the account when it resolves a selector. */
 export interface SelectableServer {

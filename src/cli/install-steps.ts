@@ -4,7 +4,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
-import type { DeploymentProgress } from '../activities/types';
+import type { DeploymentProgress } from '../domain/deployment';
 import { serverWorkflowId } from '../shared/workflow-ids';
 
 /** The last heartbeat of `serviceName`'s install, or undefined when it is not installing. */

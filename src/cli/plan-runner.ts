@@ -12,7 +12,7 @@ import type { CampaignInput } from '../shared/campaign-report-types';
 import type { ServerTarget } from '../shared/campaign-types';
 import { campaignIdAttribute } from '../shared/search-attributes';
 import { campaignWorkflowId } from '../shared/workflow-ids';
-import type { CampaignPlan, PlanInput } from '../workflows/plan-campaign';
+import type { CampaignPlan, PlanInput } from '../shared/plan-types';
 import { UsageError } from './errors';
 
 /** No worker polls the task queue: the campaign would wait forever. */

@@ -2,7 +2,11 @@
  * Inputs, state and reports of the reimage workflows, shared by the workflows, the CLI and tests.
  * Workflow-safe: plain serializable data (epoch milliseconds, no Dates, no classes).
  */
-import type { BootProbe, ConfigDriveSpec, ImageSpec, RouteChoice } from '../activities/types';
+import type { ConfigDriveSpec } from '../domain/config-drive';
+import type { BootProbe } from '../domain/deployment';
+import type { ImageSpec } from '../domain/image';
+import type { ApprovalMode, FailurePolicy, WindowCloseAction } from '../domain/rollout';
+import type { RouteChoice } from '../domain/routes';
 import type { FailureType, ServerOutcome } from './failure-types';
 
 /** A count or a share of the fleet. Percentages round down with a minimum of 1 (see rollout-math). */
@@ -63,9 +67,6 @@ export type WindowsSetting =
   | { kind: 'absolute'; windows: AbsoluteWindow[] }
   | { kind: 'recurring'; cron: string; durationMs: number; timezone: string };
 
-export const ApprovalMode = { None: 'none', BeforeEachWave: 'beforeEachWave', AfterCanary: 'afterCanary' } as const;
-export type ApprovalMode = (typeof ApprovalMode)[keyof typeof ApprovalMode];
-
 /** Plain, normalized values: the lead maps the campaign file's CampaignSpec onto this. */
 export interface CampaignSettings extends DeploySettings {
   maxParallel: CountOrPercent;
@@ -79,11 +80,11 @@ export interface CampaignSettings extends DeploySettings {
   bakeTimeMs: number;
   approval: ApprovalMode;
   /** On an exceeded budget: let in-flight servers finish, or roll them back. */
-  failurePolicy: 'finish' | 'rollback';
+  failurePolicy: FailurePolicy;
   /** Undefined: always open. */
   windows?: WindowsSetting;
   /** Servers still installing when a window closes: continue, or roll back. */
-  atClose: 'continue' | 'rollback';
+  atClose: WindowCloseAction;
   bootProbe?: BootProbe;
   qualifyImage: boolean;
   /** Task queue of the server workflows (and their activities). */

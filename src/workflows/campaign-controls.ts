@@ -4,6 +4,7 @@
  * writing history.
  */
 import { setHandler } from '@temporalio/workflow';
+import { ApprovalMode } from '../domain/rollout';
 import { ServerOutcome } from '../shared/failure-types';
 import {
   approveNextWaveUpdate,
@@ -18,7 +19,6 @@ import {
   skipServerUpdate,
 } from '../shared/campaign-messages';
 import type { ControlState } from '../shared/campaign-report-types';
-import { ApprovalMode } from '../shared/campaign-types';
 import { MAX_IN_FLIGHT } from './budget';
 import type { CampaignRun } from './campaign-run';
 import type { ServerSlot } from './rollout-state';

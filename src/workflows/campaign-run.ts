@@ -2,8 +2,9 @@
  * The state of one campaign run: servers, wave, controls, counters, and what the progress query and the
  * final report show. Deterministic; the clock is the workflow clock.
  */
+import { ApprovalMode } from '../domain/rollout';
 import { BUDGET_OUTCOMES, ServerOutcome } from '../shared/failure-types';
-import { ApprovalMode, type CampaignEndState, type ServerResult } from '../shared/campaign-types';
+import type { CampaignEndState, ServerResult } from '../shared/campaign-types';
 import type {
   CampaignInput,
   CampaignProgress,

@@ -5,33 +5,12 @@
  * It runs on the worker, so the CLI needs no OVH credentials.
  */
 import { proxyActivities } from '@temporalio/workflow';
-import type { PlanActivities, ResolveServersInput } from '../activities/plan-types';
-import type { ImageQualification, PreflightFailure, ReimageActivities } from '../activities/types';
+import type { PlanActivities } from '../activities/plan-types';
+import type { ReimageActivities } from '../activities/types';
 import { waveSizes } from '../campaign/rollout-math';
-import type { CampaignSettings, ServerTarget } from '../shared/campaign-types';
+import type { ServerTarget } from '../shared/campaign-types';
+import type { CampaignPlan, PlanInput } from '../shared/plan-types';
 import { NON_RETRYABLE_TYPES, qualifyOptions } from './server-activities';
-
-export interface PlanInput extends ResolveServersInput {
-  campaignId: string;
-  settings: CampaignSettings;
-  /** Also qualify the image and preflight every server (what `reimage plan` does); false: resolve only. */
-  preflight: boolean;
-}
-
-export interface CampaignPlan {
-  campaignId: string;
-  /** Servers a campaign would reimage (preflight passed, or not run). */
-  servers: ServerTarget[];
-  /** Servers a campaign would skip, with every failed check. */
-  skipped: { serviceName: string; failedChecks: PreflightFailure[] }[];
-  unknown: string[];
-  excluded: string[];
-  notAllowed: string[];
-  waves: number[];
-  image?: ImageQualification;
-  /** Read-only OVH calls this plan cost. */
-  apiCalls: number;
-}
 
 const retry = { maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE_TYPES };
 const reads = proxyActivities<PlanActivities & ReimageActivities>({ startToCloseTimeout: '10m', retry });

@@ -22,7 +22,8 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { DeployRoute, DeploymentHandle } from '../activities/types';
+import type { DeploymentHandle } from '../activities/types';
+import type { DeployRoute } from '../domain/routes';
 import { serverFinishedSignal, serverProgressQuery } from '../shared/campaign-messages';
 import { ServerPhase, type ReimageServerInput, type ServerResult } from '../shared/campaign-types';
 import { ServerOutcome } from '../shared/failure-types';

@@ -2,7 +2,8 @@
  * Per-server values of campaign-wide templates: the config-drive hostname ("{shortName}.web.example.com")
  * and the boot probe URL ("http://{serviceName}:8080/healthz"). Pure and deterministic.
  */
-import type { BootProbe, ConfigDriveSpec } from '../activities/types';
+import type { ConfigDriveSpec } from '../domain/config-drive';
+import type { BootProbe } from '../domain/deployment';
 import { renderTemplate } from '../campaign/hostname-template';
 
 /** The config drive with its hostname template rendered for `serviceName`. */

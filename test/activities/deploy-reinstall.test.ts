@@ -1,5 +1,6 @@
 import { FailureType } from '../../src/shared/failure-types';
-import type { DeploymentHandle, DeploymentProgress } from '../../src/activities/types';
+import type { DeploymentHandle } from '../../src/activities/types';
+import type { DeploymentProgress } from '../../src/domain/deployment';
 import type { Simulator } from '../../src/simulator';
 import {
   activitiesFor,

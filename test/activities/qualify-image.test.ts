@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../src/activities';
-import type { ImageSpec, QualifyImageInput } from '../../src/activities/types';
+import type { QualifyImageInput } from '../../src/activities/types';
+import type { ImageSpec } from '../../src/domain/image';
 import { OvhClient } from '../../src/ovh/client';
 import { FailureType } from '../../src/shared/failure-types';
 import {

@@ -1,5 +1,6 @@
 import { FailureType } from '../../src/shared/failure-types';
-import type { DeployRoute, DeploymentHandle } from '../../src/activities/types';
+import type { DeploymentHandle } from '../../src/activities/types';
+import type { DeployRoute } from '../../src/domain/routes';
 import type { Simulator } from '../../src/simulator';
 import {
   activitiesFor,

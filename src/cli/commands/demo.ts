@@ -1,5 +1,5 @@
 /** `reimage demo` (npm run demo): a whole campaign on the embedded Temporal dev server and the simulator. */
-import { runDemo } from '../../demo/run-demo';
+import { runDemo } from '../demo-runner';
 
 export const usage = `reimage demo
 

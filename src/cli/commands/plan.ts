@@ -7,7 +7,7 @@ import { loadCampaignFile } from '../../campaign/loader';
 import { resolveCount } from '../../campaign/rollout-math';
 import type { CampaignSpec } from '../../campaign/schema';
 import { connectClient } from '../../temporal/connection';
-import type { CampaignPlan } from '../../workflows/plan-campaign';
+import type { CampaignPlan } from '../../shared/plan-types';
 import { requirePositional } from '../campaign-client';
 import { formatDuration } from '../output';
 import { defaultCampaignId, runPlan } from '../plan-runner';

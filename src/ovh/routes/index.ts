@@ -8,7 +8,7 @@
  * answer to the GET HTTP method" when the path exists (no side effect): 405 keeps `reinstall`, 404 "invalid
  * URL" means only the legacy route exists, hence `bringYourOwnImage`.
  */
-import type { DeployRoute } from '../../activities/types';
+import type { DeployRoute } from '../../domain/routes';
 import type { OvhCaller } from '../client';
 import { createBringYourOwnImageRoute, getByoiStatus } from './bring-your-own-image';
 import { createReinstallRoute } from './reinstall';

@@ -4,7 +4,7 @@
  * from the task; `install/status` is read only for the failing step's error (or the running step when
  * asked), which saves a call per poll.
  */
-import type { DeploymentStep } from '../../activities/types';
+import type { DeploymentStep } from '../../domain/deployment';
 import type { OvhCaller } from '../client';
 import { getInstallStatus, getTask, serverPath } from '../dedicated-server';
 import { taskSchema, type OvhInstallStatus, type OvhTask } from '../schemas';

@@ -2,21 +2,18 @@
  * One interface for both deployment routes: `reinstall` (current) and `bringYourOwnImage` (the retired seed
  * route). Activities pick a route by name and never branch on it themselves.
  */
-import type { ChecksumType, DeployRoute, DeploymentStep, ImageFormat } from '../../activities/types';
+import type { ConfigDriveSpec } from '../../domain/config-drive';
+import type { DeploymentStep } from '../../domain/deployment';
+import type { ImageFormat, ImageSpec } from '../../domain/image';
+import type { DeployRoute } from '../../domain/routes';
 import type { OvhTask } from '../schemas';
 
-/** What a route sends to OVH, with secrets already resolved from `${VAR}` references. */
+/** What a route sends to OVH, with secrets already resolved from `${VAR}` references: the campaign's image
+ * with a format OVH writes (never `ova`) and without the size cap, which only qualifyImage uses. */
 export interface DeployRequest {
   serviceName: string;
-  image: {
-    url: string;
-    type: ImageFormat;
-    checksum?: { type: ChecksumType; value: string };
-    httpHeaders?: Record<string, string>;
-    efiBootloaderPath?: string;
-    description?: string;
-  };
-  configDrive?: { hostname?: string; sshKey?: string; userData?: string; metadata?: Record<string, string> };
+  image: Omit<ImageSpec, 'type' | 'sizeCapBytes'> & { type: ImageFormat };
+  configDrive?: ConfigDriveSpec;
   diskGroupId?: number;
 }
 

@@ -2,24 +2,26 @@
  * `npm run demo`: a whole campaign on the embedded defaults. Starts the Temporal dev server (with its UI),
  * the OVH API simulator (40 servers, three with faults), a demo image server and a worker; runs a campaign
  * through the same code as `reimage start`; shows live progress; prints the report; stops what it started.
+ * It belongs to the CLI: it drives the campaign with the CLI's own plan, start, status and report code, and
+ * src/demo/ keeps only the demo's fixtures (its campaign and image server).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadCampaignFile } from '../campaign/loader';
-import { formatReport } from '../cli/report-format';
-import { fetchReport } from '../cli/commands/report';
-import { renderStatus, snapshot } from '../cli/commands/status';
-import { runPlan, startCampaign } from '../cli/plan-runner';
+import { demoCampaignYaml } from '../demo/demo-campaign';
+import { startDemoImageServer } from '../demo/image-server';
 import { createSimulator } from '../simulator';
 import { ensureCa } from '../simulator/ca';
 import { ensureTemporalBinaryWithDownload, PROJECT_ROOT } from '../temporal/binaries';
 import { connectClient } from '../temporal/connection';
 import { freePort, startDevServer } from '../temporal/dev-server';
 import { createWorker } from '../worker';
-import { demoCampaignYaml } from './demo-campaign';
-import { startDemoImageServer } from './image-server';
+import { fetchReport } from './commands/report';
+import { renderStatus, snapshot } from './commands/status';
+import { runPlan, startCampaign } from './plan-runner';
+import { formatReport } from './report-format';
 
 const DEMO_DIR = path.join(PROJECT_ROOT, '.data', 'demo');
 /** Servers the demo makes fail, by index in the simulated fleet: each fault of a different kind. */
