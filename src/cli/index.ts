@@ -2,6 +2,7 @@
  * The `reimage` command line and its one error boundary: commands return an exit code or throw; this file
  * maps what they throw to the documented exit codes (cli/exit-codes.ts) and prints one clear message.
  */
+import type { ControlName } from './commands/control';
 import { UsageError } from './errors';
 import { ExitCode } from './exit-codes';
 
@@ -14,7 +15,7 @@ interface Command {
 const lazy = (modulePath: string) => async (): Promise<Command> =>
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require(modulePath) as Command;
-const controls = (name: string) => async (): Promise<Command> =>
+const controls = (name: ControlName) => async (): Promise<Command> =>
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   (require('./commands/control') as { controlCommand(name: string): Command }).controlCommand(name);
 

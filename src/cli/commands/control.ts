@@ -27,7 +27,7 @@ interface Control {
   act(handle: WorkflowHandle, extra: string[]): Promise<Record<string, unknown>>;
 }
 
-const CONTROLS: Record<string, Control> = {
+const CONTROLS = {
   pause: {
     args: 'CAMPAIGN',
     summary: 'Stops admitting servers; servers already installing continue.',
@@ -87,7 +87,10 @@ const CONTROLS: Record<string, Control> = {
       attempt: await h.executeUpdate(retryServerUpdate, { args: [needServer(server)] }),
     }),
   },
-};
+} satisfies Record<string, Control>;
+
+/** A control's command name; src/cli/index.ts lists them by hand (it loads this module only when one runs). */
+export type ControlName = keyof typeof CONTROLS;
 
 function needServer(server: string | undefined): string {
   if (!server) throw new UsageError('Name the server (its OVH service name) after the campaign ID.');
@@ -95,8 +98,8 @@ function needServer(server: string | undefined): string {
 }
 
 /** The CLI command for control `name`. */
-export function controlCommand(name: string) {
-  const control = CONTROLS[name]!;
+export function controlCommand(name: ControlName) {
+  const control: Control = CONTROLS[name];
   const usage = `reimage ${name} ${control.args} [--json]\n\n${control.summary}\n\nExample:\n  ${control.example}`;
   return {
     usage,
@@ -115,5 +118,3 @@ export function controlCommand(name: string) {
     },
   };
 }
-
-export const CONTROL_NAMES = Object.keys(CONTROLS);
