@@ -22,7 +22,7 @@ const route = z.enum(['reinstall', 'bringYourOwnImage']);
 const isoTime = z.string().refine((text) => !Number.isNaN(Date.parse(text)), 'must be an ISO-8601 time');
 const stringMap = z.record(z.string());
 
-export const imageSpecSchema: z.ZodType<ImageSpec> = z.object({
+const imageSpecSchema: z.ZodType<ImageSpec> = z.object({
   url: z.string().url(),
   type: z.enum(['qcow2', 'raw', 'ova']),
   checksum: z

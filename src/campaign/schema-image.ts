@@ -17,10 +17,10 @@ export type ChecksumType = keyof typeof CHECKSUM_HEX_LENGTH;
 const CHECKSUM_TYPES = Object.keys(CHECKSUM_HEX_LENGTH) as ChecksumType[];
 
 /** Largest config-drive user data accepted, in bytes (UTF-8): 32 KiB. */
-export const USER_DATA_MAX_BYTES = 32 * 1024;
+const USER_DATA_MAX_BYTES = 32 * 1024;
 
 /** What is wrong with a checksum value for its type, or undefined. */
-export function checksumValueProblem(type: ChecksumType, value: string): string | undefined {
+function checksumValueProblem(type: ChecksumType, value: string): string | undefined {
   if (!/^[0-9a-fA-F]*$/.test(value)) return 'must be hexadecimal digits (0-9, a-f)';
   const expected = CHECKSUM_HEX_LENGTH[type];
   if (value.length === expected) return undefined;
@@ -135,7 +135,7 @@ export const imageSchema = z
   .describe('The image to deploy with OVH Bring Your Own Image.');
 
 /** UTF-8 length of a string, in bytes (without Buffer, so this module stays workflow-safe). */
-export function utf8ByteLength(text: string): number {
+function utf8ByteLength(text: string): number {
   let bytes = 0;
   for (const char of text) {
     const code = char.codePointAt(0) as number;

@@ -80,7 +80,7 @@ export type OvhByoiStatus = z.infer<typeof byoiStatusSchema>;
 export const voidSchema = z.unknown();
 
 /** Task statuses OVH documents as still running. */
-export const PENDING_TASK_STATUSES = ['init', 'todo', 'doing'] as const;
+const PENDING_TASK_STATUSES = ['init', 'todo', 'doing'] as const;
 
 /** True when the task status means the task still runs. */
 export function isPendingTaskStatus(status: string): boolean {

@@ -91,7 +91,7 @@ export function parseSimulatorArgs(argv: string[]): SimulatorOptions & { quiet: 
 }
 
 /** The one stdout line: everything a client needs to connect. */
-export function connectionLine(sim: Simulator): string {
+function connectionLine(sim: Simulator): string {
   const { url, host, port, basePath, caCertPath, credentials, servers } = sim;
   return JSON.stringify({ url, host, port, basePath, caCertPath, ...credentials, servers });
 }
