@@ -19,7 +19,7 @@ import { z } from 'zod';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
 import { PROJECT_ROOT } from '../../src/temporal/binaries';
 
-export const CA_DIR = process.env.REIMAGE_TEST_CA_DIR ?? path.join(PROJECT_ROOT, '.data', 'bench-ca');
+const CA_DIR = process.env.REIMAGE_TEST_CA_DIR ?? path.join(PROJECT_ROOT, '.data', 'bench-ca');
 
 /** The image every contender deploys (same body for ours and the naive script). */
 export const BENCH_IMAGE: ImageSpec = {
@@ -37,7 +37,7 @@ export function startBenchSimulator(options: SimulatorOptions): Promise<Simulato
 }
 
 /** `p` in [0, 100] of `values` (nearest rank); null when empty. */
-export function percentile(values: number[], p: number): number | null {
+function percentile(values: number[], p: number): number | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? null;

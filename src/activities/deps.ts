@@ -28,7 +28,7 @@ export interface ActivityDeps {
  * Tasks this activity created in earlier attempts started after it was first scheduled. The threshold is
  * expressed on OVH's clock; 5 s of slack covers the second-rounded clock offset and task dates.
  */
-export const OWN_TASK_SLACK_MS = 5_000;
+const OWN_TASK_SLACK_MS = 5_000;
 
 /** Epoch ms (OVH clock) from which a task counts as created by this activity; call after the first OVH call. */
 export function ownTasksSince(deps: ActivityDeps): number {

@@ -18,7 +18,7 @@ export function permanentFailure(
 }
 
 /** A retryable OvhApiRetryable failure; after a 429 it carries OVH's Retry-After as `nextRetryDelay`. */
-export function retryableOvhFailure(error: OvhApiError, retryAfterMs?: number): ApplicationFailure {
+function retryableOvhFailure(error: OvhApiError, retryAfterMs?: number): ApplicationFailure {
   return ApplicationFailure.create({
     type: FailureType.OvhApiRetryable,
     message: `${error.message} The activity will retry.`,

@@ -23,7 +23,7 @@ const route = z.enum(DEPLOY_ROUTES);
 const isoTime = z.string().refine((text) => !Number.isNaN(Date.parse(text)), 'must be an ISO-8601 time');
 const stringMap = z.record(z.string());
 
-export const imageSpecSchema: z.ZodType<ImageSpec> = z.object({
+const imageSpecSchema: z.ZodType<ImageSpec> = z.object({
   url: z.string().url(),
   type: z.enum(DECLARED_IMAGE_TYPES),
   checksum: z.object({ type: z.enum(CHECKSUM_TYPES), value: z.string().regex(/^[0-9a-fA-F]+$/) }).optional(),

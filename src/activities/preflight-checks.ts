@@ -20,7 +20,7 @@ export interface PreflightReads {
 }
 
 /** OVH keeps 3 GiB of RAM for the installer, which holds the downloaded image in memory. */
-export const RAM_RESERVE_BYTES = 3 * 1024 ** 3;
+const RAM_RESERVE_BYTES = 3 * 1024 ** 3;
 
 /** Service states in which OVH still runs the server. */
 const LIVE_SERVICE_STATES = ['ok', 'autorenewInProgress'];

@@ -13,7 +13,7 @@ const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 export type Environment = Readonly<Record<string, string | undefined>>;
 
 /** `text` with every `${VAR}` replaced from `env`; `field` names the spec path for the error message. */
-export function resolveReferences(text: string, env: Environment, field: string): string {
+function resolveReferences(text: string, env: Environment, field: string): string {
   return text.replace(REFERENCE, (_match, name: string) => {
     const value = env[name];
     if (value === undefined) {

@@ -45,8 +45,6 @@ export interface ServerFacts {
   memoryBytes: number;
   diskGroups: DiskGroupFacts[];
   rescueBootId?: number;
-  /** Not filled by preflight, which leaves the harddisk boots to verifyBoot (the one step that needs them). */
-  harddiskBootId?: number;
 }
 
 export interface PreflightVerdict {

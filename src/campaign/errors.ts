@@ -47,7 +47,7 @@ export function valueAt(data: unknown, path: readonly (string | number)[]): unkn
 }
 
 /** "5", '"abc"', "true", "null", "a list", "an object"; only the type under secret-bearing keys. */
-export function describeValue(value: unknown, secret: boolean): string {
+function describeValue(value: unknown, secret: boolean): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';

@@ -44,7 +44,7 @@ export function renderTemplate(template: string, serviceName: string): string {
 }
 
 /** What makes `hostname` an invalid RFC 1035 host name, or undefined when it is valid. */
-export function hostnameProblem(hostname: string): string | undefined {
+function hostnameProblem(hostname: string): string | undefined {
   if (hostname.length > 253) return `is ${hostname.length} characters long (at most 253)`;
   for (const label of hostname.split('.')) {
     if (label === '') return 'has an empty label (two dots in a row, or a leading or trailing dot)';

@@ -11,7 +11,7 @@ import type { CampaignSpec, ParsedCampaignFile } from './schema';
 import { parseDuration, parsePercent } from './units';
 
 /** `5` -> {count: 5}; `"20%"` -> {percent: 20}. */
-export function toCountOrPercent(value: number | string): CountOrPercent {
+function toCountOrPercent(value: number | string): CountOrPercent {
   return typeof value === 'number' ? { count: value } : { percent: parsePercent(value) };
 }
 

@@ -18,7 +18,7 @@ function listedServers(file: ParsedCampaignFile): string[] | undefined {
 }
 
 /** Each service name appears once in servers, exclude and allowList; the issue names both positions. */
-export function noDuplicateServers(file: ParsedCampaignFile): CampaignIssue[] {
+function noDuplicateServers(file: ParsedCampaignFile): CampaignIssue[] {
   const lists: [string, string[] | undefined][] = [
     ['servers', listedServers(file)],
     ['exclude', file.exclude],
@@ -42,7 +42,7 @@ export function noDuplicateServers(file: ParsedCampaignFile): CampaignIssue[] {
 }
 
 /** A selector has at least one criterion: an empty one would match every server of the account. */
-export function selectorHasCriteria(file: ParsedCampaignFile): CampaignIssue[] {
+function selectorHasCriteria(file: ParsedCampaignFile): CampaignIssue[] {
   const { servers } = file;
   if (Array.isArray(servers) || Object.values(servers).some((value) => value !== undefined)) return [];
   return [
@@ -55,7 +55,7 @@ export function selectorHasCriteria(file: ParsedCampaignFile): CampaignIssue[] {
 }
 
 /** With a server list, every excluded name is in it (a typo would silently leave the server in). */
-export function excludedServersAreListed(file: ParsedCampaignFile): CampaignIssue[] {
+function excludedServersAreListed(file: ParsedCampaignFile): CampaignIssue[] {
   const servers = listedServers(file);
   if (servers === undefined) return [];
   return file.exclude.flatMap((name, index) =>
@@ -66,14 +66,14 @@ export function excludedServersAreListed(file: ParsedCampaignFile): CampaignIssu
 }
 
 /** With a server list, at least one server is left once the exclusions are applied. */
-export function someServerRemains(file: ParsedCampaignFile): CampaignIssue[] {
+function someServerRemains(file: ParsedCampaignFile): CampaignIssue[] {
   const servers = listedServers(file);
   if (servers === undefined || servers.some((name) => !file.exclude.includes(name))) return [];
   return [{ path: 'exclude', message: 'excludes every server in servers, so the campaign would reimage nothing' }];
 }
 
 /** With an allowList, every listed server (not excluded) is on it. */
-export function serversWithinAllowList(file: ParsedCampaignFile): CampaignIssue[] {
+function serversWithinAllowList(file: ParsedCampaignFile): CampaignIssue[] {
   const servers = listedServers(file);
   const allowed = file.allowList;
   if (servers === undefined || allowed === undefined) return [];
@@ -85,13 +85,13 @@ export function serversWithinAllowList(file: ParsedCampaignFile): CampaignIssue[
 }
 
 /** userData and userDataFile are mutually exclusive. */
-export function oneUserDataSource(file: ParsedCampaignFile): CampaignIssue[] {
+function oneUserDataSource(file: ParsedCampaignFile): CampaignIssue[] {
   if (file.configDrive?.userData === undefined || file.configDrive.userDataFile === undefined) return [];
   return [{ path: 'configDrive.userDataFile', message: 'cannot be used together with configDrive.userData; keep one' }];
 }
 
 /** The hostname template renders a valid host name for every listed server (or a sample one for selectors). */
-export function hostnamesAreValid(file: ParsedCampaignFile): CampaignIssue[] {
+function hostnamesAreValid(file: ParsedCampaignFile): CampaignIssue[] {
   const template = file.configDrive?.hostname;
   if (template === undefined) return [];
   const names = listedServers(file) ?? [SAMPLE_SERVICE_NAME];
@@ -103,7 +103,7 @@ export function hostnamesAreValid(file: ParsedCampaignFile): CampaignIssue[] {
 }
 
 /** The retired bringYourOwnImage route has no EFI bootloader field. */
-export function legacyRouteHasNoEfiPath(file: ParsedCampaignFile): CampaignIssue[] {
+function legacyRouteHasNoEfiPath(file: ParsedCampaignFile): CampaignIssue[] {
   if (file.route !== 'bringYourOwnImage' || file.image.efiBootloaderPath === undefined) return [];
   return [
     {
@@ -115,7 +115,7 @@ export function legacyRouteHasNoEfiPath(file: ParsedCampaignFile): CampaignIssue
 }
 
 /** poll.minInterval is not longer than poll.maxInterval. */
-export function pollIntervalsOrdered(file: ParsedCampaignFile): CampaignIssue[] {
+function pollIntervalsOrdered(file: ParsedCampaignFile): CampaignIssue[] {
   const { minInterval, maxInterval } = file.poll;
   if (parseDuration(minInterval) <= parseDuration(maxInterval)) return [];
   return [
@@ -124,7 +124,7 @@ export function pollIntervalsOrdered(file: ParsedCampaignFile): CampaignIssue[] 
 }
 
 /** One boot-probe attempt is shorter than the whole boot deadline. */
-export function bootProbeFitsDeadline(file: ParsedCampaignFile): CampaignIssue[] {
+function bootProbeFitsDeadline(file: ParsedCampaignFile): CampaignIssue[] {
   const probe = file.bootProbe;
   if (probe === 'none' || parseDuration(probe.timeout) < parseDuration(file.deadlines.boot)) return [];
   return [
@@ -136,7 +136,7 @@ export function bootProbeFitsDeadline(file: ParsedCampaignFile): CampaignIssue[]
 }
 
 /** maxPerRack does not exceed maxPerDatacenter: a rack sits in one datacenter. */
-export function rackCapWithinDatacenterCap(file: ParsedCampaignFile): CampaignIssue[] {
+function rackCapWithinDatacenterCap(file: ParsedCampaignFile): CampaignIssue[] {
   const { maxPerRack, maxPerDatacenter } = file.rollout;
   if (maxPerRack === undefined || maxPerDatacenter === undefined || maxPerRack <= maxPerDatacenter) return [];
   return [
@@ -148,7 +148,7 @@ export function rackCapWithinDatacenterCap(file: ParsedCampaignFile): CampaignIs
 }
 
 /** approval "afterCanary" needs waves: the first wave is the canary. */
-export function canaryApprovalHasWaves(file: ParsedCampaignFile): CampaignIssue[] {
+function canaryApprovalHasWaves(file: ParsedCampaignFile): CampaignIssue[] {
   if (file.rollout.approval !== 'afterCanary' || file.rollout.waves.length > 0) return [];
   return [
     {
@@ -158,10 +158,8 @@ export function canaryApprovalHasWaves(file: ParsedCampaignFile): CampaignIssue[
   ];
 }
 
-export { absoluteWindowsOrdered, windowsFitInstalls, windowsHaveOneKind };
-
 /** Every rule, in the order their issues are reported. */
-export const CAMPAIGN_RULES: readonly CampaignRule[] = [
+const CAMPAIGN_RULES: readonly CampaignRule[] = [
   noDuplicateServers,
   selectorHasCriteria,
   excludedServersAreListed,

@@ -13,7 +13,7 @@ import { quote } from './service-names';
 import { closestMatch } from './suggest';
 
 /** Hex digits of each checksum type OVH accepts. */
-export const CHECKSUM_HEX_LENGTH: Readonly<Record<ChecksumType, number>> = {
+const CHECKSUM_HEX_LENGTH: Readonly<Record<ChecksumType, number>> = {
   md5: 32,
   sha1: 40,
   sha256: 64,
@@ -21,10 +21,10 @@ export const CHECKSUM_HEX_LENGTH: Readonly<Record<ChecksumType, number>> = {
 };
 
 /** Largest config-drive user data accepted, in bytes (UTF-8): 32 KiB. */
-export const USER_DATA_MAX_BYTES = 32 * 1024;
+const USER_DATA_MAX_BYTES = 32 * 1024;
 
 /** What is wrong with a checksum value for its type, or undefined. */
-export function checksumValueProblem(type: ChecksumType, value: string): string | undefined {
+function checksumValueProblem(type: ChecksumType, value: string): string | undefined {
   if (!/^[0-9a-fA-F]*$/.test(value)) return 'must be hexadecimal digits (0-9, a-f)';
   const expected = CHECKSUM_HEX_LENGTH[type];
   if (value.length === expected) return undefined;
@@ -139,7 +139,7 @@ export const imageSchema = z
   .describe('The image to deploy with OVH Bring Your Own Image.');
 
 /** UTF-8 length of a string, in bytes (without Buffer, so this module stays workflow-safe). */
-export function utf8ByteLength(text: string): number {
+function utf8ByteLength(text: string): number {
   let bytes = 0;
   for (const char of text) {
     const code = char.codePointAt(0) as number;

@@ -176,8 +176,6 @@ export const campaignFileSchema = z
   .strict()
   .describe('A reimage campaign: which servers get which image, how fast, and when.');
 
-/** The campaign file as written (optional fields optional, durations as strings). */
-export type CampaignFile = z.input<typeof campaignFileSchema>;
 /** The campaign file after zod: defaults applied, still as written otherwise (what rules.ts checks). */
 export type ParsedCampaignFile = z.output<typeof campaignFileSchema>;
 

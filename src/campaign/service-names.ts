@@ -4,7 +4,7 @@
  */
 
 /** Longest service name accepted (OVH's own names are far shorter). */
-export const MAX_SERVICE_NAME_LENGTH = 255;
+const MAX_SERVICE_NAME_LENGTH = 255;
 
 const EXAMPLE = 'OVH service names look like "ns3012345.ip-51-91-2.eu"';
 

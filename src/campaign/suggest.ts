@@ -3,7 +3,7 @@
  */
 
 /** Edit distance (insertions, deletions, substitutions) between two strings, compared case-insensitively. */
-export function levenshtein(a: string, b: string): number {
+function levenshtein(a: string, b: string): number {
   const left = a.toLowerCase();
   const right = b.toLowerCase();
   let previous = Array.from({ length: right.length + 1 }, (_, index) => index);

@@ -16,7 +16,7 @@ export class UnitParseError extends Error {
 }
 
 /** Longest duration accepted anywhere in a campaign file: beyond it a value is a typo, not a plan. */
-export const MAX_DURATION_MS = 366 * UNIT_MS.d;
+const MAX_DURATION_MS = 366 * UNIT_MS.d;
 
 /**
  * Reads a duration string into milliseconds, or says what is wrong with it.

@@ -52,7 +52,7 @@ function schemaAt(root: z.ZodTypeAny, path: Path, data: unknown): z.ZodTypeAny |
 }
 
 /** Keys allowed in the object at `path` (empty when unknown). */
-export function allowedKeysAt(root: z.ZodTypeAny, path: Path, data: unknown): string[] {
+function allowedKeysAt(root: z.ZodTypeAny, path: Path, data: unknown): string[] {
   const schema = schemaAt(root, path, data);
   const object = schema === undefined ? undefined : objectSchemaAt(schema, path, data);
   return object === undefined ? [] : Object.keys(object.shape);

@@ -7,7 +7,7 @@ import { campaignWorkflowId } from '../shared/workflow-ids';
 import { UsageError } from './errors';
 
 /** A campaign that does not exist in Temporal; the message names it and how to list campaigns. */
-export class CampaignNotFoundError extends Error {
+class CampaignNotFoundError extends Error {
   override name = 'CampaignNotFoundError';
 }
 

@@ -25,7 +25,7 @@ function loadCommand(name: string): Command {
 }
 
 /** `reimage --help`: the commands by group, each with its summary, in aligned columns. */
-export function overview(): string {
+function overview(): string {
   const width = Math.max(...[...COMMAND_NAMES].map((name) => name.length)) + 2;
   const groups = COMMAND_GROUPS.map(
     (group) => `${group.title}:\n${group.commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join('\n')}`,

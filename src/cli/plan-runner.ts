@@ -13,6 +13,7 @@ import type { ServerTarget } from '../shared/campaign-types';
 import { campaignIdAttribute } from '../shared/search-attributes';
 import { campaignWorkflowId } from '../shared/workflow-ids';
 import type { CampaignPlan, PlanInput } from '../shared/plan-types';
+import type { planCampaignWorkflow } from '../workflows/plan-campaign';
 import { UsageError } from './errors';
 
 /** No worker polls the task queue: the campaign would wait forever. */
@@ -76,7 +77,7 @@ export async function runPlan(
     allowList: spec.allowList ?? config.allowedServers?.slice(),
     needPlacement: spec.rollout.maxPerRack !== undefined || spec.rollout.maxPerDatacenter !== undefined,
   };
-  return client.workflow.execute('planCampaignWorkflow', {
+  return client.workflow.execute<typeof planCampaignWorkflow>('planCampaignWorkflow', {
     taskQueue,
     workflowId: `plan/${campaignId}/${randomUUID().slice(0, 8)}`,
     args: [input],

@@ -7,12 +7,12 @@ import { isWholeEnvReference, listEnvReferences } from '../campaign/env-referenc
 import type { CampaignSpec } from '../campaign/schema';
 
 /** Inline secrets would reach history unencrypted; the message names the fields and both fixes. */
-export class InlineSecretsError extends Error {
+class InlineSecretsError extends Error {
   override name = 'InlineSecretsError';
 }
 
 /** Spec paths whose values are inline secrets. */
-export function inlineSecretPaths(spec: CampaignSpec): string[] {
+function inlineSecretPaths(spec: CampaignSpec): string[] {
   const paths: string[] = [];
   for (const [name, value] of Object.entries(spec.image.httpHeaders ?? {})) {
     if (listEnvReferences(value).length === 0) paths.push(`image.httpHeaders.${name}`);

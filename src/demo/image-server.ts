@@ -15,7 +15,7 @@ const ESP_GUID = Buffer.from('28732ac11ff8d211ba4b00a0c93ec93b', 'hex');
 const LINUX_GUID = Buffer.from('af3dc60f838472478e793d69d8477de4', 'hex');
 
 /** A raw GPT disk of `sizeBytes` with an ESP (first MiB) and a Linux partition (the rest). */
-export function buildRawGptImage(sizeBytes: number): Buffer {
+function buildRawGptImage(sizeBytes: number): Buffer {
   const disk = Buffer.alloc(sizeBytes);
   const lastLba = sizeBytes / SECTOR - 1;
   // Protective MBR: one partition of type 0xEE covering the disk.

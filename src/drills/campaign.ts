@@ -15,7 +15,7 @@ export interface DrillCampaignOptions {
 }
 
 /** The campaign file a drill would write, as data: fast polls, a boot probe, a budget that never halts. */
-export function drillCampaignData(stack: DrillStack, options: DrillCampaignOptions): Record<string, unknown> {
+function drillCampaignData(stack: DrillStack, options: DrillCampaignOptions): Record<string, unknown> {
   return {
     name: 'drill',
     servers: stack.servers,

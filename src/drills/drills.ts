@@ -46,7 +46,7 @@ const SPEED = 3000;
 const CAMPAIGN_TIMEOUT_MS = 40 * 60_000;
 
 /** The image faults of a fleet, as a fault spec; the faulty servers are the last ones of the fleet. */
-export function imageFaultSpec(servers: string[], quick: boolean): string {
+function imageFaultSpec(servers: string[], quick: boolean): string {
   let next = servers.length;
   return IMAGE_FAULTS.map(([fault, q, f]) => {
     const count = quick ? q : f;
@@ -57,7 +57,7 @@ export function imageFaultSpec(servers: string[], quick: boolean): string {
 }
 
 /** The outcomes the injected image faults must produce: download and checksum fail the install, EFI the boot. */
-export function expectedOutcomes(servers: number, quick: boolean): Record<string, number> {
+function expectedOutcomes(servers: number, quick: boolean): Record<string, number> {
   const count = (fault: string) => IMAGE_FAULTS.find(([f]) => f === fault)![quick ? 1 : 2];
   const deployFailed = count('download_fail') + count('checksum_mismatch');
   const bootFailed = count('efi_boot_fail');

@@ -41,6 +41,3 @@ export function createJsonLogger(
     child: (fields) => createJsonLogger(level, write, { ...base, ...fields }),
   };
 }
-
-/** A logger that drops everything (tests that do not look at logs). */
-export const silentLogger: Logger = createJsonLogger('error', () => undefined);

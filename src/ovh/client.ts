@@ -47,7 +47,7 @@ export interface OvhClientOptions {
 }
 
 /** How long all calls pause after a 429 without Retry-After (OVH documents no value). */
-export const DEFAULT_RATE_LIMIT_PAUSE_MS = 10_000;
+const DEFAULT_RATE_LIMIT_PAUSE_MS = 10_000;
 const DEFAULT_RATE_LIMITED_READ_RETRIES = 4;
 
 interface CapturedBody {

@@ -196,8 +196,3 @@ export class RateBudget {
     }
   }
 }
-
-/** A budget of `requests` per `perMs` (the shape config.ts parses from OVH_RATE_LIMIT). */
-export function createRateBudget(limit: { requests: number; perMs: number }, burst?: number): RateBudget {
-  return new RateBudget({ ...limit, burst });
-}

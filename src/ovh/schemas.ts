@@ -76,17 +76,11 @@ export const byoiStatusSchema = z.object({
 });
 export type OvhByoiStatus = z.infer<typeof byoiStatusSchema>;
 
-/** `GET /auth/time`: a bare integer. */
-export const authTimeSchema = z.number().int();
-
 /** Answers documented as `void` (OVH sends `null`); nothing in them is used. */
 export const voidSchema = z.unknown();
 
 /** Task statuses OVH documents as still running. */
-export const PENDING_TASK_STATUSES = ['init', 'todo', 'doing'] as const;
-
-/** Task statuses that end a task without success. */
-export const FAILED_TASK_STATUSES = ['cancelled', 'customerError', 'ovhError'] as const;
+const PENDING_TASK_STATUSES = ['init', 'todo', 'doing'] as const;
 
 /** True when the task status means the task still runs. */
 export function isPendingTaskStatus(status: string): boolean {

@@ -13,11 +13,6 @@ export function campaignWorkflowId(campaignId: string): string {
   return `campaign/${campaignId}`;
 }
 
-/** Inverse of {@link serverWorkflowId}; undefined when `workflowId` is not a server workflow ID. */
-export function serviceNameFromWorkflowId(workflowId: string): string | undefined {
-  return workflowId.startsWith('reimage/') ? workflowId.slice('reimage/'.length) : undefined;
-}
-
 /** Inverse of {@link campaignWorkflowId}; undefined when `workflowId` is not a campaign workflow ID. */
 export function campaignIdFromWorkflowId(workflowId: string): string | undefined {
   return workflowId.startsWith('campaign/') ? workflowId.slice('campaign/'.length) : undefined;

@@ -44,7 +44,6 @@ export const BOOTS = [
 export type Boot = (typeof BOOTS)[number];
 export const HARDDISK_BOOT_ID = 1;
 export const RESCUE_BOOT_ID = 230242;
-export const POWER_OFF_BOOT_ID = 95083;
 
 export const BYOI_OS = 'byoi_64';
 export const BYOLINUX_OS = 'byolinux_64';

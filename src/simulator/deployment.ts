@@ -9,7 +9,7 @@ import type { Deployment, ImageRequest, PlannedFailure } from './model';
 import { hash32 } from './prng';
 
 /** An install lasts about 11 minutes, as measured on a real ADVANCE-1 catalog reinstall. */
-export const BASE_INSTALL_MS = 11 * 60_000;
+const BASE_INSTALL_MS = 11 * 60_000;
 /** Share of the install spent with the task in `init`, before the installer runs. */
 const INIT_SHARE = 0.08;
 

@@ -66,11 +66,10 @@ export const fleetServerSchema = z
   })
   .strict();
 
-export const fleetFileSchema = z.object({ servers: z.array(fleetServerSchema).min(1) }).strict();
+const fleetFileSchema = z.object({ servers: z.array(fleetServerSchema).min(1) }).strict();
 
 /** One server's fixed description (hardware, location, identity). */
 export type ServerSpec = z.output<typeof fleetServerSchema> & { serverId: number; ip: string };
-export type DiskGroupSpec = z.output<typeof diskGroupSchema>;
 
 /** A fleet file that cannot be read or does not match the schema. */
 export class FleetFileError extends Error {

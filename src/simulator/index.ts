@@ -31,7 +31,7 @@ import { SimState } from './state';
 export type { SimulatorOptions } from './options';
 export type { ServerView, ProbeResult } from './side-door';
 export type { FaultConfig, FaultConfigInput, ImageFault } from './faults';
-export { parseFaultSpec, FaultSpecError, IMAGE_FAULTS } from './faults';
+export { parseFaultSpec, FaultSpecError } from './faults';
 export { SimulatorOptionsError } from './options';
 export { FleetFileError } from './fleet';
 

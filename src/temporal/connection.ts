@@ -9,7 +9,7 @@ import { loadTemporalConnectConfig } from '../config';
 import { codecFromKeys } from './codec';
 
 /** A Temporal server that could not be reached; the CLI maps it to its own exit code. */
-export class TemporalUnavailableError extends Error {
+class TemporalUnavailableError extends Error {
   override name = 'TemporalUnavailableError';
 }
 

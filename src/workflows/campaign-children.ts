@@ -99,7 +99,7 @@ export async function cancelRunning(c: CampaignRun, options: { requeue: boolean 
 }
 
 /** The part of the campaign settings a server workflow needs (keeps each child's input small). */
-export function deploySettings(settings: DeploySettings): DeploySettings {
+function deploySettings(settings: DeploySettings): DeploySettings {
   const { route, image, configDrive, deadlines, poll, bootProbe, redeployAfterRollback, diskGroupId } = settings;
   return {
     route,

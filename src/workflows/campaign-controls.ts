@@ -24,7 +24,7 @@ import type { CampaignRun } from './campaign-run';
 import type { ServerSlot } from './rollout-state';
 
 /** Why the campaign stops, by kind; `halt` reasons are written where the halt happens. */
-export const STOP_REASONS = {
+const STOP_REASONS = {
   drain: 'An operator drained the campaign: servers in flight finish, no new server starts.',
   cancel: 'An operator cancelled the campaign: servers in flight roll back to rescue, no new server starts.',
 } as const;

@@ -26,8 +26,3 @@ export function previousOccurrence(expression: string, timezone: string, nowMs: 
 export function nextOccurrence(expression: string, timezone: string, nowMs: number): number {
   return parse(expression, timezone, nowMs).next().getTime();
 }
-
-/** Throws cron-parser's message when `expression` is not a valid 5-field cron expression. */
-export function validateCron(expression: string, timezone: string): void {
-  parse(expression, timezone, 0);
-}

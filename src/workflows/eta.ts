@@ -5,7 +5,7 @@
  */
 
 /** Done servers needed before their durations replace the deadline as the expectation. */
-export const MIN_SAMPLES = 3;
+const MIN_SAMPLES = 3;
 /** Only the latest durations count: the campaign adapts when OVH gets slower or faster. */
 export const SAMPLE_SIZE = 200;
 

@@ -41,14 +41,14 @@ import { classifyStepFailure } from './server-failures';
 import { fitsInWindow, nextWindowChange, windowAt } from './windows';
 
 /** Our own continue-as-new threshold, below Temporal's 10,240-event warning even after a 500-server batch. */
-export const CONTINUE_AS_NEW_EVENTS = 4_000;
+const CONTINUE_AS_NEW_EVENTS = 4_000;
 
 /**
  * Child starts sent but not yet confirmed, at most. The server confirms starts at its own pace (measured:
  * ~7/s on a busy 2-core dev server, so 200 sent at once took 27 s); sending more only queues them there,
  * and continue-as-new must wait for every sent start to be confirmed while the window drains.
  */
-export const MAX_UNCONFIRMED_STARTS = 50;
+const MAX_UNCONFIRMED_STARTS = 50;
 
 const END_STATE = {
   drain: CampaignEndState.Drained,

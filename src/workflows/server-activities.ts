@@ -36,7 +36,7 @@ const DEADLINE_MARGIN_MS = 3 * 60_000;
  * Heartbeat timeout of the regular activities: how long a dead worker's activity goes unnoticed. The
  * activities heartbeat every third of it, even while waiting in the rate budget or on a slow OVH call.
  */
-export const WORKER_LOSS_MS = 30_000;
+const WORKER_LOSS_MS = 30_000;
 
 const shortCall: ActivityOptions = { startToCloseTimeout: '2m', retry };
 

@@ -42,7 +42,7 @@ export type SimAddress = Pick<Simulator, 'host' | 'port' | 'basePath' | 'caCertP
 const agents = new Map<string, https.Agent>();
 
 /** An agent trusting the simulator's CA (no keep-alive, so no socket outlives a test). */
-export function agentFor(sim: SimAddress): https.Agent {
+function agentFor(sim: SimAddress): https.Agent {
   let agent = agents.get(sim.caCertPath);
   if (!agent) {
     agent = new https.Agent({ ca: readFileSync(sim.caCertPath), keepAlive: false });
@@ -52,7 +52,7 @@ export function agentFor(sim: SimAddress): https.Agent {
 }
 
 /** node-ovh's signature: "$1$" + sha1(AS+CK+METHOD+URL+BODY+TIMESTAMP joined with "+"). */
-export function signature(
+function signature(
   appSecret: string,
   consumerKey: string,
   method: string,

@@ -24,12 +24,12 @@ Examples:
 
 /** OVH calls one server costs on the reinstall route (preflight 10, start 2, 16 for the polls of an 11-minute
  * install, verify 2), as measured against the simulator; see BENCHMARKS.md. */
-export const CALLS_PER_SERVER_ESTIMATE = 30;
+const CALLS_PER_SERVER_ESTIMATE = 30;
 /** OVH's own BYOI installs take about 11 minutes. */
 const TYPICAL_INSTALL_MS = 11 * 60_000;
 
 /** A conservative ETA: the fleet in slots of maxParallel, each slot one typical install. */
-export function estimateEtaMs(spec: CampaignSpec, servers: number): number {
+function estimateEtaMs(spec: CampaignSpec, servers: number): number {
   const parallel = resolveCount(spec.rollout.maxParallel, servers);
   return parallel === 0 ? 0 : Math.ceil(servers / parallel) * TYPICAL_INSTALL_MS;
 }

@@ -30,7 +30,7 @@ Examples:
   reimage start campaign.yaml --id spring-refresh --yes --json`;
 
 /** The operator answered no. */
-export class ConfirmationDeclinedError extends Error {
+class ConfirmationDeclinedError extends Error {
   override name = 'ConfirmationDeclinedError';
 }
 

@@ -67,7 +67,7 @@ const TASK_STATES: Record<string, RouteState> = {
 };
 
 /** Maps a task to a route state; an unknown status is reported as an error naming it. */
-export function taskState(task: OvhTask): RouteState {
+function taskState(task: OvhTask): RouteState {
   return TASK_STATES[task.status] ?? 'error';
 }
 

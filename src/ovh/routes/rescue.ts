@@ -14,7 +14,7 @@ import { RescueUnreachableError, type RollbackOptions } from './types';
  * Polls a task until it leaves init/todo/doing or `untilMs` passes; returns its last state. A fresh task
  * (the reboot just posted) may answer 404 for a while, like a 5xx: polled on within the task-read grace.
  */
-export async function waitForTaskEnd(
+async function waitForTaskEnd(
   api: OvhCaller,
   sn: string,
   taskId: number,

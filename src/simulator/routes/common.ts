@@ -37,7 +37,7 @@ export function enumQuery(
 }
 
 /** The install task still in init/todo/doing on this server, if any. */
-export function runningInstall(ctx: RouteContext, server: ServerRecord): TaskRecord | undefined {
+function runningInstall(ctx: RouteContext, server: ServerRecord): TaskRecord | undefined {
   const now = ctx.state.clock.now();
   return server.active.find((task) => {
     if (!task.deployment) return false;

@@ -10,7 +10,7 @@ import { taskView } from '../views';
 import { enumQuery, longParam, serverOf } from './common';
 
 /** What OVH answers on install/status when no installer runs (observed, body without class). */
-export const NOT_INSTALLING_MESSAGE = 'Server is not being installed or reinstalled at the moment';
+const NOT_INSTALLING_MESSAGE = 'Server is not being installed or reinstalled at the moment';
 
 function listTasks(ctx: RouteContext): number[] {
   const server = serverOf(ctx);
