@@ -10,12 +10,16 @@
  * Guarantees
  * - Pause stops admissions; resume restarts them. Drain ends `drained` once in-flight servers finish.
  *   Cancel (signal or workflow cancellation) cancels in-flight servers, whose non-cancellable rollback runs,
- *   waits for their reports and ends `cancelled`.
+ *   waits for their reports and ends `cancelled`. Only runs this campaign started are cancelled, by run ID: a
+ *   server whose start is not confirmed yet is cancelled once it is, or ends `skipped` if the start is refused
+ *   (another campaign's or a manual run holds the server's workflow ID, and is left alone).
  * - Children are ABANDONed on close and report by signal to this workflow ID, so they outlive the
  *   continue-as-new this workflow does when Temporal suggests it or past CONTINUE_AS_NEW_EVENTS events; a
  *   report that arrives twice (or late) is ignored (idempotent on server + attempt).
  * - At most min(maxParallel, 500) children in flight. Outside windows the workflow sleeps durably.
  * - A crash of the worker replays the workflow; no server is started twice (its workflow ID is its lock).
+ *   Changes to the commands it sends are behind patched() (CANCEL_CONFIRMED_PATCH), so a campaign recorded
+ *   by an older worker replays as it ran.
  */
 import {
   allHandlersFinished,

@@ -7,8 +7,7 @@ import { installProgress } from '../../src/cli/install-steps';
 import { connectToDevServer, createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
 import { startCampaign, waitForProgress } from './helpers/campaign-driver';
 import { quietRuntime } from './helpers/quiet-runtime';
-import { testSettings } from './helpers/settings';
-import { simulatedOvh, type SimulatedOvh } from './helpers/simulated-ovh';
+import { simSettings, simulatedOvh, waitFor, type SimulatedOvh } from './helpers/simulated-ovh';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -24,23 +23,6 @@ afterEach(async () => {
   await ovh?.close();
   ovh = undefined;
 });
-
-/** Settings for the simulator: a UEFI-ready raw image, real-time deadlines, polls scaled to the speed. */
-function simSettings(taskQueue: string, speed: number, overrides: Partial<CampaignSettings> = {}): CampaignSettings {
-  const scaled = (ms: number) => Math.max(2, Math.round(ms / speed));
-  return testSettings(taskQueue, {
-    image: {
-      url: 'https://images.example.test/debian-12.raw',
-      type: 'raw',
-      efiBootloaderPath: '\\efi\\debian\\grubx64.efi',
-      checksum: { type: 'sha256', value: 'ab'.repeat(32) },
-    },
-    qualifyImage: false,
-    // OVH's realistic policy (15 s .. 120 s) on the simulator's clock.
-    poll: { minMs: scaled(15_000), maxMs: scaled(120_000) },
-    ...overrides,
-  });
-}
 
 /** Starts reimageServerWorkflow alone (campaign "manual") on `sn`. */
 function startServer(sn: string, taskQueue: string, settings: CampaignSettings) {
@@ -253,12 +235,3 @@ describe('the reimage flow with the real activities against the OVH simulator', 
     for (const s of ovh.servers) expect(ovh.installPosts(s.serviceName)).toBe(1);
   });
 });
-
-/** Polls `check` until it holds; a check that throws (e.g. a child not started yet) counts as not yet. */
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error('The condition did not hold in time.');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -10,7 +10,8 @@ import type { ReimageActivities } from '../../../src/activities/types';
 import { OvhClient } from '../../../src/ovh/client';
 import { RateBudget } from '../../../src/ovh/rate-budget';
 import { createSimulator, type Simulator } from '../../../src/simulator';
-import type { ServerTarget } from '../../../src/shared/campaign-types';
+import type { CampaignSettings, ServerTarget } from '../../../src/shared/campaign-types';
+import { testSettings } from './settings';
 
 export interface SimulatedOvh {
   sim: Simulator;
@@ -64,4 +65,34 @@ export async function simulatedOvh(options: SimulatedOvhOptions): Promise<Simula
     running: (sn) => sim.state.server(sn)?.running ?? 'unknown',
     close: () => sim.close(),
   };
+}
+
+/** Settings for the simulator: a UEFI-ready raw image, real-time deadlines, polls scaled to the speed. */
+export function simSettings(
+  taskQueue: string,
+  speed: number,
+  overrides: Partial<CampaignSettings> = {},
+): CampaignSettings {
+  const scaled = (ms: number) => Math.max(2, Math.round(ms / speed));
+  return testSettings(taskQueue, {
+    image: {
+      url: 'https://images.example.test/debian-12.raw',
+      type: 'raw',
+      efiBootloaderPath: '\\efi\\debian\\grubx64.efi',
+      checksum: { type: 'sha256', value: 'ab'.repeat(32) },
+    },
+    qualifyImage: false,
+    // OVH's realistic policy (15 s .. 120 s) on the simulator's clock.
+    poll: { minMs: scaled(15_000), maxMs: scaled(120_000) },
+    ...overrides,
+  });
+}
+
+/** Polls `check` until it holds; a check that throws (e.g. a child not started yet) counts as not yet. */
+export async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error('The condition did not hold in time.');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
