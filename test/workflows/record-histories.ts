@@ -14,10 +14,10 @@
  * - cancel-in-flight: a campaign cancelled while two servers install: cancel-in-flight-campaign.
  *
  * `--workflows` records with other workflow code (the src of an older commit, from `git archive`, with
- * node_modules linked beside it), so that the histories older workers wrote keep replaying. Files named
- * before-* were recorded that way, on the workflow code just before a patch: before-start-cap-campaign
- * (--prefix before- start-cap) before the start cap, before-cancel-patch-cancel-in-flight-campaign
- * (--prefix before-cancel-patch- cancel-in-flight) before the deferred cancel:
+ * node_modules linked beside it), so that the histories older workers wrote keep replaying. The files named
+ * before-<patch>-* were recorded that way, on the workflow code just before that patch: before-local-reads-*
+ * (main), before-start-cap-campaign (--prefix before- start-cap) and
+ * before-deferred-cancel-cancel-in-flight-campaign (--prefix before-deferred-cancel- cancel-in-flight):
  *
  *   npx tsx test/workflows/record-histories.ts --workflows /tmp/old/src/workflows --prefix before- start-cap
  */
