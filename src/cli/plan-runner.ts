@@ -13,7 +13,7 @@ import type { ServerTarget } from '../shared/campaign-types';
 import { campaignIdAttribute } from '../shared/search-attributes';
 import { campaignWorkflowId } from '../shared/workflow-ids';
 import type { CampaignPlan, PlanInput } from '../shared/plan-types';
-import type { planCampaignWorkflow } from '../workflows/plan-campaign';
+import type { planCampaignWorkflow } from '../workflows';
 import { UsageError } from './errors';
 
 /** No worker polls the task queue: the campaign would wait forever. */

@@ -1,17 +1,23 @@
 /**
  * Starting and cancelling a campaign's server workflows. Children are started with ParentClosePolicy
  * ABANDON and cancellation type ABANDON: they outlive the campaign's continue-as-new and are cancelled only
- * on purpose (through their workflow ID and run ID), never as a side effect of the campaign's own scope.
+ * on purpose, never as a side effect of the campaign's own scope.
+ *
+ * A campaign cancels only runs it started, by run ID. A server whose start is not confirmed yet is cancelled
+ * once the start is confirmed, or finishes `skipped` when the start fails: until then the workflow ID may
+ * belong to another campaign's (or a manual) run, which must not be touched.
  */
 import {
   CancellationScope,
   ChildWorkflowCancellationType,
+  type ChildWorkflowOptions,
   getExternalWorkflowHandle,
   ParentClosePolicy,
+  patched,
   startChild,
   WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, type WithWorkflowArgs } from '@temporalio/common';
 import { FailureType, ServerOutcome } from '../shared/failure-types';
 import type { DeploySettings, ReimageServerInput } from '../shared/campaign-types';
 import {
@@ -24,6 +30,9 @@ import { serverWorkflowId } from '../shared/workflow-ids';
 import type { CampaignRun } from './campaign-run';
 import { reimageServerWorkflow } from './reimage-server';
 import type { ServerSlot } from './rollout-state';
+
+/** Patch ID of cancelling an unconfirmed start once it is confirmed (earlier campaigns cancelled by workflow ID). */
+const CANCEL_CONFIRMED_PATCH = 'cancel-after-start-confirmed';
 
 /**
  * Admits `slots` and starts their workflows without waiting for the starts to be confirmed: a busy server
@@ -43,59 +52,83 @@ export function startServers(c: CampaignRun, slots: ServerSlot[]): void {
 }
 
 async function startOne(c: CampaignRun, slot: ServerSlot): Promise<void> {
-  const { serviceName, datacenter } = slot.target;
   const attempt = slot.attempt;
+  // The slot may have moved on (a finish report that overtook the confirmation): then this start is history.
+  const current = () => slot.state === 'running' && slot.attempt === attempt;
+  try {
+    const handle = await startChild(reimageServerWorkflow, childOptions(c, slot));
+    if (!current()) return;
+    slot.runId = handle.firstExecutionRunId;
+    if (slot.cancelWhenStarted) await cancelRun(slot);
+  } catch (err) {
+    if (current()) refused(c, slot, err);
+  }
+}
+
+/** The server workflow's start: its lock (the workflow ID), input, lifetime and search attributes. */
+function childOptions(
+  c: CampaignRun,
+  slot: ServerSlot,
+): WithWorkflowArgs<typeof reimageServerWorkflow, Omit<ChildWorkflowOptions, 'typeInfo'>> {
+  const { serviceName, datacenter } = slot.target;
   const input: ReimageServerInput = {
     campaignId: c.input.campaignId,
     serviceName,
     ...(datacenter ? { datacenter } : {}),
-    attempt,
+    attempt: slot.attempt,
     settings: deploySettings(c.settings),
     ...(c.imageSizeBytes !== undefined ? { imageSizeBytes: c.imageSizeBytes } : {}),
   };
-  try {
-    const handle = await startChild(reimageServerWorkflow, {
-      workflowId: serverWorkflowId(serviceName),
-      taskQueue: c.settings.taskQueue,
-      args: [input],
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      cancellationType: ChildWorkflowCancellationType.ABANDON,
-      // A server may be reimaged again later; only a running workflow holds the lock.
-      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-      typedSearchAttributes: [
-        { key: campaignIdAttribute, value: c.input.campaignId },
-        { key: serverNameAttribute, value: serviceName },
-        ...(datacenter ? [{ key: datacenterAttribute, value: datacenter }] : []),
-        { key: phaseAttribute, value: 'queued' },
-      ],
-    });
-    if (slot.state === 'running' && slot.attempt === attempt) slot.runId = handle.firstExecutionRunId;
-  } catch (err) {
-    const message =
-      err instanceof WorkflowExecutionAlreadyStartedError
-        ? `The server is locked by ${serverWorkflowId(serviceName)}: another campaign or a manual run is reimaging it, so this campaign did not touch it. Retry it once that workflow has ended.`
-        : `The server's workflow could not be started, so the server was not touched: ${err instanceof Error ? err.message : String(err)}`;
-    const failureType = err instanceof WorkflowExecutionAlreadyStartedError ? FailureType.ServerLocked : undefined;
-    if (slot.state === 'running' && slot.attempt === attempt)
-      c.state.finishWithout(slot, ServerOutcome.Skipped, message, failureType);
-  }
+  return {
+    workflowId: serverWorkflowId(serviceName),
+    taskQueue: c.settings.taskQueue,
+    args: [input],
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+    cancellationType: ChildWorkflowCancellationType.ABANDON,
+    // A server may be reimaged again later; only a running workflow holds the lock.
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    typedSearchAttributes: [
+      { key: campaignIdAttribute, value: c.input.campaignId },
+      { key: serverNameAttribute, value: serviceName },
+      ...(datacenter ? [{ key: datacenterAttribute, value: datacenter }] : []),
+      { key: phaseAttribute, value: 'queued' },
+    ],
+  };
 }
 
-/** Requests cancellation of every running server (each rolls back to rescue and reports `cancelled`). */
+/** A start the server refused: the server was not touched and finishes `skipped` (`ServerLocked` when held). */
+function refused(c: CampaignRun, slot: ServerSlot, err: unknown): void {
+  const locked = err instanceof WorkflowExecutionAlreadyStartedError;
+  const message = locked
+    ? `The server is locked by ${serverWorkflowId(slot.target.serviceName)}: another campaign or a manual run is reimaging it, so this campaign did not touch it. Retry it once that workflow has ended.`
+    : `The server's workflow could not be started, so the server was not touched: ${err instanceof Error ? err.message : String(err)}`;
+  // No run of ours to roll back: a server cancelled at its window's close is skipped, not requeued.
+  if (slot.cancelWhenStarted) slot.windowCancelled = undefined;
+  c.state.finishWithout(slot, ServerOutcome.Skipped, message, locked ? FailureType.ServerLocked : undefined);
+}
+
+/**
+ * Requests cancellation of every running server (each rolls back to rescue and reports `cancelled`). A server
+ * whose start is not confirmed yet is cancelled by startOne once it is.
+ */
 export async function cancelRunning(c: CampaignRun, options: { requeue: boolean }): Promise<void> {
   const running = c.state.running().filter((slot) => !slot.windowCancelled);
   for (const slot of running) if (options.requeue) slot.windowCancelled = true;
-  await CancellationScope.nonCancellable(() =>
-    Promise.all(
-      running.map(async (slot) => {
-        try {
-          await getExternalWorkflowHandle(serverWorkflowId(slot.target.serviceName), slot.runId).cancel();
-        } catch {
-          // Already closed: its finish report is on its way (or already applied).
-        }
-      }),
-    ),
-  );
+  const unconfirmed = running.filter((slot) => slot.runId === undefined);
+  // Asked only when a start is unconfirmed: campaigns recorded before the patch sent those cancels by ID here.
+  const deferred = unconfirmed.length > 0 && patched(CANCEL_CONFIRMED_PATCH);
+  for (const slot of deferred ? unconfirmed : []) slot.cancelWhenStarted = true;
+  const targets = deferred ? running.filter((slot) => slot.runId !== undefined) : running;
+  await CancellationScope.nonCancellable(() => Promise.all(targets.map(cancelRun)));
+}
+
+async function cancelRun(slot: ServerSlot): Promise<void> {
+  slot.cancelWhenStarted = undefined;
+  try {
+    await getExternalWorkflowHandle(serverWorkflowId(slot.target.serviceName), slot.runId).cancel();
+  } catch {
+    // Already closed: its finish report is on its way (or already applied).
+  }
 }
 
 /** The part of the campaign settings a server workflow needs (keeps each child's input small). */

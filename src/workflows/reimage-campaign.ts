@@ -10,12 +10,17 @@
  * Guarantees
  * - Pause stops admissions; resume restarts them. Drain ends `drained` once in-flight servers finish.
  *   Cancel (signal or workflow cancellation) cancels in-flight servers, whose non-cancellable rollback runs,
- *   waits for their reports and ends `cancelled`.
+ *   waits for their reports and ends `cancelled`. Only runs this campaign started are cancelled, by run ID: a
+ *   server whose start is not confirmed yet is cancelled once it is, or ends `skipped` if the start is refused
+ *   (another campaign's or a manual run holds the server's workflow ID, and is left alone).
  * - Children are ABANDONed on close and report by signal to this workflow ID, so they outlive the
  *   continue-as-new this workflow does when Temporal suggests it or past CONTINUE_AS_NEW_EVENTS events; a
  *   report that arrives twice (or late) is ignored (idempotent on server + attempt).
- * - At most min(maxParallel, 500) children in flight. Outside windows the workflow sleeps durably.
+ * - At most min(maxParallel, 500) children in flight, at most 50 of their starts unconfirmed. Outside windows
+ *   the workflow sleeps durably.
  * - A crash of the worker replays the workflow; no server is started twice (its workflow ID is its lock).
+ *   Changes to the commands it sends are behind patched() (START_CAP_PATCH, CANCEL_CONFIRMED_PATCH), so a
+ *   campaign recorded by an older worker replays as it ran.
  */
 import {
   allHandlersFinished,
@@ -23,6 +28,7 @@ import {
   condition,
   continueAsNew,
   isCancellation,
+  patched,
   proxyActivities,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -49,6 +55,9 @@ const CONTINUE_AS_NEW_EVENTS = 4_000;
  * and continue-as-new must wait for every sent start to be confirmed while the window drains.
  */
 const MAX_UNCONFIRMED_STARTS = 50;
+
+/** Patch ID of MAX_UNCONFIRMED_STARTS: campaigns recorded before it admitted up to their free slots at once. */
+const START_CAP_PATCH = 'cap-unconfirmed-child-starts';
 
 const END_STATE = {
   drain: CampaignEndState.Drained,
@@ -158,12 +167,20 @@ async function admit(c: CampaignRun): Promise<void> {
     return waitForChange(c, nextWindowChange(window));
   }
   c.status = 'running';
-  const free = Math.min(c.concurrency() - c.state.runningCount, MAX_UNCONFIRMED_STARTS - c.startsInFlight);
+  const free = freeSlots(c);
   const room = c.waveSize() - c.wave.admitted;
   const { maxPerRack, maxPerDatacenter } = c.settings;
   const picked = free > 0 ? c.state.candidates(Math.min(free, room), { maxPerRack, maxPerDatacenter }) : [];
   if (picked.length === 0) return waitForChange(c, window.closesAtMs);
   startServers(c, picked);
+}
+
+/** Slots free for new starts: the concurrency left, within the cap on unconfirmed starts. */
+function freeSlots(c: CampaignRun): number {
+  const free = c.concurrency() - c.state.runningCount;
+  const underCap = MAX_UNCONFIRMED_STARTS - c.startsInFlight;
+  // Asked only when the cap binds: below it, histories recorded before the patch took the same decisions.
+  return underCap < free && patched(START_CAP_PATCH) ? underCap : free;
 }
 
 /** With atClose 'rollback', cancels the servers still installing once their window has closed. */

@@ -30,6 +30,11 @@ export interface ServerSlot {
   wave?: number;
   /** Cancelled because its window closed: its rollback requeues it instead of finishing it. */
   windowCancelled?: boolean;
+  /**
+   * Cancelled before its start was confirmed: cancelled by run ID once it is. Never carried: continue-as-new
+   * waits until every start is confirmed.
+   */
+  cancelWhenStarted?: boolean;
   result?: FinishedRow;
 }
 
@@ -176,6 +181,7 @@ export class RolloutState {
   }
 
   private leaveRunning(slot: ServerSlot): void {
+    slot.cancelWhenStarted = undefined;
     this.runningCount -= 1;
     for (const key of this.allKeys(slot)) this.runningByKey.set(key, (this.runningByKey.get(key) ?? 1) - 1);
   }

@@ -1,6 +1,7 @@
 /**
  * Replays recorded histories (test/fixtures/histories, written by record-histories.ts) against the current
- * workflow code: a change that would make running campaigns non-deterministic fails here.
+ * workflow code: a change that would make running campaigns non-deterministic fails here. Files named
+ * before-<patch>-* were written by the workflow code before that patch.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,14 +18,19 @@ const files = readdirSync(DIR)
 describe('recorded histories', () => {
   beforeAll(() => quietRuntime());
 
-  it('include both workflows, recorded with and without the local-reads patch', () => {
+  it('include both workflows, recorded now and by the workers before each patch', () => {
     expect(files).toEqual([
+      'before-deferred-cancel-cancel-in-flight-campaign.json',
+      'before-local-reads-reimage-campaign.json',
+      'before-local-reads-reimage-server-done.json',
+      'before-local-reads-reimage-server-failed.json',
+      'before-start-cap-campaign.json',
+      'cancel-at-start-campaign.json',
+      'cancel-in-flight-campaign.json',
       'reimage-campaign.json',
       'reimage-server-done.json',
       'reimage-server-failed.json',
-      'session1-reimage-campaign.json',
-      'session1-reimage-server-done.json',
-      'session1-reimage-server-failed.json',
+      'start-cap-campaign.json',
     ]);
   });
 
