@@ -3,6 +3,7 @@
  * workflow ID is its lock, and a campaign cancels only the server workflows it started itself, by run ID.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { temporal } from '@temporalio/proto';
 import type { CampaignReport, ServerReportRow } from '../../src/shared/campaign-report-types';
 import { campaignWorkflowId, serverWorkflowId } from '../../src/shared/workflow-ids';
 import { connectToDevServer, createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
@@ -32,6 +33,8 @@ function settings(taskQueue: string, speed = 1) {
   });
 }
 
+const { WorkflowTaskFailedCause } = temporal.api.enums.v1;
+
 /**
  * The campaign's report. A failed workflow task fails the test with its cause at once: the campaign would
  * retry that task forever and never report.
@@ -45,7 +48,13 @@ async function reportOf(handle: CampaignHandle): Promise<CampaignReport> {
   const tick = () => new Promise<false>((resolve) => setTimeout(() => resolve(false), 100));
   while (!(await Promise.race([settled, tick()]))) {
     const events = (await handle.fetchHistory()).events ?? [];
-    const failed = events.find((event) => event.workflowTaskFailedEventAttributes);
+    // UnhandledCommand is the server asking for the task again because a new event arrived meanwhile.
+    const failed = events.find(
+      (event) =>
+        event.workflowTaskFailedEventAttributes &&
+        event.workflowTaskFailedEventAttributes.cause !==
+          WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
+    );
     if (failed) {
       const cause = failed.workflowTaskFailedEventAttributes?.failure?.message;
       throw new Error(`A workflow task of ${handle.workflowId} failed: ${cause}`);
