@@ -6,6 +6,7 @@ import { campaignProgressQuery } from '../../../src/shared/campaign-messages';
 import type { CampaignProgress } from '../../../src/shared/campaign-report-types';
 import type { CampaignSettings, ServerTarget } from '../../../src/shared/campaign-types';
 import { campaignWorkflowId } from '../../../src/shared/workflow-ids';
+import { waitForValue } from '../../helpers/wait-for';
 
 export type CampaignHandle = WorkflowHandle<typeof reimageCampaignWorkflow>;
 
@@ -31,18 +32,18 @@ export function startCampaign(
   });
 }
 
-/** Polls the progress query until `predicate` holds (fails after `timeoutMs`, showing the last progress). */
-export async function waitForProgress(
+/**
+ * Polls the progress query until `predicate` holds and returns that progress; fails after 20 s naming `what`
+ * (by default the predicate's source) and showing the last progress without its server rows.
+ */
+export function waitForProgress(
   handle: CampaignHandle,
   predicate: (p: CampaignProgress) => boolean,
-  timeoutMs = 20_000,
+  what = `progress where ${predicate.toString()}`,
 ): Promise<CampaignProgress> {
-  const deadline = Date.now() + timeoutMs;
-  let last: CampaignProgress | undefined;
-  while (Date.now() < deadline) {
-    last = await handle.query(campaignProgressQuery);
-    if (predicate(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`The campaign progress never matched; last: ${JSON.stringify({ ...last, servers: undefined })}`);
+  return waitForValue(() => handle.query(campaignProgressQuery), predicate, {
+    what: `campaign ${handle.workflowId}: ${what}`,
+    everyMs: 100,
+    show: (p) => ({ ...p, servers: undefined }),
+  });
 }
