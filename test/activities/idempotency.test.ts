@@ -12,6 +12,7 @@ import {
   startInput,
   startSimulator,
 } from './helpers/harness';
+import { waitFor } from '../helpers/wait-for';
 
 let sim: Simulator;
 
@@ -31,7 +32,6 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 
 const input = (serviceName: string) => startInput(serviceName);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('startDeployment idempotency', () => {
   it('adopts the task a timed-out POST created, so the server receives one install request', async () => {
@@ -53,7 +53,10 @@ describe('startDeployment idempotency', () => {
         'OVH did not answer POST /dedicated/server/lost.test.eu/reinstall in time: no answer after 1200 ms. The call may still have taken effect. The activity will retry.',
     });
     sim.state.injectFaults({ latencyMs: 0 }, true);
-    await sleep(1000);
+    // The simulator holds the POST for its 2 s latency before handling it: the retry must find its task.
+    await waitFor(() => sim.state.server('lost.test.eu')?.installPosts === 1, {
+      what: 'the timed-out POST to lost.test.eu to reach the simulator and create its task',
+    });
     const retry = mockEnv({ scheduledTimestampMs, attempt: 2, heartbeatDetails: beats.at(-1) });
     const handle = await run(activitiesFor(clientFor(sim)).startDeployment, input('lost.test.eu'), retry);
     expect(handle).toMatchObject({ adopted: true, taskId: sim.state.server('lost.test.eu')?.taskIds.at(-1) });

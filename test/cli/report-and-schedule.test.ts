@@ -5,6 +5,7 @@
 import { parseExpression } from 'cron-parser';
 import { formatDuration } from '../../src/cli/output';
 import type { CampaignReport, ServerReportRow } from '../../src/shared/campaign-report-types';
+import { waitFor } from '../helpers/wait-for';
 import { campaignYaml, cliJson, runCli, startCliStack, type CliStack } from './helpers/cli-harness';
 
 let stack: CliStack;
@@ -100,12 +101,12 @@ describe('reimage schedule', () => {
     return false;
   }
   /** Schedule listings come from Temporal's visibility store, which lags writes by a moment. */
-  async function untilListed(expected: boolean): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    while ((await listed()) !== expected) {
-      if (Date.now() > deadline) throw new Error(`Schedule reimage-${id} listed: still ${!expected} after 10 s.`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+  function untilListed(expected: boolean): Promise<void> {
+    return waitFor(async () => (await listed()) === expected, {
+      what: `schedule reimage-${id} to be ${expected ? 'listed' : 'gone from the list'}`,
+      timeoutMs: 10_000,
+      everyMs: 200,
+    });
   }
 
   it('creates a schedule with --yes --json and lists it with its next run times', async () => {

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { freePort } from '../../src/temporal/dev-server';
 import { uniqueTaskQueue } from '../helpers/temporal';
+import { waitForValue } from '../helpers/wait-for';
 import { campaignYaml, cliJson, startCliStack, type CliStack } from './helpers/cli-harness';
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'reimage.js');
@@ -20,17 +21,16 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function scrape(url: string, deadlineMs: number): Promise<string> {
-  for (;;) {
-    try {
+/** The metrics page once it answers 200 (the server may not be listening yet). */
+function scrape(url: string): Promise<string> {
+  return waitForValue(
+    async () => {
       const response = await fetch(url);
-      if (response.ok) return await response.text();
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadlineMs) throw new Error(`${url} did not answer in time.`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+      return response.ok ? await response.text() : undefined;
+    },
+    (text): text is string => text !== undefined,
+    { what: `${url} to answer 200`, timeoutMs: 5_000, everyMs: 200, ignoreErrors: true },
+  );
 }
 
 it('serves plans, exports its metrics and exits 0 on SIGTERM', async () => {
@@ -44,6 +44,7 @@ it('serves plans, exports its metrics and exits 0 on SIGTERM', async () => {
   const exited = new Promise<number | null>((resolve) => worker!.once('exit', (code) => resolve(code)));
   let stderr = '';
   await new Promise<void>((resolve, reject) => {
+    // A deadline on the "worker ready" line, which the listener below waits for.
     const timer = setTimeout(() => reject(new Error(`The worker did not get ready:\n${stderr}`)), 30_000);
     worker!.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
@@ -53,14 +54,14 @@ it('serves plans, exports its metrics and exits 0 on SIGTERM', async () => {
       }
     });
   });
-  await scrape(`http://127.0.0.1:${metricsPort}/metrics`, Date.now() + 5_000);
+  await scrape(`http://127.0.0.1:${metricsPort}/metrics`);
 
   const file = stack.writeCampaign('worker.yaml', campaignYaml(stack, 'worker-process', { servers: stack.servers }));
   const plan = await cliJson<{ servers: { serviceName: string }[]; skipped: unknown[] }>(['plan', file, '--json'], env);
   expect(plan.servers.map((s) => s.serviceName)).toEqual(stack.servers);
   expect(plan.skipped).toEqual([]);
 
-  const metrics = await scrape(`http://127.0.0.1:${metricsPort}/metrics`, Date.now() + 5_000);
+  const metrics = await scrape(`http://127.0.0.1:${metricsPort}/metrics`);
   expect(metrics).toMatch(/^temporal_workflow_completed\{.*\} 1$/m);
   expect(metrics).toMatch(
     /^reimage_ovh_calls\{.*route="\/dedicated\/server\/\{serviceName\}\/install\/compatibleTemplates".*status="200".*\} 2$/m,

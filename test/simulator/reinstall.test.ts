@@ -1,6 +1,7 @@
 import type { Simulator } from '../../src/simulator';
 import { rawRequest } from './raw-request';
-import { byoiReinstallBody, nodeOvh, rejectionOf, startSim, waitFor, type PromisedClient } from './sim-helpers';
+import { waitForValue } from '../helpers/wait-for';
+import { byoiReinstallBody, nodeOvh, rejectionOf, startSim, type PromisedClient } from './sim-helpers';
 
 const NOT_INSTALLING = { error: 404, message: 'Server is not being installed or reinstalled at the moment' };
 
@@ -23,9 +24,10 @@ describe('simulator reinstall lifecycle', () => {
         startDate: expect.stringMatching(/\+00:00$/),
         doneDate: null,
       });
-      const done = (await waitFor(
+      const done = (await waitForValue(
         () => ovh.requestPromised('GET', `/dedicated/server/${server}/task/${String(task.taskId)}`),
         (t) => (t as { status: string }).status === 'done',
+        { what: `task ${String(task.taskId)} of ${server} to be done`, timeoutMs: 5_000, everyMs: 10 },
       )) as { doneDate: string | null };
       expect(done.doneDate).not.toBeNull();
       expect(await rejectionOf(ovh.requestPromised('GET', `/dedicated/server/${server}/install/status`))).toEqual(

@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { createSimulator, FleetFileError, SimulatorOptionsError, type Simulator } from '../../src/simulator';
 import { parseRateLimit, parseSimulatorArgs } from '../../src/simulator/main';
 import { rawRequest, simCall } from './raw-request';
+import { waitFor } from '../helpers/wait-for';
 import { byoiReinstallBody, nodeOvh, startSim } from './sim-helpers';
 
 describe('simulator side door', () => {
@@ -177,21 +178,26 @@ describe('simulator command line', () => {
 
   it('prints exactly one JSON connection line on stdout and stops on SIGTERM', async () => {
     const root = path.resolve(__dirname, '../..');
+    const main = path.join(root, 'src/simulator/main.ts');
+    // tsx's own CLI relays SIGTERM through a parent that gives up after 30 ms (exit 143) on a busy runner;
+    // its require hook runs main.ts in the one process the signal goes to, as `reimage simulator` does.
     const child = spawn(
-      path.join(root, 'node_modules/.bin/tsx'),
-      [path.join(root, 'src/simulator/main.ts'), '--servers', '2', '--ca-dir', process.env.REIMAGE_TEST_CA_DIR ?? ''],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+      process.execPath,
+      [
+        '--require',
+        require.resolve('tsx/cjs'),
+        main,
+        '--servers',
+        '2',
+        '--ca-dir',
+        process.env.REIMAGE_TEST_CA_DIR ?? '',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const lines: string[] = [];
     createInterface({ input: child.stdout }).on('line', (line) => lines.push(line));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await new Promise<void>((resolve) => {
-      const poll = setInterval(() => {
-        if (lines.length > 0) resolve(clearInterval(poll));
-      }, 20);
-    });
+    await waitFor(() => lines.length > 0, { what: 'the simulator to print its connection line' });
     const connection = JSON.parse(lines[0] as string) as Record<string, unknown>;
     expect(Object.keys(connection)).toEqual([
       'url',
@@ -207,6 +213,8 @@ describe('simulator command line', () => {
       'servers',
     ]);
     expect(connection.url).toBe(`https://localhost:${String(connection.port)}/1.0`);
+    // main.ts installs its signal handlers right after printing the line: its first answer comes after them.
+    expect((await fetch(`https://localhost:${String(connection.port)}/_sim/servers`)).status).toBe(200);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(lines).toHaveLength(1);

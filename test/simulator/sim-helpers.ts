@@ -74,18 +74,6 @@ export async function rejectionOf(call: Promise<unknown>): Promise<OvhRejection>
   throw new Error('The call succeeded although it was expected to fail.');
 }
 
-/** Polls `read` until `done` holds (real time), failing with the last value after `timeoutMs`. */
-export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`Condition not reached within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 /** A valid byoi_64 reinstall body. */
 export function byoiReinstallBody(customizations: Record<string, unknown> = {}): Record<string, unknown> {
   return {

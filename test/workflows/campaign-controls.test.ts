@@ -11,7 +11,8 @@ import {
   skipServerUpdate,
 } from '../../src/shared/campaign-messages';
 import { connectToDevServer, createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
-import { fleet, startCampaign, waitForProgress } from './helpers/campaign-driver';
+import { waitFor } from '../helpers/wait-for';
+import { fleet, startCampaign, waitForProgress, type CampaignHandle } from './helpers/campaign-driver';
 import { quietRuntime } from './helpers/quiet-runtime';
 import { scriptedActivities, type ServerScript } from './helpers/scripted-activities';
 import { testSettings } from './helpers/settings';
@@ -36,11 +37,12 @@ async function run<T>(
     names: string[];
     activities: ReturnType<typeof scriptedActivities>;
   }) => Promise<T>,
+  installHook?: (serviceName: string) => Promise<void>,
 ) {
   const taskQueue = uniqueTaskQueue('ctl');
   const servers = fleet(taskQueue, n);
   const names = servers.map((s) => s.serviceName);
-  const activities = scriptedActivities(scripts(names), defaults);
+  const activities = scriptedActivities(scripts(names), defaults, installHook);
   const worker = await createTestWorker(env, { taskQueue, activities });
   const out = await worker.runUntil(async () => {
     const handle = await startCampaign(env, taskQueue, servers, testSettings(taskQueue, settings));
@@ -48,6 +50,19 @@ async function run<T>(
     return { extra, report: await handle.result() };
   });
   return { ...out, activities, names };
+}
+
+/** A promise the test settles when it chooses (e.g. the end of an install it holds). */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
+/** How many server workflows the campaign's history shows it started. */
+async function childStarts(handle: CampaignHandle): Promise<number> {
+  const { events } = await handle.fetchHistory();
+  return (events ?? []).filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes).length;
 }
 
 async function rejection(promise: Promise<unknown>): Promise<string> {
@@ -61,23 +76,35 @@ async function rejection(promise: Promise<unknown>): Promise<string> {
 
 describe('campaign controls', () => {
   it('pauses admissions while in-flight servers finish, and resumes them', async () => {
-    const { report } = await run(
+    const install = gate();
+    const { report, activities, names } = await run(
       3,
       { maxParallel: { count: 1 } },
       () => ({}),
-      { installMs: 600 },
-      async ({ handle }) => {
-        await handle.signal(pauseCampaignSignal);
-        const paused = await waitForProgress(handle, (p) => p.status === 'paused' && p.totals.running === 0);
-        await new Promise((resolve) => setTimeout(resolve, 800));
-        const still = await waitForProgress(handle, () => true);
-        expect(still.totals.finished).toBe(paused.totals.finished);
-        expect(still.totals.pending).toBeGreaterThan(0);
+      {},
+      async ({ handle, names: [first, ...queued], activities: acts }) => {
+        try {
+          await waitFor(() => acts.calls[first!]?.includes('wait') === true, { what: `${first} to be installing` });
+          await handle.signal(pauseCampaignSignal);
+          const paused = await waitForProgress(handle, (p) => p.status === 'paused', 'the pause acknowledged');
+          expect(paused.totals).toMatchObject({ running: 1, finished: 0, pending: 2 });
+          // The first server's end frees the only slot: unpaused, the decision that records it admits the next.
+          install.open();
+          const freed = await waitForProgress(handle, (p) => p.totals.finished === 1, `${first} finished`);
+          expect(freed).toMatchObject({ status: 'paused', totals: { running: 0, pending: 2 } });
+          expect(freed.servers.map((row) => row.state)).toEqual(['finished', 'pending', 'pending']);
+          expect(await childStarts(handle)).toBe(1);
+          for (const name of queued) expect(acts.calls[name]).toBeUndefined();
+        } finally {
+          install.open();
+        }
         await handle.signal(resumeCampaignSignal);
       },
+      () => install.opened, // every install ends only once the test opens the gate
     );
     expect(report.finalState).toBe('done');
     expect(report.totals.byOutcome).toEqual({ done: 3 });
+    for (const name of names) expect(activities.calls[name]).toEqual(['preflight', 'start', 'wait', 'verify']);
   });
 
   it('drains: in-flight servers finish, no new server starts, the campaign ends drained', async () => {
@@ -106,10 +133,9 @@ describe('campaign controls', () => {
       async ({ handle, names: [first, second], activities: acts }) => {
         await waitForProgress(handle, (p) => p.totals.running === 2);
         // Cancel once both servers are installing, so each one has a deployment to roll back.
-        const installing = () => [first!, second!].every((name) => acts.calls[name]?.includes('wait'));
-        for (let waited = 0; !installing() && waited < 10_000; waited += 50) {
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
+        await waitFor(() => [first!, second!].every((name) => acts.calls[name]?.includes('wait')), {
+          what: `${first} and ${second} to be installing`,
+        });
         await handle.signal(cancelCampaignSignal);
       },
     );

@@ -8,7 +8,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { setConcurrencyUpdate } from '../../src/shared/campaign-messages';
 import { connectToDevServer, createTestWorker, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
-import { startCampaign, waitFor, waitForProgress } from './helpers/campaign-driver';
+import { startCampaign, waitForProgress } from './helpers/campaign-driver';
+import { waitFor, waitForValue } from '../helpers/wait-for';
 import { quietRuntime } from './helpers/quiet-runtime';
 import { simSettings, simulatorPerTest, type SimulatedOvh } from './helpers/simulated-ovh';
 
@@ -65,8 +66,14 @@ describe('campaign rollback options with the real activities against the OVH sim
       // Widening the concurrency to 3 starts two more servers 150 simulated seconds before that failure: they
       // are installing when the report exceeds the budget, whatever install durations (9 to 13 simulated
       // minutes) the simulator drew, and the fourth never starts.
-      const failsAt = await waitFor(() => sim.sim.state.server(failing)?.deployment?.expectedEnd ?? undefined);
-      await waitFor(() => sim.sim.state.now() >= Date.parse(failsAt) - 150_000);
+      const failsAt = await waitForValue(
+        () => sim.sim.state.server(failing)?.deployment?.expectedEnd,
+        (end): end is string => end !== undefined && end !== null,
+        { what: `the failing install of ${failing} to be planned` },
+      );
+      await waitFor(() => sim.sim.state.now() >= Date.parse(failsAt) - 150_000, {
+        what: 'the simulated clock to reach 150 s before the failure',
+      });
       expect(await campaign.executeUpdate(setConcurrencyUpdate, { args: [3] })).toBe(3);
       return campaign.result();
     });
@@ -168,6 +175,7 @@ describe('campaign rollback options with the real activities against the OVH sim
       const requeued = await waitForProgress(
         campaign,
         (p) => p.servers[slowIndex]!.state === 'pending' && p.servers[slowIndex]!.attempts === 1,
+        'the slow server requeued after its first attempt',
         next.startMs - Date.now(),
       );
       const machines = [quick, slow].map((sn) => machine(sim, sn));

@@ -7,7 +7,8 @@ import { temporal } from '@temporalio/proto';
 import type { CampaignReport, ServerReportRow } from '../../src/shared/campaign-report-types';
 import { campaignWorkflowId, serverWorkflowId } from '../../src/shared/workflow-ids';
 import { connectToDevServer, createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
-import { startCampaign, waitFor, type CampaignHandle } from './helpers/campaign-driver';
+import { startCampaign, type CampaignHandle } from './helpers/campaign-driver';
+import { waitFor } from '../helpers/wait-for';
 import { quietRuntime } from './helpers/quiet-runtime';
 import { simSettings, simulatedOvh, type SimulatedOvh } from './helpers/simulated-ovh';
 
@@ -99,7 +100,7 @@ describe('a campaign cancelled before its start of a server is confirmed', () =>
     const workerA = await createTestWorker(env, { taskQueue: queueA, activities: sim.activities });
     const { a, b } = await workerA.runUntil(async () => {
       const handleA = await startCampaign(env, queueA, sim.servers, settings(queueA));
-      await waitFor(async () => sim.installPosts(sn) === 1);
+      await waitFor(async () => sim.installPosts(sn) === 1, { what: `one install POST for ${sn}` });
       const b = await campaignCancelledAtStart(sim);
       sim.sim.state.advance(3 * 3600);
       return { a: await handleA.result(), b };

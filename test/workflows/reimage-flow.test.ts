@@ -5,7 +5,8 @@ import type { CampaignSettings } from '../../src/shared/campaign-types';
 import { serverWorkflowId } from '../../src/shared/workflow-ids';
 import { installProgress } from '../../src/cli/install-steps';
 import { connectToDevServer, createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
-import { startCampaign, waitFor, waitForProgress } from './helpers/campaign-driver';
+import { startCampaign, waitForProgress } from './helpers/campaign-driver';
+import { waitFor, waitForValue } from '../helpers/wait-for';
 import { quietRuntime } from './helpers/quiet-runtime';
 import { simSettings, simulatorPerTest, type SimulatedOvh } from './helpers/simulated-ovh';
 
@@ -131,18 +132,17 @@ describe('the reimage flow with the real activities against the OVH simulator', 
     const { taskQueue, sn, worker, settings } = await oneServer(15);
     const step = await worker.runUntil(async () => {
       const handle = await startServer(sn, taskQueue, { ...settings, poll: { ...settings.poll, stepEvery: 1 } });
-      const until = Date.now() + 60_000;
-      let seen = (await installProgress(env.client, sn))?.step;
-      while (!seen && Date.now() < until) {
-        await new Promise((resolve) => setTimeout(resolve, 250));
-        seen = (await installProgress(env.client, sn))?.step;
-      }
+      const seen = await waitForValue(
+        async () => (await installProgress(env.client, sn))?.step,
+        (value): value is NonNullable<typeof value> => value !== undefined,
+        { what: `the install step of ${sn} in its progress`, timeoutMs: 60_000, everyMs: 250 },
+      );
       await handle.terminate('the test has seen what it needs');
       return seen;
     });
     expect(step).toEqual({ index: expect.any(Number), total: expect.any(Number), name: expect.any(String) });
-    expect(step!.index).toBeGreaterThanOrEqual(1);
-    expect(step!.index).toBeLessThanOrEqual(step!.total);
+    expect(step.index).toBeGreaterThanOrEqual(1);
+    expect(step.index).toBeLessThanOrEqual(step.total);
   });
 
   it('records a server already being reimaged as locked, without a second install', async () => {
@@ -192,6 +192,8 @@ describe('the reimage flow with the real activities against the OVH simulator', 
           async () =>
             (await env.client.workflow.getHandle(serverWorkflowId(s.serviceName)).query(serverProgressQuery)).phase ===
             'installing',
+          // Until its workflow has started, the query fails: not yet.
+          { what: `${s.serviceName} to be installing`, ignoreErrors: true },
         );
       }
       await campaign.cancel();
@@ -221,7 +223,9 @@ describe('the reimage flow with the real activities against the OVH simulator', 
     const campaign = await first.runUntil(async () => {
       const h = await startCampaign(env, taskQueue, ovh.servers, settings);
       await waitForProgress(h, (p) => p.totals.running === 3);
-      await waitFor(async () => ovh.servers.every((s) => ovh.sim.state.server(s.serviceName)?.deployment !== null));
+      await waitFor(() => ovh.servers.every((s) => ovh.sim.state.server(s.serviceName)?.deployment !== null), {
+        what: 'an install running on every server of the simulator',
+      });
       return h;
     });
     const second = await createTestWorker(env, { taskQueue, activities: ovh.activities });

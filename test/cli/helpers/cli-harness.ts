@@ -22,6 +22,7 @@ import { ensureCa } from '../../../src/simulator/ca';
 import { connectClient } from '../../../src/temporal/connection';
 import { createWorker, type WorkerHandle } from '../../../src/worker';
 import { uniqueTaskQueue, workflowBundle } from '../../helpers/temporal';
+import { waitForValue } from '../../helpers/wait-for';
 import { quietRuntime } from '../../workflows/helpers/quiet-runtime';
 
 const BIN = path.join(__dirname, '..', '..', '..', 'bin', 'reimage.js');
@@ -123,6 +124,7 @@ export async function startCliStack(fleet: FleetServer[], speed: number, workerL
   quietRuntime();
   const worker = await startWorker(env, workerLogger ?? createJsonLogger('error'));
   const client = await connectClient(env);
+  const campaign = (campaignId: string) => client.workflow.getHandle(campaignWorkflowId(campaignId));
   const dir = mkdtempSync(path.join(os.tmpdir(), 'reimage-cli-'));
   return {
     servers,
@@ -130,19 +132,22 @@ export async function startCliStack(fleet: FleetServer[], speed: number, workerL
     image,
     env,
     client,
-    waitFor: (campaignId, what, ready) => waitForProgress(client, campaignId, what, ready),
+    waitFor: (campaignId, what, ready) =>
+      waitForValue(() => campaign(campaignId).query(campaignProgressQuery), ready, {
+        what: `campaign ${campaignId} to reach "${what}"`,
+        everyMs: 200,
+      }),
     result: async (campaignId) => {
-      await waitForProgress(
-        client,
-        campaignId,
-        'its end',
-        () => false,
+      const handle = campaign(campaignId);
+      await waitForValue(
         async () => {
-          const description = await client.workflow.getHandle(campaignWorkflowId(campaignId)).describe();
-          return description.status.name !== 'RUNNING';
+          const status = (await handle.describe()).status.name;
+          return { status, progress: status === 'RUNNING' ? await handle.query(campaignProgressQuery) : undefined };
         },
+        ({ status }) => status !== 'RUNNING',
+        { what: `campaign ${campaignId} to end`, everyMs: 200 },
       );
-      return client.workflow.getHandle(campaignWorkflowId(campaignId)).result() as Promise<CampaignReport>;
+      return handle.result() as Promise<CampaignReport>;
     },
     writeCampaign(name, text) {
       const file = path.join(dir, name);
@@ -168,27 +173,6 @@ async function startWorker(env: NodeJS.ProcessEnv, logger: Logger): Promise<{ st
       await running;
     },
   };
-}
-
-async function waitForProgress(
-  client: Client,
-  campaignId: string,
-  what: string,
-  ready: (p: CampaignProgress) => boolean,
-  closed: () => Promise<boolean> = async () => false,
-): Promise<CampaignProgress | undefined> {
-  const handle = client.workflow.getHandle(campaignWorkflowId(campaignId));
-  const deadline = Date.now() + 20_000;
-  let last: CampaignProgress | undefined;
-  while (Date.now() < deadline) {
-    if (await closed()) return last;
-    last = await handle.query(campaignProgressQuery);
-    if (ready(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(
-    `Campaign ${campaignId} did not reach "${what}" within 20 s; last progress:\n${JSON.stringify(last, null, 2)}`,
-  );
 }
 
 function requiredEnv(name: string): string {

@@ -6,6 +6,7 @@ import { campaignProgressQuery } from '../../../src/shared/campaign-messages';
 import type { CampaignProgress } from '../../../src/shared/campaign-report-types';
 import type { CampaignSettings, ServerTarget } from '../../../src/shared/campaign-types';
 import { campaignWorkflowId } from '../../../src/shared/workflow-ids';
+import { waitForValue } from '../../helpers/wait-for';
 
 export type CampaignHandle = WorkflowHandle<typeof reimageCampaignWorkflow>;
 
@@ -31,37 +32,20 @@ export function startCampaign(
   });
 }
 
-/** Polls the progress query until `predicate` holds (fails after `timeoutMs`, showing the last progress). */
-export async function waitForProgress(
+/**
+ * Polls the progress query until `predicate` holds and returns that progress; fails after 20 s naming `what`
+ * (by default the predicate's source) and showing the last progress without its server rows.
+ */
+export function waitForProgress(
   handle: CampaignHandle,
   predicate: (p: CampaignProgress) => boolean,
-  timeoutMs = 20_000,
+  what = `progress where ${predicate.toString()}`,
+  timeoutMs?: number,
 ): Promise<CampaignProgress> {
-  const deadline = Date.now() + timeoutMs;
-  let last: CampaignProgress | undefined;
-  while (Date.now() < deadline) {
-    last = await handle.query(campaignProgressQuery);
-    if (predicate(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`The campaign progress never matched; last: ${JSON.stringify({ ...last, servers: undefined })}`);
-}
-
-/**
- * Polls `check` until it returns something other than undefined or false, and returns that; a check that
- * throws (e.g. a child not started yet) counts as not yet. Fails after `timeoutMs`.
- */
-export async function waitFor<T>(
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await Promise.resolve()
-      .then(check)
-      .catch(() => undefined);
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error('The condition did not hold in time.');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  return waitForValue(() => handle.query(campaignProgressQuery), predicate, {
+    what: `campaign ${handle.workflowId}: ${what}`,
+    timeoutMs,
+    everyMs: 100,
+    show: (p) => ({ ...p, servers: undefined }),
+  });
 }

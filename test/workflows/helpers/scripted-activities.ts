@@ -77,6 +77,7 @@ export function scriptedActivities(
       const end = Date.now() + (s.installMs ?? 0);
       while (Date.now() < end) {
         Context.current().heartbeat({ status: 'doing', polls: 1, apiCalls: 1, lastPollAt: new Date().toISOString() });
+        // The scripted install's duration itself (installMs), heartbeating as the real poll loop does.
         await Context.current().sleep(Math.min(50, end - Date.now()));
       }
       const deployments = installPosts.get(handle.serviceName) ?? 0;
