@@ -105,7 +105,8 @@ describe('OvhClient against the simulator', () => {
 describe('the rate budget under a 429 storm', () => {
   let sim: Simulator;
   beforeAll(async () => {
-    // OVH (here) allows 3 calls per second; our budget is 600 per minute (10 per second, burst 5).
+    // OVH (here) allows 3 calls per second; our budget is 600 per minute (10 per second, burst 5), fresh:
+    // each test's budget is the only caller in its first second.
     sim = await startSimulator({
       rateLimit: { requests: 3, perMs: 1000 },
       fleet: fleet([{ name: 'r1.test.eu' }, { name: 'r2.test.eu' }, { name: 'r3.test.eu' }]),
@@ -114,7 +115,7 @@ describe('the rate budget under a 429 storm', () => {
   afterAll(() => sim.close());
 
   it('never sends more than the budget and retries after Retry-After', async () => {
-    const budget = new RateBudget({ requests: 600, perMs: 60_000, burst: 5 });
+    const budget = new RateBudget({ requests: 600, perMs: 60_000, burst: 5, fresh: true });
     // No resend inside the client here: every 429 reaches the activity, as after the client's last resend.
     const ovh = new OvhClient(keySettings(sim), { rateBudget: budget, rateLimitedReadRetries: 0 });
     const activities = activitiesFor(ovh);
@@ -142,7 +143,7 @@ describe('the rate budget under a 429 storm', () => {
 
   it('sends a read refused with 429 again after the pause, so the activity sees no failure', async () => {
     await new Promise((resolve) => setTimeout(resolve, 1100)); // the previous test's window is over
-    const budget = new RateBudget({ requests: 600, perMs: 60_000, burst: 10 });
+    const budget = new RateBudget({ requests: 600, perMs: 60_000, burst: 10, fresh: true });
     const ovh = new OvhClient(keySettings(sim), { rateBudget: budget });
     const activities = activitiesFor(ovh);
     const since = sim.state.requests(10_000).length;
