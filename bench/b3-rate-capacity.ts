@@ -61,7 +61,8 @@ async function runAt(options: RunOptions) {
     rateLimit: { requests: LIMIT, perMs },
   });
   try {
-    const budgetOptions: RateBudgetOptions = { requests: LIMIT, perMs, burst: 10, slackMs: perMs * 0.1 };
+    // Fresh: a new simulator, so no earlier process's calls share the budget's first window.
+    const budgetOptions: RateBudgetOptions = { requests: LIMIT, perMs, burst: 10, slackMs: perMs * 0.1, fresh: true };
     const rateBudget = options.fifo ? new FifoBudget(budgetOptions) : new RateBudget(budgetOptions);
     const detections = new DetectionLog(sim);
     const poll = { pollMinMs: 15_000, pollMaxMs: 10 * 60_000 };

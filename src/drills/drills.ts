@@ -69,6 +69,11 @@ type Disruption = (stack: DrillStack, campaignId: string, rng: Prng) => Promise<
 interface DrillPlan {
   servers: [quick: number, full: number];
   maxParallel: [quick: number, full: number];
+  /**
+   * Requests per minute the simulator allows the consumer key, and the worker's OVH_RATE_LIMIT: the same,
+   * as for a worker configured for its account; the drill then checks the key's busiest minute against it.
+   */
+  perMinute?: [quick: number, full: number];
   stack?: Partial<DrillStackOptions>;
   disrupt: (quick: boolean) => Disruption;
 }
@@ -142,7 +147,15 @@ const stormSpec = (quick: boolean, task404: number) => (servers: string[]) =>
   `${imageFaultSpec(servers, quick)},http500=0.1,http429=0.05,drop=0.02,task404=${task404},task500=1,latency=100ms`;
 
 const PLANS: Record<DrillName, DrillPlan> = {
-  'worker-kill': { servers: [30, 200], maxParallel: [15, 50], disrupt: (quick) => workerKills([2, 6], quick) },
+  'worker-kill': {
+    // At OVH's 60/min a restarted worker's calls share a minute with its predecessor's (at a larger budget
+    // a burst lasts less than a restart); every call costs a second, so the CI run has 6 servers. The full
+    // drill's 200 servers get ten times that budget.
+    servers: [6, 200],
+    maxParallel: [15, 50],
+    perMinute: [60, 600],
+    disrupt: (quick) => workerKills([2, 6], quick),
+  },
   'dev-server-restart': {
     servers: [30, 200],
     maxParallel: [15, 50],
@@ -157,6 +170,11 @@ const PLANS: Record<DrillName, DrillPlan> = {
     disrupt: () => async () => ({}),
   },
 };
+
+/** The simulator's per-key limit and the worker's budget, both `requests` a minute. */
+function accountLimit(requests: number): Partial<DrillStackOptions> {
+  return { rateLimit: { requests, perMs: 60_000 }, workerRateLimit: `${requests}/min` };
+}
 
 /** Runs one drill end to end and returns its figures; the stack is always torn down. */
 export async function runDrill(name: DrillName, options: DrillOptions): Promise<DrillFigures> {
@@ -174,6 +192,7 @@ export async function runDrill(name: DrillName, options: DrillOptions): Promise<
         ? stormSpec(quick, options.stormTask404Reads ?? 2)
         : (servers) => imageFaultSpec(servers, quick),
     temporalAddress: name === 'dev-server-restart' ? undefined : options.temporalAddress,
+    ...(plan.perMinute ? accountLimit(pick(plan.perMinute)) : {}),
     ...plan.stack,
     ...(options.workerRateLimit ? { workerRateLimit: options.workerRateLimit } : {}),
   });

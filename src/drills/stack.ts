@@ -120,7 +120,8 @@ async function stackEnv(sim: Simulator, caCertPath: string, temporalAddress: str
     OVH_CA_FILE: sim.caCertPath,
     // The image server and the boot probe are signed by the same CA as the simulator.
     NODE_EXTRA_CA_CERTS: caCertPath,
-    // The simulator has no fair-use limit of its own (the storm drill adds one); 60/min would pace the drill.
+    // The simulator has no fair-use limit of its own (a drill may set one, and this budget with it); 60/min
+    // would pace the drill.
     OVH_RATE_LIMIT: '100000/min',
     REIMAGE_CODEC_KEYS: `drill:${randomBytes(32).toString('base64')}`,
     REIMAGE_METRICS_BIND: `127.0.0.1:${await freePort()}`,

@@ -4,8 +4,11 @@
  *  - every server ends `done` (running its new image from disk) or with a recorded failure, in rescue
  *    mode when the failure came after an install started; none is left installing or untracked;
  *  - no server received more accepted install POSTs than the deployments its workflow recorded;
- *  - the report's totals equal the fleet.
+ *  - the report's totals equal the fleet;
+ *  - the consumer key never sent more than the worker's OVH_RATE_LIMIT within any window of its period, as
+ *    the simulator counted (whenever the simulator's window is that period), worker restarts included.
  */
+import { loadConfig } from '../config';
 import type { CampaignReport, ServerReportRow } from '../shared/campaign-report-types';
 import { ServerOutcome } from '../shared/failure-types';
 import type { ServerView } from '../simulator';
@@ -26,10 +29,33 @@ export interface DrillFigures {
   deployments: number;
   apiCalls: number;
   simulatorStatuses: Record<string, number>;
+  /** The consumer key's busiest window at the simulator; `limit`: the worker's for it, null when periods differ. */
+  rateWindow: RateWindow;
   /** Every server not done: [service name, outcome, failure type, its message clipped to ~300 characters]. */
   failures: [string, string, string, string][];
   violations: string[];
   [extra: string]: unknown;
+}
+
+export interface RateWindow {
+  windowMs: number;
+  busiest: number;
+  limit: number | null;
+}
+
+/** The consumer key's busiest window, held against the worker's budget when the periods match. */
+function rateWindow(stack: DrillStack): { figure: RateWindow; violations: string[] } {
+  const { windowMs, byConsumer } = stack.sim.state.counters().busiestWindow;
+  const budget = loadConfig(stack.env).ovh.rateLimit;
+  const busiest = byConsumer[stack.sim.credentials.consumerKey] ?? 0;
+  const limit = budget.perMs === windowMs ? budget.requests : null;
+  const over = limit !== null && busiest > limit;
+  return {
+    figure: { windowMs, busiest, limit },
+    violations: over
+      ? [`the consumer key sent ${busiest} requests within ${windowMs / 1000} s, over its OVH_RATE_LIMIT of ${limit}`]
+      : [],
+  };
 }
 
 /** A long message's head and tail: where it failed, and how the rollback ended. */
@@ -100,6 +126,8 @@ export function verifyDrill(
     if (view && view.installPosts > 0) maxRatio = Math.max(maxRatio, view.installPosts / (row.deployments || 1));
   }
   const received = [...stack.installPostsSeen.values()].reduce((sum, n) => sum + n, 0);
+  const rate = rateWindow(stack);
+  violations.push(...rate.violations);
   return {
     drill,
     servers: stack.servers.length,
@@ -113,6 +141,7 @@ export function verifyDrill(
     deployments,
     apiCalls: report.totals.apiCalls,
     simulatorStatuses: stack.sim.state.counters().byStatus,
+    rateWindow: rate.figure,
     failures: report.servers
       .filter((row) => row.outcome !== ServerOutcome.Done)
       .map((row) => [row.serviceName, row.outcome ?? '', row.failureType ?? '', clip(row.message ?? '')]),

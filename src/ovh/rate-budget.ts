@@ -21,6 +21,25 @@
  * answered, so however long the network took, the two never fall in one window of `perMs`. A call still
  * unanswered holds its place until its answer (the client always settles, at worst on its own timeout).
  *
+ * ## A restart adds nothing to the window
+ *
+ * A worker killed and started again cannot know what its predecessor sent, and OVH counts both. So a new
+ * budget sends nothing for `burst` intervals plus `slackMs`, then paces at the steady rate without a burst:
+ * 11.2 s at the default 60/min (burst 10, one call a second, slack 1.2 s), first start included, since
+ * nothing tells a first start from a restart. Why that is enough, with R = `requests`, W = `perMs`,
+ * I = W / R, b = `burst` and D the wait:
+ *  - the old process obeyed its own GCRA, so it sent fewer than b + x / I calls in its last x ms;
+ *  - the new one sends fewer than 1 + (y - D) / I calls in its first y ms;
+ *  - a window of W that holds calls of both holds x ms of the old life and y ms of the new with
+ *    x + y <= W, so fewer than b + 1 + R - D / I calls: at most R once D >= b * I. The slack covers the
+ *    old calls still on their way to OVH when their process died.
+ * The wait cannot be much shorter: the old process may have spent its whole burst just before it died,
+ * and an even start (D = I, an empty bucket) still lets up to R + b - 1 calls into one window. Nor does a
+ * chain of restarts add up: the new bucket starts no fuller than the old one ended, so all the processes
+ * so far obey one GCRA together, and they are the "old process" of the next restart. `fresh: true` skips
+ * the wait, for a budget whose calls share no window with another process's (a test's own simulator); a
+ * worker cannot know that, so it never sets it.
+ *
  * ## Priority
  *
  * Waiting calls are served in arrival order within three classes: `high` (polls of running installs,
@@ -42,6 +61,8 @@ export interface RateBudgetOptions {
   burst?: number;
   /** Extra spacing of the window check, in ms; default 2 % of `perMs`. */
   slackMs?: number;
+  /** Skip the wait a new budget observes for a predecessor's calls (see the header); default false. */
+  fresh?: boolean;
   now?: () => number;
   /** Called with the time each acquisition waited (metrics). */
   onWait?: (waitedMs: number) => void;
@@ -70,7 +91,15 @@ export class SlotPlanner {
   private readonly sent: Array<{ at: number; answered: boolean }> = [];
   private pausedUntil = 0;
 
-  constructor(options: { requests: number; perMs: number; burst?: number; slackMs?: number }) {
+  /** `start`: when the budget was created, the moment its predecessor's calls may have stopped. */
+  constructor(options: {
+    requests: number;
+    perMs: number;
+    burst?: number;
+    slackMs?: number;
+    fresh?: boolean;
+    start?: number;
+  }) {
     if (!(options.requests > 0) || !(options.perMs > 0)) {
       throw new RangeError(
         `The OVH rate budget must allow at least one request per period (got ${options.requests}/${options.perMs} ms).`,
@@ -80,7 +109,9 @@ export class SlotPlanner {
     const burst = Math.min(this.capacity, Math.max(1, Math.floor(options.burst ?? Math.min(options.requests, 10))));
     this.intervalMs = options.perMs / options.requests;
     this.toleranceMs = (burst - 1) * this.intervalMs;
-    this.windowMs = options.perMs + (options.slackMs ?? options.perMs / 50);
+    const slackMs = options.slackMs ?? options.perMs / 50;
+    this.windowMs = options.perMs + slackMs;
+    if (!options.fresh) this.pauseUntil((options.start ?? 0) + burst * this.intervalMs + slackMs);
   }
 
   /** Earliest time (ms) at which `tokens` more calls may be sent, `now` being the current time. */
@@ -135,8 +166,8 @@ export class RateBudget {
   private readonly counters: RateBudgetStats = { acquired: 0, waits: 0, waitedMs: 0, pauses: 0 };
 
   constructor(options: RateBudgetOptions) {
-    this.planner = new SlotPlanner(options);
     this.now = options.now ?? Date.now;
+    this.planner = new SlotPlanner({ ...options, start: this.now() });
     this.onWait = options.onWait;
   }
 

@@ -176,13 +176,34 @@ export class AuthStore {
   }
 }
 
-/** Fixed-window request limit per consumer (off unless configured). */
+/** The most calls one consumer made within `windowMs`, over every window start (sliding). */
+export interface BusiestWindow {
+  windowMs: number;
+  byConsumer: Record<string, number>;
+}
+
+/** OVH's fair-use period, the window of the busiest-window count when no limit is configured. */
+const FAIR_USE_WINDOW_MS = 60_000;
+
+/**
+ * Fixed-window request limit per consumer (off unless configured). Limit or not, it also keeps each
+ * consumer's busiest sliding window of the limit's period: a client that promises N per period must show
+ * at most N there, whichever moment a window starts at (OVH does not document where its windows start).
+ */
 export class RateLimiter {
   private windows = new Map<string, { start: number; count: number }>();
-  constructor(private readonly limit: { requests: number; perMs: number } | undefined) {}
+  /** Each consumer's calls within the last window, oldest first. */
+  private recent = new Map<string, number[]>();
+  private peaks: Record<string, number> = {};
+  private readonly windowMs: number;
+
+  constructor(private readonly limit: { requests: number; perMs: number } | undefined) {
+    this.windowMs = limit?.perMs ?? FAIR_USE_WINDOW_MS;
+  }
 
   /** Counts a call; returns the seconds to wait when the consumer is over its limit. */
   check(consumer: string, now = Date.now()): number | undefined {
+    this.track(consumer, now);
     if (!this.limit) return undefined;
     let w = this.windows.get(consumer);
     if (!w || now - w.start >= this.limit.perMs) {
@@ -194,7 +215,22 @@ export class RateLimiter {
     return Math.max(1, Math.ceil((w.start + this.limit.perMs - now) / 1000));
   }
 
+  busiestWindow(): BusiestWindow {
+    return { windowMs: this.windowMs, byConsumer: { ...this.peaks } };
+  }
+
   reset(): void {
     this.windows.clear();
+    this.recent.clear();
+    this.peaks = {};
+  }
+
+  /** The window ending now is (now - windowMs, now], as `check` starts a new window one period on. */
+  private track(consumer: string, now: number): void {
+    const calls = this.recent.get(consumer) ?? [];
+    this.recent.set(consumer, calls);
+    while (calls.length > 0 && calls[0]! <= now - this.windowMs) calls.shift();
+    calls.push(now);
+    this.peaks[consumer] = Math.max(this.peaks[consumer] ?? 0, calls.length);
   }
 }

@@ -4,7 +4,8 @@
  *   GET  /_sim/servers/{sn}            what the machine runs, deployed image, installPosts, bootId, tasks
  *   GET  /_sim/probe/{sn}              200 {"booted":true,...} once a deployed image runs from disk, else 503
  *   GET  /_sim/requests?limit=N        the request log (bodies included), oldest first
- *   GET  /_sim/counters                calls per route template, consumer and status
+ *   GET  /_sim/counters                calls per route template, consumer and status, and each consumer's
+ *                                      busiest window (the rate limit's period, else 60 s)
  *   GET  /_sim/faults                  the fault configuration in force
  *   POST /_sim/faults                  {"spec": "...", "replace": false} or {"faults": {...}}: inject faults
  *   POST /_sim/advance                 {"seconds": N}: jump simulated time forward
@@ -13,7 +14,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { AuthStore, RateLimiter } from './auth';
+import type { AuthStore, BusiestWindow, RateLimiter } from './auth';
 import { BOOTS } from './catalog';
 import { formatDate } from './clock';
 import {
@@ -136,8 +137,8 @@ export class SideDoor {
     return this.state.traffic.requests(limit);
   }
 
-  counters(): Counters {
-    return this.state.traffic.snapshot();
+  counters(): Counters & { busiestWindow: BusiestWindow } {
+    return { ...this.state.traffic.snapshot(), busiestWindow: this.limiter.busiestWindow() };
   }
 
   faults(): FaultConfig {

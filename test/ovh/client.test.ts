@@ -115,7 +115,7 @@ describe('the rate budget under a 429 storm', () => {
   afterEach(() => sim.close());
 
   it('never sends more than the budget and retries after Retry-After', async () => {
-    const budget = new RateBudget({ requests: 600, perMs: 60_000, burst: 5 });
+    const budget = new RateBudget({ requests: 600, perMs: 60_000, burst: 5, fresh: true });
     // No resend inside the client here: every 429 reaches the activity, as after the client's last resend.
     const ovh = new OvhClient(keySettings(sim), { rateBudget: budget, rateLimitedReadRetries: 0 });
     const activities = activitiesFor(ovh);
@@ -142,7 +142,7 @@ describe('the rate budget under a 429 storm', () => {
   });
 
   it('sends a read refused with 429 again after the pause, so the activity sees no failure', async () => {
-    const budget = new RateBudget({ requests: 600, perMs: 60_000, burst: 10 });
+    const budget = new RateBudget({ requests: 600, perMs: 60_000, burst: 10, fresh: true });
     const ovh = new OvhClient(keySettings(sim), { rateBudget: budget });
     const activities = activitiesFor(ovh);
     // Nine route detections at once against 3 calls per second: most of the first sends are refused.

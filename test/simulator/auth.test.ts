@@ -1,4 +1,5 @@
 import type { Simulator } from '../../src/simulator';
+import { RateLimiter } from '../../src/simulator/auth';
 import { rawRequest, simCall } from './raw-request';
 import { legacyOvh, nodeOvh, nodeOvhOauth, rejectionOf, startSim } from './sim-helpers';
 
@@ -203,8 +204,20 @@ describe('simulator rate limit', () => {
       const other = sim.state.addConsumerKey([{ method: 'GET', path: '/*' }]);
       expect((await rawRequest(sim, { path: '/dedicated/server', consumerKey: other })).status).toBe(200);
       expect(sim.state.counters().byStatus['429']).toBe(3);
+      expect(sim.state.counters().busiestWindow).toEqual({
+        windowMs: 60_000,
+        byConsumer: { [sim.credentials.consumerKey]: 8, [other]: 1 },
+      });
     } finally {
       await sim.close();
     }
+  });
+
+  it('counts the busiest sliding window of each consumer, across the edges of its fixed windows', () => {
+    const limiter = new RateLimiter({ requests: 5, perMs: 1000 });
+    for (const at of [0, 900, 950, 1000, 1100, 1800, 2800]) limiter.check('ck', at);
+    limiter.check('other', 1000);
+    // Fixed windows [0, 1000) and [1000, 2000) hold 3 calls each; (800, 1800] holds 5.
+    expect(limiter.busiestWindow()).toEqual({ windowMs: 1000, byConsumer: { ck: 5, other: 1 } });
   });
 });

@@ -37,10 +37,13 @@ export function keySettings(sim: Simulator, overrides: Partial<OvhSettings> = {}
   };
 }
 
-/** A client with a generous budget (tests that measure the budget build their own). */
+/**
+ * A client with a generous budget (tests that measure the budget build their own), fresh: no other process
+ * calls the test's simulator, so there is no predecessor to wait out.
+ */
 export function clientFor(sim: Simulator, overrides: Partial<OvhSettings> = {}, budget?: RateBudget): OvhClient {
   return new OvhClient(keySettings(sim, overrides), {
-    rateBudget: budget ?? new RateBudget({ requests: 60_000, perMs: 60_000, burst: 100 }),
+    rateBudget: budget ?? new RateBudget({ requests: 60_000, perMs: 60_000, burst: 100, fresh: true }),
   });
 }
 

@@ -57,7 +57,8 @@ export async function simulatedOvh(options: SimulatedOvhOptions): Promise<Simula
   const { appKey, appSecret, consumerKey } = sim.credentials;
   const ovh = new OvhClient(
     { endpoint: sim.url, appKey, appSecret, consumerKey, caFile: sim.caCertPath, requestTimeoutMs: 5000 },
-    { rateBudget: new RateBudget({ requests: 1_000_000, perMs: 60_000, burst: 1000 }) },
+    // Fresh: this simulator has no other caller, so there is no predecessor's burst to wait out.
+    { rateBudget: new RateBudget({ requests: 1_000_000, perMs: 60_000, burst: 1000, fresh: true }) },
   );
   const activities = createActivities({ ovh, env: {} });
   return {
