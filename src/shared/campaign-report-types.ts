@@ -45,6 +45,7 @@ export interface ControlState {
 
 /** Everything a new run needs to continue where the last one stopped. */
 export interface CarriedState {
+  /** The number of the run that carried this state (the first run is 1). */
   run: number;
   startedAtMs: number;
   imageQualified: boolean;
@@ -100,6 +101,7 @@ export interface WindowStatus {
 /** Answer of campaignProgressQuery. */
 export interface CampaignProgress {
   campaignId: string;
+  /** The current run of the campaign workflow: 1, then +1 at every continue-as-new. */
   run: number;
   status: 'qualifying' | 'running' | 'paused' | 'baking' | 'awaiting_approval' | 'outside_window' | 'stopping';
   paused: boolean;
@@ -122,6 +124,7 @@ export interface CampaignReport {
   reason?: string;
   startedAtMs: number;
   finishedAtMs: number;
+  /** How many runs the campaign workflow took (1 + its continue-as-new count). */
   runs: number;
   imageSizeBytes?: number;
   totals: CampaignTotals;

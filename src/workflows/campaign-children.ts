@@ -27,7 +27,7 @@ import {
   serverNameAttribute,
 } from '../shared/search-attributes';
 import { serverWorkflowId } from '../shared/workflow-ids';
-import type { CampaignRun } from './campaign-run';
+import type { CampaignState } from './campaign-state';
 import { reimageServerWorkflow } from './reimage-server';
 import type { ServerSlot } from './rollout-state';
 
@@ -36,59 +36,59 @@ const CANCEL_CONFIRMED_PATCH = 'cancel-after-start-confirmed';
 
 /**
  * Admits `slots` and starts their workflows without waiting for the starts to be confirmed: a busy server
- * may take seconds to confirm, and the main loop must keep refilling slots meanwhile. `c.startsInFlight`
+ * may take seconds to confirm, and the main loop must keep refilling slots meanwhile. `campaign.startsInFlight`
  * counts unconfirmed starts; continue-as-new waits for it to reach 0.
  */
-export function startServers(c: CampaignRun, slots: ServerSlot[]): void {
+export function startServers(campaign: CampaignState, slots: ServerSlot[]): void {
   for (const slot of slots) {
-    c.admitted(slot);
-    c.startsInFlight += 1;
+    campaign.markAdmitted(slot);
+    campaign.startsInFlight += 1;
     // Not cancellable: a start already sent must resolve, so the campaign knows the run it may cancel later.
-    void CancellationScope.nonCancellable(() => startOne(c, slot)).finally(() => {
-      c.startsInFlight -= 1;
-      c.touch();
+    void CancellationScope.nonCancellable(() => startOne(campaign, slot)).finally(() => {
+      campaign.startsInFlight -= 1;
+      campaign.touch();
     });
   }
 }
 
-async function startOne(c: CampaignRun, slot: ServerSlot): Promise<void> {
+async function startOne(campaign: CampaignState, slot: ServerSlot): Promise<void> {
   const attempt = slot.attempt;
   // The slot may have moved on (a finish report that overtook the confirmation): then this start is history.
   const current = () => slot.state === 'running' && slot.attempt === attempt;
   try {
-    const handle = await startChild(reimageServerWorkflow, childOptions(c, slot));
+    const handle = await startChild(reimageServerWorkflow, childOptions(campaign, slot));
     if (!current()) return;
     slot.runId = handle.firstExecutionRunId;
-    if (slot.cancelWhenStarted) await cancelRun(slot);
+    if (slot.cancelWhenStarted) await cancelChild(slot);
   } catch (err) {
-    if (current()) refused(c, slot, err);
+    if (current()) refused(campaign, slot, err);
   }
 }
 
 /** The server workflow's start: its lock (the workflow ID), input, lifetime and search attributes. */
 function childOptions(
-  c: CampaignRun,
+  campaign: CampaignState,
   slot: ServerSlot,
 ): WithWorkflowArgs<typeof reimageServerWorkflow, Omit<ChildWorkflowOptions, 'typeInfo'>> {
   const { serviceName, datacenter } = slot.target;
   const input: ReimageServerInput = {
-    campaignId: c.input.campaignId,
+    campaignId: campaign.input.campaignId,
     serviceName,
     ...(datacenter ? { datacenter } : {}),
     attempt: slot.attempt,
-    settings: deploySettings(c.settings),
-    ...(c.imageSizeBytes !== undefined ? { imageSizeBytes: c.imageSizeBytes } : {}),
+    settings: deploySettings(campaign.settings),
+    ...(campaign.imageSizeBytes !== undefined ? { imageSizeBytes: campaign.imageSizeBytes } : {}),
   };
   return {
     workflowId: serverWorkflowId(serviceName),
-    taskQueue: c.settings.taskQueue,
+    taskQueue: campaign.settings.taskQueue,
     args: [input],
     parentClosePolicy: ParentClosePolicy.ABANDON,
     cancellationType: ChildWorkflowCancellationType.ABANDON,
     // A server may be reimaged again later; only a running workflow holds the lock.
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
     typedSearchAttributes: [
-      { key: campaignIdAttribute, value: c.input.campaignId },
+      { key: campaignIdAttribute, value: campaign.input.campaignId },
       { key: serverNameAttribute, value: serviceName },
       ...(datacenter ? [{ key: datacenterAttribute, value: datacenter }] : []),
       { key: phaseAttribute, value: 'queued' },
@@ -97,32 +97,33 @@ function childOptions(
 }
 
 /** A start the server refused: the server was not touched and finishes `skipped` (`ServerLocked` when held). */
-function refused(c: CampaignRun, slot: ServerSlot, err: unknown): void {
+function refused(campaign: CampaignState, slot: ServerSlot, err: unknown): void {
   const locked = err instanceof WorkflowExecutionAlreadyStartedError;
   const message = locked
     ? `The server is locked by ${serverWorkflowId(slot.target.serviceName)}: another campaign or a manual run is reimaging it, so this campaign did not touch it. Retry it once that workflow has ended.`
     : `The server's workflow could not be started, so the server was not touched: ${err instanceof Error ? err.message : String(err)}`;
   // No run of ours to roll back: a server cancelled at its window's close is skipped, not requeued.
   if (slot.cancelWhenStarted) slot.windowCancelled = undefined;
-  c.state.finishWithout(slot, ServerOutcome.Skipped, message, locked ? FailureType.ServerLocked : undefined);
+  campaign.servers.finishWithout(slot, ServerOutcome.Skipped, message, locked ? FailureType.ServerLocked : undefined);
 }
 
 /**
  * Requests cancellation of every running server (each rolls back to rescue and reports `cancelled`). A server
  * whose start is not confirmed yet is cancelled by startOne once it is.
  */
-export async function cancelRunning(c: CampaignRun, options: { requeue: boolean }): Promise<void> {
-  const running = c.state.running().filter((slot) => !slot.windowCancelled);
+export async function cancelRunning(campaign: CampaignState, options: { requeue: boolean }): Promise<void> {
+  const running = campaign.servers.running().filter((slot) => !slot.windowCancelled);
   for (const slot of running) if (options.requeue) slot.windowCancelled = true;
   const unconfirmed = running.filter((slot) => slot.runId === undefined);
   // Asked only when a start is unconfirmed: campaigns recorded before the patch sent those cancels by ID here.
   const deferred = unconfirmed.length > 0 && patched(CANCEL_CONFIRMED_PATCH);
   for (const slot of deferred ? unconfirmed : []) slot.cancelWhenStarted = true;
   const targets = deferred ? running.filter((slot) => slot.runId !== undefined) : running;
-  await CancellationScope.nonCancellable(() => Promise.all(targets.map(cancelRun)));
+  await CancellationScope.nonCancellable(() => Promise.all(targets.map(cancelChild)));
 }
 
-async function cancelRun(slot: ServerSlot): Promise<void> {
+/** Cancels the server's workflow: the run this campaign started when its run ID is known, else the current run. */
+async function cancelChild(slot: ServerSlot): Promise<void> {
   slot.cancelWhenStarted = undefined;
   try {
     await getExternalWorkflowHandle(serverWorkflowId(slot.target.serviceName), slot.runId).cancel();

@@ -20,8 +20,10 @@ import {
 } from '../shared/campaign-messages';
 import type { ControlState } from '../shared/campaign-report-types';
 import { MAX_IN_FLIGHT } from './budget';
-import type { CampaignRun } from './campaign-run';
+import type { CampaignState } from './campaign-state';
 import type { ServerSlot } from './rollout-state';
+
+type StopKind = NonNullable<ControlState['stop']>['kind'];
 
 /** Why the campaign stops, by kind; `halt` reasons are written where the halt happens. */
 const STOP_REASONS = {
@@ -30,67 +32,65 @@ const STOP_REASONS = {
 } as const;
 
 /** Stops admissions for good; a cancel overrides a drain or a halt (it also rolls back what runs). */
-export function stopCampaign(c: CampaignRun, kind: NonNullable<ControlState['stop']>['kind'], reason: string): void {
-  const current = c.controls.stop;
+export function stopCampaign(campaign: CampaignState, kind: StopKind, reason: string): void {
+  const current = campaign.controls.stop;
   if (current && (current.kind === 'cancel' || kind !== 'cancel')) return;
-  c.controls.stop = { kind, reason, childrenCancelled: false };
-  c.touch();
+  campaign.controls.stop = { kind, reason, childrenCancelled: false };
+  campaign.touch();
 }
 
 /** Registers every signal, query and update of the campaign. */
-export function installCampaignHandlers(c: CampaignRun): void {
-  setHandler(serverFinishedSignal, (result) => void c.onResult(result));
-  setHandler(pauseCampaignSignal, () => setPaused(c, true));
-  setHandler(resumeCampaignSignal, () => setPaused(c, false));
-  setHandler(drainCampaignSignal, () => stopCampaign(c, 'drain', STOP_REASONS.drain));
-  setHandler(cancelCampaignSignal, () => stopCampaign(c, 'cancel', STOP_REASONS.cancel));
-  setHandler(campaignProgressQuery, () => c.progress());
-  setHandler(
-    setConcurrencyUpdate,
-    (value) => {
-      c.controls.concurrencyOverride = value;
-      c.touch();
-      return c.concurrency();
-    },
-    { validator: validateConcurrency },
-  );
-  setHandler(approveNextWaveUpdate, () => approveNextWave(c), { validator: () => validateApproval(c) });
-  setHandler(
-    skipServerUpdate,
-    (name) => {
-      c.state.finishWithout(
-        slotOf(c, name),
-        ServerOutcome.Skipped,
-        'An operator skipped the server before it started.',
-      );
-      c.touch();
-    },
-    { validator: (name) => validateSkip(c, name) },
-  );
-  setHandler(
-    retryServerUpdate,
-    (name) => {
-      const attempt = c.state.retry(slotOf(c, name));
-      c.touch();
-      return attempt;
-    },
-    { validator: (name) => validateRetry(c, name) },
-  );
+export function installCampaignHandlers(campaign: CampaignState): void {
+  setHandler(serverFinishedSignal, (result) => void campaign.onResult(result));
+  setHandler(pauseCampaignSignal, () => setPaused(campaign, true));
+  setHandler(resumeCampaignSignal, () => setPaused(campaign, false));
+  setHandler(drainCampaignSignal, () => stopCampaign(campaign, 'drain', STOP_REASONS.drain));
+  setHandler(cancelCampaignSignal, () => stopCampaign(campaign, 'cancel', STOP_REASONS.cancel));
+  setHandler(campaignProgressQuery, () => campaign.progress());
+  setHandler(setConcurrencyUpdate, (value) => setConcurrency(campaign, value), { validator: validateConcurrency });
+  setHandler(approveNextWaveUpdate, () => approveNextWave(campaign), { validator: () => validateApproval(campaign) });
+  setHandler(skipServerUpdate, (name) => skipServer(campaign, name), {
+    validator: (name) => validateSkip(campaign, name),
+  });
+  setHandler(retryServerUpdate, (name) => retryServer(campaign, name), {
+    validator: (name) => validateRetry(campaign, name),
+  });
 }
 
-function setPaused(c: CampaignRun, paused: boolean): void {
-  c.controls.paused = paused;
-  c.touch();
+function setPaused(campaign: CampaignState, paused: boolean): void {
+  campaign.controls.paused = paused;
+  campaign.touch();
 }
 
-function approveNextWave(c: CampaignRun): number {
-  c.controls.approvedWave = Math.max(c.controls.approvedWave, c.wave.index + 1);
-  c.touch();
-  return c.controls.approvedWave + 1;
+function approveNextWave(campaign: CampaignState): number {
+  campaign.controls.approvedWave = Math.max(campaign.controls.approvedWave, campaign.wave.index + 1);
+  campaign.touch();
+  return campaign.controls.approvedWave + 1;
 }
 
-function slotOf(c: CampaignRun, name: string): ServerSlot {
-  return c.state.find(name) as ServerSlot;
+function setConcurrency(campaign: CampaignState, value: number): number {
+  campaign.controls.concurrencyOverride = value;
+  campaign.touch();
+  return campaign.concurrency();
+}
+
+function skipServer(campaign: CampaignState, name: string): void {
+  campaign.servers.finishWithout(
+    slotOf(campaign, name),
+    ServerOutcome.Skipped,
+    'An operator skipped the server before it started.',
+  );
+  campaign.touch();
+}
+
+function retryServer(campaign: CampaignState, name: string): number {
+  const attempt = campaign.servers.retry(slotOf(campaign, name));
+  campaign.touch();
+  return attempt;
+}
+
+function slotOf(campaign: CampaignState, name: string): ServerSlot {
+  return campaign.servers.find(name) as ServerSlot;
 }
 
 function validateConcurrency(value: number): void {
@@ -99,25 +99,25 @@ function validateConcurrency(value: number): void {
   }
 }
 
-function validateApproval(c: CampaignRun): void {
-  if (c.settings.approval === ApprovalMode.None) {
+function validateApproval(campaign: CampaignState): void {
+  if (campaign.settings.approval === ApprovalMode.None) {
     throw new Error(
       'approveNextWave: this campaign has no approval gate (approval: none), so there is nothing to approve.',
     );
   }
-  if (c.controls.stop)
-    throw new Error(`approveNextWave: the campaign admits no more servers. ${c.controls.stop.reason}`);
-  if (c.state.pendingCount === 0) throw new Error('approveNextWave: no server is left for a next wave.');
+  if (campaign.controls.stop)
+    throw new Error(`approveNextWave: the campaign admits no more servers. ${campaign.controls.stop.reason}`);
+  if (campaign.servers.pendingCount === 0) throw new Error('approveNextWave: no server is left for a next wave.');
 }
 
-function knownSlot(c: CampaignRun, name: string, verb: string): ServerSlot {
-  const slot = c.state.find(name);
-  if (!slot) throw new Error(`${verb}: server "${name}" is not part of campaign ${c.input.campaignId}.`);
+function knownSlot(campaign: CampaignState, name: string, verb: string): ServerSlot {
+  const slot = campaign.servers.find(name);
+  if (!slot) throw new Error(`${verb}: server "${name}" is not part of campaign ${campaign.input.campaignId}.`);
   return slot;
 }
 
-function validateSkip(c: CampaignRun, name: string): void {
-  const slot = knownSlot(c, name, 'skipServer');
+function validateSkip(campaign: CampaignState, name: string): void {
+  const slot = knownSlot(campaign, name, 'skipServer');
   if (slot.state !== 'pending') {
     throw new Error(
       `skipServer: server "${name}" is ${slot.state}; only a server that has not started can be skipped.`,
@@ -125,9 +125,10 @@ function validateSkip(c: CampaignRun, name: string): void {
   }
 }
 
-function validateRetry(c: CampaignRun, name: string): void {
-  const slot = knownSlot(c, name, 'retryServer');
-  if (c.controls.stop) throw new Error(`retryServer: the campaign admits no more servers. ${c.controls.stop.reason}`);
+function validateRetry(campaign: CampaignState, name: string): void {
+  const slot = knownSlot(campaign, name, 'retryServer');
+  if (campaign.controls.stop)
+    throw new Error(`retryServer: the campaign admits no more servers. ${campaign.controls.stop.reason}`);
   if (slot.state !== 'finished') {
     throw new Error(
       `retryServer: server "${name}" is ${slot.state}, not failed; only a finished server that failed can be retried.`,

@@ -40,7 +40,7 @@ import { campaignIdFromWorkflowId } from '../shared/workflow-ids';
 import { budgetExceeded } from './budget';
 import { cancelRunning, startServers } from './campaign-children';
 import { installCampaignHandlers, stopCampaign } from './campaign-controls';
-import { CampaignRun } from './campaign-run';
+import { CampaignState } from './campaign-state';
 import { expectedServerMs } from './eta';
 import { qualifyOptions } from './server-activities';
 import { classifyStepFailure } from './server-failures';
@@ -69,145 +69,150 @@ const END_STATE = {
 export async function reimageCampaignWorkflow(input: CampaignInput): Promise<CampaignReport> {
   // A Temporal Schedule appends its run time to the workflow ID: the ID servers signal is the real one.
   const campaignId = campaignIdFromWorkflowId(workflowInfo().workflowId) ?? input.campaignId;
-  const c = new CampaignRun({ ...input, campaignId });
-  installCampaignHandlers(c);
+  const campaign = new CampaignState({ ...input, campaignId });
+  installCampaignHandlers(campaign);
   try {
-    if (!c.imageQualified) await qualifyImage(c);
-    await rollOut(c);
+    if (!campaign.imageQualified) await qualifyImage(campaign);
+    await rollOut(campaign);
   } catch (err) {
     if (!isCancellation(err)) throw err;
-    stopCampaign(c, 'cancel', 'The campaign workflow was cancelled: servers in flight roll back to rescue.');
-    await CancellationScope.nonCancellable(() => rollOut(c));
+    stopCampaign(campaign, 'cancel', 'The campaign workflow was cancelled: servers in flight roll back to rescue.');
+    await CancellationScope.nonCancellable(() => rollOut(campaign));
   }
-  c.status = 'stopping';
-  const stop = c.controls.stop;
-  return c.report(stop ? END_STATE[stop.kind] : CampaignEndState.Done);
+  campaign.status = 'stopping';
+  const stop = campaign.controls.stop;
+  return campaign.report(stop ? END_STATE[stop.kind] : CampaignEndState.Done);
 }
 
-async function qualifyImage(c: CampaignRun): Promise<void> {
-  c.status = 'qualifying';
-  const { image } = c.settings;
+async function qualifyImage(campaign: CampaignState): Promise<void> {
+  campaign.status = 'qualifying';
+  const { image } = campaign.settings;
   const acts = proxyActivities<ReimageActivities>(qualifyOptions);
   try {
     // Without server facts yet, an image that names an EFI loader is assumed to target UEFI servers.
     const qualified = await acts.qualifyImage({ image, targetsUefi: Boolean(image.efiBootloaderPath) });
-    c.imageSizeBytes = qualified.sizeBytes;
-    c.imageQualified = true;
+    campaign.imageSizeBytes = qualified.sizeBytes;
+    campaign.imageQualified = true;
   } catch (err) {
     if (isCancellation(err)) throw err;
     const failure = classifyStepFailure(err, ServerOutcome.ImageRejected);
-    stopCampaign(c, 'halt', `The image was rejected before any server was touched: ${failure.message}`);
+    stopCampaign(campaign, 'halt', `The image was rejected before any server was touched: ${failure.message}`);
   }
 }
 
 /** The main loop: one decision per wake-up, until nothing runs and nothing more may start. */
-async function rollOut(c: CampaignRun): Promise<void> {
+async function rollOut(campaign: CampaignState): Promise<void> {
   for (;;) {
-    await continueAsNewIfDue(c);
-    await rollBackAtWindowClose(c);
-    const stop = c.controls.stop;
+    await continueAsNewIfDue(campaign);
+    await rollBackAtWindowClose(campaign);
+    const stop = campaign.controls.stop;
     if (stop) {
-      const rollBack = stop.kind === 'cancel' || (stop.kind === 'halt' && c.settings.failurePolicy === 'rollback');
+      const rollBack =
+        stop.kind === 'cancel' || (stop.kind === 'halt' && campaign.settings.failurePolicy === 'rollback');
       if (rollBack && !stop.childrenCancelled) {
         stop.childrenCancelled = true;
-        await cancelRunning(c, { requeue: false });
+        await cancelRunning(campaign, { requeue: false });
       }
-      c.status = 'stopping';
-      if (c.state.runningCount === 0) return;
-      await waitForChange(c);
-    } else if (budgetExceeded(c.failures, c.settings.failureBudget, c.fleet)) {
-      const reason = `The failure budget is exceeded: ${c.failures} servers failed, ${c.allowedFailures} allowed.`;
-      stopCampaign(c, 'halt', `${reason} No new server starts.`);
-    } else if (c.state.pendingCount === 0) {
-      if (c.state.runningCount === 0) return;
-      await waitForChange(c);
-    } else if (c.controls.paused) {
-      c.status = 'paused';
-      await waitForChange(c);
-    } else if (c.wave.admitted >= c.waveSize()) {
-      await passWaveGate(c);
+      campaign.status = 'stopping';
+      if (campaign.servers.runningCount === 0) return;
+      await waitForChange(campaign);
+    } else if (budgetExceeded(campaign.failures, campaign.settings.failureBudget, campaign.fleet)) {
+      const reason = `The failure budget is exceeded: ${campaign.failures} servers failed, ${campaign.allowedFailures} allowed.`;
+      stopCampaign(campaign, 'halt', `${reason} No new server starts.`);
+    } else if (campaign.servers.pendingCount === 0) {
+      if (campaign.servers.runningCount === 0) return;
+      await waitForChange(campaign);
+    } else if (campaign.controls.paused) {
+      campaign.status = 'paused';
+      await waitForChange(campaign);
+    } else if (campaign.wave.admitted >= campaign.waveSize()) {
+      await passWaveGate(campaign);
     } else {
-      await admit(c);
+      await admit(campaign);
     }
   }
 }
 
 /** Between waves: everything finished, canary verdict, bake time, approval; then the next wave opens. */
-async function passWaveGate(c: CampaignRun): Promise<void> {
-  if (c.state.runningCount > 0) return waitForChange(c);
-  const canaryBudget = c.settings.canaryFailureBudget ?? 0;
-  if (c.wave.index === 0 && c.settings.waves.length > 0 && c.wave.failures > canaryBudget) {
-    const reason = `The canary wave failed: ${c.wave.failures} of its ${c.wave.admitted} servers failed (canary budget ${canaryBudget}).`;
-    return stopCampaign(c, 'halt', `${reason} No further wave starts.`);
+async function passWaveGate(campaign: CampaignState): Promise<void> {
+  if (campaign.servers.runningCount > 0) return waitForChange(campaign);
+  const canaryBudget = campaign.settings.canaryFailureBudget ?? 0;
+  if (campaign.wave.index === 0 && campaign.settings.waves.length > 0 && campaign.wave.failures > canaryBudget) {
+    const reason = `The canary wave failed: ${campaign.wave.failures} of its ${campaign.wave.admitted} servers failed (canary budget ${canaryBudget}).`;
+    return stopCampaign(campaign, 'halt', `${reason} No further wave starts.`);
   }
-  if (c.settings.bakeTimeMs > 0) {
-    c.wave.bakeUntilMs ??= Date.now() + c.settings.bakeTimeMs;
-    if (Date.now() < c.wave.bakeUntilMs) {
-      c.status = 'baking';
-      return waitForChange(c, c.wave.bakeUntilMs);
+  if (campaign.settings.bakeTimeMs > 0) {
+    campaign.wave.bakeUntilMs ??= Date.now() + campaign.settings.bakeTimeMs;
+    if (Date.now() < campaign.wave.bakeUntilMs) {
+      campaign.status = 'baking';
+      return waitForChange(campaign, campaign.wave.bakeUntilMs);
     }
   }
-  if (c.approvalNeeded(c.wave.index + 1)) {
-    c.status = 'awaiting_approval';
-    return waitForChange(c);
+  if (campaign.approvalNeeded(campaign.wave.index + 1)) {
+    campaign.status = 'awaiting_approval';
+    return waitForChange(campaign);
   }
-  c.wave = { index: c.wave.index + 1, admitted: 0, failures: 0 };
+  campaign.wave = { index: campaign.wave.index + 1, admitted: 0, failures: 0 };
 }
 
 /** Starts as many servers as the slots, the wave, the caps and the window allow, or sleeps until one may. */
-async function admit(c: CampaignRun): Promise<void> {
+async function admit(campaign: CampaignState): Promise<void> {
   const now = Date.now();
-  const window = windowAt(c.settings.windows, now);
+  const window = windowAt(campaign.settings.windows, now);
   if (!window.open && window.opensAtMs === undefined) {
-    return stopCampaign(c, 'halt', 'No maintenance window is left: the servers not yet started stay untouched.');
+    return stopCampaign(campaign, 'halt', 'No maintenance window is left: the servers not yet started stay untouched.');
   }
-  if (!fitsInWindow(window, now, expectedServerMs(c.durations(), c.deadlineMs()))) {
-    c.status = 'outside_window';
+  if (!fitsInWindow(window, now, expectedServerMs(campaign.durations(), campaign.deadlineMs()))) {
+    campaign.status = 'outside_window';
     // Too late in this window: sleep until it closes, then until the next one opens.
-    return waitForChange(c, nextWindowChange(window));
+    return waitForChange(campaign, nextWindowChange(window));
   }
-  c.status = 'running';
-  const free = freeSlots(c);
-  const room = c.waveSize() - c.wave.admitted;
-  const { maxPerRack, maxPerDatacenter } = c.settings;
-  const picked = free > 0 ? c.state.candidates(Math.min(free, room), { maxPerRack, maxPerDatacenter }) : [];
-  if (picked.length === 0) return waitForChange(c, window.closesAtMs);
-  startServers(c, picked);
+  campaign.status = 'running';
+  const free = freeSlots(campaign);
+  const room = campaign.waveSize() - campaign.wave.admitted;
+  const { maxPerRack, maxPerDatacenter } = campaign.settings;
+  const picked = free > 0 ? campaign.servers.candidates(Math.min(free, room), { maxPerRack, maxPerDatacenter }) : [];
+  if (picked.length === 0) return waitForChange(campaign, window.closesAtMs);
+  startServers(campaign, picked);
 }
 
 /** Slots free for new starts: the concurrency left, within the cap on unconfirmed starts. */
-function freeSlots(c: CampaignRun): number {
-  const free = c.concurrency() - c.state.runningCount;
-  const underCap = MAX_UNCONFIRMED_STARTS - c.startsInFlight;
+function freeSlots(campaign: CampaignState): number {
+  const free = campaign.concurrency() - campaign.servers.runningCount;
+  const underCap = MAX_UNCONFIRMED_STARTS - campaign.startsInFlight;
   // Asked only when the cap binds: below it, histories recorded before the patch took the same decisions.
   return underCap < free && patched(START_CAP_PATCH) ? underCap : free;
 }
 
 /** With atClose 'rollback', cancels the servers still installing once their window has closed. */
-async function rollBackAtWindowClose(c: CampaignRun): Promise<void> {
-  if (c.settings.atClose !== 'rollback' || c.state.runningCount === 0) return;
-  if (windowAt(c.settings.windows, Date.now()).open) return;
-  await cancelRunning(c, { requeue: true });
+async function rollBackAtWindowClose(campaign: CampaignState): Promise<void> {
+  if (campaign.settings.atClose !== 'rollback' || campaign.servers.runningCount === 0) return;
+  if (windowAt(campaign.settings.windows, Date.now()).open) return;
+  await cancelRunning(campaign, { requeue: true });
 }
 
 /** Sleeps until a signal, update or report changes something, or until `untilMs` (a durable timer). */
-async function waitForChange(c: CampaignRun, untilMs?: number): Promise<void> {
-  const seen = c.changes;
-  const window = windowAt(c.settings.windows, Date.now());
-  const closeAt = c.settings.atClose === 'rollback' && c.state.runningCount > 0 ? window.closesAtMs : undefined;
+async function waitForChange(campaign: CampaignState, untilMs?: number): Promise<void> {
+  const seen = campaign.changes;
+  const window = windowAt(campaign.settings.windows, Date.now());
+  const closeAt =
+    campaign.settings.atClose === 'rollback' && campaign.servers.runningCount > 0 ? window.closesAtMs : undefined;
   const wakes = [untilMs, closeAt].filter((t): t is number => t !== undefined);
   if (wakes.length === 0) {
-    await condition(() => c.changes !== seen);
+    await condition(() => campaign.changes !== seen);
     return;
   }
-  await condition(() => c.changes !== seen, Math.max(1, Math.min(...wakes) - Date.now()));
+  await condition(() => campaign.changes !== seen, Math.max(1, Math.min(...wakes) - Date.now()));
 }
 
-async function continueAsNewIfDue(c: CampaignRun): Promise<void> {
+async function continueAsNewIfDue(campaign: CampaignState): Promise<void> {
   const info = workflowInfo();
-  const threshold = Math.min(CONTINUE_AS_NEW_EVENTS, c.settings.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_EVENTS);
+  const threshold = Math.min(
+    CONTINUE_AS_NEW_EVENTS,
+    campaign.settings.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_EVENTS,
+  );
   if (!info.continueAsNewSuggested && info.historyLength < threshold) return;
   // Every sent start must be confirmed (its run ID is carried), and accepted updates must complete.
-  await condition(() => c.startsInFlight === 0 && allHandlersFinished());
-  await continueAsNew<typeof reimageCampaignWorkflow>({ ...c.input, carried: c.encode() });
+  await condition(() => campaign.startsInFlight === 0 && allHandlersFinished());
+  await continueAsNew<typeof reimageCampaignWorkflow>({ ...campaign.input, carried: campaign.encode() });
 }

@@ -30,7 +30,7 @@ import { ServerOutcome } from '../shared/failure-types';
 import { campaignWorkflowId } from '../shared/workflow-ids';
 import { LOCAL_READS_PATCH, serverActivities } from './server-activities';
 import { classifyStepFailure, startRefused, type StepFailure } from './server-failures';
-import { ServerRun } from './server-run';
+import { ServerState } from './server-state';
 import { bootProbeFor, configDriveFor } from './server-templates';
 
 type Activities = ReturnType<typeof serverActivities>;
@@ -40,14 +40,14 @@ const REDEPLOYABLE: ServerOutcome[] = [ServerOutcome.DeployFailed, ServerOutcome
 
 /** Reimages `input.serviceName` and returns its outcome. */
 export async function reimageServerWorkflow(input: ReimageServerInput): Promise<ServerResult> {
-  const run = new ServerRun(input);
-  setHandler(serverProgressQuery, () => run.progress());
+  const server = new ServerState(input);
+  setHandler(serverProgressQuery, () => server.progress());
   const acts = serverActivities(input.settings.deadlines, input.settings.poll);
   // Workflows started by an older worker ran their reads as regular activities: they replay that way.
-  if (!patched(LOCAL_READS_PATCH)) acts.reads = acts.readsAsActivities;
-  const result = await reimage(run, acts).catch((err: unknown) => {
+  if (!patched(LOCAL_READS_PATCH)) acts.reads = acts.regularReads;
+  const result = await reimage(server, acts).catch((err: unknown) => {
     const failure = classifyStepFailure(err, ServerOutcome.PreflightFailed);
-    return run.finish(failure.outcome, failure);
+    return server.finish(failure.outcome, failure);
   });
   // Prometheus counter reimage_servers_finished{outcome}; workflow metrics are not re-emitted on replay.
   metricMeter.createCounter('reimage_servers_finished', 'servers', 'Servers finished, by outcome').add(1, {
@@ -57,10 +57,10 @@ export async function reimageServerWorkflow(input: ReimageServerInput): Promise<
   return result;
 }
 
-async function reimage(run: ServerRun, acts: Activities): Promise<ServerResult> {
-  const { input } = run;
-  run.enter(ServerPhase.Preflight);
-  const route = await resolveRoute(run, acts);
+async function reimage(server: ServerState, acts: Activities): Promise<ServerResult> {
+  const { input } = server;
+  server.enter(ServerPhase.Preflight);
+  const route = await resolveRoute(server, acts);
   const verdict = await acts.reads.preflightServer({
     campaignId: input.campaignId,
     serviceName: input.serviceName,
@@ -69,39 +69,39 @@ async function reimage(run: ServerRun, acts: Activities): Promise<ServerResult> 
     imageSizeBytes: input.imageSizeBytes,
     diskGroupId: input.settings.diskGroupId,
   });
-  run.count(verdict);
+  server.count(verdict);
   if (!verdict.ok) {
     const message = verdict.failedChecks.map((check) => `${check.check}: ${check.message}`).join(' ');
-    return run.finish(ServerOutcome.PreflightFailed, { failureType: 'PreflightFailed', message });
+    return server.finish(ServerOutcome.PreflightFailed, { failureType: 'PreflightFailed', message });
   }
   for (;;) {
-    const failure = await deployOnce(run, acts, route);
-    if (!failure) return run.finish(ServerOutcome.Done);
-    const again = REDEPLOYABLE.includes(failure.outcome) && run.deployments < run.maxDeployments;
-    if (!again || CancellationScope.current().consideredCancelled) return run.finish(failure.outcome, failure);
+    const failure = await deployOnce(server, acts, route);
+    if (!failure) return server.finish(ServerOutcome.Done);
+    const again = REDEPLOYABLE.includes(failure.outcome) && server.deployments < server.maxDeployments;
+    if (!again || CancellationScope.current().consideredCancelled) return server.finish(failure.outcome, failure);
   }
 }
 
-async function resolveRoute(run: ServerRun, acts: Activities): Promise<DeployRoute> {
-  const { route } = run.input.settings;
+async function resolveRoute(server: ServerState, acts: Activities): Promise<DeployRoute> {
+  const { route } = server.input.settings;
   if (route !== 'auto') return route;
-  const detected = await acts.reads.detectRoute({ serviceName: run.input.serviceName });
-  run.count(detected);
+  const detected = await acts.reads.detectRoute({ serviceName: server.input.serviceName });
+  server.count(detected);
   return detected.route;
 }
 
 /** One deployment; undefined when the server booted its new OS, else the (rolled back) failure. */
-async function deployOnce(run: ServerRun, acts: Activities, route: DeployRoute): Promise<StepFailure | undefined> {
-  const { input } = run;
+async function deployOnce(server: ServerState, acts: Activities, route: DeployRoute): Promise<StepFailure | undefined> {
+  const { input } = server;
   let handle: DeploymentHandle | undefined;
   try {
-    run.enter(ServerPhase.Starting);
-    run.deployments += 1;
+    server.enter(ServerPhase.Starting);
+    server.deployments += 1;
     // Not cancellable: a cancel during the POST must still leave us the handle the rollback needs.
     handle = await CancellationScope.nonCancellable(() =>
-      acts.short.startDeployment({
+      acts.start.startDeployment({
         campaignId: input.campaignId,
-        attempt: run.deployments,
+        attempt: server.deployments,
         serviceName: input.serviceName,
         route,
         image: input.settings.image,
@@ -109,22 +109,22 @@ async function deployOnce(run: ServerRun, acts: Activities, route: DeployRoute):
         diskGroupId: input.settings.diskGroupId,
       }),
     );
-    run.count(handle);
-    run.taskId = handle.taskId;
-    await waitAndVerify(run, acts, handle);
+    server.count(handle);
+    server.taskId = handle.taskId;
+    await waitAndVerify(server, acts, handle);
     return undefined;
   } catch (err) {
     const failure = classifyStepFailure(err, ServerOutcome.DeployFailed);
     if (!handle && startRefused(failure)) return failure;
-    return rollBack(run, acts, route, handle, failure);
+    return rollBack(server, acts, route, handle, failure);
   }
 }
 
-async function waitAndVerify(run: ServerRun, acts: Activities, handle: DeploymentHandle): Promise<void> {
-  const { settings, serviceName } = run.input;
+async function waitAndVerify(server: ServerState, acts: Activities, handle: DeploymentHandle): Promise<void> {
+  const { settings, serviceName } = server.input;
   // A cancel that arrived during the (non-cancellable) POST is honoured here, before waiting.
   if (CancellationScope.current().consideredCancelled) await CancellationScope.current().cancelRequested;
-  run.enter(ServerPhase.Installing);
+  server.enter(ServerPhase.Installing);
   const waited = await acts.wait.waitForDeployment({
     handle,
     deadlineAt: new Date(Date.parse(handle.startedAt) + settings.deadlines.installMs).toISOString(),
@@ -132,8 +132,8 @@ async function waitAndVerify(run: ServerRun, acts: Activities, handle: Deploymen
     pollMaxMs: settings.poll.maxMs,
     ...(settings.poll.stepEvery ? { stepEveryPolls: settings.poll.stepEvery } : {}),
   });
-  run.count(waited);
-  run.enter(ServerPhase.Verifying);
+  server.count(waited);
+  server.enter(ServerPhase.Verifying);
   const verified = await acts.verify.verifyBoot({
     serviceName,
     probe: bootProbeFor(settings.bootProbe, serviceName),
@@ -141,28 +141,28 @@ async function waitAndVerify(run: ServerRun, acts: Activities, handle: Deploymen
     // Boot checks poll like the install does (the activity's own default is 10 s).
     retryIntervalMs: settings.poll.minMs,
   });
-  run.count(verified);
+  server.count(verified);
 }
 
 /** Brings the server back to rescue; a failed rollback turns the outcome into rollback_failed. */
 async function rollBack(
-  run: ServerRun,
+  server: ServerState,
   acts: Activities,
   route: DeployRoute,
   handle: DeploymentHandle | undefined,
   failure: StepFailure,
 ): Promise<StepFailure> {
   return CancellationScope.nonCancellable(async () => {
-    run.enter(ServerPhase.RollingBack);
+    server.enter(ServerPhase.RollingBack);
     try {
       const rolledBack = await acts.rollback.rollbackToRescue({
-        serviceName: run.input.serviceName,
+        serviceName: server.input.serviceName,
         route,
         handle,
-        deadlineAt: new Date(Date.now() + run.input.settings.deadlines.rollbackMs).toISOString(),
-        pollMs: run.input.settings.poll.minMs,
+        deadlineAt: new Date(Date.now() + server.input.settings.deadlines.rollbackMs).toISOString(),
+        pollMs: server.input.settings.poll.minMs,
       });
-      run.count(rolledBack);
+      server.count(rolledBack);
       return failure;
     } catch (err) {
       const rollbackFailure = classifyStepFailure(err, ServerOutcome.RollbackFailed);

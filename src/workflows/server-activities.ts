@@ -49,9 +49,9 @@ export function serverActivities(
   poll: PollPolicy,
 ): {
   reads: Pick<ReimageActivities, 'detectRoute' | 'preflightServer'>;
-  /** The same reads as regular activities: what workflows started before LOCAL_READS_PATCH replay with. */
-  readsAsActivities: Pick<ReimageActivities, 'detectRoute' | 'preflightServer'>;
-  short: Pick<ReimageActivities, 'startDeployment'>;
+  /** The same reads as regular (not local) activities: what workflows started before LOCAL_READS_PATCH replay with. */
+  regularReads: Pick<ReimageActivities, 'detectRoute' | 'preflightServer'>;
+  start: Pick<ReimageActivities, 'startDeployment'>;
   wait: Pick<ReimageActivities, 'waitForDeployment'>;
   verify: Pick<ReimageActivities, 'verifyBoot'>;
   rollback: Pick<ReimageActivities, 'rollbackToRescue'>;
@@ -62,8 +62,8 @@ export function serverActivities(
     // NOT local: its idempotency relies on a heartbeated checkpoint that only a regular activity keeps.
     // Preflight calls wait last in the OVH budget (polls go first): a large wave on one key may wait minutes.
     reads: proxyLocalActivities<ReimageActivities>({ startToCloseTimeout: '15m', localRetryThreshold: '10s', retry }),
-    readsAsActivities: proxyActivities<ReimageActivities>(shortCall),
-    short: proxyActivities<ReimageActivities>({ ...shortCall, heartbeatTimeout: WORKER_LOSS_MS }),
+    regularReads: proxyActivities<ReimageActivities>(shortCall),
+    start: proxyActivities<ReimageActivities>({ ...shortCall, heartbeatTimeout: WORKER_LOSS_MS }),
     wait: proxyActivities<ReimageActivities>({
       startToCloseTimeout: deadlines.installMs + DEADLINE_MARGIN_MS,
       heartbeatTimeout: poll.heartbeatTimeoutMs ?? WORKER_LOSS_MS,

@@ -1,6 +1,8 @@
 /**
- * The state of one campaign run: servers, wave, controls, counters, and what the progress query and the
- * final report show. Deterministic; the clock is the workflow clock.
+ * What the campaign workflow knows of its campaign: where each server stands, the wave, the operator's
+ * controls, the counters, and what the progress query and the final report show. Each run of the workflow
+ * rebuilds it from the state the previous run carried across continue-as-new. Deterministic; the clock is the
+ * workflow clock.
  */
 import { ApprovalMode } from '../domain/rollout';
 import { BUDGET_OUTCOMES, ServerOutcome } from '../shared/failure-types';
@@ -20,11 +22,13 @@ import { RolloutState, type FinishEffect, type ServerSlot } from './rollout-stat
 import { windowAt } from './windows';
 
 /** Mutable campaign state; every handler calls `touch()` so the main loop wakes up. */
-export class CampaignRun {
-  readonly state: RolloutState;
+export class CampaignState {
+  /** Where each server stands: pending, running or finished. */
+  readonly servers: RolloutState;
   readonly fleet: number;
   readonly allowedFailures: number;
-  readonly run: number;
+  /** Which run of the campaign workflow this is: 1, then +1 at every continue-as-new. */
+  readonly runNumber: number;
   readonly startedAtMs: number;
   controls: ControlState;
   wave: CarriedState['wave'];
@@ -43,8 +47,8 @@ export class CampaignRun {
     const carried = input.carried;
     this.fleet = input.servers.length;
     this.allowedFailures = resolveBudget(input.settings.failureBudget, this.fleet);
-    this.state = new RolloutState(input.servers, carried);
-    this.run = (carried?.run ?? 0) + 1;
+    this.servers = new RolloutState(input.servers, carried);
+    this.runNumber = (carried?.run ?? 0) + 1;
     this.startedAtMs = carried?.startedAtMs ?? Date.now();
     this.controls = carried?.controls ?? { paused: false, approvedWave: 0 };
     this.wave = carried?.wave ?? { index: 0, admitted: 0, failures: 0 };
@@ -52,7 +56,7 @@ export class CampaignRun {
     this.imageSizeBytes = carried?.imageSizeBytes;
     this.apiCalls = carried?.apiCalls ?? 0;
     this.failures = carried?.failures ?? 0;
-    for (const slot of this.state.slots)
+    for (const slot of this.servers.slots)
       if (slot.result?.outcome === ServerOutcome.Done) this.sample(slot.result.durationMs);
   }
 
@@ -89,17 +93,17 @@ export class CampaignRun {
     return this.doneDurations;
   }
 
-  admitted(slot: ServerSlot): void {
-    this.state.markRunning(slot, this.wave.index);
+  markAdmitted(slot: ServerSlot): void {
+    this.servers.markRunning(slot, this.wave.index);
     this.wave.admitted += 1;
   }
 
   /** Applies a server's finish report (idempotent) and updates the counters. */
   onResult(result: ServerResult): FinishEffect {
-    const effect = this.state.applyResult(result);
+    const effect = this.servers.applyResult(result);
     if (effect === 'ignored') return effect;
     this.apiCalls += result.apiCalls;
-    const slot = this.state.find(result.serviceName);
+    const slot = this.servers.find(result.serviceName);
     if (effect === 'finished' && BUDGET_OUTCOMES.includes(result.outcome)) {
       this.failures += 1;
       if (slot?.wave === this.wave.index) this.wave.failures += 1;
@@ -111,11 +115,11 @@ export class CampaignRun {
 
   encode(): CarriedState {
     return {
-      run: this.run,
+      run: this.runNumber,
       startedAtMs: this.startedAtMs,
       imageQualified: this.imageQualified,
       ...(this.imageSizeBytes !== undefined ? { imageSizeBytes: this.imageSizeBytes } : {}),
-      ...this.state.encode(),
+      ...this.servers.encode(),
       wave: this.wave,
       controls: this.controls,
       apiCalls: this.apiCalls,
@@ -125,16 +129,16 @@ export class CampaignRun {
 
   totals(): CampaignTotals {
     const byOutcome: CampaignTotals['byOutcome'] = {};
-    for (const slot of this.state.slots) {
+    for (const slot of this.servers.slots) {
       if (slot.result) byOutcome[slot.result.outcome] = (byOutcome[slot.result.outcome] ?? 0) + 1;
     }
     const ended = this.status === 'stopping' || this.controls.stop !== undefined;
     return {
       servers: this.fleet,
-      pending: ended ? 0 : this.state.pendingCount,
-      running: this.state.runningCount,
-      finished: this.state.finishedCount,
-      notStarted: ended ? this.state.pendingCount : 0,
+      pending: ended ? 0 : this.servers.pendingCount,
+      running: this.servers.runningCount,
+      finished: this.servers.finishedCount,
+      notStarted: ended ? this.servers.pendingCount : 0,
       byOutcome,
       failures: this.failures,
       failureBudget: this.allowedFailures,
@@ -144,7 +148,7 @@ export class CampaignRun {
 
   rows(): ServerReportRow[] {
     const stopped = this.controls.stop !== undefined;
-    return this.state.slots.map((slot) => {
+    return this.servers.slots.map((slot) => {
       const row: ServerReportRow = {
         serviceName: slot.target.serviceName,
         state: slot.state === 'pending' && stopped ? 'not_started' : slot.state,
@@ -159,7 +163,7 @@ export class CampaignRun {
     const stop = this.controls.stop;
     return {
       campaignId: this.input.campaignId,
-      run: this.run,
+      run: this.runNumber,
       status: this.status,
       paused: this.controls.paused,
       draining: stop?.kind === 'drain',
@@ -176,8 +180,8 @@ export class CampaignRun {
       window: windowAt(this.settings.windows, now),
       totals: this.totals(),
       etaMs: estimateEtaMs({
-        pending: this.state.pendingCount,
-        running: this.state.runningCount,
+        pending: this.servers.pendingCount,
+        running: this.servers.runningCount,
         concurrency: this.concurrency(),
         doneDurations: this.doneDurations,
         fallbackMs: this.deadlineMs(),
@@ -193,7 +197,7 @@ export class CampaignRun {
       ...(this.controls.stop ? { reason: this.controls.stop.reason } : {}),
       startedAtMs: this.startedAtMs,
       finishedAtMs: Date.now(),
-      runs: this.run,
+      runs: this.runNumber,
       ...(this.imageSizeBytes !== undefined ? { imageSizeBytes: this.imageSizeBytes } : {}),
       totals: this.totals(),
       servers: this.rows(),

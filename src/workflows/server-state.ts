@@ -1,6 +1,7 @@
 /**
- * The bookkeeping of one server's workflow: current phase, time per phase, deployments, API calls, and the
- * search attributes that mirror them. Workflow-safe; `Date.now()` is the workflow clock in the sandbox.
+ * The state of one server's reimage as its workflow keeps it (not OVH's view of the server): current phase,
+ * time per phase, deployments, API calls, and the search attributes that mirror them. Workflow-safe;
+ * `Date.now()` is the workflow clock in the sandbox.
  */
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import { ServerOutcome, type FailureType } from '../shared/failure-types';
@@ -19,8 +20,8 @@ import {
   serverNameAttribute,
 } from '../shared/search-attributes';
 
-/** Mutable record of one server's run; the progress query reads it. */
-export class ServerRun {
+/** Mutable state of one server's reimage; the progress query reads it. */
+export class ServerState {
   phase: ServerPhase = ServerPhase.Queued;
   phaseStartedAtMs = Date.now();
   readonly startedAtMs = Date.now();
@@ -49,7 +50,7 @@ export class ServerRun {
     this.apiCalls += result.apiCalls;
   }
 
-  /** Ends the run with `outcome`; returns the result the workflow reports. */
+  /** Ends the reimage with `outcome`; returns the result the workflow reports. */
   finish(outcome: ServerOutcome, failure?: { failureType?: FailureType; message?: string }): ServerResult {
     this.closePhase();
     this.phase = ServerPhase.Finished;
