@@ -33,7 +33,7 @@ const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() 
 const TASK_ROUTE = '/dedicated/server/{serviceName}/task/{taskId}';
 
 export function startBenchSimulator(options: SimulatorOptions): Promise<Simulator> {
-  return createSimulator({ seed: 'b2', legacyByoi: false, caDir: CA_DIR, ...options });
+  return createSimulator({ seed: 'b2', caDir: CA_DIR, ...options });
 }
 
 /** `p` in [0, 100] of `values` (nearest rank); null when empty. */

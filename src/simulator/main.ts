@@ -4,7 +4,7 @@
  *
  * ```
  * reimage simulator [--port 0] [--host 127.0.0.1] [--servers 50] [--seed 1] [--speed 60] [--fleet FILE]
- *                   [--faults SPEC] [--no-legacy-byoi] [--rate-limit 60/min] [--ca-dir DIR]
+ *                   [--faults SPEC] [--legacy-byoi] [--rate-limit 60/min] [--ca-dir DIR]
  *                   [--max-skew 300] [--clock-offset 0] [--quiet]
  * ```
  * Runnable directly: `npx tsx src/simulator/main.ts --servers 5`.
@@ -63,7 +63,7 @@ export function parseSimulatorArgs(argv: string[]): SimulatorOptions & { quiet: 
       speed: { type: 'string' },
       fleet: { type: 'string' },
       faults: { type: 'string' },
-      'no-legacy-byoi': { type: 'boolean' },
+      'legacy-byoi': { type: 'boolean' },
       'rate-limit': { type: 'string' },
       'ca-dir': { type: 'string' },
       'max-skew': { type: 'string' },
@@ -79,7 +79,7 @@ export function parseSimulatorArgs(argv: string[]): SimulatorOptions & { quiet: 
     speed: number('speed', values.speed),
     fleet: values.fleet,
     faults: values.faults,
-    legacyByoi: values['no-legacy-byoi'] ? false : undefined,
+    legacyByoi: values['legacy-byoi'] ? true : undefined,
     rateLimit: values['rate-limit'] === undefined ? undefined : parseRateLimit(values['rate-limit']),
     caDir: values['ca-dir'],
     maxSkewSeconds: integer('max-skew', values['max-skew']),

@@ -1,6 +1,6 @@
 /**
  * `createSimulator` options, validated with zod. Defaults suit the demo: 50 servers, one simulated
- * minute per real second, the seed's legacy route on, no faults, no rate limit.
+ * minute per real second, the retired seed route off (404, as production answers it), no faults, no rate limit.
  */
 import { z } from 'zod';
 
@@ -22,8 +22,8 @@ export const simulatorOptionsSchema = z
     fleet: z.union([z.string().min(1), z.record(z.unknown())]).optional(),
     /** A fault spec string (grammar in faults.ts) or a structured fault configuration. */
     faults: z.union([z.string(), z.record(z.unknown())]).optional(),
-    /** Serve the legacy `/bringYourOwnImage` route (off: 404 like production today). */
-    legacyByoi: z.boolean().default(true),
+    /** Serve the retired `/bringYourOwnImage` route; off by default, answering 404 as production does today. */
+    legacyByoi: z.boolean().default(false),
     /** Per consumer key request limit, answered with 429 and Retry-After; off when absent. */
     rateLimit: z
       .object({ requests: z.number().int().positive(), perMs: z.number().int().positive() })
