@@ -1,6 +1,7 @@
-// ESLint: typescript-eslint recommended everywhere, plus two import rules. The workflow sandbox rule: code
+// ESLint: typescript-eslint recommended everywhere, plus three import rules. The workflow sandbox rule: code
 // under src/workflows/ runs in Temporal's deterministic sandbox and may import only workflow-safe modules.
 // The layering rule: imports point down only (cli -> workflows/activities -> ovh/campaign/shared -> domain).
+// The shipping rule: src/ is the worker image, testkit/ is not in it, so src/ imports only types from it.
 // Each file glob below gets one `@typescript-eslint/no-restricted-imports` entry whose pattern list is
 // complete: a later flat-config entry for the same files would replace the rule's options, not add to them.
 import js from '@eslint/js';
@@ -9,6 +10,14 @@ import tseslint from 'typescript-eslint';
 /** A pattern matching relative imports that climb into one of the top-level `names` of src/ (a folder or a
  * root module such as worker.ts). */
 const climbsInto = (...names) => `^(\\.\\./)+(${names.join('|')})(/|$)`;
+
+/** testkit/ composes src/ for tests, drills, benchmarks and the demo; the worker image ships src/ alone. */
+const testkitForbidden = {
+  regex: '^(\\.\\./)+testkit(/|$)',
+  message:
+    'testkit/ is not in the worker image (the Dockerfile copies src/ only): src/ may import types from it, and load the demo by path.',
+  allowTypeImports: true,
+};
 
 const domainForbidden = [
   {
@@ -19,7 +28,7 @@ const domainForbidden = [
 
 const lowerLayerForbidden = [
   {
-    regex: climbsInto('activities', 'workflows', 'cli', 'worker', 'config', 'temporal', 'simulator', 'demo', 'drills'),
+    regex: climbsInto('activities', 'workflows', 'cli', 'worker', 'config', 'temporal', 'simulator'),
     message:
       'ovh/, shared/ and campaign/ sit below activities, workflows and the CLI (imports point down): move what they need into src/domain or src/shared.',
   },
@@ -27,7 +36,7 @@ const lowerLayerForbidden = [
 
 const activitiesForbidden = [
   {
-    regex: climbsInto('workflows', 'cli', 'worker', 'simulator', 'demo', 'drills'),
+    regex: climbsInto('workflows', 'cli', 'worker', 'simulator'),
     message:
       'Activities sit below workflows and the CLI (imports point down): move what both need into src/shared or src/domain.',
   },
@@ -108,11 +117,16 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
     },
   },
+  // The catch-all first: a later entry for the same files replaces its options, so each list repeats it.
   ...[
-    { files: ['src/workflows/**/*.ts'], patterns: workflowForbidden },
+    { files: ['src/**/*.ts'], patterns: [testkitForbidden] },
+    { files: ['src/workflows/**/*.ts'], patterns: [...workflowForbidden, testkitForbidden] },
     { files: ['src/domain/**/*.ts'], patterns: domainForbidden },
-    { files: ['src/ovh/**/*.ts', 'src/shared/**/*.ts', 'src/campaign/**/*.ts'], patterns: lowerLayerForbidden },
-    { files: ['src/activities/**/*.ts'], patterns: activitiesForbidden },
+    {
+      files: ['src/ovh/**/*.ts', 'src/shared/**/*.ts', 'src/campaign/**/*.ts'],
+      patterns: [...lowerLayerForbidden, testkitForbidden],
+    },
+    { files: ['src/activities/**/*.ts'], patterns: [...activitiesForbidden, testkitForbidden] },
   ].map(({ files, patterns }) => ({
     files,
     rules: {

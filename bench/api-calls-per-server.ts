@@ -13,6 +13,7 @@ import path from 'node:path';
 import { sleep as activitySleep } from '@temporalio/activity';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../src/activities';
+import { readEnvironment } from '../src/config';
 import type { ImageSpec } from '../src/domain/image';
 import type { DeployRoute } from '../src/domain/routes';
 import { OvhClient } from '../src/ovh/client';
@@ -27,7 +28,7 @@ const image: ImageSpec = {
   efiBootloaderPath: '\\efi\\debian\\grubx64.efi',
 };
 /** One CA for every simulator: two CAs with the same name cannot both be trusted by one process. */
-const CA_DIR = process.env.REIMAGE_TEST_CA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'bench-ca-'));
+const CA_DIR = readEnvironment().REIMAGE_TEST_CA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'bench-ca-'));
 const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 /** Runs one activity in a fresh mock context, keeping its types. */
 function run<I, O>(activity: (input: I) => Promise<O>, input: I): Promise<O> {

@@ -13,6 +13,7 @@
  */
 import { benchArgs, printResult } from './lib/args';
 import { startBenchStack } from './lib/stack';
+import { readEnvironment } from '../src/config';
 import type { ServerView } from '../src/simulator/side-door';
 
 const TARGET_RATIO = 1.05;
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   // Simulated seconds per real second: high, yet low enough for the orchestration (about 6 servers/s on
   // two cores shared with the dev server) to keep `parallel` servers installing.
   const speed = args.quick ? 60 : 20;
-  const stack = await startBenchStack({ servers: args.servers, speed, seed: 'b1' });
+  const stack = await startBenchStack({ baseEnv: readEnvironment(), servers: args.servers, speed, seed: 'b1' });
   try {
     const campaignId = `b1-${Date.now().toString(36)}`;
     const scaled = (seconds: number) => `${Math.max(1, Math.round((seconds * 1000) / speed))}ms`;
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
       { ratio: ratio <= TARGET_RATIO },
     );
   } finally {
-    await stack.stop();
+    await stack.close();
   }
 }
 

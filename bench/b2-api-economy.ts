@@ -17,12 +17,14 @@
  *   npx tsx bench/b2-api-economy.ts            # 40 servers, batches of 10 for the naive script
  *   npx tsx bench/b2-api-economy.ts --quick    # 12 servers (CI, about 30 s)
  */
+import { readEnvironment } from '../src/config';
 import { benchArgs, printResult } from './lib/args';
 import {
   chainRunner,
   DetectionLog,
   latencySummary,
   meanCalls,
+  benchCaDir,
   startBenchSimulator,
   type ChainCalls,
 } from './lib/sim-bench';
@@ -31,11 +33,12 @@ import { NAIVE_SCHEDULE, runNaiveBaseline, TERRAFORM_SCHEDULE, type PollSchedule
 /** Simulated seconds per real second: an 11-minute install takes 5.5 s; 1 ms of jitter is 0.12 s. */
 const SPEED = 120;
 const TARGETS = { callsPerServer: 15, detectionP50S: 30 };
+const CA_DIR = benchCaDir(readEnvironment());
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
 async function reimageContender(servers: number, poll: { pollMinMs: number; pollMaxMs: number }) {
-  const sim = await startBenchSimulator({ servers, speed: SPEED });
+  const sim = await startBenchSimulator({ servers, speed: SPEED, caDir: CA_DIR });
   try {
     const detections = new DetectionLog(sim);
     const chain = chainRunner({ sim, detections, poll }, SPEED);
@@ -58,7 +61,7 @@ async function reimageContender(servers: number, poll: { pollMinMs: number; poll
 }
 
 async function scriptContender(servers: number, batchSize: number, schedule: PollSchedule) {
-  const sim = await startBenchSimulator({ servers, speed: SPEED });
+  const sim = await startBenchSimulator({ servers, speed: SPEED, caDir: CA_DIR });
   try {
     const detections = new DetectionLog(sim);
     const calls = await runNaiveBaseline({ sim, servers: sim.servers, batchSize, schedule, speed: SPEED, detections });

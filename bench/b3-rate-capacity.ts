@@ -24,12 +24,14 @@
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { readEnvironment } from '../src/config';
 import { RateBudget, type RateBudgetOptions, type RateGrant } from '../src/ovh/rate-budget';
 import {
   chainRunner,
   DetectionLog,
   latencySummary,
   meanCalls,
+  benchCaDir,
   slidingWindow,
   startBenchSimulator,
   type ChainCalls,
@@ -37,6 +39,7 @@ import {
 
 const LIMIT = 60;
 const TARGETS = { detectionP95S: 60, http429: 0, inFlight: 60 };
+const CA_DIR = benchCaDir(readEnvironment());
 
 /** A budget that ignores priorities: every call waits in arrival order. */
 class FifoBudget extends RateBudget {
@@ -59,6 +62,7 @@ async function runAt(options: RunOptions) {
     speed: options.speed,
     seed: 'b3',
     rateLimit: { requests: LIMIT, perMs },
+    caDir: CA_DIR,
   });
   try {
     // Fresh: a new simulator, so no earlier process's calls share the budget's first window.

@@ -9,12 +9,18 @@
  */
 import { benchArgs, printResult } from './lib/args';
 import { startBenchStack } from './lib/stack';
+import { readEnvironment } from '../src/config';
 
 const TARGETS = { serversPerSecond: 20, workerPeakRssMb: 400, largestRunEvents: 10_240 };
 
 async function main(): Promise<void> {
   const args = benchArgs({ quick: { servers: 300 }, full: { servers: 10_000 } });
-  const stack = await startBenchStack({ servers: args.servers, speed: 100_000, seed: 'b4' });
+  const stack = await startBenchStack({
+    baseEnv: readEnvironment(),
+    servers: args.servers,
+    speed: 100_000,
+    seed: 'b4',
+  });
   try {
     const campaignId = `b4-${Date.now().toString(36)}`;
     const started = Date.now();
@@ -52,7 +58,7 @@ async function main(): Promise<void> {
       reportTotalsEqualFleet: report.totals.finished === args.servers,
     });
   } finally {
-    await stack.stop();
+    await stack.close();
   }
 }
 

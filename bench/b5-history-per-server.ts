@@ -9,6 +9,7 @@
 import { temporal } from '@temporalio/proto';
 import { benchArgs, printResult } from './lib/args';
 import { startBenchStack } from './lib/stack';
+import { readEnvironment } from '../src/config';
 import { serverWorkflowId } from '../src/shared/workflow-ids';
 
 const TARGET_EVENTS = 60;
@@ -17,7 +18,7 @@ const SPEED = 60;
 
 async function main(): Promise<void> {
   const args = benchArgs({ quick: { servers: 2 }, full: { servers: 5 } });
-  const stack = await startBenchStack({ servers: args.servers, speed: SPEED, seed: 'b5' });
+  const stack = await startBenchStack({ baseEnv: readEnvironment(), servers: args.servers, speed: SPEED, seed: 'b5' });
   try {
     const campaignId = `b5-${Date.now().toString(36)}`;
     const report = await stack.runCampaign(
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
       { eventsPerServer: largest.length <= TARGET_EVENTS },
     );
   } finally {
-    await stack.stop();
+    await stack.close();
   }
 }
 

@@ -4,16 +4,18 @@
  * one JSON line with the paths on stdout (logs go to stderr).
  */
 import path from 'node:path';
+import { readEnvironment } from '../src/config';
 import { ensureTemporalBinaryWithDownload, PROJECT_ROOT } from '../src/temporal/binaries';
 import { ensureCa } from '../src/simulator/ca';
 
 async function main(argv: string[]): Promise<void> {
   const log = (line: string) => process.stderr.write(`[bootstrap] ${line}\n`);
-  const cli = await ensureTemporalBinaryWithDownload('cli', log);
-  const testServer = await ensureTemporalBinaryWithDownload('testServer', log);
+  const env = readEnvironment();
+  const cli = await ensureTemporalBinaryWithDownload('cli', env, log);
+  const testServer = await ensureTemporalBinaryWithDownload('testServer', env, log);
   const result: Record<string, string> = { cli, testServer };
   if (argv.includes('--test-ca')) {
-    const testCaDir = process.env.REIMAGE_TEST_CA_DIR ?? path.join(PROJECT_ROOT, '.data', 'test-ca');
+    const testCaDir = env.REIMAGE_TEST_CA_DIR ?? path.join(PROJECT_ROOT, '.data', 'test-ca');
     result.testCaDir = testCaDir;
     result.testCaCert = ensureCa(testCaDir).caCertPath;
   }

@@ -1,13 +1,13 @@
 /**
  * `npm run drill -- [--quick] [--only NAME] [--seed SEED] [--task404-reads N] [--speed N]`: the reliability
- * drills of RELIABILITY.md (see src/drills/drills.ts). Each drill prints one JSON line of figures on stdout; the exit code is 1 when a
+ * drills of RELIABILITY.md (see testkit/drills/drills.ts). Each drill prints one JSON line of figures on stdout; the exit code is 1 when a
  * guarantee was violated, 2 on a bad command line.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { rateLimitPattern } from '../src/config';
-import { DRILL_NAMES, runDrill, type DrillName } from '../src/drills/drills';
+import { rateLimitPattern, readEnvironment } from '../src/config';
 import { PROJECT_ROOT } from '../src/temporal/binaries';
+import { DRILL_NAMES, runDrill, type DrillName } from '../testkit/drills/drills';
 
 interface DrillArgs {
   quick: boolean;
@@ -59,10 +59,12 @@ async function main(): Promise<number> {
     return 2;
   }
   const caDir = path.join(PROJECT_ROOT, '.data', 'drills', 'ca');
+  const baseEnv = readEnvironment();
   let failed = false;
   for (const name of args.only) {
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const figures = await runDrill(name, {
+      baseEnv,
       quick: args.quick,
       seed: args.seed,
       caDir,

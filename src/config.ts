@@ -1,5 +1,8 @@
 /**
- * The only reader of process.env. Parses the environment once with zod into a frozen, typed Config.
+ * The only reader of process.env: entry points (the CLI's main, scripts) call readEnvironment() once and
+ * pass the environment down; loadConfig parses it with zod into a frozen, typed Config, and what reads
+ * variables by name on its own (Temporal's envconfig, the binaries' paths, `${VAR}` references) is given
+ * that environment, never process.env.
  * Temporal connection settings come from @temporalio/envconfig (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
  * TEMPORAL_API_KEY, TEMPORAL_TLS*, TEMPORAL_PROFILE and the TOML profile file), so Temporal Cloud works
  * unchanged. OVH settings use the names OVH's own SDKs and Terraform use.
@@ -124,8 +127,13 @@ function parseRateLimit(text: string): OvhConfig['rateLimit'] {
   return { requests: Number(count), perMs: PER_MS[unit as keyof typeof PER_MS] };
 }
 
+/** The process's environment, frozen: entry points read it once and pass it (or what it configures) down. */
+export function readEnvironment(): Readonly<NodeJS.ProcessEnv> {
+  return Object.freeze({ ...process.env });
+}
+
 /** Parses the environment; throws ConfigError listing every bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
@@ -157,8 +165,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   });
 }
 
+/** What a Temporal client needs: where to connect, and the payload codec keys every client shares. */
+export interface ClientConfig {
+  connect: ClientConnectConfig;
+  codecKeys?: string;
+}
+
+/**
+ * The client side of the environment only (Temporal settings, REIMAGE_CODEC_KEYS), so that commands that
+ * only read Temporal (status, report, controls) do not fail on a worker setting such as OVH_RATE_LIMIT.
+ */
+export function loadClientConfig(env: NodeJS.ProcessEnv): ClientConfig {
+  return { connect: loadTemporalConnectConfig(env), codecKeys: env.REIMAGE_CODEC_KEYS || undefined };
+}
+
 /** Temporal connection settings through envconfig, defaulting to the local dev server. */
-export function loadTemporalConnectConfig(env: NodeJS.ProcessEnv = process.env): ClientConnectConfig {
+function loadTemporalConnectConfig(env: NodeJS.ProcessEnv): ClientConnectConfig {
   const overrideEnvVars = Object.fromEntries(
     Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
   );

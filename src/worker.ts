@@ -13,7 +13,7 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { createActivities } from './activities';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, loadClientConfig, loadConfig, type Config } from './config';
 import { createJsonLogger, type Logger } from './observability/logger';
 import { meterMetrics } from './observability/metrics';
 import { OvhClient } from './ovh/client';
@@ -27,7 +27,9 @@ export interface WorkerHandle {
 }
 
 export interface CreateWorkerOptions {
-  env?: NodeJS.ProcessEnv;
+  /** The worker's environment (the entry point's, or a test stack's): its Config, Temporal's connection
+   * settings, and where `${VAR}` references in campaigns are looked up. */
+  env: NodeJS.ProcessEnv;
   logger?: Logger;
   /** A prebuilt bundle (tests and the demo bundle once); default: bundle src/workflows now. */
   workflowBundle?: WorkflowBundle;
@@ -75,9 +77,9 @@ export async function workflowBundleFor(config: Pick<Config, 'workflowBundlePath
   }
 }
 
-/** Builds a worker from the environment; nothing runs until `run()`. */
-export async function createWorker(options: CreateWorkerOptions = {}): Promise<WorkerHandle> {
-  const env = options.env ?? process.env;
+/** Builds a worker from its environment; nothing runs until `run()`. */
+export async function createWorker(options: CreateWorkerOptions): Promise<WorkerHandle> {
+  const { env } = options;
   const config = loadConfig(env);
   const logger = options.logger ?? createJsonLogger(config.logLevel);
   if (options.installRuntime) installRuntime(config);
@@ -85,7 +87,7 @@ export async function createWorker(options: CreateWorkerOptions = {}): Promise<W
   const rateBudget = new RateBudget({ ...config.ovh.rateLimit, onWait: metrics?.rateBudgetWait });
   const ovh = new OvhClient(config.ovh, { rateBudget, metrics, logger });
   const activities = createActivities({ ovh, logger, env });
-  const { connection, namespace } = await connectWorker(env);
+  const { connection, namespace } = await connectWorker(loadClientConfig(env).connect);
   const worker = await Worker.create({
     connection,
     namespace,
@@ -116,8 +118,8 @@ export async function createWorker(options: CreateWorkerOptions = {}): Promise<W
   };
 }
 
-/** `reimage worker`: runs until SIGINT/SIGTERM. */
-export async function runWorkerFromEnv(): Promise<void> {
-  const handle = await createWorker({ installRuntime: true });
+/** `reimage worker`: runs on `env` (the process's) until SIGINT/SIGTERM. */
+export async function runWorker(env: NodeJS.ProcessEnv): Promise<void> {
+  const handle = await createWorker({ env, installRuntime: true });
   await handle.run();
 }

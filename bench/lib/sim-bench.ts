@@ -19,7 +19,10 @@ import { z } from 'zod';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
 import { PROJECT_ROOT } from '../../src/temporal/binaries';
 
-const CA_DIR = process.env.REIMAGE_TEST_CA_DIR ?? path.join(PROJECT_ROOT, '.data', 'bench-ca');
+/** The CA of the benchmarks' simulators: REIMAGE_TEST_CA_DIR in the script's environment, or .data/bench-ca. */
+export function benchCaDir(env: NodeJS.ProcessEnv): string {
+  return env.REIMAGE_TEST_CA_DIR ?? path.join(PROJECT_ROOT, '.data', 'bench-ca');
+}
 
 /** The image every contender deploys (same body for ours and the naive script). */
 export const BENCH_IMAGE: ImageSpec = {
@@ -32,8 +35,9 @@ export const BENCH_IMAGE: ImageSpec = {
 const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 const TASK_ROUTE = '/dedicated/server/{serviceName}/task/{taskId}';
 
-export function startBenchSimulator(options: SimulatorOptions): Promise<Simulator> {
-  return createSimulator({ seed: 'b2', caDir: CA_DIR, ...options });
+/** A simulator as production answers (no retired route); `options.caDir`: benchCaDir's. */
+export function startBenchSimulator(options: SimulatorOptions & { caDir: string }): Promise<Simulator> {
+  return createSimulator({ seed: 'b2', ...options });
 }
 
 /** `p` in [0, 100] of `values` (nearest rank); null when empty. */

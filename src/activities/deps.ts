@@ -13,7 +13,7 @@ import type { Environment } from './secrets';
 export interface ActivityDeps {
   ovh: OvhClient;
   logger?: Logger;
-  /** Where `${VAR}` references are looked up (the worker passes its process.env). */
+  /** Where `${VAR}` references are looked up: the worker's environment. */
   env?: Environment;
   /** Opens an image URL; default: node http/https with the global agent (trusts NODE_EXTRA_CA_CERTS). */
   openImage?: ImageOpener;

@@ -1,7 +1,9 @@
 /**
  * The `reimage` command line and its one error boundary: commands return an exit code or throw; this file
  * maps what they throw to the documented exit codes (cli/exit-codes.ts) and prints one clear message.
+ * The environment is read here, once (config.ts), and each command gets it as a parameter.
  */
+import { readEnvironment } from '../config';
 import { COMMAND_GROUPS, isControlName } from './command-list';
 import type { controlCommand } from './commands/control';
 import { UsageError } from './errors';
@@ -9,7 +11,8 @@ import { ExitCode } from './exit-codes';
 
 interface Command {
   usage: string;
-  run(argv: string[]): Promise<number>;
+  /** `env`: the process's environment, which the command parses (config.ts) for what it needs. */
+  run(argv: string[], env: NodeJS.ProcessEnv): Promise<number>;
 }
 
 const COMMAND_NAMES = new Set(COMMAND_GROUPS.flatMap((group) => group.commands.map((command) => command.name)));
@@ -40,10 +43,10 @@ Exit codes: 0 ok, 1 unexpected failure, 2 usage, 3 invalid input, 4 Temporal unr
             5 campaign finished with failures, 6 confirmation declined.`;
 }
 
-/** Runs one command line and returns its exit code; never throws. */
-export async function main(argv: string[]): Promise<number> {
+/** Runs one command line on `env` (default: this process's) and returns its exit code; never throws. */
+export async function main(argv: string[], env: NodeJS.ProcessEnv = readEnvironment()): Promise<number> {
   // `reimage help COMMAND` is `reimage COMMAND --help`, as in git.
-  if (argv[0] === 'help' && argv[1]) return main([argv[1], '--help']);
+  if (argv[0] === 'help' && argv[1]) return main([argv[1], '--help'], env);
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === 'help') {
     process.stdout.write(`${overview()}\n`);
@@ -58,7 +61,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${command.usage}\n`);
       return ExitCode.Ok;
     }
-    return await command.run(rest);
+    return await command.run(rest, env);
   } catch (err) {
     return report(err, name);
   }

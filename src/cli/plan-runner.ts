@@ -1,13 +1,14 @@
 /**
  * What `plan` and `start` share: the campaign file into workflow settings, a check that a worker is
  * listening, and the planCampaignWorkflow run (on the worker, which alone holds the OVH credentials).
+ * The task queue and the allow-list come from the caller's Config (the command's, or a test stack's).
  */
 import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { CampaignSpec } from '../campaign/schema';
 import { toCampaignSettings } from '../campaign/to-settings';
-import { loadConfig } from '../config';
+import type { Config } from '../config';
 import type { CampaignInput } from '../shared/campaign-report-types';
 import type { ServerTarget } from '../shared/campaign-types';
 import { campaignIdAttribute } from '../shared/search-attributes';
@@ -17,7 +18,7 @@ import type { planCampaignWorkflow } from '../workflows';
 import { UsageError } from './errors';
 
 /** No worker polls the task queue: the campaign would wait forever. */
-export class NoWorkerError extends Error {
+class NoWorkerError extends Error {
   override name = 'NoWorkerError';
 }
 
@@ -30,19 +31,20 @@ export function defaultCampaignId(spec: CampaignSpec, now = new Date()): string 
 /** A worker that has just started may take a moment to show up as a poller. */
 const WORKER_GRACE_MS = 3_000;
 
-async function hasPoller(client: Client, taskQueue: string): Promise<boolean> {
+/** The identities (`<pid>@<host>` by default) of the workers that recently polled `taskQueue` for workflows. */
+export async function workflowPollers(client: Client, taskQueue: string): Promise<string[]> {
   const answer = await client.workflowService.describeTaskQueue({
     namespace: client.options.namespace,
     taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
     taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
   });
-  return Boolean(answer.pollers?.length);
+  return (answer.pollers ?? []).map((poller) => poller.identity ?? '');
 }
 
 /** Fails, naming the fix, when no worker polls `taskQueue` within a short grace period. */
-export async function requireWorker(client: Client, taskQueue: string): Promise<void> {
+async function requireWorker(client: Client, taskQueue: string): Promise<void> {
   const deadline = Date.now() + WORKER_GRACE_MS;
-  while (!(await hasPoller(client, taskQueue))) {
+  while ((await workflowPollers(client, taskQueue)).length === 0) {
     if (Date.now() > deadline) {
       throw new NoWorkerError(
         `No worker is polling task queue "${taskQueue}": start one with "reimage worker" (it holds the OVH credentials), then try again.`,
@@ -52,9 +54,14 @@ export async function requireWorker(client: Client, taskQueue: string): Promise<
   }
 }
 
-/** The campaign workflow's input for `servers` (resolved from the file), run on the configured task queue. */
-export function campaignInput(spec: CampaignSpec, campaignId: string, servers: ServerTarget[]): CampaignInput {
-  return { campaignId, servers, settings: toCampaignSettings(spec, loadConfig().taskQueue) };
+/** The campaign workflow's input for `servers` (resolved from the file), run on `taskQueue`. */
+export function campaignInput(
+  spec: CampaignSpec,
+  campaignId: string,
+  servers: ServerTarget[],
+  taskQueue: string,
+): CampaignInput {
+  return { campaignId, servers, settings: toCampaignSettings(spec, taskQueue) };
 }
 
 /** Runs the plan workflow for `spec` (once a worker polls the task queue) and returns its answer. */
@@ -63,8 +70,8 @@ export async function runPlan(
   spec: CampaignSpec,
   campaignId: string,
   preflight: boolean,
+  config: Pick<Config, 'taskQueue' | 'allowedServers'>,
 ): Promise<CampaignPlan> {
-  const config = loadConfig();
   const { taskQueue } = config;
   await requireWorker(client, taskQueue);
   const settings = toCampaignSettings(spec, taskQueue);
@@ -85,15 +92,15 @@ export async function runPlan(
   });
 }
 
-/** Starts the campaign workflow for `servers` (resolved from the file); returns its workflow ID. */
+/** Starts the campaign workflow for `servers` (resolved from the file) on `taskQueue`; returns its workflow ID. */
 export async function startCampaign(
   client: Client,
   spec: CampaignSpec,
   campaignId: string,
   servers: ServerTarget[],
+  taskQueue: string,
 ): Promise<string> {
-  const { taskQueue } = loadConfig();
-  const input = campaignInput(spec, campaignId, servers);
+  const input = campaignInput(spec, campaignId, servers, taskQueue);
   const workflowId = campaignWorkflowId(campaignId);
   try {
     await client.workflow.start('reimageCampaignWorkflow', {

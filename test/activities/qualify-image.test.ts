@@ -5,14 +5,9 @@ import type { QualifyImageInput } from '../../src/activities/types';
 import type { ImageSpec } from '../../src/domain/image';
 import { OvhClient } from '../../src/ovh/client';
 import { FailureType } from '../../src/shared/failure-types';
-import {
-  garbageImage,
-  qcow2Image,
-  rawGptImage,
-  rawMbrImage,
-  startImageServer,
-  type ImageServer,
-} from './helpers/images';
+import type { ImageServer } from '../../testkit/image-server';
+import { garbageImage, qcow2Image, rawGptImage, rawMbrImage } from '../../testkit/images';
+import { startImageServer } from './helpers/images';
 
 const TOKEN = 'image-secret-token';
 const images = {

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { main } from '../../src/cli/index';
 import { campaignWorkflowId } from '../../src/shared/workflow-ids';
+import { loadClientConfig } from '../../src/config';
 import { connectClient } from '../../src/temporal/connection';
 import { uniqueTaskQueue } from '../helpers/temporal';
 import { campaignText } from './helpers/campaign-text';
@@ -19,7 +20,8 @@ import { cliEnv, runCli } from './helpers/cli-harness';
 
 let dir: string;
 let client: Client;
-const saved = { ...process.env };
+/** The CLI's environment: no worker polls this queue and payloads are not encrypted, so inline secrets are refused. */
+const env = cliEnv({ REIMAGE_TASK_QUEUE: uniqueTaskQueue('bad-invocations'), REIMAGE_CODEC_KEYS: undefined });
 const at = (name: string) => path.join(dir, name);
 const RUN_ID = `bad-${Date.now().toString(36)}`;
 const SSH_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDemoKeyOnlyForTheSimulatorXXXXXXXXXXXX demo@reimage';
@@ -38,15 +40,11 @@ beforeAll(async () => {
   writeFileSync(at('broken.yaml'), 'name: [unclosed\n');
   writeFileSync(at('broken.json'), '{"name": "j", "servers": [\n');
   writeFileSync(at('campaign.txt'), campaign());
-  // No worker polls this queue and payloads are not encrypted, so inline secrets are refused.
-  Object.assign(process.env, { REIMAGE_TASK_QUEUE: uniqueTaskQueue('bad-invocations'), REIMAGE_LOG_LEVEL: 'error' });
-  delete process.env.REIMAGE_CODEC_KEYS;
-  client = await connectClient();
+  client = await connectClient(loadClientConfig(env));
 });
 afterAll(async () => {
   await client?.connection.close();
   rmSync(dir, { recursive: true, force: true });
-  process.env = saved;
 });
 
 /**
@@ -56,14 +54,14 @@ afterAll(async () => {
  */
 const REALM_PREFIX = /^TypeError \[ERR_PARSE_ARGS_[A-Z_]+\]: /;
 
-/** Runs `main(args)` with stdout and stderr captured. */
+/** Runs `main(args, env)` with stdout and stderr captured. */
 async function runMain(args: string[]): Promise<{ code: number; output: string }> {
   let output = '';
   const capture = (chunk: string | Uint8Array) => ((output += String(chunk)), true);
   const out = jest.spyOn(process.stdout, 'write').mockImplementation(capture);
   const err = jest.spyOn(process.stderr, 'write').mockImplementation(capture);
   try {
-    const code = await main(args);
+    const code = await main(args, env);
     return { code, output: output.replace(REALM_PREFIX, '') };
   } finally {
     out.mockRestore();
@@ -182,7 +180,7 @@ function expand(text: string): string {
   return text
     .replace(/DIRNAME/g, path.basename(dir))
     .replace(/@D/g, dir)
-    .replace(/QUEUE/g, process.env.REIMAGE_TASK_QUEUE ?? '');
+    .replace(/QUEUE/g, env.REIMAGE_TASK_QUEUE ?? '');
 }
 
 describe('malformed reimage command lines', () => {
@@ -209,7 +207,6 @@ describe('malformed reimage command lines', () => {
   });
 
   it('exits with the same codes and messages as a process', async () => {
-    const env = cliEnv({ REIMAGE_TASK_QUEUE: process.env.REIMAGE_TASK_QUEUE, REIMAGE_CODEC_KEYS: undefined });
     const sample = [CORPUS[0]!, CORPUS[6]!, CORPUS[10]!, CORPUS[28]!];
     const results = await Promise.all(sample.map(([args]) => runCli(args.map(expand), env)));
     expect(results.map((r) => ({ code: r.code, firstLine: r.stderr.split('\n')[0] }))).toEqual(

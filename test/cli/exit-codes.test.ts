@@ -7,8 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadCampaignFile } from '../../src/campaign/loader';
 import { freePort } from '../../src/temporal/dev-server';
+import { freshCodecKeys } from '../../testkit/env';
 import { uniqueTaskQueue } from '../helpers/temporal';
-import { cliEnv, codecKeys, runCli } from './helpers/cli-harness';
+import { cliEnv, runCli } from './helpers/cli-harness';
 import { campaignText as minimalCampaign } from './helpers/campaign-text';
 
 const SSH_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDemoKeyOnlyForTheSimulatorXXXXXXXXXXXX demo@reimage';
@@ -129,7 +130,7 @@ describe('reimage start refusals', () => {
 
   it('passes the secrets check once REIMAGE_CODEC_KEYS is set (then needs a worker: exit 4)', async () => {
     const secret = file('secret-encrypted.yaml', campaignText(`configDrive:\n  sshKey: ${SSH_KEY}`));
-    const result = await runCli(['start', secret, '--yes', '--json'], { ...env, REIMAGE_CODEC_KEYS: codecKeys() });
+    const result = await runCli(['start', secret, '--yes', '--json'], { ...env, REIMAGE_CODEC_KEYS: freshCodecKeys() });
     expect({ code: result.code, stdout: result.stdout }).toEqual({ code: 4, stdout: '' });
     expect(result.stderr).toBe(
       `No worker is polling task queue "${env.REIMAGE_TASK_QUEUE}": start one with "reimage worker" ` +

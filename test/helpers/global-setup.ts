@@ -10,9 +10,9 @@ import { ensureCa } from '../../src/simulator/ca';
 
 export default async function globalSetup(): Promise<void> {
   const log = (line: string) => process.stderr.write(`[global-setup] ${line}\n`);
-  const cliPath = ensureTemporalBinary('cli', log);
+  const cliPath = ensureTemporalBinary('cli', process.env, log);
   process.env.TEMPORAL_CLI_PATH = cliPath;
-  process.env.TEMPORAL_TEST_SERVER_PATH = ensureTemporalBinary('testServer', log);
+  process.env.TEMPORAL_TEST_SERVER_PATH = ensureTemporalBinary('testServer', process.env, log);
 
   const caDir = process.env.REIMAGE_TEST_CA_DIR ?? path.join(PROJECT_ROOT, '.data', 'test-ca');
   const ca = ensureCa(caDir);

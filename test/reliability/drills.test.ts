@@ -6,8 +6,8 @@
  * totals equal to the fleet, and the outcomes the injected image faults must produce (1 download failure and
  * 1 checksum mismatch: deploy_failed; 1 OS that never boots: boot_failed; every other server done).
  */
-import { runDrill, type DrillName, type DrillOptions } from '../../src/drills/drills';
-import type { DrillFigures } from '../../src/drills/verify';
+import { runDrill, type DrillName, type DrillOptions } from '../../testkit/drills/drills';
+import type { DrillFigures } from '../../testkit/drills/verify';
 
 const QUICK_FLEET = 30;
 const KILL_FLEET = 6;
@@ -30,6 +30,7 @@ function requiredEnv(name: string): string {
 
 beforeAll(async () => {
   const options = {
+    baseEnv: process.env,
     quick: true,
     seed: 'ci',
     caDir: requiredEnv('REIMAGE_TEST_CA_DIR'),

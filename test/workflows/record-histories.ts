@@ -141,7 +141,7 @@ async function recordCancelInFlight(r: Recorder): Promise<void> {
 }
 
 async function record(options: { workflows: string; prefix: string; scenarios: string[] }): Promise<void> {
-  const server = await startDevServer({ cliPath: ensureTemporalBinary('cli', () => undefined), fastSqlite: true });
+  const server = await startDevServer({ cliPath: ensureTemporalBinary('cli', process.env), fastSqlite: true });
   try {
     const connection = await Connection.connect({ address: server.address });
     const client = new Client({ connection });

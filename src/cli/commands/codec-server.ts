@@ -24,7 +24,7 @@ Examples:
   REIMAGE_CODEC_KEYS=k1:... REIMAGE_CODEC_TOKEN=s3cret reimage codec-server --port 9999 --cors-origin https://temporal.example.com
   temporal workflow show --workflow-id campaign/c1 --codec-endpoint http://127.0.0.1:${DEFAULT_PORT} --codec-auth "Bearer s3cret"`;
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -37,7 +37,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new UsageError(`--port must be a port number from 0 to 65535 (got "${values.port}").`);
   }
-  const config = loadConfig();
+  const config = loadConfig(env);
   const codec = codecFromKeys(config.codecKeys);
   if (!codec) {
     throw new CodecKeyError(

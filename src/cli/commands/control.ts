@@ -13,6 +13,7 @@ import {
   setConcurrencyUpdate,
   skipServerUpdate,
 } from '../../shared/campaign-messages';
+import { loadClientConfig } from '../../config';
 import { connectClient } from '../../temporal/connection';
 import { campaignHandle } from '../campaign-client';
 import { CONTROLS, type ControlName } from '../command-list';
@@ -55,7 +56,7 @@ export function controlCommand(name: ControlName) {
   const usage = `reimage ${name} ${control.args} [--json]\n\n${control.summary}.\n\nExample:\n  ${control.example}`;
   return {
     usage,
-    async run(argv: string[]): Promise<number> {
+    async run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       const { values, positionals } = parseArgs({
         args: argv,
         options: { json: { type: 'boolean' } },
@@ -63,7 +64,7 @@ export function controlCommand(name: ControlName) {
       });
       const [campaignId, ...extra] = positionals;
       if (!campaignId) throw new UsageError(`Missing the campaign ID.\n\n${usage}`);
-      const client = await connectClient();
+      const client = await connectClient(loadClientConfig(env));
       const result = await ACTS[name](await campaignHandle(client, campaignId), extra);
       printResult({ campaignId, control: name, ...result }, values.json, `${name}: done for campaign ${campaignId}`);
       return 0;

@@ -25,7 +25,7 @@ function portNumber(flag: string, value: string): number {
   return Number(value);
 }
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -36,7 +36,7 @@ export async function run(argv: string[]): Promise<number> {
   });
   const port = portNumber('--port', values.port);
   const uiPort = portNumber('--ui-port', values['ui-port']);
-  const cliPath = await ensureTemporalBinaryWithDownload('cli', (line) => process.stderr.write(`${line}\n`));
+  const cliPath = await ensureTemporalBinaryWithDownload('cli', env, (line) => process.stderr.write(`${line}\n`));
   const server = await startDevServer({
     cliPath,
     port,

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { loadCampaignFile } from '../../campaign/loader';
 import { resolveCount } from '../../campaign/rollout-math';
 import type { CampaignSpec } from '../../campaign/schema';
+import { loadClientConfig, loadConfig } from '../../config';
 import { connectClient } from '../../temporal/connection';
 import type { CampaignPlan } from '../../shared/plan-types';
 import { requirePositional } from '../campaign-client';
@@ -52,15 +53,15 @@ function render(spec: CampaignSpec, plan: CampaignPlan): string {
   return lines.filter(Boolean).join('\n');
 }
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     options: { json: { type: 'boolean' } },
     allowPositionals: true,
   });
   const spec = await loadCampaignFile(requirePositional(positionals, 'the campaign file', usage));
-  const client = await connectClient();
-  const plan = await runPlan(client, spec, defaultCampaignId(spec), true);
+  const client = await connectClient(loadClientConfig(env));
+  const plan = await runPlan(client, spec, defaultCampaignId(spec), true, loadConfig(env));
   const etaMs = estimateEtaMs(spec, plan.servers.length);
   if (values.json) process.stdout.write(`${JSON.stringify({ ...plan, etaMs }, null, 2)}\n`);
   else process.stdout.write(`${render(spec, plan)}\n`);

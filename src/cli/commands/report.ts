@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { campaignProgressQuery } from '../../shared/campaign-messages';
 import type { CampaignReport } from '../../shared/campaign-report-types';
+import { loadClientConfig } from '../../config';
 import { connectClient } from '../../temporal/connection';
 import { campaignHandle, requirePositional } from '../campaign-client';
 import { UsageError } from '../errors';
@@ -39,7 +40,7 @@ export async function fetchReport(
   } as CampaignReport & { finalState: string };
 }
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     options: { format: { type: 'string', default: 'json' }, out: { type: 'string' } },
@@ -49,7 +50,8 @@ export async function run(argv: string[]): Promise<number> {
   if (!REPORT_FORMATS.includes(values.format as ReportFormat)) {
     throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')} (got "${values.format}").`);
   }
-  const text = formatReport(await fetchReport(await connectClient(), campaignId), values.format as ReportFormat);
+  const client = await connectClient(loadClientConfig(env));
+  const text = formatReport(await fetchReport(client, campaignId), values.format as ReportFormat);
   if (values.out) writeFileSync(values.out, `${text}\n`);
   else process.stdout.write(`${text}\n`);
   return 0;

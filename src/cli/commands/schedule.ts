@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { loadCampaignFile } from '../../campaign/loader';
-import { loadConfig } from '../../config';
+import { loadClientConfig, loadConfig } from '../../config';
 import { campaignWorkflowId } from '../../shared/workflow-ids';
 import { connectClient } from '../../temporal/connection';
 import { UsageError } from '../errors';
@@ -28,7 +28,7 @@ Examples:
 
 const PREFIX = 'reimage-';
 
-async function create(client: Client, argv: string[]): Promise<number> {
+async function create(client: Client, argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
@@ -42,14 +42,14 @@ async function create(client: Client, argv: string[]): Promise<number> {
   });
   if (!positionals[0] || !values.cron) throw new UsageError(`schedule create needs FILE and --cron.\n\n${usage}`);
   const spec = await loadCampaignFile(positionals[0]);
-  const config = loadConfig();
+  const config = loadConfig(env);
   assertSecretsProtected(spec, config.codecKeys);
   const id = values.id ?? spec.name;
-  const plan = await runPlan(client, spec, id, false);
+  const plan = await runPlan(client, spec, id, false, config);
   if (plan.unknown.length > 0) throw new UsageError(`Unknown servers, nothing scheduled: ${plan.unknown.join(', ')}`);
   if (!values.yes)
     throw new UsageError(`Scheduling reimages ${plan.servers.length} servers at every run; pass --yes to confirm.`);
-  const input = campaignInput(spec, id, plan.servers);
+  const input = campaignInput(spec, id, plan.servers, config.taskQueue);
   await client.schedule.create({
     scheduleId: `${PREFIX}${id}`,
     spec: { cronExpressions: [values.cron], timezone: values.timezone },
@@ -96,10 +96,14 @@ async function remove(client: Client, argv: string[]): Promise<number> {
   return 0;
 }
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [verb, ...rest] = argv;
-  const verbs: Record<string, (client: Client, args: string[]) => Promise<number>> = { create, list, delete: remove };
+  const verbs: Record<string, (client: Client, args: string[], env: NodeJS.ProcessEnv) => Promise<number>> = {
+    create,
+    list,
+    delete: remove,
+  };
   const action = verb ? verbs[verb] : undefined;
   if (!action) throw new UsageError(`Unknown schedule verb "${verb ?? ''}".\n\n${usage}`);
-  return action(await connectClient(), rest);
+  return action(await connectClient(loadClientConfig(env)), rest, env);
 }

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { loadCampaignFile } from '../../campaign/loader';
 import type { CampaignSpec } from '../../campaign/schema';
-import { loadConfig } from '../../config';
+import { loadClientConfig, loadConfig } from '../../config';
 import { connectClient } from '../../temporal/connection';
 import { requirePositional } from '../campaign-client';
 import { UsageError } from '../errors';
@@ -48,19 +48,19 @@ async function confirm(spec: CampaignSpec, count: number): Promise<void> {
   if (answer.trim() !== spec.name) throw new ConfirmationDeclinedError('Not confirmed: nothing was started.');
 }
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     options: { id: { type: 'string' }, yes: { type: 'boolean' }, json: { type: 'boolean' } },
     allowPositionals: true,
   });
   const spec = await loadCampaignFile(requirePositional(positionals, 'the campaign file', usage));
-  const config = loadConfig();
+  const config = loadConfig(env);
   assertSecretsProtected(spec, config.codecKeys);
   requireConfirmable(values.yes);
   const campaignId = values.id ?? defaultCampaignId(spec);
-  const client = await connectClient();
-  const plan = await runPlan(client, spec, campaignId, false);
+  const client = await connectClient(loadClientConfig(env));
+  const plan = await runPlan(client, spec, campaignId, false, config);
   if (plan.unknown.length > 0 || plan.notAllowed.length > 0) {
     const problems = [
       ...plan.unknown.map((name) => `${name}: the OVH account has no such server`),
@@ -73,7 +73,7 @@ export async function run(argv: string[]): Promise<number> {
     `Servers to reimage (${plan.servers.length}):\n${plan.servers.map((s) => `  ${s.serviceName}`).join('\n')}\n`,
   );
   if (!values.yes) await confirm(spec, plan.servers.length);
-  const workflowId = await startCampaign(client, spec, campaignId, plan.servers);
+  const workflowId = await startCampaign(client, spec, campaignId, plan.servers, config.taskQueue);
   printResult(
     { campaignId, workflowId, servers: plan.servers.map((s) => s.serviceName) },
     values.json,

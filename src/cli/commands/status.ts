@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import { readDuration } from '../../campaign/units';
 import { campaignProgressQuery } from '../../shared/campaign-messages';
 import type { CampaignProgress } from '../../shared/campaign-report-types';
+import { loadClientConfig } from '../../config';
 import { connectClient } from '../../temporal/connection';
 import { campaignHandle, latestCampaignId } from '../campaign-client';
 import { UsageError } from '../errors';
@@ -63,7 +64,7 @@ export function renderStatus(s: StatusSnapshot): string {
   return lines.join('\n');
 }
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     options: { watch: { type: 'boolean' }, json: { type: 'boolean' }, interval: { type: 'string', default: '2s' } },
@@ -72,7 +73,7 @@ export async function run(argv: string[]): Promise<number> {
   const interval = readDuration(values.interval);
   if ('problem' in interval) throw new UsageError(`--interval ${interval.problem}.`);
   const intervalMs = Math.max(100, interval.ms);
-  const client = await connectClient();
+  const client = await connectClient(loadClientConfig(env));
   const campaignId = positionals[0] ?? (await latestCampaignId(client));
   for (;;) {
     const s = await snapshot(client, campaignId);

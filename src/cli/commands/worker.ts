@@ -1,6 +1,6 @@
 /** `reimage worker`: the Temporal worker that runs reimage's workflows and OVH activities. */
 import { parseArgs } from 'node:util';
-import { runWorkerFromEnv } from '../../worker';
+import { runWorker } from '../../worker';
 
 export const usage = `reimage worker
 
@@ -14,9 +14,9 @@ Examples:
   OVH_ENDPOINT=ovh-eu OVH_APPLICATION_KEY=... OVH_APPLICATION_SECRET=... OVH_CONSUMER_KEY=... reimage worker
   TEMPORAL_ADDRESS=my-ns.a1b2c.tmprl.cloud:7233 TEMPORAL_NAMESPACE=my-ns.a1b2c TEMPORAL_API_KEY=... reimage worker`;
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   // No options: everything comes from the environment, so a stray argument is a mistake worth stopping on.
   parseArgs({ args: argv, options: {}, strict: true });
-  await runWorkerFromEnv();
+  await runWorker(env);
   return 0;
 }

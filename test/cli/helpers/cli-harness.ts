@@ -1,26 +1,26 @@
 /**
- * End-to-end harness of the `reimage` CLI: a simulator with uniquely named servers (server workflow IDs are
- * per service name and the dev server is shared), the demo image server, a worker in the test process on a
- * task queue of its own, and `runCli`, which spawns `node bin/reimage.js` with an environment pointing at
- * all of them.
+ * The shared harness of the `reimage` CLI: a testkit stack (testkit/stack.ts) on the suite's dev server,
+ * with a simulator of uniquely named servers (server workflow IDs are per service name and the dev server
+ * is shared), the demo image server and a worker in the test process on a task queue of its own; and
+ * `runCli`, which spawns `node bin/reimage.js` with an environment pointing at all of them.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
 import { parse, stringify } from 'yaml';
-import { demoCampaignYaml } from '../../../src/demo/demo-campaign';
-import { startDemoImageServer, type DemoImageServer } from '../../../src/demo/image-server';
 import { createJsonLogger, type Logger } from '../../../src/observability/logger';
 import { campaignProgressQuery } from '../../../src/shared/campaign-messages';
 import type { CampaignProgress, CampaignReport } from '../../../src/shared/campaign-report-types';
 import { campaignWorkflowId } from '../../../src/shared/workflow-ids';
-import { createSimulator, type Simulator } from '../../../src/simulator';
-import { ensureCa } from '../../../src/simulator/ca';
-import { connectClient } from '../../../src/temporal/connection';
-import { createWorker, type WorkerHandle } from '../../../src/worker';
+import type { Simulator } from '../../../src/simulator';
+import type { WorkerHandle } from '../../../src/worker';
+import { demoCampaignYaml } from '../../../testkit/demo/campaign';
+import { withOverrides } from '../../../testkit/env';
+import { inProcessSimulator } from '../../../testkit/simulators';
+import { startStack, type Stack } from '../../../testkit/stack';
+import { inProcessWorker } from '../../../testkit/workers';
 import { uniqueTaskQueue, workflowBundle } from '../../helpers/temporal';
 import { waitForValue } from '../../helpers/wait-for';
 import { quietRuntime } from '../../workflows/helpers/quiet-runtime';
@@ -58,17 +58,7 @@ export async function cliJson<T = Record<string, unknown>>(args: string[], env: 
 
 /** The environment of a CLI run: the test's own, with `overrides` applied (undefined removes a variable). */
 export function cliEnv(overrides: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, REIMAGE_LOG_LEVEL: 'error' };
-  for (const [name, value] of Object.entries(overrides)) {
-    if (value === undefined) delete env[name];
-    else env[name] = value;
-  }
-  return env;
-}
-
-/** A fresh REIMAGE_CODEC_KEYS value (one AES-256 key). */
-export function codecKeys(): string {
-  return `test:${randomBytes(32).toString('base64')}`;
+  return withOverrides({ ...process.env, REIMAGE_LOG_LEVEL: 'error' }, overrides);
 }
 
 /** One simulated server: its name comes from the harness, the rest from the fleet file format. */
@@ -77,67 +67,49 @@ export interface FleetServer {
   faults?: string[];
 }
 
-export interface CliStack {
+export interface CliStack extends Stack<Simulator, WorkerHandle> {
   /** Service names of the simulated servers, unique to this stack. */
   servers: string[];
-  sim: Simulator;
-  image: DemoImageServer;
-  /** Environment for `runCli` (worker and CLI share it, codec keys included). */
-  env: NodeJS.ProcessEnv;
-  /** A client with the stack's codec keys, to wait on campaigns without spawning the CLI in a loop. */
-  client: Client;
   /** Resolves with the campaign's progress once `ready` holds (checked every 200 ms), or fails after 20 s. */
   waitFor(campaignId: string, what: string, ready: (p: CampaignProgress) => boolean): Promise<unknown>;
   /** The campaign's report once its workflow completes; fails after 20 s with the campaign's progress. */
   result(campaignId: string): Promise<CampaignReport>;
   /** Writes `text` to a campaign file in a temporary directory; returns its path. */
   writeCampaign(name: string, text: string): string;
-  close(): Promise<void>;
 }
 
 /** Starts the simulator (speed: simulated seconds per real second), the image server and a worker
  * (logging errors only, unless `workerLogger` is given, e.g. to capture its lines). */
 export async function startCliStack(fleet: FleetServer[], speed: number, workerLogger?: Logger): Promise<CliStack> {
-  const caDir = requiredEnv('REIMAGE_TEST_CA_DIR');
   const prefix = randomUUID().slice(0, 8);
   const servers = fleet.map((_, i) => `ns${prefix}-${i + 1}.cli.eu`);
-  const sim = await createSimulator({
-    caDir,
-    seed: prefix,
-    speed,
-    fleet: { servers: fleet.map((server, i) => ({ name: servers[i], ...server })) },
-  });
-  const image = await startDemoImageServer(ensureCa(caDir));
-  const env = cliEnv({
-    TEMPORAL_ADDRESS: requiredEnv('TEMPORAL_ADDRESS'),
-    TEMPORAL_NAMESPACE: 'default',
-    REIMAGE_TASK_QUEUE: uniqueTaskQueue('cli'),
-    OVH_ENDPOINT: sim.url,
-    OVH_APPLICATION_KEY: sim.credentials.appKey,
-    OVH_APPLICATION_SECRET: sim.credentials.appSecret,
-    OVH_CONSUMER_KEY: sim.credentials.consumerKey,
-    OVH_CA_FILE: sim.caCertPath,
-    // The simulator has no fair-use limit; the default 60/min would make a test wait on the budget.
-    OVH_RATE_LIMIT: '100000/min',
-    REIMAGE_CODEC_KEYS: codecKeys(),
-  });
   quietRuntime();
-  const worker = await startWorker(env, workerLogger ?? createJsonLogger('error'));
-  const client = await connectClient(env);
-  const campaign = (campaignId: string) => client.workflow.getHandle(campaignWorkflowId(campaignId));
+  const stack = await startStack({
+    baseEnv: process.env,
+    caDir: requiredEnv('REIMAGE_TEST_CA_DIR'),
+    temporal: { address: requiredEnv('TEMPORAL_ADDRESS') },
+    simulator: inProcessSimulator({
+      seed: prefix,
+      speed,
+      fleet: { servers: fleet.map((server, i) => ({ name: servers[i], ...server })) },
+    }),
+    worker: inProcessWorker({
+      logger: workerLogger ?? createJsonLogger('error'),
+      workflowBundle: await workflowBundle(),
+    }),
+    taskQueue: uniqueTaskQueue('cli'),
+  });
+  const campaign = (campaignId: string) => stack.client.workflow.getHandle(campaignWorkflowId(campaignId));
+  const closeStack = stack.close;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'reimage-cli-'));
-  return {
+  return Object.assign(stack, {
     servers,
-    sim,
-    image,
-    env,
-    client,
-    waitFor: (campaignId, what, ready) =>
+    waitFor: (campaignId: string, what: string, ready: (p: CampaignProgress) => boolean) =>
       waitForValue(() => campaign(campaignId).query(campaignProgressQuery), ready, {
         what: `campaign ${campaignId} to reach "${what}"`,
         everyMs: 200,
       }),
-    result: async (campaignId) => {
+    result: async (campaignId: string) => {
       const handle = campaign(campaignId);
       await waitForValue(
         async () => {
@@ -149,30 +121,16 @@ export async function startCliStack(fleet: FleetServer[], speed: number, workerL
       );
       return handle.result() as Promise<CampaignReport>;
     },
-    writeCampaign(name, text) {
+    writeCampaign(name: string, text: string) {
       const file = path.join(dir, name);
       writeFileSync(file, text);
       return file;
     },
-    async close() {
-      await client.connection.close();
-      await worker.stop();
-      await image.close();
-      await sim.close();
+    close: async () => {
+      await closeStack();
       rmSync(dir, { recursive: true, force: true });
     },
-  };
-}
-
-async function startWorker(env: NodeJS.ProcessEnv, logger: Logger): Promise<{ stop(): Promise<void> }> {
-  const handle: WorkerHandle = await createWorker({ env, workflowBundle: await workflowBundle(), logger });
-  const running = handle.run();
-  return {
-    async stop() {
-      handle.worker.shutdown();
-      await running;
-    },
-  };
+  });
 }
 
 function requiredEnv(name: string): string {
@@ -182,7 +140,7 @@ function requiredEnv(name: string): string {
   return value;
 }
 
-/** Campaign settings a test changes on top of the demo campaign (src/demo/demo-campaign.ts). */
+/** Campaign settings a test changes on top of the demo campaign (testkit/demo/campaign.ts). */
 export interface CampaignOverrides {
   servers: string[];
   rollout?: Record<string, unknown>;

@@ -3,10 +3,10 @@
  * startCampaign), and its end awaited through whatever the drill does to Temporal and the worker.
  */
 import type { Client } from '@temporalio/client';
-import { validateCampaignData } from '../campaign/loader';
-import { runPlan, startCampaign } from '../cli/plan-runner';
-import type { CampaignReport } from '../shared/campaign-report-types';
-import { campaignWorkflowId } from '../shared/workflow-ids';
+import { validateCampaignData } from '../../src/campaign/loader';
+import { runPlan, startCampaign } from '../../src/cli/plan-runner';
+import type { CampaignReport } from '../../src/shared/campaign-report-types';
+import { campaignWorkflowId } from '../../src/shared/workflow-ids';
 import type { DrillStack } from './stack';
 
 export interface DrillCampaignOptions {
@@ -36,23 +36,14 @@ function drillCampaignData(stack: DrillStack, options: DrillCampaignOptions): Re
   };
 }
 
-/** Plans (read-only resolution) and starts the campaign; returns its workflow ID. */
+/** Plans (read-only resolution) and starts the campaign on the stack's task queue; returns its workflow ID. */
 export async function startDrillCampaign(stack: DrillStack, options: DrillCampaignOptions): Promise<string> {
   const spec = validateCampaignData(drillCampaignData(stack, options));
-  const plan = await withTaskQueue(stack, () => runPlan(stack.client, spec, options.campaignId, false));
+  const plan = await runPlan(stack.client, spec, options.campaignId, false, stack.config);
   if (plan.servers.length !== stack.servers.length) {
     throw new Error(`The drill's plan resolved ${plan.servers.length} of ${stack.servers.length} servers.`);
   }
-  return withTaskQueue(stack, () => startCampaign(stack.client, spec, options.campaignId, plan.servers));
-}
-
-/**
- * runPlan and startCampaign read the task queue from process.env (loadConfig) before their first await, as
- * the CLI does; setting it just before each call keeps concurrent drills in one process on their own queues.
- */
-function withTaskQueue<T>(stack: DrillStack, call: () => Promise<T>): Promise<T> {
-  process.env.REIMAGE_TASK_QUEUE = stack.env.REIMAGE_TASK_QUEUE;
-  return call();
+  return startCampaign(stack.client, spec, options.campaignId, plan.servers, stack.config.taskQueue);
 }
 
 /** Whether the campaign workflow is still running; undefined while Temporal does not answer. */

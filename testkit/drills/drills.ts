@@ -8,7 +8,7 @@
  * Each returns its figures (verify.ts); `violations` lists every broken guarantee.
  */
 import { randomUUID } from 'node:crypto';
-import { Prng } from '../simulator/prng';
+import { Prng } from '../../src/simulator/prng';
 import { awaitReport, campaignRunning, startDrillCampaign } from './campaign';
 import { startDrillStack, type DrillStack, type DrillStackOptions } from './stack';
 import { verifyDrill, type DrillFigures } from './verify';
@@ -17,6 +17,8 @@ export const DRILL_NAMES = ['worker-kill', 'dev-server-restart', 'fault-storm'] 
 export type DrillName = (typeof DRILL_NAMES)[number];
 
 export interface DrillOptions {
+  /** The environment the drill's processes inherit: the script's (config.ts readEnvironment()) or the test's. */
+  baseEnv: NodeJS.ProcessEnv;
   /** Small sizes (CI) instead of the full 200-server drill. */
   quick: boolean;
   seed: string;
@@ -108,9 +110,9 @@ function workerKills(kills: [number, number], quick: boolean): Disruption {
       // A random moment after the kill point: mid-POST, mid-poll, mid-rollback, mid-workflow-task.
       await sleep(rng.int(0, 1500));
       const killedAt = Date.now();
-      await stack.killWorker();
+      await stack.worker.kill();
       await sleep(rng.int(0, 2000));
-      await stack.startWorker();
+      await stack.worker.start();
       downtimes.push(Date.now() - killedAt);
     }
     const violations =
@@ -126,13 +128,13 @@ function devServerRestarts(restarts: [number, number], quick: boolean): Disrupti
     const workerExits: string[] = [];
     for (const point of killPoints(rng, wanted, stack.servers.length)) {
       if (!(await untilStarted(stack, campaignId, point))) break;
-      downtimes.push(await stack.restartDevServer(rng.int(1000, 4000)));
+      downtimes.push(await stack.temporal.restart(rng.int(1000, 4000)));
       // A worker that gave up on the lost server would need a person: the drill restarts it and says so.
       await sleep(5000);
-      const worker = stack.worker();
+      const worker = stack.worker.current();
       if (worker && !worker.running()) {
         workerExits.push(await worker.exited);
-        await stack.startWorker();
+        await stack.worker.start();
       }
     }
     const violations =
@@ -183,6 +185,7 @@ export async function runDrill(name: DrillName, options: DrillOptions): Promise<
   const pick = ([q, f]: [number, number]) => (quick ? q : f);
   const log = options.log ?? (() => undefined);
   const stack = await startDrillStack({
+    baseEnv: options.baseEnv,
     servers: pick(plan.servers),
     speed: options.speed ?? SPEED,
     seed: options.seed,
@@ -197,7 +200,6 @@ export async function runDrill(name: DrillName, options: DrillOptions): Promise<
     ...(options.workerRateLimit ? { workerRateLimit: options.workerRateLimit } : {}),
   });
   try {
-    await stack.startWorker();
     const started = Date.now();
     const campaignId = `drill-${name}-${options.seed}-${randomUUID().slice(0, 8)}`;
     await startDrillCampaign(stack, { campaignId, maxParallel: pick(plan.maxParallel) });

@@ -8,10 +8,9 @@
  *  - the consumer key never sent more than the worker's OVH_RATE_LIMIT within any window of its period, as
  *    the simulator counted (whenever the simulator's window is that period), worker restarts included.
  */
-import { loadConfig } from '../config';
-import type { CampaignReport, ServerReportRow } from '../shared/campaign-report-types';
-import { ServerOutcome } from '../shared/failure-types';
-import type { ServerView } from '../simulator';
+import type { CampaignReport, ServerReportRow } from '../../src/shared/campaign-report-types';
+import { ServerOutcome } from '../../src/shared/failure-types';
+import type { ServerView } from '../../src/simulator';
 import type { DrillStack } from './stack';
 
 /** What a drill prints, as one JSON line. */
@@ -46,7 +45,7 @@ export interface RateWindow {
 /** The consumer key's busiest window, held against the worker's budget when the periods match. */
 function rateWindow(stack: DrillStack): { figure: RateWindow; violations: string[] } {
   const { windowMs, byConsumer } = stack.sim.state.counters().busiestWindow;
-  const budget = loadConfig(stack.env).ovh.rateLimit;
+  const budget = stack.config.ovh.rateLimit;
   const busiest = byConsumer[stack.sim.credentials.consumerKey] ?? 0;
   const limit = budget.perMs === windowMs ? budget.requests : null;
   const over = limit !== null && busiest > limit;

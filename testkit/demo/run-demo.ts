@@ -1,0 +1,97 @@
+/**
+ * `npm run demo` (`reimage demo`, which loads this file by path: the worker image does not ship testkit/):
+ * a whole campaign on the embedded defaults. Starts a stack (../stack.ts) of the Temporal dev server with
+ * its UI, the OVH API simulator (40 servers, three with faults), the demo image server and a worker; runs
+ * a campaign through the CLI's own plan, start, status and report code; shows live progress; prints the
+ * report; stops what it started.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { loadCampaignFile } from '../../src/campaign/loader';
+import { fetchReport } from '../../src/cli/commands/report';
+import { renderStatus, snapshot } from '../../src/cli/commands/status';
+import { runPlan, startCampaign } from '../../src/cli/plan-runner';
+import { formatReport } from '../../src/cli/report-format';
+import { PROJECT_ROOT } from '../../src/temporal/binaries';
+import { inProcessSimulator } from '../simulators';
+import { startStack } from '../stack';
+import { inProcessWorker } from '../workers';
+import { demoCampaignYaml } from './campaign';
+
+const DEMO_DIR = path.join(PROJECT_ROOT, '.data', 'demo');
+/** Servers the demo makes fail, by index in the simulated fleet: each fault of a different kind. */
+const FAULTS: [number, string][] = [
+  [7, 'download_fail'],
+  [15, 'checksum_mismatch'],
+  [23, 'efi_boot_fail'],
+];
+
+/** Runs the demo on `baseEnv` (the `reimage` process's); returns 0 when the campaign ends done, else 5. */
+export async function runDemo(
+  baseEnv: NodeJS.ProcessEnv,
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<number> {
+  const started = Date.now();
+  // The SDK's own INFO and WARN lines (worker states, the activity failures the faults provoke) would
+  // bury the progress lines; the report shows every failure.
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const stack = await startStack({
+    baseEnv,
+    caDir: path.join(DEMO_DIR, 'ca'),
+    temporal: { ui: true },
+    simulator: inProcessSimulator({ servers: 40, seed: 'demo', speed: 120 }),
+    worker: inProcessWorker(),
+    taskQueue: 'reimage-demo',
+    log,
+  });
+  try {
+    const { sim, temporal, client } = stack;
+    log(`Temporal dev server on ${temporal.address}, UI ${temporal.uiUrl} (started in ${temporal.startMs} ms)`);
+    sim.state.injectFaults(FAULTS.map(([index, fault]) => `${fault}=${sim.servers[index]}`).join(','));
+    log(`OVH API simulator on ${sim.url} (40 servers, faults: ${FAULTS.map(([, f]) => f).join(', ')})`);
+
+    mkdirSync(DEMO_DIR, { recursive: true });
+    const file = path.join(DEMO_DIR, 'campaign.yaml');
+    const probeUrl = `https://localhost:${sim.port}/_sim/probe/{serviceName}`;
+    const image = { imageUrl: stack.image.url, sha256: stack.image.sha256 };
+    writeFileSync(file, demoCampaignYaml({ name: 'demo', servers: sim.servers, ...image, probeUrl }));
+    const spec = await loadCampaignFile(file);
+    const campaignId = `demo-${randomBytes(3).toString('hex')}`;
+    const plan = await runPlan(client, spec, campaignId, false, stack.config);
+    const workflowId = await startCampaign(client, spec, campaignId, plan.servers, stack.config.taskQueue);
+    const uiUrl = `${temporal.uiUrl}/namespaces/default/workflows/${encodeURIComponent(workflowId)}`;
+    log(`Campaign ${campaignId} started: ${plan.servers.length} servers, waves ${plan.waves.join(', ')}`);
+    log(`Watch it in the Temporal UI while the demo runs: ${uiUrl}`);
+
+    await watch(client, campaignId);
+    const report = await fetchReport(client, campaignId);
+    process.stdout.write(`\n${formatReport(report, 'markdown')}\n\n`);
+    process.stdout.write(
+      `Temporal UI: ${uiUrl} (it stops with the demo; "npm run temporal" keeps a dev server and its UI running)\n`,
+    );
+    process.stdout.write(
+      `Demo finished in ${Math.round((Date.now() - started) / 1000)} s: campaign ${report.finalState}.\n`,
+    );
+    return report.finalState === 'done' ? 0 : 5;
+  } finally {
+    await stack.close();
+  }
+}
+
+async function watch(client: Client, campaignId: string): Promise<void> {
+  const tty = process.stdout.isTTY;
+  let lastPrinted = 0;
+  for (;;) {
+    const s = await snapshot(client, campaignId);
+    if (tty) process.stdout.write(`\x1b[2J\x1b[H${renderStatus(s)}\n`);
+    else if (s.completed || Date.now() - lastPrinted > 5000) {
+      process.stdout.write(`${renderStatus(s).split('\n').slice(0, 3).join('\n')}\n`);
+      lastPrinted = Date.now();
+    }
+    if (s.completed) return;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
