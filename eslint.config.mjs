@@ -15,8 +15,7 @@ const climbsInto = (...names) => `^(\\.\\./)+(${names.join('|')})(/|$)`;
 const testkitForbidden = {
   regex: '^(\\.\\./)+testkit(/|$)',
   message:
-    'testkit/ is not in the worker image (the Dockerfile copies src/ only): src/ may import types from it, and load the demo by path.',
-  allowTypeImports: true,
+    'testkit/ is not in the worker image (the Dockerfile copies src/ only) and sits above the CLI: src/ never imports it.',
 };
 
 const domainForbidden = [

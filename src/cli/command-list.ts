@@ -95,10 +95,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   },
   {
     title: 'Local tools',
-    commands: [
-      { name: 'simulator', summary: 'Run the OVH API simulator, to rehearse a campaign' },
-      { name: 'demo', summary: 'Run a whole campaign against the simulator, in about a minute' },
-    ],
+    commands: [{ name: 'simulator', summary: 'Run the OVH API simulator, to rehearse a campaign' }],
   },
 ];
 

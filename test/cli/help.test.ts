@@ -35,7 +35,6 @@ Services:
 
 Local tools:
   simulator        Run the OVH API simulator, to rehearse a campaign
-  demo             Run a whole campaign against the simulator, in about a minute
 
 Exit codes: 0 ok, 1 unexpected failure, 2 usage, 3 invalid input, 4 Temporal unreachable,
             5 campaign finished with failures, 6 confirmation declined.
@@ -72,7 +71,7 @@ describe('reimage --help', () => {
 
   it('lists each command once', () => {
     expect(new Set(LISTED).size).toBe(LISTED.length);
-    expect(LISTED).toHaveLength(19);
+    expect(LISTED).toHaveLength(18);
   });
 });
 

@@ -8,6 +8,8 @@ const LOWER_LAYER =
 const ACTIVITIES =
   'Activities sit below workflows and the CLI (imports point down): move what both need into src/shared or ' +
   'src/domain.';
+const TESTKIT =
+  'testkit/ is not in the worker image (the Dockerfile copies src/ only) and sits above the CLI: src/ never imports it.';
 const DOMAIN = "src/domain is the bottom layer, the product's vocabulary: it imports no package and no other folder.";
 
 /** Each case imports one module and uses it, so the import rules are the only ones that can fire. */
@@ -60,6 +62,10 @@ const cases = {
       "import type { DeployRoute } from '../domain/routes';\nimport * as ovh from '../ovh/client';\n" +
       'export type R = DeployRoute;\nexport const o = ovh;\n',
   },
+  cliImportsTestkit: {
+    filePath: 'src/cli/commands/bad.ts',
+    code: "import type { runDemo } from '../../../testkit/demo/run-demo';\nexport type D = typeof runDemo;\n",
+  },
 } satisfies Record<string, Snippet>;
 
 type CaseName = keyof typeof cases;
@@ -104,6 +110,10 @@ describe('the layering lint rule', () => {
 
   it('allows a lower layer to import the domain and its own folder', () => {
     expect(messages.ovhImportsDomainAndOvh).toEqual([]);
+  });
+
+  it('rejects src/ importing testkit/, even for a type', () => {
+    expect(messages.cliImportsTestkit).toEqual([restricted('../../../testkit/demo/run-demo', TESTKIT)]);
   });
 
   it('keeps the workflow sandbox rule on workflow code, which may import the domain', () => {

@@ -1,5 +1,5 @@
 /**
- * `npm run demo` (`reimage demo`, which loads this file by path: the worker image does not ship testkit/):
+ * `npm run demo` (through testkit/demo/main.ts; the worker image does not ship testkit/):
  * a whole campaign on the embedded defaults. Starts a stack (../stack.ts) of the Temporal dev server with
  * its UI, the OVH API simulator (40 servers, three with faults), the demo image server and a worker; runs
  * a campaign through the CLI's own plan, start, status and report code; shows live progress; prints the
