@@ -10,6 +10,8 @@
  *   activity inside the first workflow task: an 11-minute install costs 36 events (bench/b5).
  * - A worker crash resumes the step in flight (waitForDeployment resumes from its heartbeat; startDeployment
  *   adopts the task a lost response created): one install POST per deployment.
+ * - What preflight read is not read again: its install-task list is the first start's checkpoint, its boot
+ *   IDs serve the boot check and the rollback (activity inputs only, the commands are unchanged).
  * - The result is a business outcome (never a workflow failure); when a campaign started it, the outcome is
  *   also signalled to the campaign's workflow ID, so it reaches whichever run of the campaign is current.
  */
@@ -74,6 +76,8 @@ async function reimage(run: ServerRun, acts: Activities): Promise<ServerResult> 
     const message = verdict.failedChecks.map((check) => `${check.check}: ${check.message}`).join(' ');
     return run.finish(ServerOutcome.PreflightFailed, { failureType: 'PreflightFailed', message });
   }
+  const { rescueBootId, harddiskBootIds } = verdict.server ?? {};
+  run.known = { taskCheckpoint: verdict.installTaskCheckpoint, rescueBootId, harddiskBootIds };
   for (;;) {
     const failure = await deployOnce(run, acts, route);
     if (!failure) return run.finish(ServerOutcome.Done);
@@ -107,6 +111,8 @@ async function deployOnce(run: ServerRun, acts: Activities, route: DeployRoute):
         image: input.settings.image,
         configDrive: configDriveFor(input.settings.configDrive, input.serviceName),
         diskGroupId: input.settings.diskGroupId,
+        // Preflight's task list, read right before, is the first deployment's checkpoint.
+        taskCheckpoint: run.deployments === 1 ? run.known.taskCheckpoint : undefined,
       }),
     );
     run.count(handle);
@@ -140,6 +146,7 @@ async function waitAndVerify(run: ServerRun, acts: Activities, handle: Deploymen
     deadlineAt: new Date(Date.now() + settings.deadlines.bootMs).toISOString(),
     // Boot checks poll like the install does (the activity's own default is 10 s).
     retryIntervalMs: settings.poll.minMs,
+    harddiskBootIds: run.known.harddiskBootIds,
   });
   run.count(verified);
 }
@@ -161,6 +168,7 @@ async function rollBack(
         handle,
         deadlineAt: new Date(Date.now() + run.input.settings.deadlines.rollbackMs).toISOString(),
         pollMs: run.input.settings.poll.minMs,
+        rescueBootId: run.known.rescueBootId,
       });
       run.count(rolledBack);
       return failure;
