@@ -3,7 +3,8 @@
  * default poll policy (first poll at 80 % of the expected 11 minutes, then every 50 s; bounds 15 s..10 min).
  * The activities run in MockActivityEnvironment against the simulator, with their clock and sleeps scaled to
  * its speed so the policy sees a real 11-minute install. Preflight includes node-ovh's one GET /auth/time
- * per process. Prints one JSON line per route; bench/b2-api-economy.ts measures a fleet.
+ * per process; its task checkpoint and boot IDs are handed on as the server workflow does. Prints one JSON
+ * line per route; bench/b2-api-economy.ts measures a fleet.
  *
  *   npx tsx bench/api-calls-per-server.ts
  */
@@ -53,10 +54,19 @@ async function measure(route: DeployRoute): Promise<Record<string, unknown>> {
   const serviceName = 'bench.test.eu';
   const deadline = (minutes: number) => new Date(clock() + minutes * 60_000).toISOString();
   const preflight = await run(activities.preflightServer, { campaignId: 'bench', serviceName, route, image });
-  const handle = await run(activities.startDeployment, { campaignId: 'bench', attempt: 1, serviceName, route, image });
+  const { rescueBootId, harddiskBootIds } = preflight.server ?? {};
+  const taskCheckpoint = preflight.installTaskCheckpoint;
+  const common = { campaignId: 'bench', attempt: 1, serviceName, route, image };
+  const handle = await run(activities.startDeployment, { ...common, taskCheckpoint });
   const wait = await run(activities.waitForDeployment, { handle, deadlineAt: deadline(60) });
-  const verify = await run(activities.verifyBoot, { serviceName, deadlineAt: deadline(10) });
-  const rollback = await run(activities.rollbackToRescue, { serviceName, route, handle, deadlineAt: deadline(30) });
+  const verify = await run(activities.verifyBoot, { serviceName, deadlineAt: deadline(10), harddiskBootIds });
+  const rollback = await run(activities.rollbackToRescue, {
+    serviceName,
+    route,
+    handle,
+    deadlineAt: deadline(30),
+    rescueBootId,
+  });
   await sim.close();
   // The first call of a process also costs GET /auth/time, counted in preflight.
   const calls = {

@@ -1,7 +1,9 @@
 /**
  * Shared parts of the API-economy benchmarks (B2, B3): an in-process simulator, the reimage activity chain
- * (preflight -> start -> wait -> verify) run in MockActivityEnvironment with its clock and sleeps on the
- * simulator's time, and detection latency measured in simulated seconds.
+ * (preflight -> start -> wait -> verify, handing preflight's task checkpoint and boot IDs on as the server
+ * workflow does) run in MockActivityEnvironment with its clock and sleeps on the simulator's time, the
+ * plan's preflight alone (one worker, so one stable-facts cache for both), and detection latency measured
+ * in simulated seconds.
  *
  * Detection latency of one server = simulated time at which the poller received the answer saying the
  * install ended, minus the install's end (the task's `doneDate`, OVH's clock, 1 s resolution).
@@ -129,14 +131,25 @@ export function chainRunner(options: ChainOptions, speed: number) {
 
   /** One call first, so node-ovh's GET /auth/time (once per process in production) is not charged to a server. */
   const warmUp = () => ovh.request({ method: 'GET', path: '/dedicated/server', route: '/dedicated/server', schema: z.array(z.string()) });
+  const preflightOf = (serviceName: string) =>
+    run(activities.preflightServer, { campaignId: 'bench', serviceName, route, image: BENCH_IMAGE });
+  /** What `reimage plan` costs: the account's server list once, then every server's preflight. */
+  const plan = async (serviceNames: string[]): Promise<number> => {
+    const selection = { kind: 'list' as const, serviceNames };
+    const resolved = await run(activities.resolveServers, { selection, exclude: [], needPlacement: false });
+    const verdicts = await Promise.all(serviceNames.map(preflightOf));
+    return verdicts.reduce((sum, verdict) => sum + verdict.apiCalls, resolved.apiCalls);
+  };
   const reimage = async (serviceName: string): Promise<ChainCalls> => {
     const common = { campaignId: 'bench', serviceName, route, image: BENCH_IMAGE };
-    const preflight = await run(activities.preflightServer, common);
+    const preflight = await preflightOf(serviceName);
     if (!preflight.ok)
       return { preflight: preflight.apiCalls, start: 0, wait: 0, verify: 0, polls: 0, installMs: 0, ok: false };
-    const handle = await run(activities.startDeployment, { ...common, attempt: 1 });
+    const taskCheckpoint = preflight.installTaskCheckpoint;
+    const handle = await run(activities.startDeployment, { ...common, attempt: 1, taskCheckpoint });
     const wait = await run(activities.waitForDeployment, { handle, deadlineAt: deadline(60), ...options.poll });
-    const verify = await run(activities.verifyBoot, { serviceName, deadlineAt: deadline(10) });
+    const harddiskBootIds = preflight.server?.harddiskBootIds;
+    const verify = await run(activities.verifyBoot, { serviceName, deadlineAt: deadline(10), harddiskBootIds });
     return {
       preflight: preflight.apiCalls,
       start: handle.apiCalls,
@@ -147,7 +160,7 @@ export function chainRunner(options: ChainOptions, speed: number) {
       ok: true,
     };
   };
-  return { warmUp, reimage, budgetStats: () => options.rateBudget?.stats() };
+  return { warmUp, plan, reimage, budgetStats: () => options.rateBudget?.stats() };
 }
 
 /** Runs `work` over `items` with at most `limit` in flight (a sliding window: a slot frees at each end). */

@@ -9,6 +9,7 @@ import type { OvhClient } from '../ovh/client';
 import type { Waiter } from '../ovh/routes';
 import type { ImageOpener } from './image-download';
 import type { Environment } from './secrets';
+import type { StableFactsCache } from './stable-facts';
 
 export interface ActivityDeps {
   ovh: OvhClient;
@@ -22,6 +23,8 @@ export interface ActivityDeps {
   /** Cancellation-aware sleep; default @temporalio/activity's. The benchmark divides it by the speed of a
    * sped-up simulator, together with `clock`, to measure the default poll policy in simulated time. */
   sleep?: (ms: number) => Promise<void>;
+  /** Stable server facts shared by this worker's activities; createActivities makes one when absent. */
+  stableFacts?: StableFactsCache;
 }
 
 /**

@@ -20,6 +20,7 @@ import {
 import type { ResolveServersInput } from '../shared/plan-types';
 import type { PlanActivities } from './plan-types';
 import { runPreflight } from './preflight';
+import { StableFactsCache } from './stable-facts';
 import { qualifyImage } from './qualify-image';
 import { resolveServers } from './resolve-servers';
 import { rollbackToRescue } from './rollback';
@@ -49,9 +50,14 @@ const resolveServersInputSchema: z.ZodType<ResolveServersInput> = z.object({
   needPlacement: z.boolean(),
 });
 
-/** The activities, bound to the worker's OVH client and environment. */
-export function createActivities(deps: ActivityDeps): ReimageActivities & PlanActivities {
-  const clock = deps.clock ?? Date.now;
+/**
+ * The activities, bound to the worker's OVH client and environment. They share one stable-facts cache
+ * (`deps.stableFacts`, else a new one): what the plan's preflights read serves the campaign's.
+ */
+export function createActivities(workerDeps: ActivityDeps): ReimageActivities & PlanActivities {
+  const clock = workerDeps.clock ?? Date.now;
+  const facts = workerDeps.stableFacts ?? new StableFactsCache({ clock });
+  const deps: ActivityDeps = { ...workerDeps, stableFacts: facts };
   return {
     async resolveServers(raw) {
       const input = parseInput(resolveServersInputSchema, raw, 'resolveServers');
@@ -68,7 +74,7 @@ export function createActivities(deps: ActivityDeps): ReimageActivities & PlanAc
     async preflightServer(raw) {
       const input = parseInput(preflightInputSchema, raw, 'preflightServer');
       const api = deps.ovh.session('low');
-      return withFailureMapping(() => runPreflight(api, input, clock()));
+      return withFailureMapping(() => runPreflight(api, input, clock(), facts, deps.ovh.endpoint));
     },
     async qualifyImage(raw) {
       return keepAlive(() => qualifyImage(parseInput(qualifyImageInputSchema, raw, 'qualifyImage'), deps));

@@ -75,6 +75,7 @@ export const startDeploymentInputSchema: z.ZodType<StartDeploymentInput> = z.obj
   image: imageSpecSchema,
   configDrive: configDriveSchema.optional(),
   diskGroupId: z.number().int().optional(),
+  taskCheckpoint: z.number().int().nonnegative().optional(),
 });
 
 export const waitForDeploymentInputSchema: z.ZodType<WaitForDeploymentInput> = z.object({
@@ -101,6 +102,7 @@ export const verifyBootInputSchema: z.ZodType<VerifyBootInput> = z.object({
     .optional(),
   deadlineAt: isoTime,
   retryIntervalMs: z.number().int().positive().optional(),
+  harddiskBootIds: z.array(z.number().int()).optional(),
 });
 
 export const rollbackInputSchema: z.ZodType<RollbackInput> = z.object({
@@ -109,6 +111,7 @@ export const rollbackInputSchema: z.ZodType<RollbackInput> = z.object({
   handle: handleSchema.optional(),
   deadlineAt: isoTime.optional(),
   pollMs: z.number().int().positive().optional(),
+  rescueBootId: z.number().int().optional(),
 });
 
 /** Parses an activity input; a bad one is a non-retryable NotAllowed failure listing every bad field. */

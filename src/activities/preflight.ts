@@ -2,26 +2,31 @@
  * preflightServer: read-only. Reads what OVH knows about the server and returns a verdict naming every
  * failed check, never only the first. An unknown server is a failed check, not a crash.
  *
- * Six reads on `reinstall` (server, hardware, serviceInfos, compatibleTemplates, rescue boots, the
- * reinstallServer task list), plus one when the server has an earlier reinstallServer task (its newest is
- * read: only that one can still run). The harddisk boot IDs are left to verifyBoot, which needs them.
+ * Reads, in this order: the server (state, current boot; an unknown server stops here), its stable facts
+ * (hardware, serviceInfos, compatibleTemplates on `reinstall`, rescue and harddisk boots: from the worker's
+ * cache when an earlier preflight read them, see stable-facts.ts), then the volatile install state last,
+ * right before the start: the reinstallServer task list, its newest task when there is one (only that one
+ * can still run), and the legacy deployment status on `bringYourOwnImage`. Seven reads on `reinstall` when
+ * nothing is cached, two after `reimage plan`.
+ *
+ * The verdict carries the newest reinstallServer task ID it listed (`installTaskCheckpoint`), which the
+ * start uses as its idempotency checkpoint instead of listing again, and the boot IDs the boot check and
+ * the rollback need. A failed check is never decided on cached facts: they are read again first.
  */
 import type { OvhCaller } from '../ovh/client';
-import {
-  getCompatibleTemplates,
-  getHardware,
-  getServer,
-  getServiceInfos,
-  latestTask,
-  listBootIds,
-} from '../ovh/dedicated-server';
+import { getServer, listTaskIds, readTasks } from '../ovh/dedicated-server';
 import { isOvhError } from '../ovh/errors';
 import { getByoiStatus } from '../ovh/routes/bring-your-own-image';
 import { isPendingTaskStatus, toBytes, type OvhHardware } from '../ovh/schemas';
+import { PreflightCheckName } from '../domain/preflight';
 import { failedChecks, type PreflightReads } from './preflight-checks';
+import { readStableFacts, type StableFacts, type StableFactsCache } from './stable-facts';
 import type { DiskGroupFacts, PreflightInput, PreflightVerdict, ServerFacts } from './types';
 
 const BOOT_MODES = ['legacy', 'uefi', 'uefi-legacy'] as const;
+
+/** Checks decided by volatile reads alone; any other failure is confirmed on freshly read facts. */
+const VOLATILE_CHECKS: string[] = [PreflightCheckName.ServerState, PreflightCheckName.NoInstallInFlight];
 
 function diskGroupsOf(hardware: OvhHardware): DiskGroupFacts[] {
   return (hardware.diskGroups ?? []).map((group) => ({
@@ -32,7 +37,7 @@ function diskGroupsOf(hardware: OvhHardware): DiskGroupFacts[] {
   }));
 }
 
-function factsOf(reads: PreflightReads): ServerFacts {
+function factsOf(reads: PreflightReads, harddiskBootIds: number[]): ServerFacts {
   const { server, hardware } = reads;
   const bootMode = (BOOT_MODES as readonly string[]).includes(hardware.bootMode ?? '')
     ? (hardware.bootMode as ServerFacts['bootMode'])
@@ -47,34 +52,35 @@ function factsOf(reads: PreflightReads): ServerFacts {
     memoryBytes: hardware.memorySize ? (toBytes(hardware.memorySize, 1024) ?? 0) : 0,
     diskGroups: diskGroupsOf(hardware),
     rescueBootId: reads.rescueBootIds[0],
+    harddiskBootIds,
   };
 }
 
-/** All reads after the server itself, in parallel (the rate budget still orders them). */
-async function readEverything(
-  api: OvhCaller,
-  input: PreflightInput,
-  server: PreflightReads['server'],
-): Promise<PreflightReads> {
+/**
+ * The volatile install state: the reinstallServer task list (the start's checkpoint), its newest task, and
+ * the legacy status. One list with the `function` filter only: OVH's `status` filter takes one value, so
+ * filtering on the pending statuses would cost a list each.
+ */
+async function readInstallState(api: OvhCaller, input: PreflightInput) {
   const sn = input.serviceName;
-  const legacy = input.route === 'bringYourOwnImage';
-  const [hardware, serviceInfos, templates, rescueBootIds, newestInstall, byoi] = await Promise.all([
-    getHardware(api, sn),
-    getServiceInfos(api, sn),
-    legacy ? Promise.resolve(undefined) : getCompatibleTemplates(api, sn),
-    listBootIds(api, sn, 'rescue'),
-    latestTask(api, sn, 'reinstallServer'),
-    legacy ? getByoiStatus(api, sn) : Promise.resolve(undefined),
+  const [ids, byoi] = await Promise.all([
+    listTaskIds(api, sn, { function: 'reinstallServer' }),
+    input.route === 'bringYourOwnImage' ? getByoiStatus(api, sn) : Promise.resolve(null),
   ]);
-  const pendingTasks = newestInstall && isPendingTaskStatus(newestInstall.status) ? [newestInstall] : [];
-  return { server, hardware, serviceInfos, templates, rescueBootIds, pendingTasks, byoi: byoi ?? null };
+  const checkpoint = Math.max(0, ...ids);
+  // The newest install is the only one that can still run: OVH refuses a second (TaskAlreadyExists).
+  const newest = ids.length > 0 ? (await readTasks(api, sn, [checkpoint])).at(0) : undefined;
+  const pendingTasks = newest && isPendingTaskStatus(newest.status) ? [newest] : [];
+  return { checkpoint, pendingTasks, byoi };
 }
 
-/** Runs every check; `now` is the worker's clock. */
+/** Runs every check; `now` is the worker's clock; stable facts come from `cache` (keyed by `scope`) when it may. */
 export async function runPreflight(
   api: OvhCaller & { calls: number },
   input: PreflightInput,
   now: number,
+  cache: StableFactsCache,
+  scope: string,
 ): Promise<PreflightVerdict> {
   let server: PreflightReads['server'];
   try {
@@ -89,13 +95,34 @@ export async function runPreflight(
       apiCalls: api.calls,
     };
   }
-  const reads = await readEverything(api, input, server);
-  const failed = failedChecks(input, reads, now);
+  const query = {
+    scope,
+    serviceName: input.serviceName,
+    withTemplates: input.route !== 'bringYourOwnImage',
+    mustLiveUntil: input.windowEndsAt ? Math.max(Date.parse(input.windowEndsAt), now) : now,
+    fresh: false,
+  };
+  let stable = await readStableFacts(api, cache, query);
+  const install = await readInstallState(api, input);
+  const readsOf = (facts: Omit<StableFacts, 'templates'> & Partial<Pick<StableFacts, 'templates'>>) => ({
+    server,
+    ...facts,
+    pendingTasks: install.pendingTasks,
+    byoi: install.byoi,
+  });
+  let reads: PreflightReads = readsOf(stable.facts);
+  let failed = failedChecks(input, reads, now);
+  if (stable.cached && failed.some((failure) => !VOLATILE_CHECKS.includes(failure.check))) {
+    stable = await readStableFacts(api, cache, { ...query, fresh: true });
+    reads = readsOf(stable.facts);
+    failed = failedChecks(input, reads, now);
+  }
   return {
     serviceName: input.serviceName,
     ok: failed.length === 0,
     failedChecks: failed,
-    server: factsOf(reads),
+    server: factsOf(reads, stable.facts.harddiskBootIds),
+    installTaskCheckpoint: install.checkpoint,
     apiCalls: api.calls,
   };
 }

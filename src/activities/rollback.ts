@@ -36,6 +36,7 @@ export async function rollbackToRescue(input: RollbackInput, deps: ActivityDeps)
         pollMs: input.pollMs ?? DEFAULT_POLL_MS,
         attempt: info.attempt,
         checkpoint,
+        rescueBootId: input.rescueBootId,
         waiter,
       },
     );

@@ -1,11 +1,18 @@
 /**
- * startDeployment: idempotent. Before posting, the activity lists the server's `reinstallServer` task IDs
- * and heartbeats the highest one (its checkpoint). A retried attempt (after a lost answer, a timeout, or a
+ * startDeployment: idempotent. Before posting, the activity heartbeats the highest `reinstallServer` task
+ * ID of the server (its checkpoint): the one the preflight that ran right before listed last
+ * (`taskCheckpoint`, so the first attempt only posts), else the highest of its own list. A retried attempt (after a lost answer, a timeout, or a
  * 500 that still created the task) lists them again: a task newer than the checkpoint was created by an
  * earlier attempt and is adopted instead of posting again, so a server never receives two install requests
  * for one attempt. Task IDs, not dates, decide, so a skewed clock cannot fool it; when the checkpoint is
  * missing (the heartbeat never reached Temporal), tasks started since the activity was first scheduled
  * (on OVH's clock) count as its own.
+ *
+ * Preflight's list stands for the activity's own: between it and the POST lie the rest of one workflow
+ * task and this activity's dispatch (the workflow passes it to the first deployment only, right after that
+ * preflight). An install someone else starts in that gap makes OVH refuse our POST (ServerLocked); only if
+ * our POST were lost as well could a retry take that install for ours, the exposure the activity's own
+ * list had between it and the POST.
  *
  * ServerLocked (non-retryable): OVH answers TaskAlreadyExists (400) or DisturbAlreadyExists (409) and no
  * task of ours exists: another process (a person, another tool, an older task) holds the server. The
@@ -102,6 +109,21 @@ function checkpointFor(ids: number[]): number {
   return previous.success ? previous.data.maxTaskIdBeforePost : Math.max(0, ...ids);
 }
 
+/**
+ * Before the POST: the task an earlier attempt created (to adopt), else the checkpoint to heartbeat. A
+ * first attempt given preflight's checkpoint reads nothing; any other attempt lists the tasks.
+ */
+async function beforePost(
+  input: StartDeploymentInput,
+  api: OvhSession,
+  deps: ActivityDeps,
+): Promise<{ own?: OwnTask; checkpoint: number }> {
+  if (activityInfo().attempt <= 1 && input.taskCheckpoint !== undefined) return { checkpoint: input.taskCheckpoint };
+  const ids = await listTaskIds(api, input.serviceName, { function: 'reinstallServer' });
+  const own = await findOwnTask(api, input.serviceName, deps, ids);
+  return { own, checkpoint: checkpointFor(ids) };
+}
+
 function handleFor(
   input: StartDeploymentInput,
   api: OvhSession,
@@ -143,13 +165,11 @@ export async function startDeployment(input: StartDeploymentInput, deps: Activit
     attempt: input.attempt,
   });
   try {
-    const ids = await listTaskIds(api, input.serviceName, { function: 'reinstallServer' });
-    const own = await findOwnTask(api, input.serviceName, deps, ids);
+    const { own, checkpoint: maxTaskIdBeforePost } = await beforePost(input, api, deps);
     if (own) {
       log?.info('Adopting the deployment an earlier attempt started.', { taskId: own.taskId, status: own.status });
       return handleFor(input, api, deps, own, true);
     }
-    const maxTaskIdBeforePost = checkpointFor(ids);
     beat({ maxTaskIdBeforePost });
     // The seed route answers void: its task is the one newer than the checkpoint.
     const task =

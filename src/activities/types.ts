@@ -45,6 +45,8 @@ export interface ServerFacts {
   memoryBytes: number;
   diskGroups: DiskGroupFacts[];
   rescueBootId?: number;
+  /** The server's harddisk boot IDs: the boot check proves the disk boot with them and one server read. */
+  harddiskBootIds?: number[];
 }
 
 export interface PreflightVerdict {
@@ -54,6 +56,11 @@ export interface PreflightVerdict {
   failedChecks: PreflightFailure[];
   /** Absent when the server itself could not be read (unknown server). */
   server?: ServerFacts;
+  /**
+   * The newest reinstallServer task ID preflight listed (0: none), read last: the first startDeployment
+   * right after takes it as its checkpoint instead of listing again. Absent with the server.
+   */
+  installTaskCheckpoint?: number;
   apiCalls: number;
 }
 
@@ -74,6 +81,12 @@ export interface StartDeploymentInput {
   image: ImageSpec;
   configDrive?: ConfigDriveSpec;
   diskGroupId?: number;
+  /**
+   * The newest reinstallServer task ID the preflight that ran right before listed (its
+   * installTaskCheckpoint): the first attempt heartbeats it as its checkpoint and posts without listing.
+   * Only for the first deployment after that preflight; without it the activity lists the tasks itself.
+   */
+  taskCheckpoint?: number;
 }
 
 /** Identifies a started deployment; passed back to waitForDeployment, verifyBoot and rollbackToRescue. */
@@ -120,6 +133,8 @@ export interface VerifyBootInput {
   deadlineAt: string;
   /** Pause between probe attempts; default 10 s. */
   retryIntervalMs?: number;
+  /** The harddisk boot IDs preflight read; without them the activity lists them (one more call). */
+  harddiskBootIds?: number[];
 }
 
 export interface BootVerification {
@@ -138,6 +153,8 @@ export interface RollbackInput {
   deadlineAt?: string;
   /** Pause between task polls; default 10 s. */
   pollMs?: number;
+  /** The rescue boot ID preflight read; without it the rollback lists the rescue boots (one more call). */
+  rescueBootId?: number;
 }
 
 export interface RollbackResult {

@@ -2,11 +2,17 @@
  * verifyBoot: after OVH reports done, the server must boot from its disk (its bootId is a `harddisk` boot)
  * and, when a probe is configured, its new OS must answer it (HTTP 2xx, or a TCP connect) before the
  * deadline. Retries inside the activity; gives up with BootFailed.
+ *
+ * The install task's `done` is already proven by the last poll and is not read again. The harddisk boot IDs
+ * come from preflight (input) or the worker's stable facts, so one read of the server proves the disk boot;
+ * a server that does not show one of those IDs makes the activity list them afresh (once) before it
+ * concludes, so a stale list can never fail a good install.
  */
 import net from 'node:net';
 import http from 'node:http';
 import https from 'node:https';
 import { FailureType } from '../shared/failure-types';
+import type { OvhCaller } from '../ovh/client';
 import { getServer, listBootIds } from '../ovh/dedicated-server';
 import { activityWaiter, type ActivityDeps } from './deps';
 import { permanentFailure, toActivityFailure } from './failures';
@@ -57,6 +63,20 @@ async function runProbe(probe: BootProbe, ip: string | undefined): Promise<strin
   }
 }
 
+/** The harddisk boot IDs: given, cached, or read (`fresh`: read, and refresh the cache). */
+async function harddiskBoots(
+  api: OvhCaller,
+  input: VerifyBootInput,
+  deps: ActivityDeps,
+  fresh: boolean,
+): Promise<{ ids: number[]; read: boolean }> {
+  if (!fresh && input.harddiskBootIds) return { ids: input.harddiskBootIds, read: false };
+  const read = () => listBootIds(api, input.serviceName, 'harddisk');
+  if (!deps.stableFacts) return { ids: await read(), read: true };
+  const fact = await deps.stableFacts.get(deps.ovh.endpoint, input.serviceName, 'harddiskBootIds', read, () => !fresh);
+  return { ids: fact.value, read: !fact.cached };
+}
+
 /** The verifyBoot activity body. */
 export async function verifyBoot(input: VerifyBootInput, deps: ActivityDeps): Promise<BootVerification> {
   const api = deps.ovh.session();
@@ -70,13 +90,16 @@ export async function verifyBoot(input: VerifyBootInput, deps: ActivityDeps): Pr
   let probeError: string | undefined;
   const waiter = activityWaiter(deps, () => ({ bootedFromDisk, probeAttempts }));
   try {
-    const harddisk = await listBootIds(api, input.serviceName, 'harddisk');
+    let harddisk = await harddiskBoots(api, input, deps, false);
     for (;;) {
       if (!bootedFromDisk) {
         const server = await getServer(api, input.serviceName);
         bootId = server.bootId ?? undefined;
         ip = server.ip ?? undefined;
-        bootedFromDisk = bootId !== undefined && harddisk.includes(bootId);
+        if (bootId !== undefined && !harddisk.ids.includes(bootId) && !harddisk.read) {
+          harddisk = await harddiskBoots(api, input, deps, true);
+        }
+        bootedFromDisk = bootId !== undefined && harddisk.ids.includes(bootId);
       }
       if (bootedFromDisk && input.probe) {
         probeAttempts += 1;

@@ -60,6 +60,8 @@ interface CapturedBody {
 export class OvhClient implements OvhCaller {
   /** Every HTTP request sent, including node-ovh's own `GET /auth/time`. */
   totalCalls = 0;
+  /** The configured endpoint (`ovh-eu`, or a URL): what caches of per-server facts are keyed by. */
+  readonly endpoint: string;
   private readonly ovh: createNodeOvh.Ovh;
   private readonly basePath: string;
   private readonly timeoutMs: number;
@@ -72,6 +74,7 @@ export class OvhClient implements OvhCaller {
     private readonly options: OvhClientOptions = {},
   ) {
     const parsed = parseOvhSettings(settings);
+    this.endpoint = parsed.endpoint;
     if (parsed.caFile) trustCaFile(parsed.caFile);
     const nodeOptions = toNodeOvhOptions(parsed);
     this.basePath = nodeOptions.basePath;

@@ -111,18 +111,6 @@ export async function getInstallStatus(api: OvhCaller, sn: string): Promise<OvhI
   }
 }
 
-/**
- * The newest task of one function, or undefined when the server has none: one list (OVH documents the
- * `function` and `status` filters, each taking one value, so a status filter would cost a list per pending
- * status) and one read. For `reinstallServer` the newest task is the only one that can still be pending:
- * OVH refuses a new installation while one is pending (TaskAlreadyExists), and task IDs grow with time.
- */
-export async function latestTask(api: OvhCaller, sn: string, fn: string): Promise<OvhTask | undefined> {
-  const ids = await listTaskIds(api, sn, { function: fn });
-  if (ids.length === 0) return undefined;
-  return (await readTasks(api, sn, [Math.max(...ids)])).at(0);
-}
-
 /** Tasks of one function whose status is init, todo or doing, oldest first. */
 export async function listPendingTasks(api: OvhCaller, sn: string, fn: string): Promise<OvhTask[]> {
   const ids = new Set<number>();

@@ -10,6 +10,8 @@
  *   activity inside the first workflow task: an 11-minute install costs 36 events (bench/b5).
  * - A worker crash resumes the step in flight (waitForDeployment resumes from its heartbeat; startDeployment
  *   adopts the task a lost response created): one install POST per deployment.
+ * - What preflight read is not read again: its install-task list is the first start's checkpoint, its boot
+ *   IDs serve the boot check and the rollback (activity inputs only, the commands are unchanged).
  * - The result is a business outcome (never a workflow failure); when a campaign started it, the outcome is
  *   also signalled to the campaign's workflow ID, so it reaches whichever run of the campaign is current.
  */
@@ -74,6 +76,8 @@ async function reimage(server: ServerState, acts: Activities): Promise<ServerRes
     const message = verdict.failedChecks.map((check) => `${check.check}: ${check.message}`).join(' ');
     return server.finish(ServerOutcome.PreflightFailed, { failureType: 'PreflightFailed', message });
   }
+  const { rescueBootId, harddiskBootIds } = verdict.server ?? {};
+  server.known = { taskCheckpoint: verdict.installTaskCheckpoint, rescueBootId, harddiskBootIds };
   for (;;) {
     const failure = await deployOnce(server, acts, route);
     if (!failure) return server.finish(ServerOutcome.Done);
@@ -107,6 +111,8 @@ async function deployOnce(server: ServerState, acts: Activities, route: DeployRo
         image: input.settings.image,
         configDrive: configDriveFor(input.settings.configDrive, input.serviceName),
         diskGroupId: input.settings.diskGroupId,
+        // Preflight's task list, read right before, is the first deployment's checkpoint.
+        taskCheckpoint: server.deployments === 1 ? server.known.taskCheckpoint : undefined,
       }),
     );
     server.count(handle);
@@ -140,6 +146,7 @@ async function waitAndVerify(server: ServerState, acts: Activities, handle: Depl
     deadlineAt: new Date(Date.now() + settings.deadlines.bootMs).toISOString(),
     // Boot checks poll like the install does (the activity's own default is 10 s).
     retryIntervalMs: settings.poll.minMs,
+    harddiskBootIds: server.known.harddiskBootIds,
   });
   server.count(verified);
 }
@@ -161,6 +168,7 @@ async function rollBack(
         handle,
         deadlineAt: new Date(Date.now() + server.input.settings.deadlines.rollbackMs).toISOString(),
         pollMs: server.input.settings.poll.minMs,
+        rescueBootId: server.known.rescueBootId,
       });
       server.count(rolledBack);
       return failure;

@@ -29,6 +29,8 @@ export class ServerState {
   apiCalls = 0;
   taskId?: number;
   result?: ServerResult;
+  /** What preflight read that the start, the boot check and the rollback take instead of reading again. */
+  known: { taskCheckpoint?: number; rescueBootId?: number; harddiskBootIds?: number[] } = {};
   private readonly durations: PhaseDurations = {};
 
   constructor(readonly input: ReimageServerInput) {}

@@ -13,6 +13,7 @@ import {
   startSimulator,
 } from './helpers/harness';
 import { waitFor } from '../helpers/wait-for';
+import { lastSeq, serverCalls } from '../helpers/server-calls';
 
 let sim: Simulator;
 
@@ -26,12 +27,26 @@ beforeAll(async () => {
       { name: 'unread.test.eu' },
       { name: 'nocheck.test.eu' },
       { name: 'race.test.eu' },
+      { name: 'handed.test.eu' },
+      { name: 'overtaken.test.eu' },
     ]),
   });
 });
 afterAll(() => sim.close());
 
 const input = (serviceName: string) => startInput(serviceName);
+
+/** Preflight on `serviceName` through `ovh`: the checkpoint the workflow hands to the first start. */
+async function preflightCheckpoint(ovh: ReturnType<typeof clientFor>, serviceName: string): Promise<number> {
+  const verdict = await run(activitiesFor(ovh).preflightServer, {
+    campaignId: 'c1',
+    serviceName,
+    route: 'reinstall',
+    image: imageSpec(),
+  });
+  expect(verdict.ok).toBe(true);
+  return verdict.installTaskCheckpoint ?? Number.NaN;
+}
 
 describe('startDeployment idempotency', () => {
   it('adopts the task a timed-out POST created, so the server receives one install request', async () => {
@@ -136,6 +151,54 @@ describe('startDeployment idempotency', () => {
     expect(zombieTaskId).toBeDefined();
     expect(handle).toMatchObject({ adopted: true, taskId: zombieTaskId });
     expect(sim.state.server('race.test.eu')).toMatchObject({ installPosts: 1, taskIds: [zombieTaskId] });
+  });
+
+  it("with preflight's checkpoint, posts without listing, and a retry adopts the task its timed-out POST created", async () => {
+    const scheduledTimestampMs = Date.now();
+    const slow = clientFor(sim, { requestTimeoutMs: 1200 });
+    const taskCheckpoint = await preflightCheckpoint(slow, 'handed.test.eu');
+    const since = lastSeq(sim);
+    const first = mockEnv({ scheduledTimestampMs });
+    const beats: unknown[] = [];
+    first.on('heartbeat', (details) => {
+      beats.push(details);
+      sim.state.injectFaults('latency=2000ms');
+    });
+    await expect(
+      run(activitiesFor(slow).startDeployment, { ...input('handed.test.eu'), taskCheckpoint }, first),
+    ).rejects.toMatchObject({ type: FailureType.OvhApiRetryable, nonRetryable: false });
+    sim.state.injectFaults({ latencyMs: 0 }, true);
+    expect(beats[0]).toEqual({ maxTaskIdBeforePost: taskCheckpoint });
+    await waitFor(() => sim.state.server('handed.test.eu')?.installPosts === 1, {
+      what: 'the timed-out POST to handed.test.eu to reach the simulator and create its task',
+    });
+    expect(serverCalls(sim, 'handed.test.eu', since)).toEqual(['POST /dedicated/server/{serviceName}/reinstall']);
+    const retry = mockEnv({ scheduledTimestampMs, attempt: 2, heartbeatDetails: beats.at(-1) });
+    const handle = await run(
+      activitiesFor(clientFor(sim)).startDeployment,
+      { ...input('handed.test.eu'), taskCheckpoint },
+      retry,
+    );
+    expect(handle).toMatchObject({ adopted: true, taskId: sim.state.server('handed.test.eu')?.taskIds.at(-1) });
+    expect(sim.state.server('handed.test.eu')?.installPosts).toBe(1);
+  });
+
+  it("with preflight's checkpoint, fails with ServerLocked when someone else started an install after the preflight", async () => {
+    const ovh = clientFor(sim);
+    const taskCheckpoint = await preflightCheckpoint(ovh, 'overtaken.test.eu');
+    const taskId = sim.state.startInstall('overtaken.test.eu');
+    await expect(
+      run(activitiesFor(ovh).startDeployment, { ...input('overtaken.test.eu'), taskCheckpoint }, mockEnv()),
+    ).rejects.toMatchObject({
+      type: FailureType.ServerLocked,
+      nonRetryable: true,
+      message: expect.stringMatching(
+        new RegExp(
+          `^overtaken\\.test\\.eu is locked by another OVH task or process: Task ${taskId} of type reinstallServer `,
+        ),
+      ),
+    });
+    expect(sim.state.server('overtaken.test.eu')?.taskIds).toEqual([taskId]);
   });
 
   it('fails with ServerLocked when an install it did not start is running', async () => {

@@ -13,6 +13,7 @@ import {
   run,
   startSimulator,
 } from './helpers/harness';
+import { lastSeq, perRoute, serverCalls } from '../helpers/server-calls';
 
 const RESCUE = 230242;
 let sim: Simulator;
@@ -26,6 +27,8 @@ beforeAll(async () => {
       { name: 'noboot.test.eu', faults: ['efi_boot_fail'] },
       { name: 'twice.test.eu' },
       { name: 'reboot404.test.eu', faults: ['write_fail'] },
+      { name: 'known.test.eu', faults: ['checksum_mismatch'] },
+      { name: 'moved.test.eu', faults: ['checksum_mismatch'] },
     ]),
   });
 });
@@ -41,6 +44,17 @@ const rollback = (serviceName: string, handle?: DeploymentHandle, deadlineMs = 3
     { serviceName, route: handle?.route ?? 'reinstall', handle, deadlineAt: inMs(deadlineMs), pollMs: 10 },
     env,
   );
+
+/** A rollback given the rescue boot ID preflight read, as the workflow passes it. */
+const rollbackKnowing = (serviceName: string, handle: DeploymentHandle, rescueBootId: number) =>
+  run(activities().rollbackToRescue, {
+    serviceName,
+    route: 'reinstall',
+    handle,
+    deadlineAt: inMs(3000),
+    pollMs: 10,
+    rescueBootId,
+  });
 
 describe('rollbackToRescue', () => {
   it('brings a server whose install failed up in rescue', async () => {
@@ -82,6 +96,27 @@ describe('rollbackToRescue', () => {
     await run(activities().waitForDeployment, { handle, deadlineAt: inMs(5000), ...FAST_POLL });
     await expect(rollback('noboot.test.eu', handle)).resolves.toMatchObject({ inRescue: true });
     expect(sim.state.server('noboot.test.eu')).toMatchObject({ running: 'rescue', bootId: RESCUE });
+  });
+
+  it("takes preflight's rescue boot instead of listing the boots", async () => {
+    const handle = await deploy('known.test.eu');
+    const since = lastSeq(sim);
+    const result = await rollbackKnowing('known.test.eu', handle, RESCUE);
+    expect(result).toMatchObject({ inRescue: true, rescueBootId: RESCUE });
+    expect(serverCalls(sim, 'known.test.eu', since)).not.toContain('GET /dedicated/server/{serviceName}/boot');
+    expect(sim.state.server('known.test.eu')).toMatchObject({ running: 'rescue', bootId: RESCUE });
+  });
+
+  it('looks the rescue boot up again when OVH refuses the one it was given', async () => {
+    const handle = await deploy('moved.test.eu');
+    const since = lastSeq(sim);
+    const result = await rollbackKnowing('moved.test.eu', handle, 4242);
+    expect(result).toMatchObject({ inRescue: true, rescueBootId: RESCUE });
+    expect(perRoute(serverCalls(sim, 'moved.test.eu', since))).toMatchObject({
+      'GET /dedicated/server/{serviceName}/boot': 1,
+      'PUT /dedicated/server/{serviceName}': 2,
+    });
+    expect(sim.state.server('moved.test.eu')).toMatchObject({ running: 'rescue', bootId: RESCUE });
   });
 
   it('follows the reboot an earlier attempt started instead of rebooting again', async () => {

@@ -8,6 +8,7 @@ import { connectToDevServer, createTestWorker, uniqueTaskQueue } from '../helper
 import { startCampaign, waitForProgress } from './helpers/campaign-driver';
 import { waitFor, waitForValue } from '../helpers/wait-for';
 import { quietRuntime } from './helpers/quiet-runtime';
+import { serverCalls } from '../helpers/server-calls';
 import { simSettings, simulatorPerTest, type SimulatedOvh } from './helpers/simulated-ovh';
 
 let env: TestWorkflowEnvironment;
@@ -83,6 +84,10 @@ describe('the reimage flow with the real activities against the OVH simulator', 
     expect(Object.keys(result.durations)).toContain('rolling_back');
     expect(ovh.running(sn)).toBe('rescue');
     expect(ovh.installPosts(sn)).toBe(1);
+    // The rollback takes the rescue boot preflight read: the boots are listed once each, by preflight.
+    expect(serverCalls(ovh.sim, sn).filter((call) => call === 'GET /dedicated/server/{serviceName}/boot')).toHaveLength(
+      2,
+    );
   });
 
   it('rolls a server whose new OS never answers its boot probe back to rescue as boot_failed', async () => {
@@ -115,6 +120,11 @@ describe('the reimage flow with the real activities against the OVH simulator', 
     expect(Object.keys(result.durations)).toContain('rolling_back');
     expect(ovh.installPosts(sn)).toBe(2);
     expect(ovh.running(sn)).toBe('disk');
+    // Preflight's task list is the first start's checkpoint only; the second start lists the tasks itself.
+    const installLists = ovh.sim.state
+      .requests()
+      .filter((entry) => entry.path.endsWith('/task?function=reinstallServer'));
+    expect(installLists.map((entry) => entry.path.includes(`/${sn}/`))).toEqual([true, true]);
   });
 
   it('stops redeploying at redeployAfterRollback and leaves a server that keeps failing in rescue', async () => {

@@ -1,6 +1,6 @@
 /**
- * Bringing a server up in rescue, the rollback target of both routes: look the rescue boot up (IDs differ
- * by region, so never hard-coded), `PUT {bootId}`, `POST /reboot`, wait for the hardReboot task, then read
+ * Bringing a server up in rescue, the rollback target of both routes: the rescue boot (preflight's, else
+ * looked up: IDs differ by region, so never hard-coded), `PUT {bootId}`, `POST /reboot`, wait for the hardReboot task, then read
  * the server back. Idempotent: the reboot task is checkpointed (heartbeat), so a retried attempt follows
  * it instead of rebooting again; without a checkpoint a retry adopts a hardReboot task still running.
  */
@@ -117,15 +117,31 @@ async function awaitReboot(api: OvhCaller, sn: string, task: OvhTask, options: R
   }
 }
 
+/**
+ * Sets the server's boot to rescue unless it is already; returns the rescue boot ID used. A known ID that
+ * OVH refuses (400: the server no longer offers it) is looked up again once.
+ */
+async function bootIntoRescue(api: OvhCaller, sn: string, known: number | undefined): Promise<number> {
+  let rescueBootId = known ?? (await rescueBootIdOf(api, sn));
+  const server = await getServer(api, sn);
+  if (server.bootId === rescueBootId) return rescueBootId;
+  try {
+    await setBootId(api, sn, rescueBootId);
+  } catch (error) {
+    if (known === undefined || !isOvhError(error, 400)) throw error;
+    rescueBootId = await rescueBootIdOf(api, sn);
+    if (server.bootId !== rescueBootId) await setBootId(api, sn, rescueBootId);
+  }
+  return rescueBootId;
+}
+
 /** Rescue boot, reboot, wait, verify. Returns the rescue boot ID and the reboot task it waited for. */
 export async function bringToRescue(
   api: OvhCaller,
   sn: string,
   options: RollbackOptions,
 ): Promise<{ rescueBootId: number; rebootTaskId?: number }> {
-  const rescueBootId = await rescueBootIdOf(api, sn);
-  const server = await getServer(api, sn);
-  if (server.bootId !== rescueBootId) await setBootId(api, sn, rescueBootId);
+  const rescueBootId = await bootIntoRescue(api, sn, options.rescueBootId);
   const earlier = await earlierReboot(api, sn, options);
   let rebootTask = earlier.task;
   if (!earlier.finished) {

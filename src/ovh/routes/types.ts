@@ -53,6 +53,8 @@ export interface RollbackOptions {
   /** Heartbeated by the activity (the waiter's details); restored from the last heartbeat on a retry. */
   checkpoint: RescueCheckpoint;
   waiter: Waiter;
+  /** The rescue boot ID when the caller knows it (preflight read it); else it is looked up. */
+  rescueBootId?: number;
 }
 
 /** What a rollback remembers across attempts. */
