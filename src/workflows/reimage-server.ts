@@ -7,7 +7,9 @@
  * - A failed preflight never touches the server. Any failure after the start (OVH error, deadline, failed boot
  *   check, cancellation) rolls the server back to rescue inside a non-cancellable scope.
  * - Waiting is one heartbeating activity, never workflow timers; the read-only preflight runs as a local
- *   activity inside the first workflow task: an 11-minute install costs 36 events (bench/b5).
+ *   activity inside the first workflow task: an 11-minute install costs 36 events (bench/b5). It polls around
+ *   the install duration the campaign learned (input.expectedInstall), and only the install deadline ends it.
+ *   The result carries OVH's duration of the install (ovhInstallMs) for the campaign to learn from.
  * - A worker crash resumes the step in flight (waitForDeployment resumes from its heartbeat; startDeployment
  *   adopts the task a lost response created): one install POST per deployment.
  * - The result is a business outcome (never a workflow failure); when a campaign started it, the outcome is
@@ -125,14 +127,18 @@ async function waitAndVerify(server: ServerState, acts: Activities, handle: Depl
   // A cancel that arrived during the (non-cancellable) POST is honoured here, before waiting.
   if (CancellationScope.current().consideredCancelled) await CancellationScope.current().cancelRequested;
   server.enter(ServerPhase.Installing);
+  const expected = server.input.expectedInstall;
   const waited = await acts.wait.waitForDeployment({
     handle,
+    // The deadline alone ends the wait: an install that overruns the expectation is polled until then.
     deadlineAt: new Date(Date.parse(handle.startedAt) + settings.deadlines.installMs).toISOString(),
     pollMinMs: settings.poll.minMs,
     pollMaxMs: settings.poll.maxMs,
     ...(settings.poll.stepEvery ? { stepEveryPolls: settings.poll.stepEvery } : {}),
+    ...(expected ? { expectedDurationMs: expected.typicalMs, earlyDurationMs: expected.earlyMs } : {}),
   });
   server.count(waited);
+  server.ovhInstallMs = waited.durationMs;
   server.enter(ServerPhase.Verifying);
   const verified = await acts.verify.verifyBoot({
     serviceName,

@@ -28,6 +28,8 @@ export class ServerState {
   deployments = 0;
   apiCalls = 0;
   taskId?: number;
+  /** OVH's duration of the last install that ended well (reported so the campaign learns from it). */
+  ovhInstallMs?: number;
   result?: ServerResult;
   private readonly durations: PhaseDurations = {};
 
@@ -66,6 +68,7 @@ export class ServerState {
       finishedAtMs: now,
       durations: { ...this.durations },
       apiCalls: this.apiCalls,
+      ...(this.ovhInstallMs !== undefined ? { ovhInstallMs: this.ovhInstallMs } : {}),
     };
     upsertSearchAttributes([
       { key: phaseAttribute, value: ServerPhase.Finished },
