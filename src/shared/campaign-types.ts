@@ -97,8 +97,8 @@ export interface CampaignSettings extends DeploySettings {
 export interface InstallExpectation {
   /** The median recent install: polls are densest around it. */
   typicalMs: number;
-  /** A short recent install (the 10th percentile): the first poll comes then. */
-  earlyMs: number;
+  /** A short recent install (the 10th percentile, once 10 are done): the first poll comes then. */
+  earlyMs?: number;
 }
 
 /** Input of reimageServerWorkflow. */

@@ -100,7 +100,9 @@ function childOptions(
 /** What the campaign learned so far of when an install ends; nothing for the first servers (the default). */
 function expectedInstall(campaign: CampaignState): Pick<ReimageServerInput, 'expectedInstall'> {
   const learned = campaign.learnedInstalls();
-  return learned ? { expectedInstall: { typicalMs: learned.typicalMs, earlyMs: learned.earlyMs } } : {};
+  if (!learned) return {};
+  const { typicalMs, earlyMs } = learned;
+  return { expectedInstall: { typicalMs, ...(earlyMs !== undefined ? { earlyMs } : {}) } };
 }
 
 /** A start the server refused: the server was not touched and finishes `skipped` (`ServerLocked` when held). */

@@ -19,6 +19,12 @@ import { MIN_SAMPLES, quantile } from './eta';
 export const INSTALL_WINDOW = 32;
 /** The first poll comes when this share of recent installs had ended: a tenth ends before it, by little. */
 const EARLY_QUANTILE = 0.1;
+/**
+ * Done servers needed before the first poll follows EARLY_QUANTILE: below that it is the smallest of a few
+ * installs, often above the true 10th percentile, and the installs that end before it wait longer to be
+ * noticed (until then the poll policy polls first at 80 % of the median).
+ */
+const EARLY_MIN_SAMPLES = 10;
 
 /** The window once a server is done: `installMs` from OVH's task dates, `serverMs` its whole reimage. */
 export function recordInstall(window: readonly InstallSample[], installMs: number, serverMs: number): InstallSample[] {
@@ -32,10 +38,11 @@ export function learnedInstalls(window: readonly InstallSample[]): LearnedInstal
   if (window.length < MIN_SAMPLES) return undefined;
   const installs = window.map(([installS]) => installS * 1000);
   const overheads = window.map(([installS, serverS]) => Math.max(0, serverS - installS) * 1000);
+  const earlyMs = window.length >= EARLY_MIN_SAMPLES ? quantile(installs, EARLY_QUANTILE) : undefined;
   return {
     samples: window.length,
     typicalMs: quantile(installs, 0.5) ?? 0,
-    earlyMs: quantile(installs, EARLY_QUANTILE) ?? 0,
+    ...(earlyMs !== undefined ? { earlyMs } : {}),
     overheadMs: quantile(overheads, 0.5) ?? 0,
   };
 }

@@ -27,7 +27,12 @@ import {
 import type { DeploymentHandle } from '../activities/types';
 import type { DeployRoute } from '../domain/routes';
 import { serverFinishedSignal, serverProgressQuery } from '../shared/campaign-messages';
-import { ServerPhase, type ReimageServerInput, type ServerResult } from '../shared/campaign-types';
+import {
+  ServerPhase,
+  type InstallExpectation,
+  type ReimageServerInput,
+  type ServerResult,
+} from '../shared/campaign-types';
 import { ServerOutcome } from '../shared/failure-types';
 import { campaignWorkflowId } from '../shared/workflow-ids';
 import { LOCAL_READS_PATCH, serverActivities } from './server-activities';
@@ -127,7 +132,6 @@ async function waitAndVerify(server: ServerState, acts: Activities, handle: Depl
   // A cancel that arrived during the (non-cancellable) POST is honoured here, before waiting.
   if (CancellationScope.current().consideredCancelled) await CancellationScope.current().cancelRequested;
   server.enter(ServerPhase.Installing);
-  const expected = server.input.expectedInstall;
   const waited = await acts.wait.waitForDeployment({
     handle,
     // The deadline alone ends the wait: an install that overruns the expectation is polled until then.
@@ -135,7 +139,7 @@ async function waitAndVerify(server: ServerState, acts: Activities, handle: Depl
     pollMinMs: settings.poll.minMs,
     pollMaxMs: settings.poll.maxMs,
     ...(settings.poll.stepEvery ? { stepEveryPolls: settings.poll.stepEvery } : {}),
-    ...(expected ? { expectedDurationMs: expected.typicalMs, earlyDurationMs: expected.earlyMs } : {}),
+    ...pollExpectation(server.input.expectedInstall),
   });
   server.count(waited);
   server.ovhInstallMs = waited.durationMs;
@@ -148,6 +152,13 @@ async function waitAndVerify(server: ServerState, acts: Activities, handle: Depl
     retryIntervalMs: settings.poll.minMs,
   });
   server.count(verified);
+}
+
+/** What the campaign learned of install durations, as waitForDeployment's input takes it (nothing: 11 minutes). */
+function pollExpectation(expected: InstallExpectation | undefined) {
+  if (!expected) return {};
+  const { typicalMs, earlyMs } = expected;
+  return { expectedDurationMs: typicalMs, ...(earlyMs !== undefined ? { earlyDurationMs: earlyMs } : {}) };
 }
 
 /** Brings the server back to rescue; a failed rollback turns the outcome into rollback_failed. */

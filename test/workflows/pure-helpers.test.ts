@@ -82,7 +82,7 @@ function windowOf(installsS: number[], from: InstallSample[] = []): InstallSampl
 }
 
 describe('install durations', () => {
-  it('learns nothing from fewer than 3 servers, then their median, 10th percentile and median overhead', () => {
+  it('learns nothing from fewer than 3 servers, then their median install and median overhead', () => {
     expect(learnedInstalls(windowOf([600, 660]))).toBeUndefined();
     const window = recordInstall(windowOf([600, 660]), 720_400, 820_000);
     expect(window).toEqual([
@@ -90,7 +90,18 @@ describe('install durations', () => {
       [660, 720],
       [720, 820],
     ]);
-    expect(learnedInstalls(window)).toEqual({ samples: 3, typicalMs: 660_000, earlyMs: 600_000, overheadMs: 60_000 });
+    expect(learnedInstalls(window)).toEqual({ samples: 3, typicalMs: 660_000, overheadMs: 60_000 });
+  });
+
+  it('learns the 10th percentile, when the first poll comes, once 10 servers are done', () => {
+    const nine = windowOf([700, 610, 650, 690, 630, 670, 620, 680, 640]);
+    expect(learnedInstalls(nine)).toEqual({ samples: 9, typicalMs: 650_000, overheadMs: 60_000 });
+    expect(learnedInstalls(windowOf([600], nine))).toEqual({
+      samples: 10,
+      typicalMs: 640_000,
+      earlyMs: 600_000,
+      overheadMs: 60_000,
+    });
   });
 
   it('keeps the latest 32 servers, oldest first', () => {

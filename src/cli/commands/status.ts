@@ -72,7 +72,8 @@ function installsLine(learned: LearnedInstalls | undefined): string {
   const fallback = formatDuration(DEFAULT_POLL_POLICY.expectedDurationMs);
   if (!learned) return `installs: expected to take ${fallback} (the default) until ${MIN_SAMPLES} servers are done`;
   const { typicalMs, earlyMs, samples } = learned;
-  return `installs: typically ${formatDuration(typicalMs)}, 10% under ${formatDuration(earlyMs)} (learned from the last ${samples} done servers)`;
+  const early = earlyMs !== undefined ? `, 10% under ${formatDuration(earlyMs)}` : '';
+  return `installs: typically ${formatDuration(typicalMs)}${early} (learned from the last ${samples} done servers)`;
 }
 
 export async function run(argv: string[]): Promise<number> {
