@@ -82,6 +82,7 @@ export const waitForDeploymentInputSchema: z.ZodType<WaitForDeploymentInput> = z
   handle: handleSchema,
   deadlineAt: isoTime,
   expectedDurationMs: z.number().int().positive().optional(),
+  earlyDurationMs: z.number().int().positive().optional(),
   pollMinMs: z.number().int().positive().optional(),
   pollMaxMs: z.number().int().positive().optional(),
   stepEveryPolls: z.number().int().min(0).optional(),

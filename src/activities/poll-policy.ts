@@ -3,8 +3,12 @@
  * waits for most of the expected duration; from there polls come at a steady cadence short enough that
  * the end is noticed within half a cadence on average, until as far past the expected end; an install
  * that overruns further is polled sparser (the cadence plus half the time past that window, at most
- * overrunMaxMs). Every pause stays within [pollMinMs, pollMaxMs]. Jitter keeps a fleet started together
- * out of lockstep.
+ * overrunMaxMs), until the caller's deadline. Every pause stays within [pollMinMs, pollMaxMs]. Jitter keeps
+ * a fleet started together out of lockstep.
+ *
+ * A campaign that has seen installs end passes what it learned: the median as the expectation, and a short
+ * install (its 10th percentile) as the first poll, at most at 95 % of the expectation so the steady window
+ * never shrinks below a tenth of it. An install that overruns what was learned is only polled sparser.
  *
  * With the defaults and an 11-minute expectation: first poll at 8 min 48 s, then every 50 s up to
  * 13 min 12 s, then less and less often, up to every 2 min. An install ending in that window is noticed
@@ -18,10 +22,14 @@ export interface PollPolicy {
   /** Longest pause between two polls, the wait before the first one included. */
   pollMaxMs: number;
   expectedDurationMs: number;
+  /** A short install learned by the campaign: the first poll comes then (within lastFirstPollShare). */
+  earlyDurationMs?: number;
   /** Fraction of the delay added or removed at random. */
   jitter: number;
-  /** Share of the expected duration before the first poll. */
+  /** Share of the expected duration before the first poll, without a learned early duration. */
   firstPollShare: number;
+  /** Latest share of the expected duration for the first poll, whatever was learned. */
+  lastFirstPollShare: number;
   /** Pause between polls while the install may end: from the first poll to as far past the expected end. */
   cadenceMs: number;
   /** Longest pause while an install overruns that window. */
@@ -36,6 +44,7 @@ export const DEFAULT_POLL_POLICY: PollPolicy = {
   expectedDurationMs: 11 * 60_000,
   jitter: 0.1,
   firstPollShare: 0.8,
+  lastFirstPollShare: 0.95,
   // Half of it is the mean detection delay: 25 s, inside the 30 s target, for one call per 50 s.
   cadenceMs: 50_000,
   overrunMaxMs: 120_000,
@@ -43,11 +52,18 @@ export const DEFAULT_POLL_POLICY: PollPolicy = {
 
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
 
+/** When the first poll comes, from the deployment's start. */
+function firstPollAtOf(policy: PollPolicy): number {
+  const expected = policy.expectedDurationMs;
+  return Math.min(policy.earlyDurationMs ?? expected * policy.firstPollShare, expected * policy.lastFirstPollShare);
+}
+
 /** The delay before the next poll, `elapsedMs` after the deployment started. */
 export function nextPollDelay(elapsedMs: number, policy: PollPolicy, random: () => number = Math.random): number {
   const spread = 1 + policy.jitter * (2 * random() - 1);
-  const firstPollAt = policy.expectedDurationMs * policy.firstPollShare;
-  const windowEnd = policy.expectedDurationMs * (2 - policy.firstPollShare);
+  const firstPollAt = firstPollAtOf(policy);
+  // As far past the expected end as the first poll is before it.
+  const windowEnd = 2 * policy.expectedDurationMs - firstPollAt;
   let base: number;
   // Before the first poll the jitter only shortens the wait, by at most half of it: no install is noticed
   // later than planned, and a first poll too early is one more poll.
@@ -57,11 +73,12 @@ export function nextPollDelay(elapsedMs: number, policy: PollPolicy, random: () 
   return Math.round(clamp(base, policy.pollMinMs, policy.pollMaxMs));
 }
 
-/** The policy for a waitForDeployment input: its bounds and expectation over the defaults. */
+/** The policy for a waitForDeployment input: its bounds and what was learned, over the defaults. */
 export function pollPolicyFor(input: {
   pollMinMs?: number;
   pollMaxMs?: number;
   expectedDurationMs?: number;
+  earlyDurationMs?: number;
 }): PollPolicy {
   const pollMinMs = input.pollMinMs ?? DEFAULT_POLL_POLICY.pollMinMs;
   return {
@@ -69,5 +86,6 @@ export function pollPolicyFor(input: {
     pollMinMs,
     pollMaxMs: Math.max(input.pollMaxMs ?? DEFAULT_POLL_POLICY.pollMaxMs, pollMinMs),
     expectedDurationMs: input.expectedDurationMs ?? DEFAULT_POLL_POLICY.expectedDurationMs,
+    ...(input.earlyDurationMs !== undefined ? { earlyDurationMs: input.earlyDurationMs } : {}),
   };
 }

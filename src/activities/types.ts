@@ -106,8 +106,11 @@ export interface WaitForDeploymentInput {
   handle: DeploymentHandle;
   /** ISO time after which the activity throws TimedOut (absolute, so a retried attempt keeps it). */
   deadlineAt: string;
-  /** Typical duration learned from finished servers; polls get denser near it. Default 11 minutes. */
+  /** Typical duration (the campaign's median recent install); polls are densest around it. Default 11 minutes. */
   expectedDurationMs?: number;
+  /** A short duration (the campaign's 10th-percentile recent install): the first poll comes then, at most at
+   * 95 % of expectedDurationMs. Default: 80 % of expectedDurationMs. */
+  earlyDurationMs?: number;
   /** Poll interval bounds; defaults 15 s and 120 s. */
   pollMinMs?: number;
   pollMaxMs?: number;
@@ -118,7 +121,7 @@ export interface WaitForDeploymentInput {
 
 export interface DeploymentResult {
   status: 'done';
-  /** From handle.startedAt to the poll that saw done. */
+  /** From handle.startedAt to the end OVH reports (its task's doneDate; the poll that saw done without it). */
   durationMs: number;
   polls: number;
   apiCalls: number;

@@ -3,7 +3,7 @@
  * final report. Workflow-safe.
  */
 import type { FailureType, ServerOutcome } from './failure-types';
-import type { CampaignEndState, CampaignSettings, ServerTarget } from './campaign-types';
+import type { CampaignEndState, CampaignSettings, InstallExpectation, ServerTarget } from './campaign-types';
 
 /** Input of reimageCampaignWorkflow; `carried` is set only by the workflow's own continue-as-new. */
 export interface CampaignInput {
@@ -29,6 +29,9 @@ export type ResultTuple = [
   failureType?: FailureType | '',
   message?: string,
 ];
+
+/** A done server, as install durations are learned from it: [OVH's install duration, the whole reimage], in seconds. */
+export type InstallSample = [installS: number, serverS: number];
 
 /** A server in flight across continue-as-new: [index, attempt, child run ID, wave, cancelled by a window close (1)]. */
 export type RunningTuple = [index: number, attempt: number, runId: string, wave: number, windowCancelled?: 1];
@@ -61,6 +64,8 @@ export interface CarriedState {
   apiCalls: number;
   /** Budget failures so far; a retried server's earlier failure still counts. */
   failures: number;
+  /** The latest done servers' install durations, oldest first (at most INSTALL_WINDOW). */
+  installs?: InstallSample[];
 }
 
 /** One server in the report (or in the progress query). */
@@ -98,6 +103,14 @@ export interface WindowStatus {
   opensAtMs?: number;
 }
 
+/** What a campaign learned of install durations from its latest done servers. */
+export interface LearnedInstalls extends InstallExpectation {
+  /** How many done servers the figures come from. */
+  samples: number;
+  /** The median time a server spends outside its install (preflight, start, noticing the end, boot check). */
+  overheadMs: number;
+}
+
 /** Answer of campaignProgressQuery. */
 export interface CampaignProgress {
   campaignId: string;
@@ -113,6 +126,8 @@ export interface CampaignProgress {
   window: WindowStatus;
   totals: CampaignTotals;
   etaMs?: number;
+  /** Absent until 3 servers are done: new servers are then told the poll policy's default. */
+  learnedInstalls?: LearnedInstalls;
   servers: ServerReportRow[];
 }
 

@@ -93,6 +93,14 @@ export interface CampaignSettings extends DeploySettings {
   continueAsNewAfterEvents?: number;
 }
 
+/** When a new server's install is likely to end, from the installs its campaign saw end (OVH's own dates). */
+export interface InstallExpectation {
+  /** The median recent install: polls are densest around it. */
+  typicalMs: number;
+  /** A short recent install (the 10th percentile, once 10 are done): the first poll comes then. */
+  earlyMs?: number;
+}
+
 /** Input of reimageServerWorkflow. */
 export interface ReimageServerInput {
   campaignId: string;
@@ -103,6 +111,8 @@ export interface ReimageServerInput {
   settings: DeploySettings;
   /** From the campaign's image qualification: lets preflight check RAM and disk sizes. */
   imageSizeBytes?: number;
+  /** Learned by the campaign once enough servers are done; absent, the poll policy expects 11 minutes. */
+  expectedInstall?: InstallExpectation;
 }
 
 /** Phases of one server, in order; `rolling_back` only after a failure past the start. */
@@ -134,6 +144,8 @@ export interface ServerResult {
   finishedAtMs: number;
   durations: PhaseDurations;
   apiCalls: number;
+  /** OVH's own duration (task start to done) of the last install that ended well: what campaigns learn from. */
+  ovhInstallMs?: number;
 }
 
 /** What serverProgressQuery answers: only what the workflow itself knows. */

@@ -15,11 +15,15 @@
  *          | "latency" "=" DURATION                              added to every answer: 20ms, 1s, 20
  *          | "drop" "=" RATE                                     share of requests whose socket is destroyed
  *          | "http429" "=" RATE                                  share of API requests answered 429 (Retry-After: 1)
+ *          | "install_factor" "=" FACTOR                         installs started from now on last FACTOR times
+ *                                             longer (1.5: 50 % slower; 1: as drawn), on top of each server's ±20 %
  * target  := RATE | SERVER ("+" SERVER)*      RATE is a number in [0, 1] (share of installs);
  *                                             servers listed fail on every install, or with
  *                                             SERVER@N only on their first N installs
  * ```
  * Example: `download_fail=ns1.ip-1-2-3.eu,checksum_mismatch=0.05,latency=20ms,drop=0.02,http500=0.1,task404=2`.
+ * `install_factor` is not a failure but a drift of OVH's pace: injected mid-run through the side door, it makes
+ * the installs of a campaign slower (or faster) from one server to the next.
  */
 import { z } from 'zod';
 import { uniform } from './prng';
@@ -64,6 +68,8 @@ export const faultConfigSchema = z
     dropRate: z.number().min(0).max(1).default(0),
     /** Share of authenticated API requests (0..1) answered 429 with Retry-After: 1, whatever the budget. */
     tooManyRate: z.number().min(0).max(1).default(0),
+    /** Multiplies the duration of every install started from now on; absent: 1 (each server's own duration). */
+    installFactor: z.number().positive().max(10).optional(),
   })
   .strict();
 export type FaultConfig = z.output<typeof faultConfigSchema>;
@@ -105,6 +111,13 @@ function parseDuration(entry: string, value: string): number {
   return Math.round(Number(match[1]) * (match[2] === 's' ? 1000 : 1));
 }
 
+function parseFactor(entry: string, value: string): number {
+  const factor = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
+  if (!(factor > 0 && factor <= 10))
+    throw new FaultSpecError(`Fault "${entry}" needs a factor above 0 and at most 10, like 1.5 (got "${value}").`);
+  return factor;
+}
+
 function parseRate(entry: string, value: string): number {
   if (!RATE.test(value)) throw new FaultSpecError(`Fault "${entry}" needs a rate between 0 and 1 (got "${value}").`);
   return Number(value);
@@ -125,6 +138,7 @@ function applyEntry(config: FaultConfig, entry: string): void {
   else if (name === 'latency') config.latencyMs = parseDuration(entry, value);
   else if (name === 'drop') config.dropRate = parseRate(entry, value);
   else if (name === 'http429') config.tooManyRate = parseRate(entry, value);
+  else if (name === 'install_factor') config.installFactor = parseFactor(entry, value);
   else {
     const known = [
       ...IMAGE_FAULTS,
@@ -135,6 +149,7 @@ function applyEntry(config: FaultConfig, entry: string): void {
       'latency',
       'drop',
       'http429',
+      'install_factor',
     ];
     throw new FaultSpecError(`Unknown fault "${name}" in "${entry}": use one of ${known.join(', ')}.`);
   }
@@ -161,7 +176,7 @@ export function toFaultConfig(input: string | FaultConfigInput | undefined): Fau
   throw new FaultSpecError(`The fault configuration is not valid: ${issues.join('; ')}.`);
 }
 
-/** `add` on top of `base`: rates and counters from `add` win when set, server lists are merged. */
+/** `add` on top of `base`: rates, counters and the install factor from `add` win when set, server lists are merged. */
 export function mergeFaults(base: FaultConfig, add: FaultConfig): FaultConfig {
   const mergeTarget = (a: FaultTarget, b: FaultTarget): FaultTarget => ({
     rate: b.rate > 0 ? b.rate : a.rate,
@@ -172,6 +187,7 @@ export function mergeFaults(base: FaultConfig, add: FaultConfig): FaultConfig {
     const b = add.image[fault];
     if (b) image[fault] = mergeTarget(base.image[fault] ?? { rate: 0, servers: [] }, b);
   }
+  const installFactor = add.installFactor ?? base.installFactor;
   return {
     image,
     post500: mergeTarget(base.post500, add.post500),
@@ -180,6 +196,7 @@ export function mergeFaults(base: FaultConfig, add: FaultConfig): FaultConfig {
     latencyMs: add.latencyMs || base.latencyMs,
     dropRate: add.dropRate || base.dropRate,
     tooManyRate: add.tooManyRate || base.tooManyRate,
+    ...(installFactor !== undefined ? { installFactor } : {}),
   };
 }
 
@@ -213,6 +230,11 @@ export class FaultPlan {
   /** Whether install POST number `installIndex` answers 500 while still creating the task. */
   post500(server: string, installIndex: number): boolean {
     return hits(this.seed, this.config.post500, 'post500', server, installIndex);
+  }
+
+  /** What the duration drawn for an install started now is multiplied by (the install_factor fault). */
+  installFactor(): number {
+    return this.config.installFactor ?? 1;
   }
 
   /** Whether request number `sequence` is answered 429 by the http429 fault. */

@@ -173,7 +173,8 @@ export class SimState {
     const index = server.installPosts++;
     const fault = this.faults.imageFault(server.spec.name, server.spec.faults, index);
     const startSim = this.clock.now();
-    const deployment = planDeployment({ route, os, startSim, jitter: server.jitter, fault, image, spec: server.spec });
+    const jitter = server.jitter * this.faults.installFactor();
+    const deployment = planDeployment({ route, os, startSim, jitter, fault, image, spec: server.spec });
     server.deployment = deployment;
     const comment = route === 'reinstall' ? REINSTALL_COMMENT : LEGACY_INSTALL_COMMENT;
     const task = this.newTask(server, { function: TASK_FUNCTION.reinstallServer, comment, startSim, deployment });

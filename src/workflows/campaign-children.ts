@@ -78,6 +78,7 @@ function childOptions(
     attempt: slot.attempt,
     settings: deploySettings(campaign.settings),
     ...(campaign.imageSizeBytes !== undefined ? { imageSizeBytes: campaign.imageSizeBytes } : {}),
+    ...expectedInstall(campaign),
   };
   return {
     workflowId: serverWorkflowId(serviceName),
@@ -94,6 +95,14 @@ function childOptions(
       { key: phaseAttribute, value: 'queued' },
     ],
   };
+}
+
+/** What the campaign learned so far of when an install ends; nothing for the first servers (the default). */
+function expectedInstall(campaign: CampaignState): Pick<ReimageServerInput, 'expectedInstall'> {
+  const learned = campaign.learnedInstalls();
+  if (!learned) return {};
+  const { typicalMs, earlyMs } = learned;
+  return { expectedInstall: { typicalMs, ...(earlyMs !== undefined ? { earlyMs } : {}) } };
 }
 
 /** A start the server refused: the server was not touched and finishes `skipped` (`ServerLocked` when held). */

@@ -1,8 +1,8 @@
 /**
  * What the campaign workflow knows of its campaign: where each server stands, the wave, the operator's
- * controls, the counters, and what the progress query and the final report show. Each run of the workflow
- * rebuilds it from the state the previous run carried across continue-as-new. Deterministic; the clock is the
- * workflow clock.
+ * controls, the counters, what it learned of install durations, and what the progress query and the final
+ * report show. Each run of the workflow rebuilds it from the state the previous run carried across
+ * continue-as-new. Deterministic; the clock is the workflow clock.
  */
 import { ApprovalMode } from '../domain/rollout';
 import { BUDGET_OUTCOMES, ServerOutcome } from '../shared/failure-types';
@@ -14,10 +14,13 @@ import type {
   CampaignTotals,
   CarriedState,
   ControlState,
+  InstallSample,
+  LearnedInstalls,
   ServerReportRow,
 } from '../shared/campaign-report-types';
 import { effectiveConcurrency, resolveBudget, waveSize } from './budget';
 import { estimateEtaMs, SAMPLE_SIZE } from './eta';
+import { learnedInstalls, recordInstall } from './install-durations';
 import { RolloutState, type FinishEffect, type ServerSlot } from './rollout-state';
 import { windowAt } from './windows';
 
@@ -42,6 +45,8 @@ export class CampaignState {
   /** Child starts sent but not yet confirmed by the server. */
   startsInFlight = 0;
   private readonly doneDurations: number[] = [];
+  /** The latest done servers' install durations (install-durations.ts); carried across continue-as-new. */
+  private installs: InstallSample[];
 
   constructor(readonly input: CampaignInput) {
     const carried = input.carried;
@@ -56,6 +61,7 @@ export class CampaignState {
     this.imageSizeBytes = carried?.imageSizeBytes;
     this.apiCalls = carried?.apiCalls ?? 0;
     this.failures = carried?.failures ?? 0;
+    this.installs = carried?.installs ?? [];
     for (const slot of this.servers.slots)
       if (slot.result?.outcome === ServerOutcome.Done) this.sample(slot.result.durationMs);
   }
@@ -93,6 +99,11 @@ export class CampaignState {
     return this.doneDurations;
   }
 
+  /** What the latest done servers taught about install durations; undefined until enough are done. */
+  learnedInstalls(): LearnedInstalls | undefined {
+    return learnedInstalls(this.installs);
+  }
+
   markAdmitted(slot: ServerSlot): void {
     this.servers.markRunning(slot, this.wave.index);
     this.wave.admitted += 1;
@@ -108,7 +119,7 @@ export class CampaignState {
       this.failures += 1;
       if (slot?.wave === this.wave.index) this.wave.failures += 1;
     }
-    if (result.outcome === ServerOutcome.Done) this.sample(result.finishedAtMs - result.startedAtMs);
+    if (result.outcome === ServerOutcome.Done) this.learn(result);
     this.touch();
     return effect;
   }
@@ -124,6 +135,7 @@ export class CampaignState {
       controls: this.controls,
       apiCalls: this.apiCalls,
       failures: this.failures,
+      ...(this.installs.length > 0 ? { installs: this.installs } : {}),
     };
   }
 
@@ -161,6 +173,7 @@ export class CampaignState {
   progress(): CampaignProgress {
     const now = Date.now();
     const stop = this.controls.stop;
+    const learned = this.learnedInstalls();
     return {
       campaignId: this.input.campaignId,
       run: this.runNumber,
@@ -183,9 +196,11 @@ export class CampaignState {
         pending: this.servers.pendingCount,
         running: this.servers.runningCount,
         concurrency: this.concurrency(),
+        ...(learned ? { learned } : {}),
         doneDurations: this.doneDurations,
         fallbackMs: this.deadlineMs(),
       }),
+      ...(learned ? { learnedInstalls: learned } : {}),
       servers: this.rows(),
     };
   }
@@ -202,6 +217,14 @@ export class CampaignState {
       totals: this.totals(),
       servers: this.rows(),
     };
+  }
+
+  /** A done server's durations: the whole reimage for window admissions, its install for the expectation. */
+  private learn(result: ServerResult): void {
+    const serverMs = result.finishedAtMs - result.startedAtMs;
+    this.sample(serverMs);
+    // Servers of a worker older than the learning report no install duration: they teach nothing.
+    if (result.ovhInstallMs !== undefined) this.installs = recordInstall(this.installs, result.ovhInstallMs, serverMs);
   }
 
   private sample(durationMs: number): void {

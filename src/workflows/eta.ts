@@ -1,11 +1,12 @@
 /**
- * Expected install time and ETA from the durations of servers that finished in this campaign. Pure.
+ * Expected server time and ETA from the durations of servers that finished in this campaign. Pure.
  * Until MIN_SAMPLES servers are done, the expected time is the deployment's deadlines (pessimistic on
  * purpose: a window admission based on it never overruns).
  */
+import type { LearnedInstalls } from '../shared/campaign-report-types';
 
-/** Done servers needed before their durations replace the deadline as the expectation. */
-const MIN_SAMPLES = 3;
+/** Done servers needed before their durations replace the defaults (deadlines, the poll policy's 11 minutes). */
+export const MIN_SAMPLES = 3;
 /** Only the latest durations count: the campaign adapts when OVH gets slower or faster. */
 export const SAMPLE_SIZE = 200;
 
@@ -25,19 +26,20 @@ export function expectedServerMs(doneDurations: readonly number[], fallbackMs: n
 
 /**
  * Remaining time, ignoring windows, bake times and approvals: the servers left go through `concurrency`
- * slots, each taking the median duration (the deadline until enough samples exist).
+ * slots, each taking the learned install plus the time around it (install-durations.ts), which follow OVH's
+ * pace; without them (servers of an older worker report no install duration) the median duration of done
+ * servers; the deadline until enough samples exist.
  */
 export function estimateEtaMs(input: {
   pending: number;
   running: number;
   concurrency: number;
+  learned?: Pick<LearnedInstalls, 'typicalMs' | 'overheadMs'>;
   doneDurations: readonly number[];
   fallbackMs: number;
 }): number {
-  const typical =
-    input.doneDurations.length >= MIN_SAMPLES
-      ? (quantile(input.doneDurations, 0.5) ?? input.fallbackMs)
-      : input.fallbackMs;
+  const median = input.doneDurations.length >= MIN_SAMPLES ? quantile(input.doneDurations, 0.5) : undefined;
+  const typical = input.learned ? input.learned.typicalMs + input.learned.overheadMs : (median ?? input.fallbackMs);
   const left = input.pending + input.running;
   if (left === 0) return 0;
   return Math.ceil(left / Math.max(1, input.concurrency)) * typical;

@@ -5,7 +5,9 @@
  * servers while a slot is free, the current wave has room, the window is open and the server's expected
  * time (p95 of done servers, the deadlines until 3 are done) fits before it closes. After each wave: bake,
  * then wait for approval when configured. A canary (first wave of a ramp) with more failures than its
- * budget (default 0) halts; so does a failure count strictly above the failure budget.
+ * budget (default 0) halts; so does a failure count strictly above the failure budget. Each server is started
+ * with the install duration learned from the latest done servers (install-durations.ts; the poll policy's
+ * default until 3 are done), so its polls cluster where its install is likely to end.
  *
  * Guarantees
  * - Pause stops admissions; resume restarts them. Drain ends `drained` once in-flight servers finish.

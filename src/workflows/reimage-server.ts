@@ -7,7 +7,9 @@
  * - A failed preflight never touches the server. Any failure after the start (OVH error, deadline, failed boot
  *   check, cancellation) rolls the server back to rescue inside a non-cancellable scope.
  * - Waiting is one heartbeating activity, never workflow timers; the read-only preflight runs as a local
- *   activity inside the first workflow task: an 11-minute install costs 36 events (bench/b5).
+ *   activity inside the first workflow task: an 11-minute install costs 36 events (bench/b5). It polls around
+ *   the install duration the campaign learned (input.expectedInstall), and only the install deadline ends it.
+ *   The result carries OVH's duration of the install (ovhInstallMs) for the campaign to learn from.
  * - A worker crash resumes the step in flight (waitForDeployment resumes from its heartbeat; startDeployment
  *   adopts the task a lost response created): one install POST per deployment.
  * - What preflight read is not read again: its install-task list is the first start's checkpoint, its boot
@@ -27,7 +29,12 @@ import {
 import type { DeploymentHandle } from '../activities/types';
 import type { DeployRoute } from '../domain/routes';
 import { serverFinishedSignal, serverProgressQuery } from '../shared/campaign-messages';
-import { ServerPhase, type ReimageServerInput, type ServerResult } from '../shared/campaign-types';
+import {
+  ServerPhase,
+  type InstallExpectation,
+  type ReimageServerInput,
+  type ServerResult,
+} from '../shared/campaign-types';
 import { ServerOutcome } from '../shared/failure-types';
 import { campaignWorkflowId } from '../shared/workflow-ids';
 import { LOCAL_READS_PATCH, serverActivities } from './server-activities';
@@ -133,12 +140,15 @@ async function waitAndVerify(server: ServerState, acts: Activities, handle: Depl
   server.enter(ServerPhase.Installing);
   const waited = await acts.wait.waitForDeployment({
     handle,
+    // The deadline alone ends the wait: an install that overruns the expectation is polled until then.
     deadlineAt: new Date(Date.parse(handle.startedAt) + settings.deadlines.installMs).toISOString(),
     pollMinMs: settings.poll.minMs,
     pollMaxMs: settings.poll.maxMs,
     ...(settings.poll.stepEvery ? { stepEveryPolls: settings.poll.stepEvery } : {}),
+    ...pollExpectation(server.input.expectedInstall),
   });
   server.count(waited);
+  server.ovhInstallMs = waited.durationMs;
   server.enter(ServerPhase.Verifying);
   const verified = await acts.verify.verifyBoot({
     serviceName,
@@ -149,6 +159,13 @@ async function waitAndVerify(server: ServerState, acts: Activities, handle: Depl
     harddiskBootIds: server.known.harddiskBootIds,
   });
   server.count(verified);
+}
+
+/** What the campaign learned of install durations, as waitForDeployment's input takes it (nothing: 11 minutes). */
+function pollExpectation(expected: InstallExpectation | undefined) {
+  if (!expected) return {};
+  const { typicalMs, earlyMs } = expected;
+  return { expectedDurationMs: typicalMs, ...(earlyMs !== undefined ? { earlyDurationMs: earlyMs } : {}) };
 }
 
 /** Brings the server back to rescue; a failed rollback turns the outcome into rollback_failed. */

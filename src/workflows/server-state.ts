@@ -28,6 +28,8 @@ export class ServerState {
   deployments = 0;
   apiCalls = 0;
   taskId?: number;
+  /** OVH's duration of the last install that ended well (reported so the campaign learns from it). */
+  ovhInstallMs?: number;
   result?: ServerResult;
   /** What preflight read that the start, the boot check and the rollback take instead of reading again. */
   known: { taskCheckpoint?: number; rescueBootId?: number; harddiskBootIds?: number[] } = {};
@@ -68,6 +70,7 @@ export class ServerState {
       finishedAtMs: now,
       durations: { ...this.durations },
       apiCalls: this.apiCalls,
+      ...(this.ovhInstallMs !== undefined ? { ovhInstallMs: this.ovhInstallMs } : {}),
     };
     upsertSearchAttributes([
       { key: phaseAttribute, value: ServerPhase.Finished },

@@ -31,6 +31,37 @@ describe('nextPollDelay', () => {
     ]);
   });
 
+  it('polls first at a learned early duration, then every 50 s as far past the expectation', () => {
+    const policy = pollPolicyFor({
+      pollMaxMs: 30 * minute,
+      expectedDurationMs: 16 * minute,
+      earlyDurationMs: 14 * minute,
+    });
+    expect([0, 10].map((minutes) => nextPollDelay(minutes * minute, policy, noJitter))).toEqual([
+      14 * minute,
+      4 * minute,
+    ]);
+    expect([14, 17.9].map((minutes) => nextPollDelay(minutes * minute, policy, noJitter))).toEqual([50_000, 50_000]);
+    expect(nextPollDelay(18.5 * minute, policy, noJitter)).toBe(65_000);
+  });
+
+  it('polls first at 95 % of the expectation at the latest, whatever early duration was learned', () => {
+    const policy = pollPolicyFor({
+      pollMaxMs: 30 * minute,
+      expectedDurationMs: 16 * minute,
+      earlyDurationMs: 20 * minute,
+    });
+    expect(nextPollDelay(0, policy, noJitter)).toBe(912_000);
+    expect(nextPollDelay(16.7 * minute, policy, noJitter)).toBe(50_000);
+  });
+
+  it('keeps polling an install that overruns what was learned, every 2 minutes at most', () => {
+    const policy = pollPolicyFor({ expectedDurationMs: 5 * minute, earlyDurationMs: 4 * minute });
+    expect([6.5, 10, 45].map((minutes) => nextPollDelay(minutes * minute, policy, noJitter))).toEqual([
+      65_000, 120_000, 120_000,
+    ]);
+  });
+
   it('scales with the expected duration', () => {
     const policy = pollPolicyFor({ expectedDurationMs: 20 * minute });
     expect(nextPollDelay(0, policy, noJitter)).toBe(10 * minute);

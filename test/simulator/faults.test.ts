@@ -201,6 +201,27 @@ describe('simulator API faults', () => {
     }
   });
 
+  it('makes installs started after an install_factor injection last that many times longer', async () => {
+    const paced = await startSim({ servers: 2, speed: 1 });
+    try {
+      const [early, late] = paced.servers as [string, string];
+      const install = async (server: string) => {
+        await nodeOvh(paced).requestPromised('POST', `/dedicated/server/${server}/reinstall`, byoiReinstallBody());
+        return paced.state.server(server)?.deployment?.plannedDurationMs ?? Number.NaN;
+      };
+      const earlyMs = await install(early);
+      paced.state.injectFaults('install_factor=1.5');
+      const lateMs = await install(late);
+      // An install already running keeps the duration it was planned with.
+      expect(paced.state.server(early)?.deployment?.plannedDurationMs).toBe(earlyMs);
+      paced.state.reset();
+      expect(paced.state.faults().installFactor).toBeUndefined();
+      expect(lateMs / (await install(late))).toBeCloseTo(1.5, 3);
+    } finally {
+      await paced.close();
+    }
+  });
+
   it('decides rate faults from the seed, so two runs fail the same servers', async () => {
     const failing = async (seed: number) => {
       const sim = await startSim({ seed, servers: 20, speed: 1, faults: 'checksum_mismatch=0.5' });
@@ -223,7 +244,7 @@ describe('fault spec parsing', () => {
   it('parses every kind of entry', () => {
     expect(
       parseFaultSpec(
-        'download_fail=ns1.ip-1-2-3.eu+ns2.ip-1-2-3.eu,checksum_mismatch=0.05,latency=20ms,drop=0.02,http500=0.1,task404=2,task500=1,http429=0.05',
+        'download_fail=ns1.ip-1-2-3.eu+ns2.ip-1-2-3.eu,checksum_mismatch=0.05,latency=20ms,drop=0.02,http500=0.1,task404=2,task500=1,http429=0.05,install_factor=1.5',
       ),
     ).toEqual({
       image: {
@@ -236,14 +257,16 @@ describe('fault spec parsing', () => {
       latencyMs: 20,
       dropRate: 0.02,
       tooManyRate: 0.05,
+      installFactor: 1.5,
     });
   });
 
   it.each([
     [
       'bogus=1',
-      'Unknown fault "bogus" in "bogus=1": use one of download_fail, checksum_mismatch, format_mismatch, too_big_for_ram, too_big_for_disk, no_partition_table, write_fail, never_ends, efi_boot_fail, http500, post_500_creates_task, task404, task500, latency, drop, http429.',
+      'Unknown fault "bogus" in "bogus=1": use one of download_fail, checksum_mismatch, format_mismatch, too_big_for_ram, too_big_for_disk, no_partition_table, write_fail, never_ends, efi_boot_fail, http500, post_500_creates_task, task404, task500, latency, drop, http429, install_factor.',
     ],
+    ['install_factor=0', 'Fault "install_factor=0" needs a factor above 0 and at most 10, like 1.5 (got "0").'],
     ['latency=fast', 'Fault "latency=fast" needs a duration like 20ms or 1s (got "fast").'],
     ['drop=2', 'Fault "drop=2" needs a rate between 0 and 1 (got "2").'],
     ['task404=x', 'Fault "task404=x" needs a whole number of reads (got "x").'],

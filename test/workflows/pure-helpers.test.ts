@@ -6,9 +6,13 @@ import {
   waveSize,
 } from '../../src/workflows/budget';
 import { estimateEtaMs, expectedServerMs, quantile } from '../../src/workflows/eta';
+import { CampaignState } from '../../src/workflows/campaign-state';
+import { INSTALL_WINDOW, learnedInstalls, recordInstall } from '../../src/workflows/install-durations';
 import { fitsInWindow, nextWindowChange, windowAt } from '../../src/workflows/windows';
 import { RolloutState } from '../../src/workflows/rollout-state';
+import type { CarriedState, InstallSample } from '../../src/shared/campaign-report-types';
 import type { ServerResult } from '../../src/shared/campaign-types';
+import { testSettings } from './helpers/settings';
 
 const H = 3_600_000;
 
@@ -62,6 +66,71 @@ describe('eta', () => {
       40,
     );
     expect(estimateEtaMs({ pending: 0, running: 0, concurrency: 5, doneDurations: [], fallbackMs: 99 })).toBe(0);
+  });
+
+  it('takes the learned install plus the median time around it for each server, once learned', () => {
+    const learned = { typicalMs: 600_000, overheadMs: 60_000 };
+    expect(
+      estimateEtaMs({ pending: 7, running: 3, concurrency: 5, learned, doneDurations: [10, 20, 30], fallbackMs: 99 }),
+    ).toBe(1_320_000);
+  });
+});
+
+/** The window after done servers whose installs took `installsS` seconds, each 60 s more in all. */
+function windowOf(installsS: number[], from: InstallSample[] = []): InstallSample[] {
+  return installsS.reduce((window, s) => recordInstall(window, s * 1000, (s + 60) * 1000), from);
+}
+
+describe('install durations', () => {
+  it('learns nothing from fewer than 3 servers, then their median install and median overhead', () => {
+    expect(learnedInstalls(windowOf([600, 660]))).toBeUndefined();
+    const window = recordInstall(windowOf([600, 660]), 720_400, 820_000);
+    expect(window).toEqual([
+      [600, 660],
+      [660, 720],
+      [720, 820],
+    ]);
+    expect(learnedInstalls(window)).toEqual({ samples: 3, typicalMs: 660_000, overheadMs: 60_000 });
+  });
+
+  it('learns the 10th percentile, when the first poll comes, once 10 servers are done', () => {
+    const nine = windowOf([700, 610, 650, 690, 630, 670, 620, 680, 640]);
+    expect(learnedInstalls(nine)).toEqual({ samples: 9, typicalMs: 650_000, overheadMs: 60_000 });
+    expect(learnedInstalls(windowOf([600], nine))).toEqual({
+      samples: 10,
+      typicalMs: 640_000,
+      earlyMs: 600_000,
+      overheadMs: 60_000,
+    });
+  });
+
+  it('keeps the latest 32 servers, oldest first', () => {
+    const window = windowOf(Array.from({ length: 40 }, (_, i) => 601 + i));
+    expect(window).toHaveLength(INSTALL_WINDOW);
+    expect(window[0]).toEqual([609, 669]);
+    expect(window.at(-1)).toEqual([640, 700]);
+  });
+
+  it('follows installs that get 50 % slower: the median moves once 17 of the 32 are slow, the 10th percentile at 29', () => {
+    const steady = windowOf(Array(32).fill(660));
+    const afterSlow = (n: number) => learnedInstalls(windowOf(Array(n).fill(990), steady));
+    expect([16, 17].map((n) => afterSlow(n)?.typicalMs)).toEqual([660_000, 990_000]);
+    expect([28, 29].map((n) => afterSlow(n)?.earlyMs)).toEqual([660_000, 990_000]);
+  });
+
+  it('are carried across continue-as-new in under 1 KiB after 10,000 done servers', () => {
+    const servers = Array.from({ length: 10_000 }, (_, i) => ({ serviceName: `ns${5_000_000 + i}.ip-51-68-12.eu` }));
+    const input = { campaignId: 'c', servers, settings: testSettings('q', { maxParallel: { count: 500 } }) };
+    const campaign = new CampaignState(input);
+    for (const slot of campaign.servers.slots) {
+      campaign.markAdmitted(slot);
+      // Installs of 540 to 639 s, each server taking 660 s in all.
+      campaign.onResult({ ...result(slot.target.serviceName, 1), ovhInstallMs: 540_000 + (slot.index % 100) * 1000 });
+    }
+    const carried = JSON.parse(JSON.stringify(campaign.encode())) as CarriedState;
+    expect(JSON.stringify(carried.installs).length).toBeLessThan(1024);
+    const next = new CampaignState({ ...input, carried });
+    expect(next.learnedInstalls()).toEqual({ samples: 32, typicalMs: 623_000, earlyMs: 611_000, overheadMs: 36_000 });
   });
 });
 

@@ -1,14 +1,16 @@
 /**
  * `reimage status [CAMPAIGN] [--watch] [--json]`: a campaign's progress: counts by state, a progress bar,
- * the install step of servers in flight, ETA and OVH API calls.
+ * the install step of servers in flight, ETA, OVH API calls and the install durations it learned.
  */
 import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
+import { DEFAULT_POLL_POLICY } from '../../activities/poll-policy';
 import { readDuration } from '../../campaign/units';
 import { campaignProgressQuery } from '../../shared/campaign-messages';
-import type { CampaignProgress } from '../../shared/campaign-report-types';
+import type { CampaignProgress, LearnedInstalls } from '../../shared/campaign-report-types';
 import { loadClientConfig } from '../../config';
 import { connectClient } from '../../temporal/connection';
+import { MIN_SAMPLES } from '../../workflows/eta';
 import { campaignHandle, latestCampaignId } from '../campaign-client';
 import { UsageError } from '../errors';
 import { installProgress } from '../install-steps';
@@ -17,7 +19,8 @@ import { formatDuration, progressBar } from '../output';
 export const usage = `reimage status [CAMPAIGN] [--watch] [--interval 2s] [--json]
 
 Shows a campaign's progress (the latest campaign when CAMPAIGN is left out): servers by state and outcome,
-the install step of each server in flight, the ETA and the OVH API calls so far. --watch redraws until the
+the install step of each server in flight, the ETA, the OVH API calls so far and the install durations the
+campaign learned from its latest done servers (new servers poll around them). --watch redraws until the
 campaign ends; --json prints the progress document once (with the install steps of in-flight servers).
 
 Examples:
@@ -57,11 +60,21 @@ export function renderStatus(s: StatusSnapshot): string {
       (s.window.configured ? `, window ${s.window.open ? 'open' : 'closed'}` : '') +
       (s.etaMs !== undefined ? `, ETA ${formatDuration(s.etaMs)}` : '') +
       `, OVH calls ${t.apiCalls}`,
+    installsLine(s.learnedInstalls),
   ];
   for (const [server, step] of Object.entries(s.installSteps)) {
     lines.push(`  ${server}: ${step ? `step ${step.index}/${step.total} ${step.name}` : 'starting'}`);
   }
   return lines.join('\n');
+}
+
+/** What the campaign expects of the next installs: the default until it has learned from done servers. */
+function installsLine(learned: LearnedInstalls | undefined): string {
+  const fallback = formatDuration(DEFAULT_POLL_POLICY.expectedDurationMs);
+  if (!learned) return `installs: expected to take ${fallback} (the default) until ${MIN_SAMPLES} servers are done`;
+  const { typicalMs, earlyMs, samples } = learned;
+  const early = earlyMs !== undefined ? `, 10% under ${formatDuration(earlyMs)}` : '';
+  return `installs: typically ${formatDuration(typicalMs)}${early} (learned from the last ${samples} done servers)`;
 }
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {

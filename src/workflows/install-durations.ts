@@ -1,0 +1,48 @@
+/**
+ * What a campaign learns of OVH's install durations from its own done servers: when a new server's install
+ * is likely to end (its polls cluster there) and how long a server takes (the ETA). Pure and deterministic.
+ *
+ * The state is a sliding window of the latest INSTALL_WINDOW done servers, oldest first, each a pair of
+ * whole seconds [OVH's install duration, the whole reimage]: at most 32 pairs, about 400 bytes carried across
+ * continue-as-new however large the fleet. A window rather than every sample, so the figures follow OVH's
+ * pace when it drifts (the median has moved once half the window saw the new pace); quantiles rather than
+ * a mean, so one stuck or unusually fast install moves a figure by one rank only.
+ *
+ * One window per campaign, not per hardware model: the expectation is needed when a server is started,
+ * before its own preflight reads its hardware, and neither the campaign's server list nor the preflight facts
+ * name a model or a commercial range.
+ */
+import type { InstallSample, LearnedInstalls } from '../shared/campaign-report-types';
+import { MIN_SAMPLES, quantile } from './eta';
+
+/** How many of the latest done servers the figures come from. */
+export const INSTALL_WINDOW = 32;
+/** The first poll comes when this share of recent installs had ended: a tenth ends before it, by little. */
+const EARLY_QUANTILE = 0.1;
+/**
+ * Done servers needed before the first poll follows EARLY_QUANTILE: below that it is the smallest of a few
+ * installs, often above the true 10th percentile, and the installs that end before it wait longer to be
+ * noticed (until then the poll policy polls first at 80 % of the median).
+ */
+const EARLY_MIN_SAMPLES = 10;
+
+/** The window once a server is done: `installMs` from OVH's task dates, `serverMs` its whole reimage. */
+export function recordInstall(window: readonly InstallSample[], installMs: number, serverMs: number): InstallSample[] {
+  // At least 1 s: the figures sent to waitForDeployment must be positive.
+  const sample: InstallSample = [Math.max(1, Math.round(installMs / 1000)), Math.round(serverMs / 1000)];
+  return [...window, sample].slice(-INSTALL_WINDOW);
+}
+
+/** The learned figures, or undefined while fewer than MIN_SAMPLES servers are done. */
+export function learnedInstalls(window: readonly InstallSample[]): LearnedInstalls | undefined {
+  if (window.length < MIN_SAMPLES) return undefined;
+  const installs = window.map(([installS]) => installS * 1000);
+  const overheads = window.map(([installS, serverS]) => Math.max(0, serverS - installS) * 1000);
+  const earlyMs = window.length >= EARLY_MIN_SAMPLES ? quantile(installs, EARLY_QUANTILE) : undefined;
+  return {
+    samples: window.length,
+    typicalMs: quantile(installs, 0.5) ?? 0,
+    ...(earlyMs !== undefined ? { earlyMs } : {}),
+    overheadMs: quantile(overheads, 0.5) ?? 0,
+  };
+}
