@@ -64,7 +64,7 @@ export interface CarriedState {
   apiCalls: number;
   /** Budget failures so far; a retried server's earlier failure still counts. */
   failures: number;
-  /** The latest done servers' install durations, oldest first (at most INSTALL_WINDOW). */
+  /** The latest done servers' install durations, oldest first (at most 32: install-durations.ts). */
   installs?: InstallSample[];
 }
 
@@ -126,7 +126,7 @@ export interface CampaignProgress {
   window: WindowStatus;
   totals: CampaignTotals;
   etaMs?: number;
-  /** Absent until 3 servers are done: new servers are then told the poll policy's default. */
+  /** Absent until 3 servers are done; until then new servers get the poll policy's default (11 minutes). */
   learnedInstalls?: LearnedInstalls;
   servers: ServerReportRow[];
 }
