@@ -12,7 +12,7 @@ import { PROJECT_ROOT } from '../src/temporal/binaries';
 const BENCHES = [
   'b5-history-per-server',
   'b2-api-economy',
-  'b6-learned-expectation',
+  'b7-learned-durations',
   'b3-rate-capacity',
   'b1-makespan',
   'b4-scale',

@@ -1,5 +1,5 @@
 /**
- * B6 learned expectation: what learning install durations from done servers saves in polls and detection
+ * B7 learned durations: what learning install durations from done servers saves in polls and detection
  * latency. A campaign-shaped run without Temporal: servers go through a sliding window of `parallel` slots,
  * each through our activity chain (bench/lib/sim-bench.ts, as in B2), and each starts with what the
  * campaign's estimator (src/workflows/install-durations.ts) learned from the servers done before it, as the
@@ -15,19 +15,28 @@
  * contender starts with an expectation; the same servers for `default`). Detection latency in simulated
  * seconds, as in B2.
  *
- *   npx tsx bench/b6-learned-expectation.ts            # 48 servers, 6 in flight
- *   npx tsx bench/b6-learned-expectation.ts --quick    # 24 servers, 4 in flight
+ *   npx tsx bench/b7-learned-durations.ts            # 48 servers, 6 in flight
+ *   npx tsx bench/b7-learned-durations.ts --quick    # 24 servers, 4 in flight
  */
+import { readEnvironment } from '../src/config';
 import { isPendingTaskStatus } from '../src/ovh/schemas';
 import type { InstallSample } from '../src/shared/campaign-report-types';
 import type { Simulator } from '../src/simulator';
 import { MIN_SAMPLES } from '../src/workflows/eta';
 import { learnedInstalls, recordInstall } from '../src/workflows/install-durations';
 import { benchArgs, printResult } from './lib/args';
-import { chainRunner, DetectionLog, latencySummary, slidingWindow, startBenchSimulator } from './lib/sim-bench';
+import {
+  benchCaDir,
+  chainRunner,
+  DetectionLog,
+  latencySummary,
+  slidingWindow,
+  startBenchSimulator,
+} from './lib/sim-bench';
 
 /** Simulated seconds per real second, as in B2. */
 const SPEED = 120;
+const CA_DIR = benchCaDir(readEnvironment());
 /** The campaign file's default poll bounds. */
 const POLL_BOUNDS = { pollMinMs: 15_000, pollMaxMs: 10 * 60_000 };
 const SCENARIOS = {
@@ -73,7 +82,12 @@ function summary(servers: ServerFigures[]) {
 
 async function campaign(scenario: Scenario, learn: boolean, servers: number, parallel: number) {
   const { initial, atQuarter } = SCENARIOS[scenario];
-  const sim = await startBenchSimulator({ servers, speed: SPEED, ...(initial ? { faults: initial } : {}) });
+  const sim = await startBenchSimulator({
+    servers,
+    speed: SPEED,
+    caDir: CA_DIR,
+    ...(initial ? { faults: initial } : {}),
+  });
   try {
     const detections = new DetectionsByServer(sim);
     const figures: ServerFigures[] = [];
@@ -111,7 +125,7 @@ async function main(): Promise<void> {
   const args = benchArgs({ quick: { servers: 24 }, full: { servers: 48 } });
   const parallel = args.quick ? 4 : 6;
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  log(`B6: ${args.servers} servers, ${parallel} in flight, simulator speed ${SPEED}`);
+  log(`B7: ${args.servers} servers, ${parallel} in flight, simulator speed ${SPEED}`);
   const scenarios: Record<string, { default: unknown; learned: Awaited<ReturnType<typeof campaign>> }> = {};
   for (const scenario of Object.keys(SCENARIOS) as Scenario[]) {
     const defaults = await campaign(scenario, false, args.servers, parallel);
@@ -122,7 +136,7 @@ async function main(): Promise<void> {
   }
   const p50Met = Object.values(scenarios).every((s) => (s.learned.learned.detectionS.p50 ?? Infinity) <= 30);
   printResult(
-    'B6 learned expectation',
+    'B7 learned durations',
     args,
     { servers: args.servers, parallel, speed: SPEED, scenarios },
     { detectionP50OnceLearned: p50Met },
