@@ -1,6 +1,6 @@
 /**
  * The current route: `POST /dedicated/server/{sn}/reinstall` with `operatingSystem: "byoi_64"` and the image
- * in `customizations` (dedicated.server.Reinstall; docs/ovh-api.md §6, field map in §12). Progress comes
+ * in `customizations` (dedicated.server.Reinstall; docs/ovh-api.md §6, field map in README.md). Progress comes
  * from the task; `install/status` is read only for the failing step's error (or the running step when
  * asked), which saves a call per poll.
  */
