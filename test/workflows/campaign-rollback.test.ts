@@ -7,10 +7,10 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { setConcurrencyUpdate } from '../../src/shared/campaign-messages';
-import { connectToDevServer, createTestWorker, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+import { createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
 import { startCampaign, waitForProgress } from './helpers/campaign-driver';
 import { waitFor, waitForValue } from '../helpers/wait-for';
-import { quietRuntime } from './helpers/quiet-runtime';
+import { devServerPerFile } from './helpers/quiet-runtime';
 import { simSettings, simulatorPerTest, type SimulatedOvh } from './helpers/simulated-ovh';
 
 /** Simulated seconds per real second: an install (9 to 13 simulated minutes) takes 9 to 13 s. */
@@ -20,14 +20,7 @@ const POLL = { minMs: 250, maxMs: 500 };
 const CANCELLED = 'The reimage was cancelled (campaign cancel, window close or budget rollback).';
 
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  quietRuntime();
-  env = await connectToDevServer();
-  await workflowBundle();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+devServerPerFile((connected) => (env = connected));
 
 const openSimulator = simulatorPerTest();
 

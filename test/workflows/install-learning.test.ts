@@ -12,9 +12,9 @@ import { renderStatus } from '../../src/cli/commands/status';
 import { formatDuration } from '../../src/cli/output';
 import { approveNextWaveUpdate, campaignProgressQuery } from '../../src/shared/campaign-messages';
 import { serverWorkflowId } from '../../src/shared/workflow-ids';
-import { connectToDevServer, createTestWorker, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+import { createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
 import { startCampaign, waitForProgress } from './helpers/campaign-driver';
-import { quietRuntime } from './helpers/quiet-runtime';
+import { devServerPerFile } from './helpers/quiet-runtime';
 import { simSettings, simulatorPerTest, type SimulatedOvh } from './helpers/simulated-ovh';
 
 /** Simulated seconds per real second: an 11-minute install takes 0.7 s. */
@@ -24,14 +24,7 @@ const SLOW_WAVE = 8;
 const SLOWER = 1.5;
 
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  quietRuntime();
-  env = await connectToDevServer();
-  await workflowBundle();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+devServerPerFile((connected) => (env = connected));
 
 const openSimulator = simulatorPerTest();
 
