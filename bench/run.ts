@@ -14,6 +14,7 @@ const BENCHES = [
   'b2-api-economy',
   'b7-learned-durations',
   'b3-rate-capacity',
+  'b6-throughput-per-key',
   'b1-makespan',
   'b4-scale',
   'simulator-throughput',

@@ -20,6 +20,8 @@ import { isPendingTaskStatus } from '../../src/ovh/schemas';
 import { z } from 'zod';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
 import { PROJECT_ROOT } from '../../src/temporal/binaries';
+import { learnedInstalls, recordInstall } from '../../src/workflows/install-durations';
+import type { InstallSample } from '../../src/shared/campaign-report-types';
 
 /** The CA of the benchmarks' simulators: REIMAGE_TEST_CA_DIR in the script's environment, or .data/bench-ca. */
 export function benchCaDir(env: NodeJS.ProcessEnv): string {
@@ -140,14 +142,20 @@ export function chainRunner(options: ChainOptions, speed: number) {
     const verdicts = await Promise.all(serviceNames.map(preflightOf));
     return verdicts.reduce((sum, verdict) => sum + verdict.apiCalls, resolved.apiCalls);
   };
-  const reimage = async (serviceName: string): Promise<ChainCalls> => {
+  /** One server's chain; `expected`: what the campaign learned of install durations, as the workflow hands it. */
+  const reimage = async (serviceName: string, expected?: PollExpectation): Promise<ChainCalls> => {
     const common = { campaignId: 'bench', serviceName, route, image: BENCH_IMAGE };
     const preflight = await preflightOf(serviceName);
     if (!preflight.ok)
       return { preflight: preflight.apiCalls, start: 0, wait: 0, verify: 0, polls: 0, installMs: 0, ok: false };
     const taskCheckpoint = preflight.installTaskCheckpoint;
     const handle = await run(activities.startDeployment, { ...common, attempt: 1, taskCheckpoint });
-    const wait = await run(activities.waitForDeployment, { handle, deadlineAt: deadline(60), ...options.poll });
+    const wait = await run(activities.waitForDeployment, {
+      handle,
+      deadlineAt: deadline(60),
+      ...options.poll,
+      ...expected,
+    });
     const harddiskBootIds = preflight.server?.harddiskBootIds;
     const verify = await run(activities.verifyBoot, { serviceName, deadlineAt: deadline(10), harddiskBootIds });
     return {
@@ -161,6 +169,33 @@ export function chainRunner(options: ChainOptions, speed: number) {
     };
   };
   return { warmUp, plan, reimage, budgetStats: () => options.rateBudget?.stats() };
+}
+
+/** waitForDeployment's expectation fields. */
+export interface PollExpectation {
+  expectedDurationMs: number;
+  earlyDurationMs?: number;
+}
+
+/**
+ * The campaign's learning of install durations (src/workflows/install-durations.ts, the same functions)
+ * for chains run outside a workflow: each done server is recorded, each new one gets the expectation.
+ */
+export class InstallLearning {
+  private window: InstallSample[] = [];
+
+  record(calls: ChainCalls): void {
+    if (calls.ok) this.window = recordInstall(this.window, calls.installMs, calls.installMs);
+  }
+
+  expectation(): PollExpectation | undefined {
+    const learned = learnedInstalls(this.window);
+    if (!learned) return undefined;
+    return {
+      expectedDurationMs: learned.typicalMs,
+      ...(learned.earlyMs !== undefined ? { earlyDurationMs: learned.earlyMs } : {}),
+    };
+  }
 }
 
 /** Runs `work` over `items` with at most `limit` in flight (a sliding window: a slot frees at each end). */

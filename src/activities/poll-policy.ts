@@ -7,8 +7,11 @@
  * a fleet started together out of lockstep.
  *
  * A campaign that has seen installs end passes what it learned: the median as the expectation, and a short
- * install (its 10th percentile) as the first poll, at most at 95 % of the expectation so the steady window
- * never shrinks below a tenth of it. An install that overruns what was learned is only polled sparser.
+ * install (its 10th percentile). The first poll then comes half a cadence after that short install, at most
+ * at 95 % of the expectation so the steady window never shrinks below a tenth of it: a poll right at the
+ * 10th percentile would find nine installs in ten still running and cost each of them one more poll, while
+ * the tenth that ended before it waits no longer than half a cadence on average either way. An install
+ * that overruns what was learned is only polled sparser.
  *
  * With the defaults and an 11-minute expectation: first poll at 8 min 48 s, then every 50 s up to
  * 13 min 12 s, then less and less often, up to every 2 min. An install ending in that window is noticed
@@ -55,7 +58,8 @@ const clamp = (value: number, min: number, max: number) => Math.min(max, Math.ma
 /** When the first poll comes, from the deployment's start. */
 function firstPollAtOf(policy: PollPolicy): number {
   const expected = policy.expectedDurationMs;
-  return Math.min(policy.earlyDurationMs ?? expected * policy.firstPollShare, expected * policy.lastFirstPollShare);
+  const learned = policy.earlyDurationMs === undefined ? undefined : policy.earlyDurationMs + policy.cadenceMs / 2;
+  return Math.min(learned ?? expected * policy.firstPollShare, expected * policy.lastFirstPollShare);
 }
 
 /** The delay before the next poll, `elapsedMs` after the deployment started. */

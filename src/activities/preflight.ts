@@ -3,15 +3,17 @@
  * failed check, never only the first. An unknown server is a failed check, not a crash.
  *
  * Reads, in this order: the server (state, current boot; an unknown server stops here), its stable facts
- * (hardware, serviceInfos, compatibleTemplates on `reinstall`, rescue and harddisk boots: from the worker's
- * cache when an earlier preflight read them, see stable-facts.ts), then the volatile install state last,
- * right before the start: the reinstallServer task list, its newest task when there is one (only that one
- * can still run), and the legacy deployment status on `bringYourOwnImage`. Seven reads on `reinstall` when
- * nothing is cached, two after `reimage plan`.
+ * (hardware, serviceInfos, compatibleTemplates on `reinstall`, rescue boots: from the worker's cache when
+ * an earlier preflight read them, the templates when a server of the same range did, see stable-facts.ts),
+ * then the volatile install state last, right before the start: the reinstallServer task list, its newest
+ * task when there is one (only that one can still run), and the legacy deployment status on
+ * `bringYourOwnImage`. Six reads on `reinstall` when nothing is cached, five once a server of the same
+ * range was read, two after `reimage plan`.
  *
  * The verdict carries the newest reinstallServer task ID it listed (`installTaskCheckpoint`), which the
- * start uses as its idempotency checkpoint instead of listing again, and the boot IDs the boot check and
- * the rollback need. A failed check is never decided on cached facts: they are read again first.
+ * start uses as its idempotency checkpoint instead of listing again, the rescue boot the rollback needs and
+ * the harddisk boot IDs the worker knows of the endpoint (the boot check lists the server's own when its
+ * boot ID is not among them). A failed check is never decided on cached facts: they are read again first.
  */
 import type { OvhCaller } from '../ovh/client';
 import { getServer, listTaskIds, readTasks } from '../ovh/dedicated-server';
@@ -98,6 +100,7 @@ export async function runPreflight(
   const query = {
     scope,
     serviceName: input.serviceName,
+    commercialRange: server.commercialRange,
     withTemplates: input.route !== 'bringYourOwnImage',
     mustLiveUntil: input.windowEndsAt ? Math.max(Date.parse(input.windowEndsAt), now) : now,
     fresh: false,
@@ -121,7 +124,7 @@ export async function runPreflight(
     serviceName: input.serviceName,
     ok: failed.length === 0,
     failedChecks: failed,
-    server: factsOf(reads, stable.facts.harddiskBootIds),
+    server: factsOf(reads, cache.knownHarddiskBoots(scope)),
     installTaskCheckpoint: install.checkpoint,
     apiCalls: api.calls,
   };

@@ -4,9 +4,9 @@
  * deadline. Retries inside the activity; gives up with BootFailed.
  *
  * The install task's `done` is already proven by the last poll and is not read again. The harddisk boot IDs
- * come from preflight (input) or the worker's stable facts, so one read of the server proves the disk boot;
- * a server that does not show one of those IDs makes the activity list them afresh (once) before it
- * concludes, so a stale list can never fail a good install.
+ * come from preflight (input) and the worker's boot catalogue of the endpoint (stable-facts.ts), so one read
+ * of the server proves the disk boot; a server that does not show one of those IDs makes the activity list
+ * its own (once) before it concludes, so a stale or empty list can never fail a good install.
  */
 import net from 'node:net';
 import http from 'node:http';
@@ -63,18 +63,21 @@ async function runProbe(probe: BootProbe, ip: string | undefined): Promise<strin
   }
 }
 
-/** The harddisk boot IDs: given, cached, or read (`fresh`: read, and refresh the cache). */
+/** The harddisk boot IDs: given and known of the endpoint, or (`fresh`) the server's own list, then recorded. */
 async function harddiskBoots(
   api: OvhCaller,
   input: VerifyBootInput,
   deps: ActivityDeps,
   fresh: boolean,
 ): Promise<{ ids: number[]; read: boolean }> {
-  if (!fresh && input.harddiskBootIds) return { ids: input.harddiskBootIds, read: false };
-  const read = () => listBootIds(api, input.serviceName, 'harddisk');
-  if (!deps.stableFacts) return { ids: await read(), read: true };
-  const fact = await deps.stableFacts.get(deps.ovh.endpoint, input.serviceName, 'harddiskBootIds', read, () => !fresh);
-  return { ids: fact.value, read: !fact.cached };
+  const catalogue = deps.stableFacts;
+  if (!fresh) {
+    const known = [...(input.harddiskBootIds ?? []), ...(catalogue?.knownHarddiskBoots(deps.ovh.endpoint) ?? [])];
+    return { ids: known, read: false };
+  }
+  const ids = await listBootIds(api, input.serviceName, 'harddisk');
+  catalogue?.addHarddiskBoots(deps.ovh.endpoint, ids);
+  return { ids, read: true };
 }
 
 /** The verifyBoot activity body. */

@@ -14,6 +14,8 @@ export const serverSchema = z.object({
   datacenter: z.string(),
   rack: z.string(),
   os: z.string(),
+  /** The offer (e.g. `advance-1`): servers of one range share their compatible templates. */
+  commercialRange: z.string().nullish(),
   ip: z.string().nullish(),
   bootId: z.number().int().nullish(),
   efiBootloaderPath: z.string().nullish(),

@@ -31,18 +31,19 @@ describe('nextPollDelay', () => {
     ]);
   });
 
-  it('polls first at a learned early duration, then every 50 s as far past the expectation', () => {
+  it('polls first half a cadence after a learned early duration, then every 50 s as far past the expectation', () => {
     const policy = pollPolicyFor({
       pollMaxMs: 30 * minute,
       expectedDurationMs: 16 * minute,
       earlyDurationMs: 14 * minute,
     });
     expect([0, 10].map((minutes) => nextPollDelay(minutes * minute, policy, noJitter))).toEqual([
-      14 * minute,
-      4 * minute,
+      14 * minute + 25_000,
+      4 * minute + 25_000,
     ]);
-    expect([14, 17.9].map((minutes) => nextPollDelay(minutes * minute, policy, noJitter))).toEqual([50_000, 50_000]);
-    expect(nextPollDelay(18.5 * minute, policy, noJitter)).toBe(65_000);
+    // The window ends as far past the expectation (16 min) as the first poll (14 min 25 s) is before it.
+    expect([14.5, 17.5].map((minutes) => nextPollDelay(minutes * minute, policy, noJitter))).toEqual([50_000, 50_000]);
+    expect(nextPollDelay(18.5 * minute, policy, noJitter)).toBe(77_500);
   });
 
   it('polls first at 95 % of the expectation at the latest, whatever early duration was learned', () => {
@@ -58,7 +59,7 @@ describe('nextPollDelay', () => {
   it('keeps polling an install that overruns what was learned, every 2 minutes at most', () => {
     const policy = pollPolicyFor({ expectedDurationMs: 5 * minute, earlyDurationMs: 4 * minute });
     expect([6.5, 10, 45].map((minutes) => nextPollDelay(minutes * minute, policy, noJitter))).toEqual([
-      65_000, 120_000, 120_000,
+      77_500, 120_000, 120_000,
     ]);
   });
 

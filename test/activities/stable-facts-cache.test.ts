@@ -64,4 +64,33 @@ describe('StableFactsCache', () => {
     expect(await boots('a.test.eu')).toMatchObject({ cached: true });
     expect(await boots('b.test.eu')).toMatchObject({ cached: false });
   });
+
+  it('sends one read for a fact asked for by several preflights at once', async () => {
+    const { boots, reads } = setup();
+    const answers = await Promise.all([boots('a.test.eu'), boots('a.test.eu'), boots('a.test.eu')]);
+    expect(answers).toEqual([
+      { value: [1], cached: false },
+      { value: [1], cached: true },
+      { value: [1], cached: true },
+    ]);
+    expect(reads()).toBe(1);
+  });
+
+  it('reads again when the shared answer of a read under way is not usable', async () => {
+    const { boots, reads } = setup();
+    const answers = await Promise.all([boots('a.test.eu'), boots('a.test.eu', () => false)]);
+    expect(answers).toEqual([
+      { value: [1], cached: false },
+      { value: [2], cached: false },
+    ]);
+    expect(reads()).toBe(2);
+  });
+
+  it('keeps the harddisk boot IDs of an endpoint, whichever server listed them', () => {
+    const { cache } = setup();
+    cache.addHarddiskBoots(EU, [1]);
+    cache.addHarddiskBoots(EU, [1, 7]);
+    expect(cache.knownHarddiskBoots(EU)).toEqual([1, 7]);
+    expect(cache.knownHarddiskBoots('ovh-ca')).toEqual([]);
+  });
 });

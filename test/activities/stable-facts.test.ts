@@ -1,8 +1,9 @@
 /**
  * API economy of one server with the real activities against the simulator: the stable facts preflight
- * reads (hardware, serviceInfos, compatibleTemplates, rescue and harddisk boots) are read once per server
- * and reused from the worker's cache, the volatile ones (the server, its install tasks) are read at every
- * preflight, and one deployment costs an exact number of calls per route.
+ * reads (hardware, serviceInfos, rescue boots; compatibleTemplates once per commercial range) are read once
+ * per server and reused from the worker's cache, the volatile ones (the server, its install tasks) are read
+ * at every preflight, the endpoint's harddisk boots are listed by the first boot check of a worker only, and
+ * one deployment costs an exact number of calls per route.
  */
 import type { PreflightInput } from '../../src/activities/types';
 import { getServiceInfos, serverPath } from '../../src/ovh/dedicated-server';
@@ -15,8 +16,9 @@ const GiB = 1024 ** 3;
 const SERVER = 'GET /dedicated/server/{serviceName}';
 const TASKS = 'GET /dedicated/server/{serviceName}/task';
 const TASK = 'GET /dedicated/server/{serviceName}/task/{taskId}';
+const BOOTS = 'GET /dedicated/server/{serviceName}/boot';
 const STABLE_READS = {
-  'GET /dedicated/server/{serviceName}/boot': 2,
+  [BOOTS]: 1,
   'GET /dedicated/server/{serviceName}/install/compatibleTemplates': 1,
   'GET /dedicated/server/{serviceName}/serviceInfos': 1,
   'GET /dedicated/server/{serviceName}/specifications/hardware': 1,
@@ -32,8 +34,10 @@ beforeAll(async () => {
       { name: 'taken.test.eu' },
       { name: 'tight.test.eu', memoryMb: 8192 },
       { name: 'expiring.test.eu' },
+      { name: 'first.test.eu' },
       { name: 'counted.test.eu' },
       { name: 'unplanned.test.eu' },
+      { name: 'ranged.test.eu' },
       { name: 'stale.test.eu' },
     ]),
   });
@@ -118,7 +122,7 @@ describe('stable facts', () => {
     expect(await run(activities.preflightServer, input('tight.test.eu'))).toMatchObject({ ok: true });
     const since = lastSeq(sim);
     const verdict = await run(activities.preflightServer, input('tight.test.eu', { imageSizeBytes: 6 * GiB }));
-    expect(verdict).toMatchObject({ ok: false, failedChecks: [{ check: 'image_fits_ram' }], apiCalls: 7 });
+    expect(verdict).toMatchObject({ ok: false, failedChecks: [{ check: 'image_fits_ram' }], apiCalls: 6 });
     expect(perRoute(serverCalls(sim, 'tight.test.eu', since))).toEqual({ ...STABLE_READS, [SERVER]: 1, [TASKS]: 1 });
   });
 
@@ -159,13 +163,26 @@ async function deployOnce(activities: ReturnType<typeof worker>, serviceName: st
 }
 
 describe('calls per route for one deployment', () => {
+  it("lists the endpoint's harddisk boots at the first boot check of a worker only", async () => {
+    const activities = worker();
+    const first = await deployOnce(activities, 'first.test.eu');
+    expect(first.verify.apiCalls).toBe(2);
+    const since = lastSeq(sim);
+    const { preflight, verify } = await deployOnce(activities, 'counted.test.eu');
+    expect(preflight.server?.harddiskBootIds).toEqual([1]);
+    expect(verify.apiCalls).toBe(1);
+    // The one boot list is the server's rescue boots.
+    expect(perRoute(serverCalls(sim, 'counted.test.eu', since))[BOOTS]).toBe(1);
+  });
+
   it('after a plan: the server twice, the task list once, the POST, the polls', async () => {
     const activities = worker();
-    await run(activities.preflightServer, input('counted.test.eu'));
+    await deployOnce(activities, 'first.test.eu');
+    await run(activities.preflightServer, input('planned.test.eu'));
     const since = lastSeq(sim);
-    const { preflight, handle, wait, verify } = await deployOnce(activities, 'counted.test.eu');
+    const { preflight, handle, wait, verify } = await deployOnce(activities, 'planned.test.eu');
     expect([preflight.apiCalls, handle.apiCalls, wait.apiCalls, verify.apiCalls]).toEqual([2, 1, wait.polls, 1]);
-    expect(perRoute(serverCalls(sim, 'counted.test.eu', since))).toEqual({
+    expect(perRoute(serverCalls(sim, 'planned.test.eu', since))).toEqual({
       [SERVER]: 2,
       [TASKS]: 1,
       [TASK]: wait.polls,
@@ -173,31 +190,32 @@ describe('calls per route for one deployment', () => {
     });
   });
 
-  it('without a plan: the stable facts once more, and still one task list', async () => {
+  it('without a plan: the stable facts once more (the range read its templates), and still one task list', async () => {
     const activities = worker();
+    await deployOnce(activities, 'unplanned.test.eu');
     const since = lastSeq(sim);
-    const { preflight, handle, wait, verify } = await deployOnce(activities, 'unplanned.test.eu');
-    expect([handle.apiCalls, wait.apiCalls, verify.apiCalls]).toEqual([1, wait.polls, 1]);
-    expect(perRoute(serverCalls(sim, 'unplanned.test.eu', since))).toEqual({
-      ...STABLE_READS,
+    const { preflight, handle, wait, verify } = await deployOnce(activities, 'ranged.test.eu');
+    expect([preflight.apiCalls, handle.apiCalls, wait.apiCalls, verify.apiCalls]).toEqual([5, 1, wait.polls, 1]);
+    expect(perRoute(serverCalls(sim, 'ranged.test.eu', since))).toEqual({
+      [BOOTS]: 1,
+      'GET /dedicated/server/{serviceName}/serviceInfos': 1,
+      'GET /dedicated/server/{serviceName}/specifications/hardware': 1,
       [SERVER]: 2,
       [TASKS]: 1,
       [TASK]: wait.polls,
       'POST /dedicated/server/{serviceName}/reinstall': 1,
     });
-    // The client's first call of the process (GET /auth/time) is the only one not on the server.
-    expect(preflight.apiCalls).toBe(8);
   });
 
-  it('lists the harddisk boots again before failing a boot check on a stale list', async () => {
-    const activities = worker();
-    const { handle } = await deployOnce(activities, 'stale.test.eu');
+  it('lists the harddisk boots before failing a boot check on a stale list', async () => {
+    const { handle } = await deployOnce(worker(), 'stale.test.eu');
     expect(handle.adopted).toBe(false);
-    const verify = await run(activities.verifyBoot, {
+    // A new worker: it knows no harddisk boot, and its client's first call is GET /auth/time.
+    const verify = await run(worker().verifyBoot, {
       serviceName: 'stale.test.eu',
       deadlineAt: inMs(3000),
       harddiskBootIds: [4242],
     });
-    expect(verify).toEqual({ bootedFromDisk: true, probeAttempts: 0, apiCalls: 2 });
+    expect(verify).toEqual({ bootedFromDisk: true, probeAttempts: 0, probeOk: undefined, apiCalls: 3 });
   });
 });

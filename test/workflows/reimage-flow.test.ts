@@ -84,9 +84,9 @@ describe('the reimage flow with the real activities against the OVH simulator', 
     expect(Object.keys(result.durations)).toContain('rolling_back');
     expect(ovh.running(sn)).toBe('rescue');
     expect(ovh.installPosts(sn)).toBe(1);
-    // The rollback takes the rescue boot preflight read: the boots are listed once each, by preflight.
+    // The rollback takes the rescue boot preflight read: the one boot list is preflight's (no boot check ran).
     expect(serverCalls(ovh.sim, sn).filter((call) => call === 'GET /dedicated/server/{serviceName}/boot')).toHaveLength(
-      2,
+      1,
     );
   });
 
