@@ -1,8 +1,8 @@
 /**
  * resolveServers: turns a campaign's server selection into the concrete list it will reimage, read-only.
  * An explicit list costs one call (`GET /dedicated/server`, to name the servers the account does not have);
- * a selector, or a rack/datacenter cap, also reads each candidate's detail (datacenter, rack, IAM tags),
- * after the name pattern has narrowed the candidates.
+ * a selector, a rack/datacenter cap or a sampled plan also reads each candidate's detail (datacenter, rack,
+ * commercial range, IAM tags), after the name pattern has narrowed the candidates.
  */
 import { z } from 'zod';
 import { globToRegExp, matchesSelector } from '../campaign/selector';
@@ -17,6 +17,7 @@ const serverDetailSchema = z.object({
   name: z.string(),
   datacenter: z.string(),
   rack: z.string(),
+  commercialRange: z.string().nullish(),
   iam: z.object({ tags: z.record(z.string()).nullish() }).nullish(),
 });
 
@@ -69,7 +70,8 @@ export async function resolveServers(
     });
     const selectable = { serviceName, datacenter: detail.datacenter, iamTags: detail.iam?.tags ?? undefined };
     if (selector && !matchesSelector(selectable, selector)) continue;
-    servers.push({ serviceName, datacenter: detail.datacenter, rack: detail.rack });
+    const range = detail.commercialRange ? { commercialRange: detail.commercialRange } : {};
+    servers.push({ serviceName, datacenter: detail.datacenter, rack: detail.rack, ...range });
   }
   return { servers, unknown, excluded, notAllowed, apiCalls: api.calls };
 }

@@ -13,7 +13,8 @@ import type { CampaignInput } from '../shared/campaign-report-types';
 import type { ServerTarget } from '../shared/campaign-types';
 import { campaignIdAttribute } from '../shared/search-attributes';
 import { campaignWorkflowId } from '../shared/workflow-ids';
-import type { CampaignPlan, PlanInput } from '../shared/plan-types';
+import { planProgressQuery } from '../shared/campaign-messages';
+import type { CampaignPlan, PlanInput, PlanProgress } from '../shared/plan-types';
 import type { planCampaignWorkflow } from '../workflows';
 import { UsageError } from './errors';
 
@@ -64,6 +65,16 @@ export function campaignInput(
   return { campaignId, servers, settings: toCampaignSettings(spec, taskQueue) };
 }
 
+/** How often a plan's progress is asked for while it runs. */
+const PROGRESS_EVERY_MS = 1_000;
+
+export interface PlanOptions {
+  /** Preflight only this many servers per commercial range. */
+  samplePerRange?: number;
+  /** Called with the plan's progress about every second while it runs. */
+  onProgress?: (progress: PlanProgress) => void;
+}
+
 /** Runs the plan workflow for `spec` (once a worker polls the task queue) and returns its answer. */
 export async function runPlan(
   client: Client,
@@ -71,10 +82,12 @@ export async function runPlan(
   campaignId: string,
   preflight: boolean,
   config: Pick<Config, 'taskQueue' | 'allowedServers'>,
+  options: PlanOptions = {},
 ): Promise<CampaignPlan> {
   const { taskQueue } = config;
   await requireWorker(client, taskQueue);
   const settings = toCampaignSettings(spec, taskQueue);
+  const sampling = options.samplePerRange !== undefined;
   const input: PlanInput = {
     campaignId,
     settings,
@@ -82,14 +95,25 @@ export async function runPlan(
     selection: spec.servers,
     exclude: spec.exclude,
     allowList: spec.allowList ?? config.allowedServers?.slice(),
-    needPlacement: spec.rollout.maxPerRack !== undefined || spec.rollout.maxPerDatacenter !== undefined,
+    needPlacement: sampling || spec.rollout.maxPerRack !== undefined || spec.rollout.maxPerDatacenter !== undefined,
+    ...(sampling ? { samplePerRange: options.samplePerRange } : {}),
   };
-  return client.workflow.execute<typeof planCampaignWorkflow>('planCampaignWorkflow', {
+  const handle = await client.workflow.start<typeof planCampaignWorkflow>('planCampaignWorkflow', {
     taskQueue,
     workflowId: `plan/${campaignId}/${randomUUID().slice(0, 8)}`,
     args: [input],
     workflowExecutionTimeout: '2h',
   });
+  const onProgress = options.onProgress;
+  if (!onProgress) return handle.result();
+  const timer = setInterval(() => {
+    handle.query(planProgressQuery).then(onProgress, () => undefined);
+  }, PROGRESS_EVERY_MS);
+  try {
+    return await handle.result();
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /** Starts the campaign workflow for `servers` (resolved from the file) on `taskQueue`; returns its workflow ID. */

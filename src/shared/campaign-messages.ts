@@ -5,6 +5,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CampaignProgress } from './campaign-report-types';
 import type { ServerProgress, ServerResult } from './campaign-types';
+import type { PlanProgress } from './plan-types';
 
 /** Sent by each server workflow to its campaign's workflow ID when it ends (survives continue-as-new). */
 export const serverFinishedSignal = defineSignal<[ServerResult]>('serverFinished');
@@ -35,4 +36,7 @@ export const skipServerUpdate = defineUpdate<void, [string]>('skipServer');
 export const retryServerUpdate = defineUpdate<number, [string]>('retryServer');
 
 /** Counts, per-server rows, ETA, API calls, wave, flags and window state. */
+/** Where a plan stands: `reimage plan` polls it for its progress bar. */
+export const planProgressQuery = defineQuery<PlanProgress>('planProgress');
+
 export const campaignProgressQuery = defineQuery<CampaignProgress>('campaignProgress');

@@ -17,6 +17,8 @@ export interface ServerTarget {
   serviceName: string;
   datacenter?: string;
   rack?: string;
+  /** The server's offer (e.g. `advance-1`), when the plan read it. */
+  commercialRange?: string;
 }
 
 /** Per-phase deadlines of one deployment, in milliseconds. */

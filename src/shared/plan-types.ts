@@ -13,7 +13,10 @@ export interface ResolveServersInput {
   exclude: string[];
   /** When set, servers outside it are refused (blast-radius guard). */
   allowList?: string[];
-  /** Read datacenter and rack of every server (needed by maxPerRack / maxPerDatacenter). */
+  /**
+   * Read each server's detail: datacenter and rack (needed by maxPerRack / maxPerDatacenter) and its
+   * commercial range (needed to sample per hardware model).
+   */
   needPlacement: boolean;
 }
 
@@ -22,6 +25,24 @@ export interface PlanInput extends ResolveServersInput {
   settings: CampaignSettings;
   /** Also qualify the image and preflight every server (what `reimage plan` does); false: resolve only. */
   preflight: boolean;
+  /** Preflight only this many servers per commercial range (`reimage plan --sample N`); needs needPlacement. */
+  samplePerRange?: number;
+}
+
+/** Where a plan stands (the planProgress query): `reimage plan` draws its progress bar from it. */
+export interface PlanProgress {
+  phase: 'resolving' | 'qualifying' | 'preflight' | 'done';
+  /** Servers to preflight, and preflighted so far. */
+  total: number;
+  done: number;
+  apiCalls: number;
+}
+
+/** A commercial range of a sampled plan: its servers, and how many were preflighted. */
+export interface SampledRange {
+  commercialRange: string;
+  servers: number;
+  preflighted: number;
 }
 
 export interface CampaignPlan {
@@ -37,4 +58,6 @@ export interface CampaignPlan {
   image?: ImageQualification;
   /** Read-only OVH calls this plan cost. */
   apiCalls: number;
+  /** With samplePerRange: per commercial range, what was preflighted (the others are kept unchecked). */
+  sampled?: SampledRange[];
 }

@@ -2,13 +2,16 @@
  * `reimage plan --json` end to end: the CLI runs planCampaignWorkflow on a worker in this process, which
  * resolves the servers and preflights them against the simulator over HTTPS.
  */
-import { campaignYaml, cliJson, startCliStack, type CliStack } from './helpers/cli-harness';
+import { lastSeq, serverCalls } from '../helpers/server-calls';
+import { campaignYaml, cliJson, runCli, startCliStack, type CliStack } from './helpers/cli-harness';
 
 let stack: CliStack;
 
 beforeAll(async () => {
   // The third server has 3 GiB of RAM: OVH keeps all of it for the installer, so no image fits.
-  stack = await startCliStack([{}, {}, { memoryMb: 3072 }, {}], 3000);
+  // The last three are of another range, for sampling.
+  const rise = { commercialRange: 'RISE-1' };
+  stack = await startCliStack([{}, {}, { memoryMb: 3072 }, {}, rise, rise, rise], 3000);
 });
 afterAll(() => stack?.close());
 
@@ -62,6 +65,46 @@ it('lists the servers to reimage, the skipped ones with their failed checks, unk
     apiCalls: stack.sim.state.counters().total - callsBefore,
     // Two servers, two at a time: one slot of a typical 11-minute install.
     etaMs: 11 * 60_000,
+    estimate: {
+      etaMs: 11 * 60_000,
+      bound: 'installs',
+      installBoundMs: 11 * 60_000,
+      // 15 calls at the test stack's budget of a million a minute.
+      budgetBoundMs: 1,
+      callsPerServer: 7.5,
+      rateLimitPerMinute: 1_000_000,
+      advice:
+        'maxParallel (2) bounds it: a higher maxParallel would go faster, up to about 8000000 servers per hour that the OVH budget allows.',
+    },
   });
-  expect(stack.servers.map((name) => stack.sim.state.server(name)?.installPosts)).toEqual([0, 0, 0, 0]);
+  expect(stack.servers.map((name) => stack.sim.state.server(name)?.installPosts)).toEqual(stack.servers.map(() => 0));
+});
+
+it('preflights a sample of each commercial range, keeps the others unchecked and says what was sampled', async () => {
+  const [ok1, ok2, , , rise1, rise2, rise3] = stack.servers as string[];
+  const names = [ok1!, ok2!, rise1!, rise2!, rise3!];
+  const file = stack.writeCampaign('sample.yaml', campaignYaml(stack, 'plan-sample', { servers: names }));
+  const since = lastSeq(stack.sim);
+
+  const plan = await cliJson<Record<string, unknown>>(['plan', file, '--sample', '1', '--json'], stack.env);
+
+  expect(plan.sampled).toEqual([
+    { commercialRange: 'advance-1', servers: 2, preflighted: 1 },
+    { commercialRange: 'rise-1', servers: 3, preflighted: 1 },
+  ]);
+  expect((plan.servers as { serviceName: string }[]).map((server) => server.serviceName)).toEqual(names);
+  expect(plan.skipped).toEqual([]);
+  // A preflight always lists the server's install tasks: only the first server of each range was preflighted.
+  const preflighted = names.filter((name) =>
+    serverCalls(stack.sim, name, since).includes('GET /dedicated/server/{serviceName}/task'),
+  );
+  expect(preflighted).toEqual([ok1, rise1]);
+});
+
+it('refuses a sample that is not a whole number of servers, naming the option', async () => {
+  const result = await runCli(['plan', 'any.yaml', '--sample', '0'], stack.env);
+  expect(result.code).toBe(2);
+  expect(result.stderr).toContain(
+    '--sample must be a whole number of servers per commercial range, 1 or more (got "0").',
+  );
 });

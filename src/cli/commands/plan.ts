@@ -6,44 +6,95 @@ import { parseArgs } from 'node:util';
 import { loadCampaignFile } from '../../campaign/loader';
 import { resolveCount } from '../../campaign/rollout-math';
 import type { CampaignSpec } from '../../campaign/schema';
-import { loadClientConfig, loadConfig } from '../../config';
+import { loadClientConfig, loadConfig, type OvhConfig } from '../../config';
 import { connectClient } from '../../temporal/connection';
-import type { CampaignPlan } from '../../shared/plan-types';
+import type { CampaignPlan, PlanProgress } from '../../shared/plan-types';
 import { requirePositional } from '../campaign-client';
+import { UsageError } from '../errors';
 import { formatDuration } from '../output';
 import { defaultCampaignId, runPlan } from '../plan-runner';
 
-export const usage = `reimage plan FILE [--json]
+export const usage = `reimage plan FILE [--sample N] [--json]
 
 A dry run that touches no server: resolves the campaign's servers, qualifies the image (size, checksum,
 format), runs every server's preflight (GET requests only), and prints the waves, the servers that would be
-skipped with every failed check, the ETA and the OVH API calls. Needs a running worker ("reimage worker").
+skipped with every failed check, the ETA with the bound that dominates it (installs or the OVH budget) and
+the OVH API calls. A progress bar with its own ETA runs on stderr meanwhile. Its calls go through the
+worker's OVH budget like a campaign's, and the worker keeps what it read for 6 hours, so a campaign started
+within that time reads less. Needs a running worker ("reimage worker").
+
+Options:
+  --sample N   preflight only N servers per commercial range (hardware model), and say what was sampled;
+               the others are kept, unchecked (each server's own preflight still runs in the campaign)
+  --json       print the plan as JSON
 
 Examples:
   reimage plan examples/campaigns/canary-rollout.yaml
+  reimage plan big-fleet.yaml --sample 3
   reimage plan campaign.yaml --json | jq .skipped`;
 
-/** OVH calls one server costs on the reinstall route (preflight 10, start 2, 16 for the polls of an 11-minute
- * install, verify 2), as measured against the simulator; see BENCHMARKS.md. */
-const CALLS_PER_SERVER_ESTIMATE = 30;
+/**
+ * OVH calls one server costs in a campaign (preflight, start, polls, boot check), measured against the
+ * simulator (BENCHMARKS.md, B2): after a plan whose facts the worker still holds, and without.
+ */
+const CALLS_AFTER_PLAN = 7.5;
+const CALLS_WITHOUT_PLAN = 11;
 /** OVH's own BYOI installs take about 11 minutes. */
 const TYPICAL_INSTALL_MS = 11 * 60_000;
 
-/** A conservative ETA: the fleet in slots of maxParallel, each slot one typical install. */
-function estimateEtaMs(spec: CampaignSpec, servers: number): number {
-  const parallel = resolveCount(spec.rollout.maxParallel, servers);
-  return parallel === 0 ? 0 : Math.ceil(servers / parallel) * TYPICAL_INSTALL_MS;
+/** What bounds a campaign's duration, and the estimate: installs in slots of maxParallel, or the OVH budget. */
+interface Estimate {
+  etaMs: number;
+  bound: 'installs' | 'ovh-budget';
+  installBoundMs: number;
+  budgetBoundMs: number;
+  callsPerServer: number;
+  rateLimitPerMinute: number;
+  advice: string;
 }
 
-function render(spec: CampaignSpec, plan: CampaignPlan): string {
+function estimate(spec: CampaignSpec, plan: CampaignPlan, rate: OvhConfig['rateLimit']): Estimate {
+  const servers = plan.servers.length;
+  const parallel = resolveCount(spec.rollout.maxParallel, servers);
+  const installBoundMs = parallel === 0 ? 0 : Math.ceil(servers / parallel) * TYPICAL_INSTALL_MS;
+  const planned = plan.sampled
+    ? plan.sampled.reduce((sum, range) => sum + range.preflighted, 0) - plan.skipped.length
+    : servers;
+  const calls = Math.max(0, planned) * CALLS_AFTER_PLAN + Math.max(0, servers - planned) * CALLS_WITHOUT_PLAN;
+  const callsPerServer = servers === 0 ? 0 : Math.round((calls / servers) * 10) / 10;
+  const perMinute = (rate.requests * 60_000) / rate.perMs;
+  const budgetBoundMs = Math.round((calls / perMinute) * 60_000);
+  const perHour = callsPerServer === 0 ? 0 : Math.floor((perMinute * 60) / callsPerServer);
+  const bound = budgetBoundMs > installBoundMs ? 'ovh-budget' : 'installs';
+  const advice =
+    bound === 'installs'
+      ? `maxParallel (${parallel}) bounds it: a higher maxParallel would go faster, up to about ${perHour} servers per hour that the OVH budget allows.`
+      : `the OVH budget (${perMinute} calls per minute, about ${callsPerServer} per server) bounds it at about ${perHour} servers per hour: a higher maxParallel would not help; a plan of every server shortly before the window (its reads are then not repeated), or the servers split across accounts with their own keys, would.`;
+  return {
+    etaMs: Math.max(installBoundMs, budgetBoundMs),
+    bound,
+    installBoundMs,
+    budgetBoundMs,
+    callsPerServer,
+    rateLimitPerMinute: perMinute,
+    advice,
+  };
+}
+
+function render(spec: CampaignSpec, plan: CampaignPlan, eta: Estimate): string {
   const lines = [
     `campaign "${spec.name}" (route ${spec.route}): ${plan.servers.length} servers would be reimaged`,
     plan.image
       ? `image: ${plan.image.format}, ${plan.image.sizeBytes} bytes, checksum ${plan.image.checksumVerified ? 'verified' : 'not given'}`
       : '',
     `waves: ${plan.waves.join(', ') || 'none'}`,
-    `ETA: about ${formatDuration(estimateEtaMs(spec, plan.servers.length))}; OVH calls: ${plan.apiCalls} for this plan, about ${plan.servers.length * CALLS_PER_SERVER_ESTIMATE} for the campaign`,
+    `ETA: about ${formatDuration(eta.etaMs)} (installs: ${formatDuration(eta.installBoundMs)}, OVH budget: ${formatDuration(eta.budgetBoundMs)}); ${eta.advice}`,
+    `OVH calls: ${plan.apiCalls} for this plan, about ${Math.round(eta.callsPerServer * plan.servers.length)} for the campaign`,
   ];
+  for (const range of plan.sampled ?? []) {
+    lines.push(`sampled ${range.preflighted} of ${range.servers} servers of range ${range.commercialRange}`);
+  }
+  if (plan.sampled) lines.push('servers not sampled are kept unchecked: their own preflight runs in the campaign');
   for (const skipped of plan.skipped) {
     lines.push(`skip ${skipped.serviceName}:`, ...skipped.failedChecks.map((f) => `  - ${f.check}: ${f.message}`));
   }
@@ -53,17 +104,51 @@ function render(spec: CampaignSpec, plan: CampaignPlan): string {
   return lines.filter(Boolean).join('\n');
 }
 
+/** A progress bar on stderr: where the preflights stand and when they should end, from their pace so far. */
+function progressPrinter(stream: NodeJS.WriteStream) {
+  const startedAt = Date.now();
+  let lastShare = -1;
+  return (progress: PlanProgress) => {
+    if (progress.phase !== 'preflight' || progress.total === 0) return;
+    const share = progress.done / progress.total;
+    const width = 30;
+    const filled = Math.round(share * width);
+    const elapsed = Date.now() - startedAt;
+    const left =
+      progress.done > 0
+        ? ` about ${formatDuration((elapsed / progress.done) * (progress.total - progress.done))} left,`
+        : '';
+    const line = `preflight [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${progress.done}/${progress.total} servers,${left} ${progress.apiCalls} OVH calls`;
+    if (stream.isTTY) stream.write(`\r${line}`);
+    else if (Math.floor(share * 10) > lastShare) stream.write(`${line}\n`);
+    lastShare = Math.floor(share * 10);
+  };
+}
+
+function sampleOption(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const count = Number(text);
+  if (!Number.isInteger(count) || count < 1) {
+    throw new UsageError(`--sample must be a whole number of servers per commercial range, 1 or more (got "${text}").`);
+  }
+  return count;
+}
+
 export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { json: { type: 'boolean' } },
+    options: { json: { type: 'boolean' }, sample: { type: 'string' } },
     allowPositionals: true,
   });
+  const samplePerRange = sampleOption(values.sample);
   const spec = await loadCampaignFile(requirePositional(positionals, 'the campaign file', usage));
   const client = await connectClient(loadClientConfig(env));
-  const plan = await runPlan(client, spec, defaultCampaignId(spec), true, loadConfig(env));
-  const etaMs = estimateEtaMs(spec, plan.servers.length);
-  if (values.json) process.stdout.write(`${JSON.stringify({ ...plan, etaMs }, null, 2)}\n`);
-  else process.stdout.write(`${render(spec, plan)}\n`);
+  const config = loadConfig(env);
+  const onProgress = progressPrinter(process.stderr);
+  const plan = await runPlan(client, spec, defaultCampaignId(spec), true, config, { samplePerRange, onProgress });
+  if (process.stderr.isTTY) process.stderr.write('\n');
+  const eta = estimate(spec, plan, config.ovh.rateLimit);
+  if (values.json) process.stdout.write(`${JSON.stringify({ ...plan, etaMs: eta.etaMs, estimate: eta }, null, 2)}\n`);
+  else process.stdout.write(`${render(spec, plan, eta)}\n`);
   return 0;
 }

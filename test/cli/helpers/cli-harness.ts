@@ -65,6 +65,7 @@ export function cliEnv(overrides: Record<string, string | undefined>): NodeJS.Pr
 export interface FleetServer {
   memoryMb?: number;
   faults?: string[];
+  commercialRange?: string;
 }
 
 export interface CliStack extends Stack<Simulator, WorkerHandle> {
