@@ -138,8 +138,8 @@ async function runCampaign(options: RunOptions) {
 }
 
 async function main(): Promise<void> {
-  const args = benchArgs({ quick: { servers: 100 }, full: { servers: 1000 } });
-  const common = { servers: args.servers, inFlight: args.quick ? 100 : 200, speed: args.quick ? 60 : 30 };
+  const args = benchArgs({ quick: { servers: 300 }, full: { servers: 1000 } });
+  const common = { servers: args.servers, inFlight: args.quick ? 100 : 200, speed: args.quick ? 90 : 30 };
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const campaign = await runCampaign({ ...common, withPlan: false });
   log(`campaign alone: ${JSON.stringify(campaign)}`);
