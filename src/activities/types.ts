@@ -40,6 +40,8 @@ export interface ServerFacts {
   datacenter: string;
   rack: string;
   os: string;
+  /** The server's offer (e.g. `advance-1`), when OVH names one. */
+  commercialRange?: string;
   bootId?: number;
   bootMode: 'legacy' | 'uefi' | 'uefi-legacy' | 'unknown';
   memoryBytes: number;

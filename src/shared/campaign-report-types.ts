@@ -66,6 +66,8 @@ export interface CarriedState {
   failures: number;
   /** The latest done servers' install durations, oldest first (at most 32: install-durations.ts). */
   installs?: InstallSample[];
+  /** The same per commercial range, for the latest ranges seen (install-durations.ts bounds them). */
+  installsByRange?: Record<string, InstallSample[]>;
 }
 
 /** One server in the report (or in the progress query). */
@@ -128,6 +130,8 @@ export interface CampaignProgress {
   etaMs?: number;
   /** Absent until 3 servers are done; until then new servers get the poll policy's default (11 minutes). */
   learnedInstalls?: LearnedInstalls;
+  /** The same per commercial range, for ranges with 3 done servers or more, when the fleet has several. */
+  learnedInstallsByRange?: Record<string, LearnedInstalls>;
   servers: ServerReportRow[];
 }
 

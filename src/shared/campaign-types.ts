@@ -115,6 +115,11 @@ export interface ReimageServerInput {
   imageSizeBytes?: number;
   /** Learned by the campaign once enough servers are done; absent, the poll policy expects 11 minutes. */
   expectedInstall?: InstallExpectation;
+  /**
+   * Learned per commercial range, for the ranges with enough done servers: the server takes its range's
+   * (preflight names the range) over the campaign's, so a fleet mixing slow and fast offers is polled right.
+   */
+  expectedInstallByRange?: Record<string, InstallExpectation>;
 }
 
 /** Phases of one server, in order; `rolling_back` only after a failure past the start. */
@@ -148,6 +153,8 @@ export interface ServerResult {
   apiCalls: number;
   /** OVH's own duration (task start to done) of the last install that ended well: what campaigns learn from. */
   ovhInstallMs?: number;
+  /** The server's offer as preflight read it (e.g. `advance-1`): campaigns learn install durations per range. */
+  commercialRange?: string;
 }
 
 /** What serverProgressQuery answers: only what the workflow itself knows. */

@@ -19,7 +19,8 @@
  *       "faults": ["download_fail"],               // image faults hitting every install on this server
  *       "state": "ok",                             // ok | error | hacked | hackedBlocked
  *       "compatibleTemplates": ["debian12_64"],    // omit for the usual list (with byoi_64)
- *       "rescueBoot": true                         // false: OVH offers no rescue boot
+ *       "rescueBoot": true,                        // false: OVH offers no rescue boot
+ *       "installPace": 1                           // 2: this server's installs last twice the drawn time
  *     }
  *   ]
  * }
@@ -63,6 +64,8 @@ export const fleetServerSchema = z
     compatibleTemplates: z.array(z.string().min(1)).optional(),
     /** false: OVH offers this server no rescue boot (`GET boot?bootType=rescue` answers []). */
     rescueBoot: z.boolean().default(true),
+    /** This server's installs last that many times the drawn duration (slow disks write the image slower). */
+    installPace: z.number().positive().max(10).default(1),
   })
   .strict();
 

@@ -173,7 +173,7 @@ export class SimState {
     const index = server.installPosts++;
     const fault = this.faults.imageFault(server.spec.name, server.spec.faults, index);
     const startSim = this.clock.now();
-    const jitter = server.jitter * this.faults.installFactor();
+    const jitter = server.jitter * server.spec.installPace * this.faults.installFactor();
     const deployment = planDeployment({ route, os, startSim, jitter, fault, image, spec: server.spec });
     server.deployment = deployment;
     const comment = route === 'reinstall' ? REINSTALL_COMMENT : LEGACY_INSTALL_COMMENT;

@@ -19,7 +19,8 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, type WithWorkflowArgs } from '@temporalio/common';
 import { FailureType, ServerOutcome } from '../shared/failure-types';
-import type { DeploySettings, ReimageServerInput } from '../shared/campaign-types';
+import type { DeploySettings, InstallExpectation, ReimageServerInput } from '../shared/campaign-types';
+import type { LearnedInstalls } from '../shared/campaign-report-types';
 import {
   campaignIdAttribute,
   datacenterAttribute,
@@ -98,11 +99,26 @@ function childOptions(
 }
 
 /** What the campaign learned so far of when an install ends; nothing for the first servers (the default). */
-function expectedInstall(campaign: CampaignState): Pick<ReimageServerInput, 'expectedInstall'> {
+function expectedInstall(
+  campaign: CampaignState,
+): Pick<ReimageServerInput, 'expectedInstall' | 'expectedInstallByRange'> {
   const learned = campaign.learnedInstalls();
   if (!learned) return {};
-  const { typicalMs, earlyMs } = learned;
-  return { expectedInstall: { typicalMs, ...(earlyMs !== undefined ? { earlyMs } : {}) } };
+  const byRange = campaign.learnedInstallsByRange();
+  return {
+    expectedInstall: expectationOf(learned),
+    ...(byRange
+      ? {
+          expectedInstallByRange: Object.fromEntries(
+            Object.entries(byRange).map(([range, figures]) => [range, expectationOf(figures)]),
+          ),
+        }
+      : {}),
+  };
+}
+
+function expectationOf({ typicalMs, earlyMs }: LearnedInstalls): InstallExpectation {
+  return { typicalMs, ...(earlyMs !== undefined ? { earlyMs } : {}) };
 }
 
 /** A start the server refused: the server was not touched and finishes `skipped` (`ServerLocked` when held). */

@@ -20,7 +20,7 @@ import type {
 } from '../shared/campaign-report-types';
 import { effectiveConcurrency, resolveBudget, waveSize } from './budget';
 import { estimateEtaMs, SAMPLE_SIZE } from './eta';
-import { learnedInstalls, recordInstall } from './install-durations';
+import { learnedInstalls, learnedInstallsByRange, recordInstall, recordRangeInstall } from './install-durations';
 import { RolloutState, type FinishEffect, type ServerSlot } from './rollout-state';
 import { windowAt } from './windows';
 
@@ -47,6 +47,8 @@ export class CampaignState {
   private readonly doneDurations: number[] = [];
   /** The latest done servers' install durations (install-durations.ts); carried across continue-as-new. */
   private installs: InstallSample[];
+  /** The same per commercial range; carried too. */
+  private installsByRange: Record<string, InstallSample[]>;
 
   constructor(readonly input: CampaignInput) {
     const carried = input.carried;
@@ -62,6 +64,7 @@ export class CampaignState {
     this.apiCalls = carried?.apiCalls ?? 0;
     this.failures = carried?.failures ?? 0;
     this.installs = carried?.installs ?? [];
+    this.installsByRange = carried?.installsByRange ?? {};
     for (const slot of this.servers.slots)
       if (slot.result?.outcome === ServerOutcome.Done) this.sample(slot.result.durationMs);
   }
@@ -104,6 +107,11 @@ export class CampaignState {
     return learnedInstalls(this.installs);
   }
 
+  /** The same per commercial range, once the fleet showed several ranges. */
+  learnedInstallsByRange(): Record<string, LearnedInstalls> | undefined {
+    return learnedInstallsByRange(this.installsByRange);
+  }
+
   markAdmitted(slot: ServerSlot): void {
     this.servers.markRunning(slot, this.wave.index);
     this.wave.admitted += 1;
@@ -136,6 +144,7 @@ export class CampaignState {
       apiCalls: this.apiCalls,
       failures: this.failures,
       ...(this.installs.length > 0 ? { installs: this.installs } : {}),
+      ...(Object.keys(this.installsByRange).length > 0 ? { installsByRange: this.installsByRange } : {}),
     };
   }
 
@@ -174,6 +183,7 @@ export class CampaignState {
     const now = Date.now();
     const stop = this.controls.stop;
     const learned = this.learnedInstalls();
+    const byRange = this.learnedInstallsByRange();
     return {
       campaignId: this.input.campaignId,
       run: this.runNumber,
@@ -201,6 +211,7 @@ export class CampaignState {
         fallbackMs: this.deadlineMs(),
       }),
       ...(learned ? { learnedInstalls: learned } : {}),
+      ...(byRange ? { learnedInstallsByRange: byRange } : {}),
       servers: this.rows(),
     };
   }
@@ -224,7 +235,16 @@ export class CampaignState {
     const serverMs = result.finishedAtMs - result.startedAtMs;
     this.sample(serverMs);
     // Servers of a worker older than the learning report no install duration: they teach nothing.
-    if (result.ovhInstallMs !== undefined) this.installs = recordInstall(this.installs, result.ovhInstallMs, serverMs);
+    if (result.ovhInstallMs === undefined) return;
+    this.installs = recordInstall(this.installs, result.ovhInstallMs, serverMs);
+    if (result.commercialRange) {
+      this.installsByRange = recordRangeInstall(
+        this.installsByRange,
+        result.commercialRange,
+        result.ovhInstallMs,
+        serverMs,
+      );
+    }
   }
 
   private sample(durationMs: number): void {

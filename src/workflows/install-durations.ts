@@ -8,9 +8,11 @@
  * pace when it drifts (the median has moved once half the window saw the new pace); quantiles rather than
  * a mean, so one stuck or unusually fast install moves a figure by one rank only.
  *
- * One window per campaign, not per hardware model: the expectation is needed when a server is started,
- * before its own preflight reads its hardware, and neither the campaign's server list nor the preflight facts
- * name a model or a commercial range.
+ * Besides the campaign's window, one window per commercial range (the offer preflight reads, e.g.
+ * `advance-1`), for the MAX_RANGES ranges seen last: a fleet mixing offers whose installs differ (HDD
+ * storage servers write an image slower than NVMe ones) polls each at its own pace. The campaign cannot know
+ * a server's range before its preflight, so it hands every server the figures of each range with enough
+ * samples, and the server takes its own range's once preflight has named it.
  */
 import type { InstallSample, LearnedInstalls } from '../shared/campaign-report-types';
 import { MIN_SAMPLES, quantile } from './eta';
@@ -31,6 +33,39 @@ export function recordInstall(window: readonly InstallSample[], installMs: numbe
   // At least 1 s: the figures sent to waitForDeployment must be positive.
   const sample: InstallSample = [Math.max(1, Math.round(installMs / 1000)), Math.round(serverMs / 1000)];
   return [...window, sample].slice(-INSTALL_WINDOW);
+}
+
+/** Ranges whose windows are kept (a fleet mixes a handful of offers): about 400 bytes each. */
+const MAX_RANGES = 16;
+
+/** The per-range windows once a server of `range` is done; its range becomes the most recently seen. */
+export function recordRangeInstall(
+  windows: Readonly<Record<string, readonly InstallSample[]>>,
+  range: string,
+  installMs: number,
+  serverMs: number,
+): Record<string, InstallSample[]> {
+  const others = Object.entries(windows).filter(([name]) => name !== range);
+  const updated: [string, InstallSample[]][] = [
+    ...others.map(([name, window]): [string, InstallSample[]] => [name, [...window]]),
+    [range, recordInstall(windows[range] ?? [], installMs, serverMs)],
+  ];
+  return Object.fromEntries(updated.slice(-MAX_RANGES));
+}
+
+/**
+ * The learned figures of each range with MIN_SAMPLES done servers, or undefined while fewer than two ranges
+ * were seen (one range learns what the campaign's window does).
+ */
+export function learnedInstallsByRange(
+  windows: Readonly<Record<string, readonly InstallSample[]>>,
+): Record<string, LearnedInstalls> | undefined {
+  if (Object.keys(windows).length < 2) return undefined;
+  const learned = Object.entries(windows).flatMap(([range, window]): [string, LearnedInstalls][] => {
+    const figures = learnedInstalls(window);
+    return figures ? [[range, figures]] : [];
+  });
+  return learned.length > 0 ? Object.fromEntries(learned) : undefined;
 }
 
 /** The learned figures, or undefined while fewer than MIN_SAMPLES servers are done. */

@@ -8,8 +8,9 @@
  *   check, cancellation) rolls the server back to rescue inside a non-cancellable scope.
  * - Waiting is one heartbeating activity, never workflow timers; the read-only preflight runs as a local
  *   activity inside the first workflow task: an 11-minute install costs 36 events (bench/b5). It polls around
- *   the install duration the campaign learned (input.expectedInstall), and only the install deadline ends it.
- *   The result carries OVH's duration of the install (ovhInstallMs) for the campaign to learn from.
+ *   the install duration the campaign learned (its range's, else the campaign's), and only the install
+ *   deadline ends it. The result carries OVH's duration of the install (ovhInstallMs) and the server's
+ *   commercial range for the campaign to learn from.
  * - A worker crash resumes the step in flight (waitForDeployment resumes from its heartbeat; startDeployment
  *   adopts the task a lost response created): one install POST per deployment.
  * - What preflight read is not read again: its install-task list is the first start's checkpoint, its boot
@@ -83,8 +84,9 @@ async function reimage(server: ServerState, acts: Activities): Promise<ServerRes
     const message = verdict.failedChecks.map((check) => `${check.check}: ${check.message}`).join(' ');
     return server.finish(ServerOutcome.PreflightFailed, { failureType: 'PreflightFailed', message });
   }
-  const { rescueBootId, harddiskBootIds } = verdict.server ?? {};
+  const { rescueBootId, harddiskBootIds, commercialRange } = verdict.server ?? {};
   server.known = { taskCheckpoint: verdict.installTaskCheckpoint, rescueBootId, harddiskBootIds };
+  server.commercialRange = commercialRange;
   for (;;) {
     const failure = await deployOnce(server, acts, route);
     if (!failure) return server.finish(ServerOutcome.Done);
@@ -145,7 +147,7 @@ async function waitAndVerify(server: ServerState, acts: Activities, handle: Depl
     pollMinMs: settings.poll.minMs,
     pollMaxMs: settings.poll.maxMs,
     ...(settings.poll.stepEvery ? { stepEveryPolls: settings.poll.stepEvery } : {}),
-    ...pollExpectation(server.input.expectedInstall),
+    ...pollExpectation(expectationFor(server.input, server.commercialRange)),
   });
   server.count(waited);
   server.ovhInstallMs = waited.durationMs;
@@ -159,6 +161,11 @@ async function waitAndVerify(server: ServerState, acts: Activities, handle: Depl
     harddiskBootIds: server.known.harddiskBootIds,
   });
   server.count(verified);
+}
+
+/** The server's range's learned durations when the campaign has them, else the campaign's. */
+function expectationFor(input: ReimageServerInput, range: string | undefined): InstallExpectation | undefined {
+  return (range ? input.expectedInstallByRange?.[range] : undefined) ?? input.expectedInstall;
 }
 
 /** What the campaign learned of install durations, as waitForDeployment's input takes it (nothing: 11 minutes). */

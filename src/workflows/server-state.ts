@@ -30,6 +30,8 @@ export class ServerState {
   taskId?: number;
   /** OVH's duration of the last install that ended well (reported so the campaign learns from it). */
   ovhInstallMs?: number;
+  /** The server's offer as preflight read it: the campaign learns install durations per range. */
+  commercialRange?: string;
   result?: ServerResult;
   /** What preflight read that the start, the boot check and the rollback take instead of reading again. */
   known: { taskCheckpoint?: number; rescueBootId?: number; harddiskBootIds?: number[] } = {};
@@ -71,6 +73,7 @@ export class ServerState {
       durations: { ...this.durations },
       apiCalls: this.apiCalls,
       ...(this.ovhInstallMs !== undefined ? { ovhInstallMs: this.ovhInstallMs } : {}),
+      ...(this.commercialRange ? { commercialRange: this.commercialRange } : {}),
     };
     upsertSearchAttributes([
       { key: phaseAttribute, value: ServerPhase.Finished },

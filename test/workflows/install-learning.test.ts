@@ -3,7 +3,8 @@
  * likely to end, with the real activities against the OVH simulator on the dev server. One server at a time,
  * so each server is started knowing exactly the servers done before it; halfway through, OVH gets 50 % slower
  * (the simulator's install_factor fault, injected while the campaign waits for the approval of its second
- * wave). The campaign continues as new every few servers, so what it learned must be carried.
+ * wave). The campaign continues as new every few servers, so what it learned must be carried. A fleet mixing
+ * two offers, one installing twice as slowly, is polled at each offer's own pace.
  */
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -107,4 +108,51 @@ describe('learned install durations with the real activities against the OVH sim
       `installs: typically ${formatDuration(learned.typicalMs)}, 10% under ${formatDuration(learned.earlyMs!)} (learned from the last 14 done servers)`,
     );
   }, 180_000);
+
+  it("tells each server its own commercial range's install durations once the range has enough done servers", async () => {
+    const servers = 12;
+    // Even servers are RISE-1, odd ones STOR-1, whose installs run at half the pace.
+    const hardware = (i: number) =>
+      i % 2 === 0 ? { commercialRange: 'RISE-1', installPace: 1 } : { commercialRange: 'STOR-1', installPace: 2 };
+    const sim = await openSimulator({ count: servers, speed: SPEED, hardware });
+    const drawnMs = sim.installDurationsMs();
+    const names = sim.servers.map((s) => s.serviceName);
+    const taskQueue = uniqueTaskQueue('learn-range');
+    const worker = await createTestWorker(env, { taskQueue, activities: sim.activities });
+    const settings = simSettings(taskQueue, SPEED, { maxParallel: { count: 1 }, continueAsNewAfterEvents: 50 });
+    const { report, atEnd } = await worker.runUntil(async () => {
+      const campaign = await startCampaign(env, taskQueue, sim.servers, settings);
+      const result = await campaign.result();
+      return { report: result, atEnd: await campaign.query(campaignProgressQuery) };
+    });
+
+    expect(report.finalState).toBe('done');
+    expect(report.runs).toBeGreaterThan(1);
+    const installsMs = names.map((sn) => ovhInstallMs(sim, sn));
+    expect(installsMs.map((ms, i) => Math.round((ms / drawnMs[i]!) * 100) / 100)).toEqual(names.map(() => 1));
+    const rise = installsMs.filter((_, i) => i % 2 === 0);
+    const stor = installsMs.filter((_, i) => i % 2 === 1);
+    // Twice the pace: every STOR-1 install is longer than any RISE-1 one (the draws vary by ±20 %).
+    expect(Math.min(...stor)).toBeGreaterThan(Math.max(...rise));
+    const told = await Promise.all(names.map(toldExpectation));
+    // The campaign's figures from 3 done servers; the range's own from 3 done servers of that range.
+    const expected = names.map((_, k) => {
+      const all = installsMs.slice(0, k);
+      const sameRange = all.filter((_, j) => j % 2 === k % 2);
+      const from = sameRange.length >= 3 ? sameRange : all.length >= 3 ? all : undefined;
+      return {
+        expectedDurationMs: from ? nearestRank(from, 0.5) : undefined,
+        earlyDurationMs: from && from.length >= 10 ? nearestRank(from, 0.1) : undefined,
+      };
+    });
+    expect(told).toEqual(expected);
+    expect(atEnd.learnedInstallsByRange).toEqual({
+      'rise-1': expect.objectContaining({ samples: 6, typicalMs: nearestRank(rise, 0.5) }),
+      'stor-1': expect.objectContaining({ samples: 6, typicalMs: nearestRank(stor, 0.5) }),
+    });
+    const status = renderStatus({ ...atEnd, completed: true, installSteps: {} }).split('\n');
+    expect(status).toContain(
+      `  stor-1: typically ${formatDuration(nearestRank(stor, 0.5))} (learned from the last 6 done servers)`,
+    );
+  }, 120_000);
 });

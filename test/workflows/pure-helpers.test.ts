@@ -7,7 +7,13 @@ import {
 } from '../../src/workflows/budget';
 import { estimateEtaMs, expectedServerMs, quantile } from '../../src/workflows/eta';
 import { CampaignState } from '../../src/workflows/campaign-state';
-import { INSTALL_WINDOW, learnedInstalls, recordInstall } from '../../src/workflows/install-durations';
+import {
+  INSTALL_WINDOW,
+  learnedInstalls,
+  learnedInstallsByRange,
+  recordInstall,
+  recordRangeInstall,
+} from '../../src/workflows/install-durations';
 import { fitsInWindow, nextWindowChange, windowAt } from '../../src/workflows/windows';
 import { RolloutState } from '../../src/workflows/rollout-state';
 import type { CarriedState, InstallSample } from '../../src/shared/campaign-report-types';
@@ -116,6 +122,27 @@ describe('install durations', () => {
     const afterSlow = (n: number) => learnedInstalls(windowOf(Array(n).fill(990), steady));
     expect([16, 17].map((n) => afterSlow(n)?.typicalMs)).toEqual([660_000, 990_000]);
     expect([28, 29].map((n) => afterSlow(n)?.earlyMs)).toEqual([660_000, 990_000]);
+  });
+
+  it('learns per commercial range once the fleet shows two ranges, from 3 servers of a range', () => {
+    const record = (windows: Record<string, [number, number][]>, range: string, installS: number) =>
+      recordRangeInstall(windows, range, installS * 1000, (installS + 60) * 1000);
+    const rise = [600, 620, 640].reduce((w, s) => record(w, 'rise-1', s), {});
+    expect(learnedInstallsByRange(rise)).toBeUndefined();
+    const mixed = [1200, 1300].reduce((w, s) => record(w, 'stor-1', s), rise);
+    expect(learnedInstallsByRange(mixed)).toEqual({ 'rise-1': { samples: 3, typicalMs: 620_000, overheadMs: 60_000 } });
+    expect(learnedInstallsByRange(record(mixed, 'stor-1', 1250))).toEqual({
+      'rise-1': { samples: 3, typicalMs: 620_000, overheadMs: 60_000 },
+      'stor-1': { samples: 3, typicalMs: 1_250_000, overheadMs: 60_000 },
+    });
+  });
+
+  it('keeps the 16 ranges seen last', () => {
+    const windows = Array.from({ length: 20 }, (_, i) => `range-${i}`).reduce(
+      (w, range) => recordRangeInstall(w, range, 600_000, 660_000),
+      recordRangeInstall({}, 'range-0', 600_000, 660_000),
+    );
+    expect(Object.keys(windows)).toEqual(Array.from({ length: 16 }, (_, i) => `range-${i + 4}`));
   });
 
   it('are carried across continue-as-new in under 1 KiB after 10,000 done servers', () => {

@@ -61,6 +61,9 @@ export function renderStatus(s: StatusSnapshot): string {
       (s.etaMs !== undefined ? `, ETA ${formatDuration(s.etaMs)}` : '') +
       `, OVH calls ${t.apiCalls}`,
     installsLine(s.learnedInstalls),
+    ...Object.entries(s.learnedInstallsByRange ?? {}).map(
+      ([range, learned]) => `  ${range}: ${learnedFigures(learned)}`,
+    ),
   ];
   for (const [server, step] of Object.entries(s.installSteps)) {
     lines.push(`  ${server}: ${step ? `step ${step.index}/${step.total} ${step.name}` : 'starting'}`);
@@ -72,9 +75,12 @@ export function renderStatus(s: StatusSnapshot): string {
 function installsLine(learned: LearnedInstalls | undefined): string {
   const fallback = formatDuration(DEFAULT_POLL_POLICY.expectedDurationMs);
   if (!learned) return `installs: expected to take ${fallback} (the default) until ${MIN_SAMPLES} servers are done`;
-  const { typicalMs, earlyMs, samples } = learned;
+  return `installs: ${learnedFigures(learned)}`;
+}
+
+function learnedFigures({ typicalMs, earlyMs, samples }: LearnedInstalls): string {
   const early = earlyMs !== undefined ? `, 10% under ${formatDuration(earlyMs)}` : '';
-  return `installs: typically ${formatDuration(typicalMs)}${early} (learned from the last ${samples} done servers)`;
+  return `typically ${formatDuration(typicalMs)}${early} (learned from the last ${samples} done servers)`;
 }
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {

@@ -36,6 +36,8 @@ export interface SimulatedOvhOptions {
   faults?: Record<number, string[]>;
   /** Servers whose OVH state is not "ok" (preflight refuses them). */
   datacenter?: (i: number) => string;
+  /** The offer of server i and how much slower than drawn its installs run (the fleet file's fields). */
+  hardware?: (i: number) => { commercialRange: string; installPace: number };
 }
 
 export async function simulatedOvh(options: SimulatedOvhOptions): Promise<SimulatedOvh> {
@@ -51,6 +53,7 @@ export async function simulatedOvh(options: SimulatedOvhOptions): Promise<Simula
         name,
         ...(options.datacenter ? { datacenter: options.datacenter(i) } : {}),
         ...(options.faults?.[i] ? { faults: options.faults[i] } : {}),
+        ...options.hardware?.(i),
       })),
     },
   } as Parameters<typeof createSimulator>[0]);
