@@ -64,6 +64,7 @@ describe('preflightServer', () => {
         datacenter: 'gra3',
         rack: 'G101A01',
         os: 'debian12_64',
+        commercialRange: 'advance-1',
         bootId: 1,
         bootMode: 'uefi',
         memoryBytes: 64 * GiB,
