@@ -36,6 +36,7 @@ export async function fetchReport(
     finishedAtMs: Date.now(),
     runs: progress.run,
     totals: progress.totals,
+    ...(progress.waveStartedAtMs ? { waveStartedAtMs: progress.waveStartedAtMs } : {}),
     servers: progress.servers,
   } as CampaignReport & { finalState: string };
 }
