@@ -60,8 +60,9 @@ function dashboardMetrics(): Map<string, string> {
 
 it('serves plans and campaigns, exports every metric the dashboard queries, and exits 0 on SIGTERM', async () => {
   const taskQueue = uniqueTaskQueue('worker-process');
-  // A budget that makes concurrent calls wait (the rate-budget metrics appear at the first wait).
-  const env = { ...stack.env, REIMAGE_TASK_QUEUE: taskQueue, OVH_RATE_LIMIT: '20/s' };
+  // A burst of 3 (a budget's burst is its limit when under 10): the four stable-fact reads a preflight sends at
+  // once make one wait at least, however loaded the machine (the rate-budget metrics appear at a first wait).
+  const env = { ...stack.env, REIMAGE_TASK_QUEUE: taskQueue, OVH_RATE_LIMIT: '3/s' };
   worker = await startWorkerProcess(env, stack.client, taskQueue);
   const metricsUrl = `http://${worker.metricsBind}/metrics`;
   await scrape(metricsUrl);
@@ -78,11 +79,13 @@ it('serves plans and campaigns, exports every metric the dashboard queries, and 
     /^reimage_ovh_calls\{.*route="\/dedicated\/server\/\{serviceName\}\/install\/compatibleTemplates".*status="200".*\} 1$/m,
   );
 
-  // A campaign of one server done and one whose install fails: servers by outcome, activity failures.
-  stack.sim.state.injectFaults(`download_fail=${stack.servers[1]}`);
+  // A campaign of one server whose install fails (few calls at 3/s): servers by outcome, activity failures.
+  const failing = stack.servers[1]!;
+  stack.sim.state.injectFaults(`download_fail=${failing}`);
   const campaignId = `wp-${taskQueue}`;
-  await cliJson(['start', file, '--id', campaignId, '--yes', '--json'], env);
-  expect((await stack.result(campaignId)).totals.byOutcome).toEqual({ done: 1, deploy_failed: 1 });
+  const one = stack.writeCampaign('one.yaml', campaignYaml(stack, 'worker-process-one', { servers: [failing] }));
+  await cliJson(['start', one, '--id', campaignId, '--yes', '--json'], env);
+  expect((await stack.result(campaignId)).totals.byOutcome).toEqual({ deploy_failed: 1 });
   const exported = new Set(
     (await scrape(metricsUrl)).split('\n').flatMap((line) => /^([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]/.exec(line)?.[1] ?? []),
   );

@@ -290,6 +290,21 @@ describe('campaign state', () => {
     expect(campaign.report('done')).not.toHaveProperty('waveStartedAtMs');
   });
 
+  it("reports 10,000 finished servers and its wave starts within Temporal's 2 MiB payload limit", () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => ({ serviceName: `ns${5_000_000 + i}.ip-51-68-12.eu` }));
+    const campaign = new CampaignState({ ...input, servers: many });
+    campaign.servers.slots.forEach((slot, index) => {
+      campaign.wave = { index: Math.floor(index / 100), admitted: 0, failures: 0 };
+      campaign.markAdmitted(slot);
+      campaign.onResult({ ...result(slot.target.serviceName, 1), finishedAtMs: 665_123 });
+    });
+    const report = campaign.report('done');
+    expect(report.waveStartedAtMs).toHaveLength(MAX_RECORDED_WAVES);
+    const bytes = JSON.stringify(report).length;
+    process.stderr.write(`[pure-helpers] report of 10,000 servers: ${bytes} bytes\n`);
+    expect(bytes).toBeLessThan(2 * 1024 * 1024);
+  });
+
   it(`keeps the start of the first ${MAX_RECORDED_WAVES} waves only`, () => {
     const many = Array.from({ length: MAX_RECORDED_WAVES + 5 }, (_, i) => ({ serviceName: `w-${i}` }));
     const campaign = new CampaignState({ ...input, servers: many });
