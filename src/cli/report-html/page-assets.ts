@@ -39,8 +39,7 @@ svg text{fill:var(--fg);font-size:10px}
 .wave line{stroke:var(--wave);stroke-dasharray:4 3}.wave text{fill:var(--wave);font-weight:600}
 .act line{stroke:var(--act)}.act text{fill:var(--act)}
 .sw.wave{background:var(--wave)}.sw.act{background:var(--act)}
-.lbl.o-deploy_failed,.lbl.o-boot_failed,.lbl.o-timed_out,.lbl.o-rollback_failed,.lbl.o-image_rejected,
-.lbl.o-preflight_failed{fill:var(--fail)}
+.lbl[class*="_failed"],.lbl.o-timed_out,.lbl.o-image_rejected{fill:var(--fail)}
 .lbl.o-cancelled,.lbl.o-skipped,.lbl.o-not_started,.lbl.o-pending{fill:var(--muted)}
 #outcomes rect{fill:var(--fail)}#outcomes .o-done{fill:var(--ok)}#outcomes .o-running{fill:var(--in)}
 #outcomes .o-pending,#outcomes .o-not_started{fill:var(--pend)}#outcomes .o-cancelled,#outcomes .o-skipped{fill:var(--cx)}
