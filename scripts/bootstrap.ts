@@ -1,12 +1,14 @@
 /**
  * `npm run bootstrap`: resolves (and installs when missing) the Temporal CLI and the time-skipping test
- * server; with --test-ca also creates the CA the tests' simulators use. Idempotent. With --json, prints
+ * server, and Debian's chromium for the browser test (apt-get, as root; otherwise it says how); with
+ * --test-ca also creates the CA the tests' simulators use. Idempotent. With --json, prints
  * one JSON line with the paths on stdout (logs go to stderr).
  */
 import path from 'node:path';
 import { readEnvironment } from '../src/config';
 import { ensureTemporalBinaryWithDownload, PROJECT_ROOT } from '../src/temporal/binaries';
 import { ensureCa } from '../src/simulator/ca';
+import { ensureChromium } from '../testkit/browser';
 
 async function main(argv: string[]): Promise<void> {
   const log = (line: string) => process.stderr.write(`[bootstrap] ${line}\n`);
@@ -14,6 +16,8 @@ async function main(argv: string[]): Promise<void> {
   const cli = await ensureTemporalBinaryWithDownload('cli', env, log);
   const testServer = await ensureTemporalBinaryWithDownload('testServer', env, log);
   const result: Record<string, string> = { cli, testServer };
+  const chromium = ensureChromium(log);
+  if (chromium) result.chromium = chromium;
   if (argv.includes('--test-ca')) {
     const testCaDir = env.REIMAGE_TEST_CA_DIR ?? path.join(PROJECT_ROOT, '.data', 'test-ca');
     result.testCaDir = testCaDir;

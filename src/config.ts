@@ -122,7 +122,8 @@ export class ConfigError extends Error {
 
 const PER_MS = { s: 1000, sec: 1000, min: 60_000, h: 3_600_000 } as const;
 
-function parseRateLimit(text: string): OvhConfig['rateLimit'] {
+/** `60/min` as requests per period; call it on text that matched rateLimitPattern. */
+export function parseRateLimit(text: string): OvhConfig['rateLimit'] {
   const [, count, unit] = rateLimitPattern.exec(text) ?? [];
   return { requests: Number(count), perMs: PER_MS[unit as keyof typeof PER_MS] };
 }

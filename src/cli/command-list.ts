@@ -77,7 +77,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
       { name: 'plan', summary: 'Dry-run a campaign: waves, read-only preflights, ETA' },
       { name: 'start', summary: 'List the servers a campaign wipes, confirm, start it' },
       { name: 'status', summary: "Show a campaign's progress, once or live with --watch" },
-      { name: 'report', summary: "Print a campaign's per-server outcomes (JSON, CSV, Markdown)" },
+      { name: 'report', summary: "Print a campaign's per-server outcomes (JSON, CSV, Markdown, HTML timeline)" },
       { name: 'schedule', summary: 'Create, list or delete recurring campaigns' },
     ],
   },

@@ -68,6 +68,8 @@ export interface CarriedState {
   installs?: InstallSample[];
   /** The same per commercial range, for the latest ranges seen (install-durations.ts bounds them). */
   installsByRange?: Record<string, InstallSample[]>;
+  /** When each wave admitted its first server, epoch ms, wave 1 first (the first MAX_RECORDED_WAVES waves). */
+  waveStarts?: number[];
 }
 
 /** One server in the report (or in the progress query). */
@@ -132,6 +134,8 @@ export interface CampaignProgress {
   learnedInstalls?: LearnedInstalls;
   /** The same per commercial range, for ranges with 3 done servers or more, when the fleet has several. */
   learnedInstallsByRange?: Record<string, LearnedInstalls>;
+  /** When each wave admitted its first server, epoch ms, wave 1 first (absent before the first admission). */
+  waveStartedAtMs?: number[];
   servers: ServerReportRow[];
 }
 
@@ -147,5 +151,7 @@ export interface CampaignReport {
   runs: number;
   imageSizeBytes?: number;
   totals: CampaignTotals;
+  /** When each wave admitted its first server, epoch ms, wave 1 first (absent from older campaigns). */
+  waveStartedAtMs?: number[];
   servers: ServerReportRow[];
 }

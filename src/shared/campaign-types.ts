@@ -137,6 +137,17 @@ export type ServerPhase = (typeof ServerPhase)[keyof typeof ServerPhase];
 /** Milliseconds spent per phase, summed over deployments. */
 export type PhaseDurations = Partial<Record<Exclude<ServerPhase, 'queued' | 'finished'>, number>>;
 
+/**
+ * One phase as it ran, for timelines: [phase, start, end, OVH calls], start and end in milliseconds from the
+ * server's start. A redeploy repeats its phases; the spans follow each other without gaps.
+ */
+export type PhaseSpan = [
+  phase: Exclude<ServerPhase, 'queued' | 'finished'>,
+  startMs: number,
+  endMs: number,
+  apiCalls: number,
+];
+
 /** The outcome of one server: the result of reimageServerWorkflow and the payload of serverFinishedSignal. */
 export interface ServerResult {
   serviceName: string;
@@ -150,6 +161,8 @@ export interface ServerResult {
   startedAtMs: number;
   finishedAtMs: number;
   durations: PhaseDurations;
+  /** Every phase in order with its times and calls (absent from servers run by workers before it existed). */
+  phases?: PhaseSpan[];
   apiCalls: number;
   /** OVH's own duration (task start to done) of the last install that ended well: what campaigns learn from. */
   ovhInstallMs?: number;

@@ -17,3 +17,8 @@ export function campaignWorkflowId(campaignId: string): string {
 export function campaignIdFromWorkflowId(workflowId: string): string | undefined {
   return workflowId.startsWith('campaign/') ? workflowId.slice('campaign/'.length) : undefined;
 }
+
+/** Inverse of {@link serverWorkflowId}; undefined when `workflowId` is not a server workflow ID. */
+export function serverNameFromWorkflowId(workflowId: string): string | undefined {
+  return workflowId.startsWith('reimage/') ? workflowId.slice('reimage/'.length) : undefined;
+}

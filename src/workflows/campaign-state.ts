@@ -24,6 +24,12 @@ import { learnedInstalls, learnedInstallsByRange, recordInstall, recordRangeInst
 import { RolloutState, type FinishEffect, type ServerSlot } from './rollout-state';
 import { windowAt } from './windows';
 
+/**
+ * Waves whose start time is kept: enough for any ramp a person reads on a timeline, and a bound on the carried
+ * state when the last wave size repeats over a large fleet (waves of 1 over 10,000 servers).
+ */
+export const MAX_RECORDED_WAVES = 100;
+
 /** Mutable campaign state; every handler calls `touch()` so the main loop wakes up. */
 export class CampaignState {
   /** Where each server stands: pending, running or finished. */
@@ -49,6 +55,8 @@ export class CampaignState {
   private installs: InstallSample[];
   /** The same per commercial range; carried too. */
   private installsByRange: Record<string, InstallSample[]>;
+  /** When each wave admitted its first server (the first MAX_RECORDED_WAVES); carried across continue-as-new. */
+  private readonly waveStarts: number[];
 
   constructor(readonly input: CampaignInput) {
     const carried = input.carried;
@@ -65,6 +73,7 @@ export class CampaignState {
     this.failures = carried?.failures ?? 0;
     this.installs = carried?.installs ?? [];
     this.installsByRange = carried?.installsByRange ?? {};
+    this.waveStarts = [...(carried?.waveStarts ?? [])];
     for (const slot of this.servers.slots)
       if (slot.result?.outcome === ServerOutcome.Done) this.sample(slot.result.durationMs);
   }
@@ -113,6 +122,9 @@ export class CampaignState {
   }
 
   markAdmitted(slot: ServerSlot): void {
+    if (this.wave.index === this.waveStarts.length && this.wave.index < MAX_RECORDED_WAVES) {
+      this.waveStarts.push(Date.now());
+    }
     this.servers.markRunning(slot, this.wave.index);
     this.wave.admitted += 1;
   }
@@ -145,6 +157,7 @@ export class CampaignState {
       failures: this.failures,
       ...(this.installs.length > 0 ? { installs: this.installs } : {}),
       ...(Object.keys(this.installsByRange).length > 0 ? { installsByRange: this.installsByRange } : {}),
+      ...this.waveStartsField('waveStarts'),
     };
   }
 
@@ -212,6 +225,7 @@ export class CampaignState {
       }),
       ...(learned ? { learnedInstalls: learned } : {}),
       ...(byRange ? { learnedInstallsByRange: byRange } : {}),
+      ...this.waveStartsField('waveStartedAtMs'),
       servers: this.rows(),
     };
   }
@@ -226,6 +240,7 @@ export class CampaignState {
       runs: this.runNumber,
       ...(this.imageSizeBytes !== undefined ? { imageSizeBytes: this.imageSizeBytes } : {}),
       totals: this.totals(),
+      ...this.waveStartsField('waveStartedAtMs'),
       servers: this.rows(),
     };
   }
@@ -245,6 +260,11 @@ export class CampaignState {
         serverMs,
       );
     }
+  }
+
+  /** The recorded wave starts under `key`, or nothing when no wave has started (or the campaign is older). */
+  private waveStartsField<K extends string>(key: K): Partial<Record<K, number[]>> {
+    return this.waveStarts.length > 0 ? ({ [key]: [...this.waveStarts] } as Record<K, number[]>) : {};
   }
 
   private sample(durationMs: number): void {

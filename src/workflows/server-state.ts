@@ -8,6 +8,7 @@ import { ServerOutcome, type FailureType } from '../shared/failure-types';
 import {
   ServerPhase,
   type PhaseDurations,
+  type PhaseSpan,
   type ReimageServerInput,
   type ServerProgress,
   type ServerResult,
@@ -36,6 +37,8 @@ export class ServerState {
   /** What preflight read that the start, the boot check and the rollback take instead of reading again. */
   known: { taskCheckpoint?: number; rescueBootId?: number; harddiskBootIds?: number[] } = {};
   private readonly durations: PhaseDurations = {};
+  /** The phases so far, the current one last (its end is set when it closes). */
+  private readonly spans: PhaseSpan[] = [];
 
   constructor(readonly input: ReimageServerInput) {}
 
@@ -48,12 +51,18 @@ export class ServerState {
     this.closePhase();
     const first = this.phase === ServerPhase.Queued;
     this.phase = phase;
+    if (phase !== ServerPhase.Queued && phase !== ServerPhase.Finished) {
+      const offset = this.phaseStartedAtMs - this.startedAtMs;
+      this.spans.push([phase, offset, offset, 0]);
+    }
     upsertSearchAttributes([...(first ? this.identityAttributes() : []), { key: phaseAttribute, value: phase }]);
   }
 
   /** Adds an activity's API calls to the server's total. */
   count(result: { apiCalls: number }): void {
     this.apiCalls += result.apiCalls;
+    const current = this.spans.at(-1);
+    if (current) current[3] += result.apiCalls;
   }
 
   /** Ends the reimage with `outcome`; returns the result the workflow reports. */
@@ -71,6 +80,7 @@ export class ServerState {
       startedAtMs: this.startedAtMs,
       finishedAtMs: now,
       durations: { ...this.durations },
+      phases: this.spans.map((span) => [...span]),
       apiCalls: this.apiCalls,
       ...(this.ovhInstallMs !== undefined ? { ovhInstallMs: this.ovhInstallMs } : {}),
       ...(this.commercialRange ? { commercialRange: this.commercialRange } : {}),
@@ -102,6 +112,8 @@ export class ServerState {
     const now = Date.now();
     if (this.phase !== ServerPhase.Queued && this.phase !== ServerPhase.Finished) {
       this.durations[this.phase] = (this.durations[this.phase] ?? 0) + (now - this.phaseStartedAtMs);
+      const current = this.spans.at(-1);
+      if (current) current[2] = now - this.startedAtMs;
     }
     this.phaseStartedAtMs = now;
   }

@@ -15,7 +15,7 @@ Campaigns:
   plan             Dry-run a campaign: waves, read-only preflights, ETA
   start            List the servers a campaign wipes, confirm, start it
   status           Show a campaign's progress, once or live with --watch
-  report           Print a campaign's per-server outcomes (JSON, CSV, Markdown)
+  report           Print a campaign's per-server outcomes (JSON, CSV, Markdown, HTML timeline)
   schedule         Create, list or delete recurring campaigns
 
 Operator controls:

@@ -1,12 +1,25 @@
 /**
- * `reimage report` in its three formats for a small finished campaign (one server done, one failed), and
+ * `reimage report` in its four formats for a small finished campaign (a canary wave of one server done, then
+ * one failed; paused, resized and resumed by an operator), the HTML one opened in headless Chromium; and
  * `reimage schedule create|list|delete` against the shared dev server.
  */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseExpression } from 'cron-parser';
+import type { Page } from 'playwright-core';
 import { formatDuration } from '../../src/cli/output';
+import { pauseCampaignSignal, resumeCampaignSignal, setConcurrencyUpdate } from '../../src/shared/campaign-messages';
 import type { CampaignReport, ServerReportRow } from '../../src/shared/campaign-report-types';
+import type { ServerResult } from '../../src/shared/campaign-types';
+import { campaignWorkflowId, serverWorkflowId } from '../../src/shared/workflow-ids';
+import { PROJECT_ROOT } from '../../src/temporal/binaries';
+import { launchChromium } from '../../testkit/browser';
 import { waitFor } from '../helpers/wait-for';
 import { campaignYaml, cliJson, runCli, startCliStack, type CliStack } from './helpers/cli-harness';
+
+/** Where the browser test leaves the page and its screenshots (git-ignored). */
+const ARTIFACTS = path.join(PROJECT_ROOT, '.data', 'artifacts');
 
 let stack: CliStack;
 let report: CampaignReport;
@@ -17,10 +30,16 @@ beforeAll(async () => {
     'report.yaml',
     campaignYaml(stack, 'report-check', {
       servers: stack.servers,
-      rollout: { waves: ['100%'], maxParallel: 2, failureBudget: 1 },
+      rollout: { waves: [1, '100%'], maxParallel: 2, failureBudget: 1 },
     }),
   );
   await cliJson(['start', file, '--id', 'rpt', '--yes', '--json'], stack.env);
+  // Operator actions for the HTML report, sent right after the start: the canary takes over a second (polls
+  // are 1 s apart), so they reach the campaign before it ends, whether or not it admitted the canary yet.
+  const handle = stack.client.workflow.getHandle(campaignWorkflowId('rpt'));
+  await handle.signal(pauseCampaignSignal);
+  await handle.executeUpdate(setConcurrencyUpdate, { args: [3] });
+  await handle.signal(resumeCampaignSignal);
   report = await stack.result('rpt');
 });
 afterAll(() => stack?.close());
@@ -86,8 +105,73 @@ describe('reimage report', () => {
     expect(await runCli(['report', 'rpt', '--format', 'pdf'], stack.env)).toEqual({
       code: 2,
       stdout: '',
-      stderr: '--format must be one of json, csv, markdown (got "pdf").\n',
+      stderr: '--format must be one of json, csv, markdown, html (got "pdf").\n',
     });
+  });
+});
+
+/** Each row's server name and y, top to bottom, as the page shows them now. */
+function rowsInOrder(page: Page): Promise<string[]> {
+  return page.$$eval('#rows g.row', (rows) =>
+    rows
+      .map((row) => ({
+        name: row.querySelector('.lbl')!.firstChild!.nodeValue!,
+        y: Number(/translate\(0,(\d+)\)/.exec(row.getAttribute('transform')!)![1]),
+      }))
+      .sort((a, b) => a.y - b.y)
+      .map((row) => row.name),
+  );
+}
+
+describe('reimage report --format html, opened in headless Chromium', () => {
+  it('shows one bar per server-phase, the failure, the waves and the operator actions, without a console error', async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const file = path.join(ARTIFACTS, 'report.html');
+    expect(await runCli(['report', 'rpt', '--format', 'html', '--out', file], stack.env)).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: '',
+    });
+    // The servers' own results, not the report's reading of them: one bar per phase they went through.
+    const results = await Promise.all(
+      stack.servers.map(
+        (sn) => stack.client.workflow.getHandle(serverWorkflowId(sn)).result() as Promise<ServerResult>,
+      ),
+    );
+    const { context, close } = await launchChromium();
+    try {
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())));
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(pathToFileURL(file).href);
+
+      for (const [i, result] of results.entries()) {
+        const bars = page.locator('#rows g.row').filter({ hasText: stack.servers[i]! }).locator('rect.b');
+        expect(await bars.count()).toBe(result.phases!.length);
+      }
+      const failed = report.servers[1]!;
+      expect(await page.locator('#rows rect.b.fail').count()).toBe(1);
+      expect(await page.locator('#rows rect.b.fail title').textContent()).toContain(
+        `deploy_failed DeployFailed: ${failed.message}`,
+      );
+      expect(await page.locator('g.wave text').allTextContents()).toEqual(['W1', 'W2']);
+      expect(await page.locator('g.act text').allTextContents()).toEqual(['pause', 'set-concurrency', 'resume']);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'report.png'), fullPage: true });
+
+      const longestFirst = [...results]
+        .sort((a, b) => b.finishedAtMs - b.startedAtMs - (a.finishedAtMs - a.startedAtMs))
+        .map((r) => r.serviceName);
+      await page.selectOption('#order', 'duration');
+      expect(await rowsInOrder(page)).toEqual(longestFirst);
+      await page.selectOption('#order', 'wave');
+      expect(await rowsInOrder(page)).toEqual(stack.servers);
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await page.screenshot({ path: path.join(ARTIFACTS, 'report-dark.png'), fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
   });
 });
 

@@ -1,8 +1,12 @@
 /**
  * `reimage worker` as its own process (testkit/worker-process.ts starts it as the drills and benchmarks
- * do): it serves a plan for the CLI, exposes Prometheus metrics (the SDK's plus reimage's OVH call
- * counter) on REIMAGE_METRICS_BIND, and stops cleanly on SIGTERM.
+ * do): it serves a plan and a campaign for the CLI, exposes Prometheus metrics (the SDK's plus reimage's)
+ * on REIMAGE_METRICS_BIND, every one the Grafana dashboard (deploy/grafana/reimage.json) queries, and stops
+ * cleanly on SIGTERM.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../src/temporal/binaries';
 import { startWorkerProcess, type WorkerProcess } from '../../testkit/worker-process';
 import { uniqueTaskQueue } from '../helpers/temporal';
 import { waitForValue } from '../helpers/wait-for';
@@ -31,9 +35,34 @@ function scrape(url: string): Promise<string> {
   );
 }
 
-it('serves plans, exports its metrics and exits 0 on SIGTERM', async () => {
+/** PromQL's functions, aggregations and keywords: what is left of a query without them is metric names. */
+const PROMQL_WORDS = new Set(['sum', 'rate', 'increase', 'histogram_quantile', 'by', 'without']);
+
+/** Every metric name the dashboard's queries use, with the panel that uses it. */
+function dashboardMetrics(): Map<string, string> {
+  const file = path.join(PROJECT_ROOT, 'deploy', 'grafana', 'reimage.json');
+  type Panel = { title: string; targets?: { expr: string }[]; panels?: Panel[] };
+  const dashboard = JSON.parse(readFileSync(file, 'utf8')) as { panels: Panel[] };
+  const names = new Map<string, string>();
+  const visit = (panel: Panel) => {
+    for (const { expr } of panel.targets ?? []) {
+      // Without label matchers, ranges, grouping labels and numbers, only names remain.
+      const bare = expr.replace(/\{[^}]*\}|\[[^\]]*\]|\b(by|without)\s*\([^)]*\)|\b\d+(\.\d+)?\b/g, ' ');
+      for (const [word] of bare.matchAll(/[a-zA-Z_:][a-zA-Z0-9_:]*/g)) {
+        if (!PROMQL_WORDS.has(word)) names.set(word, panel.title);
+      }
+    }
+    panel.panels?.forEach(visit);
+  };
+  dashboard.panels.forEach(visit);
+  return names;
+}
+
+it('serves plans and campaigns, exports every metric the dashboard queries, and exits 0 on SIGTERM', async () => {
   const taskQueue = uniqueTaskQueue('worker-process');
-  const env = { ...stack.env, REIMAGE_TASK_QUEUE: taskQueue };
+  // A burst of 3 (a budget's burst is its limit when under 10): the four stable-fact reads a preflight sends at
+  // once make one wait at least, however loaded the machine (the rate-budget metrics appear at a first wait).
+  const env = { ...stack.env, REIMAGE_TASK_QUEUE: taskQueue, OVH_RATE_LIMIT: '3/s' };
   worker = await startWorkerProcess(env, stack.client, taskQueue);
   const metricsUrl = `http://${worker.metricsBind}/metrics`;
   await scrape(metricsUrl);
@@ -45,9 +74,36 @@ it('serves plans, exports its metrics and exits 0 on SIGTERM', async () => {
 
   const metrics = await scrape(metricsUrl);
   expect(metrics).toMatch(/^temporal_workflow_completed\{.*\} 1$/m);
+  // Both servers are of one commercial range: its compatible templates are read once for the two.
   expect(metrics).toMatch(
-    /^reimage_ovh_calls\{.*route="\/dedicated\/server\/\{serviceName\}\/install\/compatibleTemplates".*status="200".*\} 2$/m,
+    /^reimage_ovh_calls\{.*route="\/dedicated\/server\/\{serviceName\}\/install\/compatibleTemplates".*status="200".*\} 1$/m,
   );
+
+  // A campaign of one server whose install fails (few calls at 3/s): servers by outcome, activity failures.
+  const failing = stack.servers[1]!;
+  stack.sim.state.injectFaults(`download_fail=${failing}`);
+  const campaignId = `wp-${taskQueue}`;
+  const one = stack.writeCampaign('one.yaml', campaignYaml(stack, 'worker-process-one', { servers: [failing] }));
+  await cliJson(['start', one, '--id', campaignId, '--yes', '--json'], env);
+  expect((await stack.result(campaignId)).totals.byOutcome).toEqual({ deploy_failed: 1 });
+  const exported = new Set(
+    (await scrape(metricsUrl)).split('\n').flatMap((line) => /^([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]/.exec(line)?.[1] ?? []),
+  );
+  const queried = dashboardMetrics();
+  expect([...queried.keys()].sort()).toEqual([
+    'reimage_ovh_calls',
+    'reimage_rate_budget_wait_bucket',
+    'reimage_rate_budget_waits',
+    'reimage_servers_finished',
+    'temporal_activity_execution_failed',
+    'temporal_activity_execution_latency_bucket',
+    'temporal_activity_schedule_to_start_latency_bucket',
+    'temporal_sticky_cache_size',
+    'temporal_worker_task_slots_used',
+    'temporal_workflow_task_schedule_to_start_latency_bucket',
+  ]);
+  const missing = [...queried].filter(([name]) => !exported.has(name));
+  expect(missing).toEqual([]);
 
   expect(await worker.kill('SIGTERM')).toBe('code 0');
   worker = undefined;

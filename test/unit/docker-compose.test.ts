@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { DEFAULTS, ENV_VARS } from '../../src/config';
@@ -14,7 +14,14 @@ const dotEnv = Object.fromEntries(
 );
 const services = compose.services as Record<
   string,
-  { image?: string; environment?: Record<string, string>; ports?: string[]; command?: string[] }
+  {
+    image?: string;
+    environment?: Record<string, string>;
+    ports?: string[];
+    command?: string[];
+    profiles?: string[];
+    volumes?: string[];
+  }
 >;
 const worker = services.worker!;
 
@@ -22,10 +29,16 @@ const worker = services.worker!;
 const TEMPORAL_VARS = ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_API_KEY', 'TEMPORAL_PROFILE'];
 
 describe('docker-compose.yml', () => {
-  it('runs Temporal on PostgreSQL, the UI, the search-attribute job and the worker', () => {
-    expect(Object.keys(services).sort()).toEqual(
+  it('runs Temporal on PostgreSQL, the UI, the search-attribute job and the worker, and Prometheus and Grafana in the monitoring profile', () => {
+    const byProfile = (profile: string | undefined) =>
+      Object.keys(services)
+        .filter((name) => services[name]!.profiles?.join() === profile)
+        .sort();
+    expect(byProfile(undefined)).toEqual(
       ['postgresql', 'temporal', 'temporal-create-search-attributes', 'temporal-ui', 'worker'].sort(),
     );
+    expect(byProfile('monitoring')).toEqual(['grafana', 'prometheus']);
+    expect(Object.keys(services)).toHaveLength(7);
     expect(services.temporal!.environment!.DB).toBe('postgres12');
     expect(services.temporal!.environment!.POSTGRES_SEEDS).toBe('postgresql');
   });
@@ -62,4 +75,40 @@ describe('docker-compose.yml', () => {
     const registered = [...command.matchAll(/--name (\w+) --type (\w+)/g)].map((m) => ({ name: m[1], cliType: m[2] }));
     expect(registered).toEqual(SEARCH_ATTRIBUTES);
   });
+
+  it('has Prometheus scrape the worker on the metrics port it publishes', () => {
+    const mount = hostMount('prometheus', '/etc/prometheus/prometheus.yml');
+    const scrape = parse(readFileSync(mount, 'utf8')) as {
+      scrape_configs: { static_configs: { targets: string[] }[] }[];
+    };
+    const port = worker.environment!.REIMAGE_METRICS_BIND!.split(':')[1];
+    expect(scrape.scrape_configs.flatMap((job) => job.static_configs.flatMap((c) => c.targets))).toEqual([
+      `worker:${port}`,
+    ]);
+  });
+
+  it('provisions Grafana with the Prometheus datasource the dashboard names, and the dashboard itself', () => {
+    const provisioning = hostMount('grafana', '/etc/grafana/provisioning');
+    const datasources = parse(readFileSync(path.join(provisioning, 'datasources', 'prometheus.yaml'), 'utf8')) as {
+      datasources: { uid: string; type: string; url: string }[];
+    };
+    const provider = parse(readFileSync(path.join(provisioning, 'dashboards', 'reimage.yaml'), 'utf8')) as {
+      providers: { options: { path: string } }[];
+    };
+    const dashboardFile = hostMount('grafana', '/var/lib/grafana/dashboards/reimage.json');
+    expect(path.dirname('/var/lib/grafana/dashboards/reimage.json')).toBe(provider.providers[0]!.options.path);
+    const dashboard = JSON.parse(readFileSync(dashboardFile, 'utf8')) as { panels: { datasource?: { uid: string } }[] };
+    const uids = new Set(dashboard.panels.flatMap((panel) => (panel.datasource ? [panel.datasource.uid] : [])));
+    expect([...uids]).toEqual([datasources.datasources[0]!.uid]);
+    expect(datasources.datasources[0]).toMatchObject({ type: 'prometheus', url: 'http://prometheus:9090' });
+  });
 });
+
+/** The host path `service` mounts at `target`, checked to exist. */
+function hostMount(service: string, target: string): string {
+  const volume = services[service]!.volumes!.find((v) => v.split(':')[1] === target);
+  expect({ service, target, volume }).toEqual({ service, target, volume: expect.stringMatching(/^\.\//) });
+  const host = path.join(root, volume!.split(':')[0]!);
+  expect(existsSync(host)).toBe(true);
+  return host;
+}

@@ -175,6 +175,7 @@ describe('campaign controls', () => {
   });
 
   it('waits for approval after the canary and widens when approved', async () => {
+    let approvedAtMs = 0;
     const settings: Partial<CampaignSettings> = { approval: 'afterCanary', waves: [{ count: 1 }, { percent: 100 }] };
     const { report } = await run(
       4,
@@ -185,11 +186,18 @@ describe('campaign controls', () => {
         const waiting = await waitForProgress(handle, (p) => p.status === 'awaiting_approval');
         expect(waiting.totals.finished).toBe(1);
         expect(waiting.wave).toMatchObject({ number: 1, size: 1, admitted: 1, approvalNeeded: true });
+        expect(waiting.waveStartedAtMs).toHaveLength(1);
+        approvedAtMs = Date.now();
         expect(await handle.executeUpdate(approveNextWaveUpdate)).toBe(2);
       },
     );
     expect(report.finalState).toBe('done');
     expect(report.totals.byOutcome).toEqual({ done: 4 });
+    // Wave 2 starts once approved: the workflow clock is the dev server's, the same machine's clock.
+    const [canary, second] = report.waveStartedAtMs!;
+    expect(report.waveStartedAtMs).toHaveLength(2);
+    expect(canary).toBeGreaterThanOrEqual(report.startedAtMs);
+    expect(second).toBeGreaterThanOrEqual(approvedAtMs - 1000);
   });
 
   it('rejects an approval when the campaign has no approval gate', async () => {

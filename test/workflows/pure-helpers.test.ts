@@ -6,7 +6,7 @@ import {
   waveSize,
 } from '../../src/workflows/budget';
 import { estimateEtaMs, expectedServerMs, quantile } from '../../src/workflows/eta';
-import { CampaignState } from '../../src/workflows/campaign-state';
+import { CampaignState, MAX_RECORDED_WAVES } from '../../src/workflows/campaign-state';
 import {
   INSTALL_WINDOW,
   learnedInstalls,
@@ -250,14 +250,68 @@ describe('RolloutState', () => {
     expect(copy.runningCount).toBe(1);
   });
 
-  it('encodes 10,000 finished servers in well under 512 KiB', () => {
+  it('encodes 10,000 finished servers and the most wave starts it keeps in well under 512 KiB', () => {
     const many = Array.from({ length: 10_000 }, (_, i) => ({ serviceName: `ns${5_000_000 + i}.ip-51-68-12.eu` }));
     const state = new RolloutState(many);
     for (const slot of state.slots) {
       state.markRunning(slot, 0);
       state.applyResult({ ...result(slot.target.serviceName, 1), finishedAtMs: 665_123 });
     }
-    const bytes = JSON.stringify(state.encode()).length;
+    const waveStarts = Array.from({ length: MAX_RECORDED_WAVES }, (_, i) => 1_790_000_000_000 + i * 600_000);
+    const bytes = JSON.stringify({ ...state.encode(), waveStarts }).length;
     expect(bytes).toBeLessThan(512 * 1024);
+  });
+});
+
+describe('campaign state', () => {
+  const fleet = Array.from({ length: 4 }, (_, i) => ({ serviceName: `wave-${i}` }));
+  const input = { campaignId: 'waves', servers: fleet, settings: testSettings('waves', { waves: [{ count: 1 }] }) };
+
+  it('records when each wave admits its first server, once, and carries it across continue-as-new', () => {
+    const campaign = new CampaignState(input);
+    campaign.markAdmitted(campaign.servers.slots[0]!);
+    campaign.markAdmitted(campaign.servers.slots[1]!);
+    campaign.wave = { index: 1, admitted: 0, failures: 0 };
+    campaign.markAdmitted(campaign.servers.slots[2]!);
+    const starts = campaign.report('done').waveStartedAtMs!;
+    expect(starts).toHaveLength(2);
+    expect(starts[1]).toBeGreaterThanOrEqual(starts[0]!);
+    const carried = new CampaignState({ ...input, carried: campaign.encode() });
+    expect(carried.progress().waveStartedAtMs).toEqual(starts);
+  });
+
+  it('records no wave start for a campaign carried without them (an older worker)', () => {
+    const older = new CampaignState(input).encode();
+    const campaign = new CampaignState({
+      ...input,
+      carried: { ...older, wave: { index: 2, admitted: 0, failures: 0 } },
+    });
+    campaign.markAdmitted(campaign.servers.slots[0]!);
+    expect(campaign.report('done')).not.toHaveProperty('waveStartedAtMs');
+  });
+
+  it("reports 10,000 finished servers and its wave starts within Temporal's 2 MiB payload limit", () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => ({ serviceName: `ns${5_000_000 + i}.ip-51-68-12.eu` }));
+    const campaign = new CampaignState({ ...input, servers: many });
+    campaign.servers.slots.forEach((slot, index) => {
+      campaign.wave = { index: Math.floor(index / 100), admitted: 0, failures: 0 };
+      campaign.markAdmitted(slot);
+      campaign.onResult({ ...result(slot.target.serviceName, 1), finishedAtMs: 665_123 });
+    });
+    const report = campaign.report('done');
+    expect(report.waveStartedAtMs).toHaveLength(MAX_RECORDED_WAVES);
+    const bytes = JSON.stringify(report).length;
+    process.stderr.write(`[pure-helpers] report of 10,000 servers: ${bytes} bytes\n`);
+    expect(bytes).toBeLessThan(2 * 1024 * 1024);
+  });
+
+  it(`keeps the start of the first ${MAX_RECORDED_WAVES} waves only`, () => {
+    const many = Array.from({ length: MAX_RECORDED_WAVES + 5 }, (_, i) => ({ serviceName: `w-${i}` }));
+    const campaign = new CampaignState({ ...input, servers: many });
+    campaign.servers.slots.forEach((slot, index) => {
+      campaign.wave = { index, admitted: 0, failures: 0 };
+      campaign.markAdmitted(slot);
+    });
+    expect(campaign.encode().waveStarts).toHaveLength(MAX_RECORDED_WAVES);
   });
 });

@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { reimageServerWorkflow } from '../../src/workflows';
 import { serverProgressQuery } from '../../src/shared/campaign-messages';
-import type { CampaignSettings } from '../../src/shared/campaign-types';
+import type { CampaignSettings, ServerResult } from '../../src/shared/campaign-types';
 import { serverWorkflowId } from '../../src/shared/workflow-ids';
 import { installProgress } from '../../src/cli/install-steps';
 import { connectToDevServer, createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
@@ -55,6 +55,21 @@ async function reimageFirstServer(sim: SimulatedOvh, speed: number, overrides: P
   return { sn, result };
 }
 
+/**
+ * The result's phase spans follow each other from the server's start to its end without a gap, each phase's
+ * total matches its duration, and their calls add up to the server's.
+ */
+function expectContiguousSpans(result: ServerResult): void {
+  const spans = result.phases!;
+  expect(spans[0]![1]).toBe(0);
+  spans.slice(1).forEach(([, start], i) => expect(start).toBe(spans[i]![2]));
+  expect(spans.at(-1)![2]).toBe(result.finishedAtMs - result.startedAtMs);
+  const totals: Record<string, number> = {};
+  for (const [phase, start, end] of spans) totals[phase] = (totals[phase] ?? 0) + end - start;
+  expect(totals).toEqual(result.durations);
+  expect(spans.reduce((sum, [, , , calls]) => sum + calls, 0)).toBe(result.apiCalls);
+}
+
 describe('the reimage flow with the real activities against the OVH simulator', () => {
   it('reimages a server in at most 60 history events for an 11-minute install', async () => {
     const { sim, taskQueue, sn, worker, settings } = await oneServer(2000);
@@ -70,6 +85,8 @@ describe('the reimage flow with the real activities against the OVH simulator', 
     expect(result).toMatchObject({ serviceName: sn, outcome: 'done', deployments: 1 });
     expect(result.apiCalls).toBeGreaterThan(5);
     expect(Object.keys(result.durations)).toEqual(['preflight', 'starting', 'installing', 'verifying']);
+    expectContiguousSpans(result);
+    expect(result.phases!.map(([phase]) => phase)).toEqual(['preflight', 'starting', 'installing', 'verifying']);
     expect(events).toBeLessThanOrEqual(60);
     expect(sim.installPosts(sn)).toBe(1);
     expect(sim.running(sn)).toBe('disk');
@@ -118,6 +135,11 @@ describe('the reimage flow with the real activities against the OVH simulator', 
     expect(result).toMatchObject({ outcome: 'done', deployments: 2 });
     expect(result).not.toHaveProperty('message');
     expect(Object.keys(result.durations)).toContain('rolling_back');
+    expectContiguousSpans(result);
+    expect(result.phases!.map(([phase]) => phase)).toEqual([
+      ...['preflight', 'starting', 'installing', 'rolling_back'],
+      ...['starting', 'installing', 'verifying'],
+    ]);
     expect(ovh.installPosts(sn)).toBe(2);
     expect(ovh.running(sn)).toBe('disk');
     // Preflight's task list is the first start's checkpoint only; the second start lists the tasks itself.

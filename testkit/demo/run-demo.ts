@@ -3,7 +3,7 @@
  * a whole campaign on the embedded defaults. Starts a stack (../stack.ts) of the Temporal dev server with
  * its UI, the OVH API simulator (40 servers, three with faults), the demo image server and a worker; runs
  * a campaign through the CLI's own plan, start, status and report code; shows live progress; prints the
- * report; stops what it started.
+ * report and writes its HTML version to .data/demo/<campaign>.html; stops what it started.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadCampaignFile } from '../../src/campaign/loader';
-import { fetchReport } from '../../src/cli/commands/report';
+import { campaignHtmlReport, fetchReport } from '../../src/cli/commands/report';
 import { renderStatus, snapshot } from '../../src/cli/commands/status';
 import { runPlan, startCampaign } from '../../src/cli/plan-runner';
 import { formatReport } from '../../src/cli/report-format';
@@ -69,6 +69,9 @@ export async function runDemo(
     await watch(client, campaignId);
     const report = await fetchReport(client, campaignId);
     process.stdout.write(`\n${formatReport(report, 'markdown')}\n\n`);
+    const htmlFile = path.join(DEMO_DIR, `${campaignId}.html`);
+    writeFileSync(htmlFile, await campaignHtmlReport(client, campaignId, stack.config.ovh.rateLimit));
+    process.stdout.write(`HTML report (timeline, charts; opens offline): ${htmlFile}\n`);
     process.stdout.write(
       `Temporal UI: ${uiUrl} (it stops with the demo; "npm run temporal" keeps a dev server and its UI running)\n`,
     );

@@ -4,20 +4,32 @@ import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { campaignProgressQuery } from '../../shared/campaign-messages';
 import type { CampaignReport } from '../../shared/campaign-report-types';
-import { loadClientConfig } from '../../config';
+import { DEFAULTS, loadClientConfig, parseRateLimit, rateLimitPattern } from '../../config';
+import { campaignWorkflowId } from '../../shared/workflow-ids';
+import { readCampaignHistory } from '../report-html/campaign-history';
+import { renderHtmlReport } from '../report-html/html-report';
+import { buildReportModel } from '../report-html/report-model';
 import { connectClient } from '../../temporal/connection';
 import { campaignHandle, requirePositional } from '../campaign-client';
 import { UsageError } from '../errors';
 import { formatReport, REPORT_FORMATS, type ReportFormat } from '../report-format';
 
-export const usage = `reimage report CAMPAIGN [--format json|csv|markdown] [--out FILE]
+export const usage = `reimage report CAMPAIGN [--format json|csv|markdown|html] [--out FILE] [--rate-limit 60/min]
 
 Prints the campaign's report: per server the outcome, failure type, OVH's message, attempts, timings and
 OVH API calls, plus totals. For a campaign still running, the report so far (final state "running").
 
+--format html writes one self-contained page (no network needed to open it): a timeline with one row per
+server and one bar per phase, waves, maintenance windows and operator actions, outcome totals, failures
+against the budget, duration percentiles, and OVH calls over time against --rate-limit (default: this
+environment's OVH_RATE_LIMIT, else 60/min). It reads the campaign's history as well as its report.
+
 Examples:
   reimage report spring-refresh --format markdown > report.md
-  reimage report spring-refresh --format csv --out report.csv`;
+  reimage report spring-refresh --format csv --out report.csv
+  reimage report spring-refresh --format html --out spring-refresh.html`;
+
+const FORMATS = [...REPORT_FORMATS, 'html'] as const;
 
 /** The final report of a finished campaign, or a report built from its progress while it runs. */
 export async function fetchReport(
@@ -36,22 +48,54 @@ export async function fetchReport(
     finishedAtMs: Date.now(),
     runs: progress.run,
     totals: progress.totals,
+    ...(progress.waveStartedAtMs ? { waveStartedAtMs: progress.waveStartedAtMs } : {}),
     servers: progress.servers,
   } as CampaignReport & { finalState: string };
+}
+
+/** The HTML report of a campaign: its report, plus its history for the phase spans and the operator's actions. */
+export async function campaignHtmlReport(
+  client: Client,
+  campaignId: string,
+  rateLimit?: { requests: number; perMs: number },
+): Promise<string> {
+  const report = await fetchReport(client, campaignId);
+  const history = await readCampaignHistory(client, campaignWorkflowId(campaignId));
+  return renderHtmlReport(buildReportModel(report, history, rateLimit ? { rateLimit } : {}));
+}
+
+/** --rate-limit, else OVH_RATE_LIMIT when it is valid (a worker setting: the report does not fail on it), else 60/min. */
+function reportRateLimit(option: string | undefined, env: NodeJS.ProcessEnv) {
+  if (option !== undefined) {
+    if (!rateLimitPattern.test(option)) {
+      throw new UsageError(`--rate-limit must look like 60/min, 5/s or 3000/h (got "${option}").`);
+    }
+    return parseRateLimit(option);
+  }
+  const fromEnv = env.OVH_RATE_LIMIT;
+  return parseRateLimit(fromEnv && rateLimitPattern.test(fromEnv) ? fromEnv : DEFAULTS.ovhRateLimit);
 }
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { format: { type: 'string', default: 'json' }, out: { type: 'string' } },
+    options: {
+      format: { type: 'string', default: 'json' },
+      out: { type: 'string' },
+      'rate-limit': { type: 'string' },
+    },
     allowPositionals: true,
   });
   const campaignId = requirePositional(positionals, 'the campaign ID', usage);
-  if (!REPORT_FORMATS.includes(values.format as ReportFormat)) {
-    throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')} (got "${values.format}").`);
+  if (!(FORMATS as readonly string[]).includes(values.format)) {
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got "${values.format}").`);
   }
+  const rateLimit = reportRateLimit(values['rate-limit'], env);
   const client = await connectClient(loadClientConfig(env));
-  const text = formatReport(await fetchReport(client, campaignId), values.format as ReportFormat);
+  const text =
+    values.format === 'html'
+      ? await campaignHtmlReport(client, campaignId, rateLimit)
+      : formatReport(await fetchReport(client, campaignId), values.format as ReportFormat);
   if (values.out) writeFileSync(values.out, `${text}\n`);
   else process.stdout.write(`${text}\n`);
   return 0;
