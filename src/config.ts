@@ -8,8 +8,16 @@
  * unchanged. OVH settings use the names OVH's own SDKs and Terraform use.
  */
 import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { DEFAULT_TASK_QUEUE } from './shared/task-queues';
+import {
+  parseAccountsFile,
+  parseRateLimit as parseAccountRateLimit,
+  RATE_LIMIT_PATTERN,
+  resolveAccount,
+  type OvhAccount,
+} from './ovh/accounts-file';
+import { DEFAULT_ACCOUNT, DEFAULT_TASK_QUEUE } from './shared/task-queues';
 
 /** Every default in one place. */
 export const DEFAULTS = {
@@ -39,6 +47,8 @@ export const ENV_VARS = [
   'REIMAGE_CODEC_TOKEN',
   'REIMAGE_WORKFLOW_BUNDLE',
   'REIMAGE_MAX_CACHED_WORKFLOWS',
+  'REIMAGE_OVH_ACCOUNTS',
+  'REIMAGE_WORKER_ACCOUNTS',
   'OVH_ENDPOINT',
   'OVH_APPLICATION_KEY',
   'OVH_APPLICATION_SECRET',
@@ -51,7 +61,7 @@ export const ENV_VARS = [
 ] as const;
 
 /** OVH_RATE_LIMIT: a count per s, sec, min or h (also what `npm run drill -- --worker-rate` accepts). */
-export const rateLimitPattern = /^(\d+)\/(s|sec|min|h)$/;
+export const rateLimitPattern = RATE_LIMIT_PATTERN;
 const optionalString = z
   .string()
   .optional()
@@ -73,6 +83,8 @@ const envSchema = z.object({
     .int('must be a whole number of workflows, e.g. 250')
     .min(10, 'must be at least 10 (the campaign workflow must stay cached)')
     .default(DEFAULTS.maxCachedWorkflows),
+  REIMAGE_OVH_ACCOUNTS: optionalString,
+  REIMAGE_WORKER_ACCOUNTS: optionalString,
   OVH_ENDPOINT: z.string().min(1).default(DEFAULTS.ovhEndpoint),
   OVH_APPLICATION_KEY: optionalString,
   OVH_APPLICATION_SECRET: optionalString,
@@ -112,6 +124,10 @@ export interface Config {
   workflowBundlePath?: string;
   /** Workflow runs the worker keeps in memory (~0.5 MB each); an evicted run replays its history. */
   maxCachedWorkflows: number;
+  /** The OVH accounts file (REIMAGE_OVH_ACCOUNTS); undefined: one account, `default`, from the OVH_* variables. */
+  ovhAccountsFile?: string;
+  /** The accounts of the file this worker holds (REIMAGE_WORKER_ACCOUNTS); undefined: all of them. */
+  workerAccounts?: readonly string[];
   ovh: OvhConfig;
 }
 
@@ -120,17 +136,21 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const PER_MS = { s: 1000, sec: 1000, min: 60_000, h: 3_600_000 } as const;
-
 /** `60/min` as requests per period; call it on text that matched rateLimitPattern. */
 export function parseRateLimit(text: string): OvhConfig['rateLimit'] {
-  const [, count, unit] = rateLimitPattern.exec(text) ?? [];
-  return { requests: Number(count), perMs: PER_MS[unit as keyof typeof PER_MS] };
+  return parseAccountRateLimit(text) ?? { requests: 60, perMs: 60_000 };
 }
 
 /** The process's environment, frozen: entry points read it once and pass it (or what it configures) down. */
 export function readEnvironment(): Readonly<NodeJS.ProcessEnv> {
   return Object.freeze({ ...process.env });
+}
+
+function listOf(text: string | undefined): string[] | undefined {
+  return text
+    ?.split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
 }
 
 /** Parses the environment; throws ConfigError listing every bad variable. */
@@ -145,13 +165,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     taskQueue: e.REIMAGE_TASK_QUEUE,
     metricsBind: e.REIMAGE_METRICS_BIND,
     logLevel: e.REIMAGE_LOG_LEVEL,
-    allowedServers: e.REIMAGE_ALLOWED_SERVERS?.split(',')
-      .map((name) => name.trim())
-      .filter(Boolean),
+    allowedServers: listOf(e.REIMAGE_ALLOWED_SERVERS),
     codecKeys: e.REIMAGE_CODEC_KEYS,
     codecToken: e.REIMAGE_CODEC_TOKEN,
     workflowBundlePath: e.REIMAGE_WORKFLOW_BUNDLE,
     maxCachedWorkflows: e.REIMAGE_MAX_CACHED_WORKFLOWS,
+    ovhAccountsFile: e.REIMAGE_OVH_ACCOUNTS,
+    workerAccounts: listOf(e.REIMAGE_WORKER_ACCOUNTS),
     ovh: Object.freeze({
       endpoint: e.OVH_ENDPOINT,
       appKey: e.OVH_APPLICATION_KEY,
@@ -164,6 +184,61 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
       requestTimeoutMs: e.OVH_REQUEST_TIMEOUT_MS,
     }),
   });
+}
+
+/** The OVH accounts of a worker: every account's name, and those it holds with their credentials. */
+export interface WorkerAccounts {
+  /** Every account the worker knows of (its own and other workers'), in the file's order. */
+  names: readonly string[];
+  /** The accounts this worker calls OVH with (its task queues). */
+  held: readonly OvhAccount[];
+}
+
+const SHORTHAND_CREDENTIALS = ['OVH_APPLICATION_KEY', 'OVH_CLIENT_ID'] as const;
+
+/**
+ * The worker's OVH accounts: the accounts file's (REIMAGE_OVH_ACCOUNTS) when set, those named by
+ * REIMAGE_WORKER_ACCOUNTS with their `${VAR}` credentials read from `env`; otherwise the OVH_* variables as
+ * one account named `default`. Throws ConfigError (or AccountsFileError) naming the problem and the fix.
+ */
+export function loadWorkerAccounts(config: Readonly<Config>, env: NodeJS.ProcessEnv): WorkerAccounts {
+  const file = config.ovhAccountsFile;
+  if (file === undefined) {
+    return {
+      names: [DEFAULT_ACCOUNT],
+      held: [{ name: DEFAULT_ACCOUNT, settings: config.ovh, rateLimit: config.ovh.rateLimit }],
+    };
+  }
+  const shorthand = SHORTHAND_CREDENTIALS.filter((name) => env[name]);
+  if (shorthand.length > 0) {
+    throw new ConfigError(
+      `REIMAGE_OVH_ACCOUNTS and ${shorthand.join(', ')} are both set: with an accounts file, credentials come from it; unset the OVH_* credentials (or REIMAGE_OVH_ACCOUNTS).`,
+    );
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      `REIMAGE_OVH_ACCOUNTS: "${file}" cannot be read (${(error as Error).message}); point it at the accounts YAML file.`,
+    );
+  }
+  const specs = parseAccountsFile(text, file);
+  const names = specs.map((spec) => spec.name);
+  const wanted = config.workerAccounts ?? names;
+  const strangers = wanted.filter((name) => !names.includes(name));
+  if (strangers.length > 0) {
+    throw new ConfigError(
+      `REIMAGE_WORKER_ACCOUNTS: ${strangers.map((name) => `"${name}"`).join(', ')} ${strangers.length === 1 ? 'is' : 'are'} not in ${file} (accounts: ${names.join(', ')}).`,
+    );
+  }
+  if (names.includes(DEFAULT_ACCOUNT) && !wanted.includes(DEFAULT_ACCOUNT)) {
+    throw new ConfigError(
+      `REIMAGE_WORKER_ACCOUNTS: every worker must hold the account "${DEFAULT_ACCOUNT}", whose activities run on the shared task queue "${config.taskQueue}"; add it, or rename that account in ${file}.`,
+    );
+  }
+  const held = specs.flatMap((spec, index) => (wanted.includes(spec.name) ? [resolveAccount(spec, env, index)] : []));
+  return { names, held };
 }
 
 /** What a Temporal client needs: where to connect, and the payload codec keys every client shares. */

@@ -1,7 +1,8 @@
 /**
- * Composition root of the worker: config -> OVH client (with its rate budget) -> activities -> Worker.
- * One worker process serves both workflows and all activities on one task queue; run several for more
- * throughput (see the README on how the OVH rate budget is then shared).
+ * Composition root of the worker: config -> one OVH client per account (each with its rate budget) ->
+ * activities -> one Temporal Worker per task queue: the shared queue, and one per OVH account the worker
+ * holds (shared/task-queues.ts). Run several for more throughput (see the README on how the OVH rate budget
+ * is then shared), or one per account (REIMAGE_WORKER_ACCOUNTS).
  */
 import { readFileSync } from 'node:fs';
 import {
@@ -12,16 +13,30 @@ import {
   type WorkflowBundle,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
-import { createActivities } from './activities';
-import { ConfigError, loadClientConfig, loadConfig, type Config } from './config';
+import { accountActivities, accountFreeActivities, createActivities, type ActivityDeps } from './activities';
+import {
+  ConfigError,
+  loadClientConfig,
+  loadConfig,
+  loadWorkerAccounts,
+  type Config,
+  type WorkerAccounts,
+} from './config';
 import { createJsonLogger, type Logger } from './observability/logger';
-import { meterMetrics } from './observability/metrics';
+import { meterMetrics, type ReimageMetrics } from './observability/metrics';
+import type { OvhAccount } from './ovh/accounts-file';
 import { OvhClient } from './ovh/client';
 import { RateBudget } from './ovh/rate-budget';
+import { accountTaskQueue } from './shared/task-queues';
 import { connectWorker, dataConverterFor } from './temporal/connection';
 
 export interface WorkerHandle {
+  /** The worker of the shared task queue (campaigns and plans). */
   worker: Worker;
+  /** Every worker of this process: the shared queue's, then one per OVH account held (accountTaskQueue). */
+  workers: Worker[];
+  /** Stops every worker (what SIGINT/SIGTERM do). */
+  shutdown(): void;
   /** Resolves when the worker has shut down (SIGINT/SIGTERM, or `worker.shutdown()`). */
   run(): Promise<void>;
 }
@@ -77,40 +92,86 @@ export async function workflowBundleFor(config: Pick<Config, 'workflowBundlePath
   }
 }
 
+/** One OVH account's client, with the account's own rate budget. */
+function accountClient(account: OvhAccount, logger: Logger, metrics: ReimageMetrics | undefined): OvhClient {
+  const rateBudget = new RateBudget({ ...account.rateLimit, onWait: metrics?.rateBudgetWait });
+  return new OvhClient(account.settings, {
+    rateBudget,
+    metrics,
+    logger: logger.child({ account: account.name }),
+    account: account.name,
+  });
+}
+
+/**
+ * What each task queue of this worker runs: the shared queue (campaigns, plans, the image qualification,
+ * and the default account's servers), then one queue per other account it holds (that account's server
+ * workflows and OVH activities). Every queue runs the workflows too: a server workflow runs on its account's
+ * queue, so its local preflight reads run where that account's credentials are.
+ */
+function queuesOf(
+  config: Readonly<Config>,
+  accounts: WorkerAccounts,
+  deps: Omit<ActivityDeps, 'ovh'>,
+  clientOf: (account: OvhAccount) => OvhClient,
+): { taskQueue: string; activities: object }[] {
+  const names = { accountNames: accounts.names };
+  const queues: { taskQueue: string; activities: object }[] = accounts.held.map((account) => ({
+    taskQueue: accountTaskQueue(config.taskQueue, account.name),
+    activities: { ...createActivities({ ...deps, ovh: clientOf(account) }), ...accountActivities(names) },
+  }));
+  if (!queues.some((queue) => queue.taskQueue === config.taskQueue)) {
+    // No default account here: the shared queue runs what needs no OVH account.
+    queues.unshift({ taskQueue: config.taskQueue, activities: accountFreeActivities({ ...deps, ...names }) });
+  }
+  return queues;
+}
+
 /** Builds a worker from its environment; nothing runs until `run()`. */
 export async function createWorker(options: CreateWorkerOptions): Promise<WorkerHandle> {
   const { env } = options;
   const config = loadConfig(env);
+  const accounts = loadWorkerAccounts(config, env);
   const logger = options.logger ?? createJsonLogger(config.logLevel);
   if (options.installRuntime) installRuntime(config);
   const metrics = options.installRuntime ? meterMetrics(Runtime.instance().metricMeter) : undefined;
-  const rateBudget = new RateBudget({ ...config.ovh.rateLimit, onWait: metrics?.rateBudgetWait });
-  const ovh = new OvhClient(config.ovh, { rateBudget, metrics, logger });
-  const activities = createActivities({ ovh, logger, env });
+  const workflowBundle = options.workflowBundle ?? (await workflowBundleFor(config));
   const { connection, namespace } = await connectWorker(loadClientConfig(env).connect);
-  const worker = await Worker.create({
-    connection,
+  const queues = queuesOf(config, accounts, { logger, env }, (account) => accountClient(account, logger, metrics));
+  const workers = await Promise.all(
+    queues.map(({ taskQueue, activities }) =>
+      Worker.create({
+        connection,
+        namespace,
+        taskQueue,
+        workflowBundle,
+        activities,
+        dataConverter: dataConverterFor(config.codecKeys),
+        // Most activities wait on OVH (polls sleep inside waitForDeployment): many slots, little CPU.
+        maxConcurrentActivityTaskExecutions: 600,
+        maxConcurrentWorkflowTaskExecutions: 100,
+        // Each cached run costs ~0.5 MB of worker RSS (bench/b4: 497 MB with 2,000, 394 MB with 300 for 300
+        // servers in flight). An evicted server workflow replays its ~36 events on its next task: cheap.
+        // The queues share the figure.
+        maxCachedWorkflows: Math.max(10, Math.floor(config.maxCachedWorkflows / queues.length)),
+        workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: 10 },
+        activityTaskPollerBehavior: { type: 'simple-maximum', maximum: 10 },
+        shutdownGraceTime: '10s',
+      }),
+    ),
+  );
+  logger.info('worker ready', {
+    taskQueues: queues.map((queue) => queue.taskQueue),
     namespace,
-    taskQueue: config.taskQueue,
-    workflowBundle: options.workflowBundle ?? (await workflowBundleFor(config)),
-    activities,
-    dataConverter: dataConverterFor(config.codecKeys),
-    // Most activities wait on OVH (polls sleep inside waitForDeployment): many slots, little CPU.
-    maxConcurrentActivityTaskExecutions: 600,
-    maxConcurrentWorkflowTaskExecutions: 100,
-    // Each cached run costs ~0.5 MB of worker RSS (bench/b4: 497 MB with 2,000, 394 MB with 300 for 300
-    // servers in flight). An evicted server workflow replays its ~36 events on its next task: cheap.
-    maxCachedWorkflows: config.maxCachedWorkflows,
-    workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: 10 },
-    activityTaskPollerBehavior: { type: 'simple-maximum', maximum: 10 },
-    shutdownGraceTime: '10s',
+    accounts: accounts.held.map((account) => `${account.name} (${account.settings.endpoint})`),
   });
-  logger.info('worker ready', { taskQueue: config.taskQueue, namespace, ovhEndpoint: config.ovh.endpoint });
   return {
-    worker,
+    worker: workers[0] as Worker,
+    workers,
+    shutdown: () => workers.forEach((worker) => worker.shutdown()),
     run: async () => {
       try {
-        await worker.run();
+        await Promise.all(workers.map((worker) => worker.run()));
       } finally {
         await connection.close();
       }

@@ -38,7 +38,7 @@ export function inProcessWorker(options: InProcessWorkerOptions = {}): WorkerSta
     return {
       worker,
       async stop() {
-        worker.worker.shutdown();
+        worker.shutdown();
         await running;
       },
     };

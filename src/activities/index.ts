@@ -17,11 +17,12 @@ import {
   verifyBootInputSchema,
   waitForDeploymentInputSchema,
 } from './input-schemas';
-import type { ResolveServersInput } from '../shared/plan-types';
+import type { ListAccountsInput, ResolveServersInput } from '../shared/plan-types';
+import { listAccounts } from './accounts';
 import type { PlanActivities } from './plan-types';
 import { runPreflight } from './preflight';
 import { StableFactsCache } from './stable-facts';
-import { qualifyImage } from './qualify-image';
+import { qualifyImage, type ImageDeps } from './qualify-image';
 import { resolveServers } from './resolve-servers';
 import { rollbackToRescue } from './rollback';
 import { startDeployment } from './start-deployment';
@@ -48,13 +49,18 @@ const resolveServersInputSchema: z.ZodType<ResolveServersInput> = z.object({
   exclude: z.array(z.string()),
   allowList: z.array(z.string()).optional(),
   needPlacement: z.boolean(),
+  account: z.string().optional(),
+});
+
+const listAccountsInputSchema: z.ZodType<ListAccountsInput> = z.object({
+  restrict: z.array(z.string()).optional(),
 });
 
 /**
  * The activities, bound to the worker's OVH client and environment. They share one stable-facts cache
  * (`deps.stableFacts`, else a new one): what the plan's preflights read serves the campaign's.
  */
-export function createActivities(workerDeps: ActivityDeps): ReimageActivities & PlanActivities {
+export function createActivities(workerDeps: ActivityDeps): ReimageActivities & Omit<PlanActivities, 'listAccounts'> {
   const clock = workerDeps.clock ?? Date.now;
   const facts = workerDeps.stableFacts ?? new StableFactsCache({ clock });
   const deps: ActivityDeps = { ...workerDeps, stableFacts: facts };
@@ -93,5 +99,27 @@ export function createActivities(workerDeps: ActivityDeps): ReimageActivities & 
     async rollbackToRescue(raw) {
       return keepAlive(() => rollbackToRescue(parseInput(rollbackInputSchema, raw, 'rollbackToRescue'), deps));
     },
+  };
+}
+
+/** listAccounts, bound to every account name the worker knows (its own and other workers'). */
+export function accountActivities(deps: { accountNames: readonly string[] }): Pick<PlanActivities, 'listAccounts'> {
+  return {
+    async listAccounts(raw) {
+      const input = parseInput(listAccountsInputSchema, raw, 'listAccounts');
+      return listAccounts(input, deps.accountNames);
+    },
+  };
+}
+
+/** What the shared task queue runs on a worker without the default account: nothing that calls OVH. */
+export function accountFreeActivities(
+  deps: ImageDeps & { accountNames: readonly string[] },
+): Pick<ReimageActivities, 'qualifyImage'> & Pick<PlanActivities, 'listAccounts'> {
+  return {
+    async qualifyImage(raw) {
+      return keepAlive(() => qualifyImage(parseInput(qualifyImageInputSchema, raw, 'qualifyImage'), deps));
+    },
+    ...accountActivities(deps),
   };
 }

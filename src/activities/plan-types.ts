@@ -4,7 +4,7 @@
  * lives in src/shared/plan-types.ts, because the plan workflow's input extends it.
  */
 import type { ServerTarget } from '../shared/campaign-types';
-import type { ResolveServersInput } from '../shared/plan-types';
+import type { ListAccountsInput, ResolveServersInput } from '../shared/plan-types';
 
 export interface ResolvedServers {
   servers: ServerTarget[];
@@ -19,4 +19,6 @@ export interface ResolvedServers {
 
 export interface PlanActivities {
   resolveServers(input: ResolveServersInput): Promise<ResolvedServers>;
+  /** The OVH accounts the worker knows (all of them, or `restrict` once checked), in its file's order. */
+  listAccounts(input: ListAccountsInput): Promise<{ accounts: string[] }>;
 }

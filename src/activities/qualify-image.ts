@@ -8,6 +8,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { cancellationSignal } from '@temporalio/activity';
 import { FailureType } from '../shared/failure-types';
 import { beat, type ActivityDeps } from './deps';
+
+/** What qualifying an image needs: no OVH account, only the worker's environment and an image opener. */
+export type ImageDeps = Pick<ActivityDeps, 'env' | 'openImage'>;
 import { permanentFailure } from './failures';
 import { consumeImage, openImageWithNode, SizeCapExceeded, type StreamResult } from './image-download';
 import { inspectImageHead, type ImageLayout } from './image-format';
@@ -24,7 +27,7 @@ function effectiveCap(input: QualifyImageInput): number | undefined {
   return caps.length > 0 ? Math.min(...caps) : undefined;
 }
 
-async function download(input: QualifyImageInput, deps: ActivityDeps): Promise<StreamResult> {
+async function download(input: QualifyImageInput, deps: ImageDeps): Promise<StreamResult> {
   const where = describeUrl(input.image.url);
   const headers = resolveImageHeaders(input.image, deps.env ?? {}) ?? {};
   const cap = effectiveCap(input);
@@ -94,7 +97,7 @@ function checkLayout(input: QualifyImageInput, layout: ImageLayout): void {
 }
 
 /** The qualifyImage activity body. */
-export async function qualifyImage(input: QualifyImageInput, deps: ActivityDeps): Promise<ImageQualification> {
+export async function qualifyImage(input: QualifyImageInput, deps: ImageDeps): Promise<ImageQualification> {
   if (input.image.type === 'ova') throw rejected(OVA_REJECTION);
   const result = await download(input, deps);
   const expected = input.image.checksum;

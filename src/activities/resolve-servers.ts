@@ -3,6 +3,8 @@
  * An explicit list costs one call (`GET /dedicated/server`, to name the servers the account does not have);
  * a selector, a rack/datacenter cap or a sampled plan also reads each candidate's detail (datacenter, rack,
  * commercial range, IAM tags), after the name pattern has narrowed the candidates.
+ * It runs on the task queue of one OVH account (`input.account`, whose client lists that account's
+ * servers) and tags the servers it keeps with it.
  */
 import { z } from 'zod';
 import { globToRegExp, matchesSelector } from '../campaign/selector';
@@ -51,9 +53,10 @@ export async function resolveServers(
   if (allow) candidates = candidates.filter((name) => allow.has(name));
 
   const selector = input.selection.kind === 'selector' ? input.selection.selector : undefined;
+  const tag = input.account !== undefined ? { account: input.account } : {};
   if (!input.needPlacement && !selector) {
     return {
-      servers: candidates.map((serviceName) => ({ serviceName })),
+      servers: candidates.map((serviceName) => ({ serviceName, ...tag })),
       unknown,
       excluded,
       notAllowed,
@@ -71,7 +74,7 @@ export async function resolveServers(
     const selectable = { serviceName, datacenter: detail.datacenter, iamTags: detail.iam?.tags ?? undefined };
     if (selector && !matchesSelector(selectable, selector)) continue;
     const range = detail.commercialRange ? { commercialRange: detail.commercialRange } : {};
-    servers.push({ serviceName, datacenter: detail.datacenter, rack: detail.rack, ...range });
+    servers.push({ serviceName, ...tag, datacenter: detail.datacenter, rack: detail.rack, ...range });
   }
   return { servers, unknown, excluded, notAllowed, apiCalls: api.calls };
 }

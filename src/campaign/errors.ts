@@ -34,7 +34,7 @@ export function formatPath(segments: readonly (string | number)[]): string {
   return text === '' ? ROOT_PATH : text;
 }
 
-const SECRET_KEYS = new Set(['httpheaders', 'sshkey', 'userdata', 'metadata']);
+const SECRET_KEYS = new Set(['httpheaders', 'sshkey', 'userdata', 'metadata', 'credentials']);
 
 /** The value at a zod path inside the parsed file (undefined when absent). */
 export function valueAt(data: unknown, path: readonly (string | number)[]): unknown {

@@ -61,6 +61,7 @@ export function normalizeCampaign(file: ParsedCampaignFile, userData?: string): 
     servers: toServers(file.servers),
     exclude: [...file.exclude],
     allowList: file.allowList && [...file.allowList],
+    accounts: file.accounts && [...file.accounts],
     image: withoutUndefined({ ...image, checksum: toChecksum(image.checksum) }),
     configDrive: drive && withoutUndefined(drive),
     route: file.route,

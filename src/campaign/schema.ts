@@ -15,6 +15,7 @@ import { renderTemplate, SAMPLE_SERVICE_NAME, templateSyntaxProblem } from './ho
 import { configDriveSchema, imageSchema } from './schema-image';
 import { rolloutSchema, windowsSchema } from './schema-rollout';
 import { check, duration, serviceName } from './schema-fields';
+import { accountNameProblem } from './account-names';
 import { globProblem } from './selector';
 import { quote } from './service-names';
 
@@ -88,6 +89,11 @@ function probeUrlProblem(text: string): string | undefined {
   }
 }
 
+function repeatedAccountProblem(names: string[]): string | undefined {
+  const repeated = names.find((name, index) => names.indexOf(name) !== index);
+  return repeated === undefined ? undefined : `lists ${quote(repeated)} twice; name each account once`;
+}
+
 function campaignNameProblem(text: string): string | undefined {
   if (text.length === 0) return 'must not be empty';
   if (text.length > 63) return `must be at most 63 characters long (got ${text.length})`;
@@ -114,6 +120,14 @@ export const campaignFileSchema = z
       .min(1)
       .optional()
       .describe('When set, the only service names this campaign may touch; anything else is refused.'),
+    accounts: z
+      .array(z.string().superRefine(check(accountNameProblem)))
+      .min(1)
+      .superRefine(check(repeatedAccountProblem))
+      .optional()
+      .describe(
+        "The OVH accounts of the worker's accounts file to search for the servers, e.g. [eu-prod, ca-prod]; default: all of them.",
+      ),
     image: imageSchema,
     configDrive: configDriveSchema.optional(),
     route: z
@@ -187,6 +201,7 @@ export interface CampaignSpec {
   servers: ServerSelection;
   exclude: string[];
   allowList?: string[];
+  accounts?: string[];
   image: ImageSpec & { type: ImageFormat };
   configDrive?: ConfigDriveSpec;
   route: RouteChoice;

@@ -71,6 +71,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = readEnvironm
 const EXIT_CODES_BY_NAME: Record<string, ExitCode> = {
   UsageError: ExitCode.Usage,
   ConfigError: ExitCode.InvalidInput,
+  AccountsFileError: ExitCode.InvalidInput,
   CampaignValidationError: ExitCode.InvalidInput,
   CampaignNotFoundError: ExitCode.InvalidInput,
   OvhSettingsError: ExitCode.InvalidInput,

@@ -95,6 +95,7 @@ export async function runPlan(
     selection: spec.servers,
     exclude: spec.exclude,
     allowList: spec.allowList ?? config.allowedServers?.slice(),
+    ...(spec.accounts ? { accounts: spec.accounts } : {}),
     needPlacement: sampling || spec.rollout.maxPerRack !== undefined || spec.rollout.maxPerDatacenter !== undefined,
     ...(sampling ? { samplePerRange: options.samplePerRange } : {}),
   };
@@ -140,4 +141,16 @@ export async function startCampaign(
     throw err;
   }
   return workflowId;
+}
+
+/** Why the plan's servers cannot start, one line each (empty when nothing is wrong). */
+export function serverListProblems(plan: CampaignPlan): string[] {
+  return [
+    ...plan.unknown.map((name) => `${name}: no OVH account of the worker has such a server`),
+    ...(plan.ambiguous ?? []).map(
+      ({ serviceName, accounts }) =>
+        `${serviceName}: found in several OVH accounts (${accounts.join(' and ')}); restrict the campaign with "accounts:" to the right one`,
+    ),
+    ...plan.notAllowed.map((name) => `${name}: not on the allow-list`),
+  ];
 }

@@ -1,5 +1,6 @@
 /** Renders a campaign report as JSON, CSV or Markdown. Reports carry no secret: only outcomes and OVH's words. */
 import type { CampaignReport, ServerReportRow } from '../shared/campaign-report-types';
+import { DEFAULT_ACCOUNT } from '../shared/task-queues';
 import { formatDuration } from './output';
 
 export const REPORT_FORMATS = ['json', 'csv', 'markdown'] as const;
@@ -18,16 +19,22 @@ const COLUMNS = [
   'installMs',
 ] as const;
 
+/** Whether the report names OVH accounts: only when some server is not the default account's. */
+export function namesAccounts(rows: readonly ServerReportRow[]): boolean {
+  return rows.some((row) => row.account !== undefined && row.account !== DEFAULT_ACCOUNT);
+}
+
 function csvCell(value: unknown): string {
   const text = value === undefined || value === null ? '' : String(value);
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 function toCsv(report: CampaignReport): string {
-  const rows = report.servers.map((row) =>
-    COLUMNS.map((column) => csvCell(row[column as keyof ServerReportRow])).join(','),
-  );
-  return [COLUMNS.join(','), ...rows].join('\n');
+  const columns: readonly (keyof ServerReportRow)[] = namesAccounts(report.servers)
+    ? ['serviceName', 'account', ...COLUMNS.slice(1)]
+    : COLUMNS;
+  const rows = report.servers.map((row) => columns.map((column) => csvCell(row[column])).join(','));
+  return [columns.join(','), ...rows].join('\n');
 }
 
 function mdCell(value: unknown): string {
@@ -37,9 +44,10 @@ function mdCell(value: unknown): string {
 function toMarkdown(report: CampaignReport): string {
   const t = report.totals;
   const outcomes = Object.entries(t.byOutcome).map(([outcome, n]) => `| ${outcome} | ${n} |`);
+  const accounts = namesAccounts(report.servers);
   const rows = report.servers.map(
     (r) =>
-      `| ${mdCell(r.serviceName)} | ${mdCell(r.outcome ?? r.state)} | ${mdCell(r.failureType)} | ${mdCell(r.message)} | ${r.attempts} | ${r.durationMs === undefined ? '' : formatDuration(r.durationMs)} | ${mdCell(r.apiCalls)} |`,
+      `| ${mdCell(r.serviceName)} |${accounts ? ` ${mdCell(r.account)} |` : ''} ${mdCell(r.outcome ?? r.state)} | ${mdCell(r.failureType)} | ${mdCell(r.message)} | ${r.attempts} | ${r.durationMs === undefined ? '' : formatDuration(r.durationMs)} | ${mdCell(r.apiCalls)} |`,
   );
   return [
     `# Campaign ${report.campaignId}: ${report.finalState}`,
@@ -51,8 +59,8 @@ function toMarkdown(report: CampaignReport): string {
     '|---|---|',
     ...outcomes,
     '',
-    '| server | outcome | failure type | message | attempts | duration | API calls |',
-    '|---|---|---|---|---|---|---|',
+    `| server |${accounts ? ' account |' : ''} outcome | failure type | message | attempts | duration | API calls |`,
+    `|---|${accounts ? '---|' : ''}---|---|---|---|---|---|`,
     ...rows,
   ]
     .filter((line, i, all) => !(line === '' && all[i - 1] === ''))

@@ -39,6 +39,8 @@ export interface OvhCaller {
 }
 
 export interface OvhClientOptions {
+  /** The OVH account's name (the accounts file's; `default` for the OVH_* variables), for messages. */
+  account?: string;
   rateBudget?: RateBudget;
   metrics?: ReimageMetrics;
   logger?: Logger;

@@ -75,6 +75,8 @@ export interface CarriedState {
 /** One server in the report (or in the progress query). */
 export interface ServerReportRow {
   serviceName: string;
+  /** The server's OVH account, when the campaign's plan resolved it. */
+  account?: string;
   state: 'pending' | 'running' | 'finished' | 'not_started';
   outcome?: ServerOutcome;
   failureType?: FailureType;

@@ -15,6 +15,8 @@ export type CountOrPercent = { count: number } | { percent: number };
 /** One server of a campaign, as the campaign file lists it. */
 export interface ServerTarget {
   serviceName: string;
+  /** The OVH account the server belongs to: its workflow and OVH calls run on that account's task queue. */
+  account?: string;
   datacenter?: string;
   rack?: string;
   /** The server's offer (e.g. `advance-1`), when the plan read it. */
@@ -107,6 +109,8 @@ export interface InstallExpectation {
 export interface ReimageServerInput {
   campaignId: string;
   serviceName: string;
+  /** The server's OVH account (absent for servers resolved before accounts existed: the default one). */
+  account?: string;
   datacenter?: string;
   /** Campaign-level attempt: 1, then +1 per operator retry. Finish signals are idempotent on (server, attempt). */
   attempt: number;

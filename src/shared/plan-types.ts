@@ -18,6 +18,8 @@ export interface ResolveServersInput {
    * commercial range (needed to sample per hardware model).
    */
   needPlacement: boolean;
+  /** The OVH account whose servers to resolve (the activity runs on its task queue); tags each server. */
+  account?: string;
 }
 
 export interface PlanInput extends ResolveServersInput {
@@ -27,6 +29,8 @@ export interface PlanInput extends ResolveServersInput {
   preflight: boolean;
   /** Preflight only this many servers per commercial range (`reimage plan --sample N`); needs needPlacement. */
   samplePerRange?: number;
+  /** The campaign's `accounts:`: only these OVH accounts of the worker are searched; absent, all of them. */
+  accounts?: string[];
 }
 
 /** Where a plan stands (the planProgress query): `reimage plan` draws its progress bar from it. */
@@ -45,6 +49,18 @@ export interface SampledRange {
   preflighted: number;
 }
 
+/** Input of the listAccounts activity. */
+export interface ListAccountsInput {
+  /** The accounts a campaign restricts itself to; each must be one the worker knows. */
+  restrict?: string[];
+}
+
+/** A server name found in more than one OVH account: the campaign cannot tell which one is meant. */
+export interface AmbiguousServer {
+  serviceName: string;
+  accounts: string[];
+}
+
 export interface CampaignPlan {
   campaignId: string;
   /** Servers a campaign would reimage (preflight passed, or not run). */
@@ -52,6 +68,8 @@ export interface CampaignPlan {
   /** Servers a campaign would skip, with every failed check. */
   skipped: { serviceName: string; failedChecks: PreflightFailure[] }[];
   unknown: string[];
+  /** Servers found in several OVH accounts: a campaign naming them does not start. */
+  ambiguous?: AmbiguousServer[];
   excluded: string[];
   notAllowed: string[];
   waves: number[];

@@ -10,6 +10,8 @@ export const serverNameAttribute = defineSearchAttributeKey('ReimageServer', Sea
 export const datacenterAttribute = defineSearchAttributeKey('ReimageDatacenter', SearchAttributeType.KEYWORD);
 export const phaseAttribute = defineSearchAttributeKey('ReimagePhase', SearchAttributeType.KEYWORD);
 export const outcomeAttribute = defineSearchAttributeKey('ReimageOutcome', SearchAttributeType.KEYWORD);
+/** The server's OVH account (the accounts file's name, or `default`). */
+export const accountAttribute = defineSearchAttributeKey('ReimageAccount', SearchAttributeType.KEYWORD);
 
 /** Every custom attribute, with the type name `temporal --search-attribute Name=Type` expects. */
 export const SEARCH_ATTRIBUTES = [
@@ -18,4 +20,5 @@ export const SEARCH_ATTRIBUTES = [
   datacenterAttribute,
   phaseAttribute,
   outcomeAttribute,
+  accountAttribute,
 ].map((key) => ({ name: key.name, cliType: 'Keyword' as const }));

@@ -22,11 +22,13 @@ import { FailureType, ServerOutcome } from '../shared/failure-types';
 import type { DeploySettings, InstallExpectation, ReimageServerInput } from '../shared/campaign-types';
 import type { LearnedInstalls } from '../shared/campaign-report-types';
 import {
+  accountAttribute,
   campaignIdAttribute,
   datacenterAttribute,
   phaseAttribute,
   serverNameAttribute,
 } from '../shared/search-attributes';
+import { accountTaskQueue } from '../shared/task-queues';
 import { serverWorkflowId } from '../shared/workflow-ids';
 import type { CampaignState } from './campaign-state';
 import { reimageServerWorkflow } from './reimage-server';
@@ -71,10 +73,11 @@ function childOptions(
   campaign: CampaignState,
   slot: ServerSlot,
 ): WithWorkflowArgs<typeof reimageServerWorkflow, Omit<ChildWorkflowOptions, 'typeInfo'>> {
-  const { serviceName, datacenter } = slot.target;
+  const { serviceName, datacenter, account } = slot.target;
   const input: ReimageServerInput = {
     campaignId: campaign.input.campaignId,
     serviceName,
+    ...(account !== undefined ? { account } : {}),
     ...(datacenter ? { datacenter } : {}),
     attempt: slot.attempt,
     settings: deploySettings(campaign.settings),
@@ -83,7 +86,8 @@ function childOptions(
   };
   return {
     workflowId: serverWorkflowId(serviceName),
-    taskQueue: campaign.settings.taskQueue,
+    // The account's queue: its worker holds the credentials, and its backlog holds no other account's servers.
+    taskQueue: accountTaskQueue(campaign.settings.taskQueue, account),
     args: [input],
     parentClosePolicy: ParentClosePolicy.ABANDON,
     cancellationType: ChildWorkflowCancellationType.ABANDON,
@@ -93,6 +97,7 @@ function childOptions(
       { key: campaignIdAttribute, value: campaign.input.campaignId },
       { key: serverNameAttribute, value: serviceName },
       ...(datacenter ? [{ key: datacenterAttribute, value: datacenter }] : []),
+      ...(account !== undefined ? [{ key: accountAttribute, value: account }] : []),
       { key: phaseAttribute, value: 'queued' },
     ],
   };

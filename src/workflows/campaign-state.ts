@@ -185,6 +185,7 @@ export class CampaignState {
     return this.servers.slots.map((slot) => {
       const row: ServerReportRow = {
         serviceName: slot.target.serviceName,
+        ...(slot.target.account !== undefined ? { account: slot.target.account } : {}),
         state: slot.state === 'pending' && stopped ? 'not_started' : slot.state,
         attempts: slot.result?.attempt ?? (slot.state === 'pending' ? slot.attempt - 1 : slot.attempt),
       };

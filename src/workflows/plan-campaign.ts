@@ -3,19 +3,48 @@
  * it resolves the campaign's servers and, when asked, qualifies the image and runs every server's
  * preflight (GETs only), then returns what a campaign would do. It never starts a deployment.
  * It runs on the worker, so the CLI needs no OVH credentials.
+ *
+ * Servers are resolved account by account, each on its account's task queue (the worker holding it lists
+ * that account's servers), and each preflight runs on its server's account queue. Plans recorded before
+ * accounts existed resolved once on the shared queue: they replay that way (ACCOUNTS_PATCH).
  */
-import { proxyActivities, setHandler } from '@temporalio/workflow';
+import { patched, proxyActivities, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { PlanActivities } from '../activities/plan-types';
 import type { ReimageActivities } from '../activities/types';
 import { waveSizes } from '../campaign/rollout-math';
 import { planProgressQuery } from '../shared/campaign-messages';
 import type { ServerTarget } from '../shared/campaign-types';
 import type { CampaignPlan, PlanInput, PlanProgress, SampledRange } from '../shared/plan-types';
+import { accountTaskQueue } from '../shared/task-queues';
+import { mergeAccountAnswers } from './account-resolution';
 import { NON_RETRYABLE_TYPES, qualifyOptions } from './server-activities';
 
 const retry = { maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE_TYPES };
-const reads = proxyActivities<PlanActivities & ReimageActivities>({ startToCloseTimeout: '10m', retry });
+const readOptions: ActivityOptions = { startToCloseTimeout: '10m', retry };
+const reads = proxyActivities<PlanActivities & ReimageActivities>(readOptions);
 const qualify = proxyActivities<ReimageActivities>(qualifyOptions);
+
+/** Patch ID of resolving and preflighting servers on their OVH account's task queue. */
+const ACCOUNTS_PATCH = 'resolve-per-ovh-account';
+
+/** The read activities on `account`'s task queue (the shared one for the default account or none). */
+function readsOn(account: string | undefined): typeof reads {
+  const taskQueue = accountTaskQueue(workflowInfo().taskQueue, account);
+  return taskQueue === workflowInfo().taskQueue ? reads : proxyActivities({ ...readOptions, taskQueue });
+}
+
+/** Every account's servers (or those of the campaign's `accounts:`), merged. */
+async function resolveInAccounts(input: PlanInput) {
+  const { accounts } = await reads.listAccounts(input.accounts ? { restrict: input.accounts } : {});
+  const { selection, exclude, allowList, needPlacement } = input;
+  const answers = await Promise.all(
+    accounts.map(async (account) => ({
+      account,
+      resolved: await readsOn(account).resolveServers({ selection, exclude, allowList, needPlacement, account }),
+    })),
+  );
+  return mergeAccountAnswers(input, answers);
+}
 
 /** Preflights run this many servers at a time: the OVH rate budget is the real limit, this bounds memory. */
 const PREFLIGHT_BATCH = 20;
@@ -26,7 +55,7 @@ const UNKNOWN_RANGE = 'unknown';
 export async function planCampaignWorkflow(input: PlanInput): Promise<CampaignPlan> {
   const progress: PlanProgress = { phase: 'resolving', total: 0, done: 0, apiCalls: 0 };
   setHandler(planProgressQuery, () => progress);
-  const resolved = await reads.resolveServers(input);
+  const resolved = patched(ACCOUNTS_PATCH) ? await resolveInAccounts(input) : await reads.resolveServers(input);
   progress.apiCalls = resolved.apiCalls;
   const plan: CampaignPlan = { campaignId: input.campaignId, ...resolved, skipped: [], waves: [], apiCalls: 0 };
   if (input.preflight) {
@@ -87,6 +116,7 @@ function sample(
 
 async function preflight(input: PlanInput, server: ServerTarget, imageSizeBytes: number) {
   const choice = input.settings.route;
+  const reads = readsOn(server.account);
   // `auto` costs one read per server; its calls count in the plan's total like the preflight's.
   const detected = choice === 'auto' ? await reads.detectRoute({ serviceName: server.serviceName }) : undefined;
   const route = choice === 'auto' ? detected!.route : choice;

@@ -14,6 +14,7 @@ import {
   type ServerResult,
 } from '../shared/campaign-types';
 import {
+  accountAttribute,
   campaignIdAttribute,
   datacenterAttribute,
   outcomeAttribute,
@@ -119,11 +120,12 @@ export class ServerState {
   }
 
   private identityAttributes() {
-    const { campaignId, serviceName, datacenter } = this.input;
+    const { campaignId, serviceName, datacenter, account } = this.input;
     return [
       { key: campaignIdAttribute, value: campaignId },
       { key: serverNameAttribute, value: serviceName },
       ...(datacenter ? [{ key: datacenterAttribute, value: datacenter }] : []),
+      ...(account !== undefined ? [{ key: accountAttribute, value: account }] : []),
     ];
   }
 }

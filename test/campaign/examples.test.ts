@@ -91,5 +91,6 @@ describe('the example campaigns', () => {
       timezone: 'Europe/Paris',
     });
     expect(spec.bootProbe).toEqual({ type: 'tcp', port: 22, timeoutMs: 10_000 });
+    expect(spec.accounts).toEqual(['eu-prod']);
   });
 });

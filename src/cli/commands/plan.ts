@@ -9,10 +9,11 @@ import type { CampaignSpec } from '../../campaign/schema';
 import { loadClientConfig, loadConfig, type OvhConfig } from '../../config';
 import { connectClient } from '../../temporal/connection';
 import type { CampaignPlan, PlanProgress } from '../../shared/plan-types';
+import { DEFAULT_ACCOUNT } from '../../shared/task-queues';
 import { requirePositional } from '../campaign-client';
 import { UsageError } from '../errors';
 import { formatDuration } from '../output';
-import { defaultCampaignId, runPlan } from '../plan-runner';
+import { defaultCampaignId, runPlan, serverListProblems } from '../plan-runner';
 
 export const usage = `reimage plan FILE [--sample N] [--json]
 
@@ -81,6 +82,15 @@ function estimate(spec: CampaignSpec, plan: CampaignPlan, rate: OvhConfig['rateL
   };
 }
 
+/** "eu-prod 3, ca-prod 2" when the servers span named accounts; empty for the default account alone. */
+function accountCounts(plan: CampaignPlan): string {
+  const counts = new Map<string, number>();
+  for (const server of plan.servers)
+    if (server.account) counts.set(server.account, (counts.get(server.account) ?? 0) + 1);
+  if ([...counts.keys()].every((name) => name === DEFAULT_ACCOUNT)) return '';
+  return [...counts].map(([name, n]) => `${name} ${n}`).join(', ');
+}
+
 function render(spec: CampaignSpec, plan: CampaignPlan, eta: Estimate): string {
   const lines = [
     `campaign "${spec.name}" (route ${spec.route}): ${plan.servers.length} servers would be reimaged`,
@@ -98,8 +108,9 @@ function render(spec: CampaignSpec, plan: CampaignPlan, eta: Estimate): string {
   for (const skipped of plan.skipped) {
     lines.push(`skip ${skipped.serviceName}:`, ...skipped.failedChecks.map((f) => `  - ${f.check}: ${f.message}`));
   }
-  for (const name of plan.unknown) lines.push(`unknown ${name}: the OVH account has no such server`);
-  for (const name of plan.notAllowed) lines.push(`refused ${name}: not on the allow-list`);
+  const accounts = accountCounts(plan);
+  if (accounts) lines.push(`accounts: ${accounts}`);
+  for (const problem of serverListProblems(plan)) lines.push(`refused ${problem}`);
   for (const name of plan.excluded) lines.push(`excluded ${name}`);
   return lines.filter(Boolean).join('\n');
 }

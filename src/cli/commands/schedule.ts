@@ -11,7 +11,7 @@ import { campaignWorkflowId } from '../../shared/workflow-ids';
 import { connectClient } from '../../temporal/connection';
 import { UsageError } from '../errors';
 import { printResult } from '../output';
-import { campaignInput, runPlan } from '../plan-runner';
+import { campaignInput, runPlan, serverListProblems } from '../plan-runner';
 import { assertSecretsProtected } from '../secrets-guard';
 
 export const usage = `reimage schedule create FILE --cron "MIN HOUR DOM MON DOW" [--timezone TZ] [--id ID] [--yes] [--json]
@@ -46,7 +46,9 @@ async function create(client: Client, argv: string[], env: NodeJS.ProcessEnv): P
   assertSecretsProtected(spec, config.codecKeys);
   const id = values.id ?? spec.name;
   const plan = await runPlan(client, spec, id, false, config);
-  if (plan.unknown.length > 0) throw new UsageError(`Unknown servers, nothing scheduled: ${plan.unknown.join(', ')}`);
+  const problems = serverListProblems(plan);
+  if (problems.length > 0)
+    throw new UsageError(`Nothing was scheduled; fix the campaign's server list:\n${problems.join('\n')}`);
   if (!values.yes)
     throw new UsageError(`Scheduling reimages ${plan.servers.length} servers at every run; pass --yes to confirm.`);
   const input = campaignInput(spec, id, plan.servers, config.taskQueue);

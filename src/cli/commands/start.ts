@@ -11,7 +11,7 @@ import { connectClient } from '../../temporal/connection';
 import { requirePositional } from '../campaign-client';
 import { UsageError } from '../errors';
 import { printResult } from '../output';
-import { defaultCampaignId, runPlan, startCampaign } from '../plan-runner';
+import { defaultCampaignId, runPlan, serverListProblems, startCampaign } from '../plan-runner';
 import { assertSecretsProtected } from '../secrets-guard';
 
 export const usage = `reimage start FILE [--id ID] [--yes] [--json]
@@ -61,16 +61,13 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   const campaignId = values.id ?? defaultCampaignId(spec);
   const client = await connectClient(loadClientConfig(env));
   const plan = await runPlan(client, spec, campaignId, false, config);
-  if (plan.unknown.length > 0 || plan.notAllowed.length > 0) {
-    const problems = [
-      ...plan.unknown.map((name) => `${name}: the OVH account has no such server`),
-      ...plan.notAllowed.map((name) => `${name}: not on the allow-list`),
-    ];
+  const problems = serverListProblems(plan);
+  if (problems.length > 0) {
     throw new UsageError(`Nothing was started; fix the campaign's server list:\n${problems.join('\n')}`);
   }
   if (plan.servers.length === 0) throw new UsageError('Nothing was started: the campaign resolves to no server.');
   process.stderr.write(
-    `Servers to reimage (${plan.servers.length}):\n${plan.servers.map((s) => `  ${s.serviceName}`).join('\n')}\n`,
+    `Servers to reimage (${plan.servers.length}):\n${plan.servers.map((s) => `  ${s.serviceName}${s.account ? ` (${s.account})` : ''}`).join('\n')}\n`,
   );
   if (!values.yes) await confirm(spec, plan.servers.length);
   const workflowId = await startCampaign(client, spec, campaignId, plan.servers, config.taskQueue);

@@ -15,6 +15,7 @@ import { campaignHandle, latestCampaignId } from '../campaign-client';
 import { UsageError } from '../errors';
 import { installProgress } from '../install-steps';
 import { formatDuration, progressBar } from '../output';
+import { namesAccounts } from '../report-format';
 
 export const usage = `reimage status [CAMPAIGN] [--watch] [--interval 2s] [--json]
 
@@ -65,8 +66,12 @@ export function renderStatus(s: StatusSnapshot): string {
       ([range, learned]) => `  ${range}: ${learnedFigures(learned)}`,
     ),
   ];
+  const accountOf = new Map(namesAccounts(s.servers) ? s.servers.map((row) => [row.serviceName, row.account]) : []);
   for (const [server, step] of Object.entries(s.installSteps)) {
-    lines.push(`  ${server}: ${step ? `step ${step.index}/${step.total} ${step.name}` : 'starting'}`);
+    const account = accountOf.get(server);
+    lines.push(
+      `  ${server}${account ? ` (${account})` : ''}: ${step ? `step ${step.index}/${step.total} ${step.name}` : 'starting'}`,
+    );
   }
   return lines.join('\n');
 }

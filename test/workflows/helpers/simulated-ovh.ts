@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { createActivities } from '../../../src/activities';
+import { accountActivities, createActivities } from '../../../src/activities';
 import type { ReimageActivities } from '../../../src/activities/types';
 import { OvhClient } from '../../../src/ovh/client';
 import { RateBudget } from '../../../src/ovh/rate-budget';
@@ -63,7 +63,7 @@ export async function simulatedOvh(options: SimulatedOvhOptions): Promise<Simula
     // Fresh: this simulator has no other caller, so there is no predecessor's burst to wait out.
     { rateBudget: new RateBudget({ requests: 1_000_000, perMs: 60_000, burst: 1000, fresh: true }) },
   );
-  const activities = createActivities({ ovh, env: {} });
+  const activities = { ...createActivities({ ovh, env: {} }), ...accountActivities({ accountNames: ['default'] }) };
   return {
     sim,
     activities,
