@@ -100,6 +100,7 @@ function accountClient(account: OvhAccount, logger: Logger, metrics: ReimageMetr
     metrics,
     logger: logger.child({ account: account.name }),
     account: account.name,
+    health: { unreachableAfterMs: account.unreachableAfterMs },
   });
 }
 

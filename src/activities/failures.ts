@@ -3,8 +3,8 @@
  * details are plain data without secrets (OvhApiError.toDetails never holds a request body).
  */
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { FailureType } from '../shared/failure-types';
-import { classify, OvhApiError, type ClassifyContext } from '../ovh/errors';
+import { FailureType, type AccountOutageDetails } from '../shared/failure-types';
+import { classify, OvhAccountUnreachableError, OvhApiError, type ClassifyContext } from '../ovh/errors';
 import { isRetiredRoute, RescueUnreachableError } from '../ovh/routes';
 import { OvhSettingsError } from '../ovh/settings';
 
@@ -28,6 +28,19 @@ function retryableOvhFailure(error: OvhApiError, retryAfterMs?: number): Applica
   });
 }
 
+/** A non-retryable AccountUnreachable failure: the workflow waits for the account, then runs the step again. */
+export function accountUnreachableFailure(
+  error: OvhAccountUnreachableError,
+  extra: Pick<AccountOutageDetails, 'maxTaskIdBeforePost'> = {},
+): ApplicationFailure {
+  const details: AccountOutageDetails = { account: error.account, sinceMs: error.sinceMs, ...extra };
+  return permanentFailure(
+    FailureType.AccountUnreachable,
+    `${error.message}. The server waits for the account to answer again.`,
+    { ...details, last: error.last.toDetails() },
+  );
+}
+
 export interface FailureContext extends ClassifyContext {
   /** The failure type for permanent OVH errors (OvhApiPermanent unless the activity knows better). */
   permanentType?: FailureType;
@@ -40,6 +53,7 @@ export interface FailureContext extends ClassifyContext {
  */
 export function toActivityFailure(error: unknown, context: FailureContext = {}): unknown {
   if (error instanceof ApplicationFailure || error instanceof CancelledFailure) return error;
+  if (error instanceof OvhAccountUnreachableError) return accountUnreachableFailure(error);
   if (error instanceof OvhSettingsError) return permanentFailure(FailureType.ConfigurationError, error.message);
   if (error instanceof RescueUnreachableError) return permanentFailure(FailureType.RollbackFailed, error.message);
   if (!(error instanceof OvhApiError)) return error;

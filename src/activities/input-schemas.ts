@@ -76,6 +76,7 @@ export const startDeploymentInputSchema: z.ZodType<StartDeploymentInput> = z.obj
   configDrive: configDriveSchema.optional(),
   diskGroupId: z.number().int().optional(),
   taskCheckpoint: z.number().int().nonnegative().optional(),
+  resumed: z.boolean().optional(),
 });
 
 export const waitForDeploymentInputSchema: z.ZodType<WaitForDeploymentInput> = z.object({

@@ -23,11 +23,11 @@ import { z } from 'zod';
 import { FailureType } from '../shared/failure-types';
 import type { OvhSession } from '../ovh/client';
 import { listTaskIds, readTasks } from '../ovh/dedicated-server';
-import { isOvhError, type OvhApiError } from '../ovh/errors';
+import { isOvhError, OvhAccountUnreachableError, type OvhApiError } from '../ovh/errors';
 import { OVA_REJECTION, routeFor, type DeployRequest } from '../ovh/routes';
 import type { OvhTask } from '../ovh/schemas';
 import { beat, ovhNow, ownTasksSince, type ActivityDeps } from './deps';
-import { permanentFailure, toActivityFailure } from './failures';
+import { accountUnreachableFailure, permanentFailure, toActivityFailure } from './failures';
 import { resolveConfigDrive, resolveImageHeaders } from './secrets';
 import type { DeploymentHandle, StartDeploymentInput } from './types';
 
@@ -77,15 +77,15 @@ type OwnTask = Pick<OvhTask, 'taskId'> & Partial<Pick<OvhTask, 'startDate' | 'st
  */
 async function findOwnTask(
   api: OvhSession,
-  sn: string,
+  input: StartDeploymentInput,
   deps: ActivityDeps,
   ids: number[],
 ): Promise<OwnTask | undefined> {
-  const info = activityInfo();
-  if (info.attempt <= 1) return undefined;
-  const checkpoint = checkpointSchema.safeParse(info.heartbeatDetails);
-  if (checkpoint.success) {
-    const newer = ids.filter((id) => id > checkpoint.data.maxTaskIdBeforePost);
+  const sn = input.serviceName;
+  if (!mayHavePosted(input)) return undefined;
+  const checkpoint = earlierCheckpoint(input);
+  if (checkpoint !== undefined) {
+    const newer = ids.filter((id) => id > checkpoint);
     if (newer.length === 0) return undefined;
     return (await readTasks(api, sn, newer)).at(-1) ?? { taskId: Math.max(...newer) };
   }
@@ -103,10 +103,21 @@ async function findOwnTask(
   return recent.filter((task) => Date.parse(task.startDate) >= since).at(-1);
 }
 
-/** The checkpoint to keep: the earlier attempt's, or the newest task ID now. */
-function checkpointFor(ids: number[]): number {
+/** Whether an earlier attempt, or an earlier run cut short by an account outage, may have posted. */
+function mayHavePosted(input: StartDeploymentInput): boolean {
+  return activityInfo().attempt > 1 || input.resumed === true;
+}
+
+/** The checkpoint an earlier attempt heartbeated, or the one an earlier run reported with its outage. */
+function earlierCheckpoint(input: StartDeploymentInput): number | undefined {
   const previous = checkpointSchema.safeParse(activityInfo().heartbeatDetails);
-  return previous.success ? previous.data.maxTaskIdBeforePost : Math.max(0, ...ids);
+  if (previous.success) return previous.data.maxTaskIdBeforePost;
+  return input.resumed ? input.taskCheckpoint : undefined;
+}
+
+/** The checkpoint to keep: the earlier attempt's (or run's), or the newest task ID now. */
+function checkpointFor(input: StartDeploymentInput, ids: number[]): number {
+  return earlierCheckpoint(input) ?? Math.max(0, ...ids);
 }
 
 /**
@@ -118,10 +129,12 @@ async function beforePost(
   api: OvhSession,
   deps: ActivityDeps,
 ): Promise<{ own?: OwnTask; checkpoint: number }> {
-  if (activityInfo().attempt <= 1 && input.taskCheckpoint !== undefined) return { checkpoint: input.taskCheckpoint };
+  if (!mayHavePosted(input) && input.taskCheckpoint !== undefined) return { checkpoint: input.taskCheckpoint };
   const ids = await listTaskIds(api, input.serviceName, { function: 'reinstallServer' });
-  const own = await findOwnTask(api, input.serviceName, deps, ids);
-  return { own, checkpoint: checkpointFor(ids) };
+  // A resumed run without a checkpoint never posted: it starts afresh.
+  const own =
+    input.resumed && input.taskCheckpoint === undefined ? undefined : await findOwnTask(api, input, deps, ids);
+  return { own, checkpoint: checkpointFor(input, ids) };
 }
 
 function handleFor(
@@ -142,9 +155,13 @@ function handleFor(
 }
 
 /** On a lock refusal: the task an earlier attempt of this activity created meanwhile, if that is the lock. */
-async function lockedByOwnTask(api: OvhSession, sn: string, deps: ActivityDeps): Promise<OwnTask | undefined> {
-  if (activityInfo().attempt <= 1) return undefined;
-  return findOwnTask(api, sn, deps, await listTaskIds(api, sn, { function: 'reinstallServer' }));
+async function lockedByOwnTask(
+  api: OvhSession,
+  input: StartDeploymentInput,
+  deps: ActivityDeps,
+): Promise<OwnTask | undefined> {
+  if (!mayHavePosted(input)) return undefined;
+  return findOwnTask(api, input, deps, await listTaskIds(api, input.serviceName, { function: 'reinstallServer' }));
 }
 
 function isLock(error: unknown): error is OvhApiError {
@@ -164,8 +181,11 @@ export async function startDeployment(input: StartDeploymentInput, deps: Activit
     serviceName: input.serviceName,
     attempt: input.attempt,
   });
+  // What an outage reports: the checkpoint of an earlier attempt, else this one's once it has one.
+  let checkpoint = earlierCheckpoint(input);
   try {
     const { own, checkpoint: maxTaskIdBeforePost } = await beforePost(input, api, deps);
+    checkpoint = maxTaskIdBeforePost;
     if (own) {
       log?.info('Adopting the deployment an earlier attempt started.', { taskId: own.taskId, status: own.status });
       return handleFor(input, api, deps, own, true);
@@ -190,7 +210,7 @@ export async function startDeployment(input: StartDeploymentInput, deps: Activit
       // A retry whose earlier attempt timed out while still running can lose the race to that attempt's
       // POST: the lock is then our own install, to adopt rather than report as someone else's.
       // A failed read here retries the activity (whose next attempt looks again before posting): never guess.
-      const own = await lockedByOwnTask(api, input.serviceName, deps).catch((readError: unknown) => {
+      const own = await lockedByOwnTask(api, input, deps).catch((readError: unknown) => {
         throw toActivityFailure(readError);
       });
       if (own) {
@@ -202,6 +222,11 @@ export async function startDeployment(input: StartDeploymentInput, deps: Activit
         `${input.serviceName} is locked by another OVH task or process: ${error.ovhMessage} Wait for it to end (or cancel it), then retry this server.`,
         error.toDetails(),
       );
+    }
+    // The account is down, perhaps after our POST went out: the workflow runs the start again once it is
+    // back, with this checkpoint, so that it adopts the task the POST may have created.
+    if (error instanceof OvhAccountUnreachableError) {
+      throw accountUnreachableFailure(error, checkpoint !== undefined ? { maxTaskIdBeforePost: checkpoint } : {});
     }
     throw toActivityFailure(error);
   }

@@ -89,6 +89,11 @@ export interface StartDeploymentInput {
    * Only for the first deployment after that preflight; without it the activity lists the tasks itself.
    */
   taskCheckpoint?: number;
+  /**
+   * An earlier run of this start (cut short by an unreachable OVH account) may have posted: tasks newer than
+   * `taskCheckpoint` (that run's checkpoint) are adopted, and without a checkpoint it never posted.
+   */
+  resumed?: boolean;
 }
 
 /** Identifies a started deployment; passed back to waitForDeployment, verifyBoot and rollbackToRescue. */

@@ -11,7 +11,7 @@
 import { activityInfo } from '@temporalio/activity';
 import { z } from 'zod';
 import { FailureType } from '../shared/failure-types';
-import { classify, OvhApiError } from '../ovh/errors';
+import { classify, OvhAccountUnreachableError, OvhApiError } from '../ovh/errors';
 import { routeFor, type RouteStatus } from '../ovh/routes';
 import { activityWaiter, beat, ovhNow, type ActivityDeps } from './deps';
 import { permanentFailure, toActivityFailure } from './failures';
@@ -67,6 +67,8 @@ async function pollOnce(
     state.failingSince = undefined;
     return status;
   } catch (error) {
+    // The whole account is down: the workflow waits for it (the install goes on at OVH meanwhile).
+    if (error instanceof OvhAccountUnreachableError) throw toActivityFailure(error);
     const verdict = classify(error, { isTaskRead: true, firstSeenAt: state.failingSince ?? now, now });
     if (!verdict.retryable) throw toActivityFailure(error);
     state.failingSince = state.failingSince ?? now;

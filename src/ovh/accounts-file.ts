@@ -9,7 +9,8 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { accountNameProblem } from '../campaign/account-names';
 import { formatPath } from '../campaign/errors';
-import { check } from '../campaign/schema-fields';
+import { check, duration } from '../campaign/schema-fields';
+import { parseDuration } from '../campaign/units';
 import { quote } from '../campaign/service-names';
 import { toCampaignIssues } from '../campaign/zod-issues';
 import { NAMED_ENDPOINTS, type OvhSettings } from './settings';
@@ -110,6 +111,10 @@ const accountSchema = z
     burst: z.number().int().min(1).optional().describe('Calls sent back to back after an idle period; default 10.'),
     caFile: z.string().min(1).optional().describe('A PEM file of extra CAs to trust for this endpoint.'),
     requestTimeout: z.number().int().min(1000).optional().describe('Per-request timeout in ms; default 30000.'),
+    unreachableAfter: duration(
+      'How long every call must go unanswered (refused, timed out, 5xx) before the servers of the account wait for it instead of failing.',
+      { positive: true },
+    ).default('30s'),
   })
   .strict();
 
@@ -142,6 +147,7 @@ export interface AccountSpec {
   rateLimit: AccountRateLimit;
   caFile?: string;
   requestTimeoutMs?: number;
+  unreachableAfterMs: number;
 }
 
 /** An account a worker holds: its client settings with the credentials read from the environment. */
@@ -149,6 +155,8 @@ export interface OvhAccount {
   name: string;
   settings: OvhSettings;
   rateLimit: AccountRateLimit;
+  /** How long every call must go unanswered before the account counts as unreachable; default 30 s. */
+  unreachableAfterMs?: number;
 }
 
 /** The accounts file is not valid; one line per problem, `path: message`. */
@@ -182,6 +190,7 @@ function toSpec(entry: AccountEntry): AccountSpec {
     rateLimit: { ...(parseRateLimit(entry.rateLimit) as AccountRateLimit), burst: entry.burst },
     ...(entry.caFile ? { caFile: entry.caFile } : {}),
     ...(entry.requestTimeout ? { requestTimeoutMs: entry.requestTimeout } : {}),
+    unreachableAfterMs: parseDuration(entry.unreachableAfter),
   };
 }
 
@@ -228,5 +237,5 @@ export function resolveAccount(spec: AccountSpec, env: NodeJS.ProcessEnv, index:
       `${at}: account ${quote(spec.name)} refers to ${missing.map((name) => `\${${name}}`).join(', ')}, not set in this worker's environment; set ${missing.join(', ')}, or leave the account to another worker with REIMAGE_WORKER_ACCOUNTS.`,
     );
   }
-  return { name: spec.name, settings, rateLimit: spec.rateLimit };
+  return { name: spec.name, settings, rateLimit: spec.rateLimit, unreachableAfterMs: spec.unreachableAfterMs };
 }

@@ -13,11 +13,13 @@ import createNodeOvh from '@ovhcloud/node-ovh';
 import type { ZodType } from 'zod';
 import type { Logger } from '../observability/logger';
 import { noMetrics, type ReimageMetrics } from '../observability/metrics';
-import { OvhApiError, OvhErrorKind } from './errors';
+import { AccountHealth, type AccountHealthOptions, type Outage } from './account-health';
+import { OvhAccountUnreachableError, OvhApiError, OvhErrorKind } from './errors';
 import type { RateBudget, RatePriority } from './rate-budget';
 import { installResponseCapture, takeCapturedResponse, type CapturedResponse } from './response-capture';
 import { toOvhApiError, type RawFailure } from './raw-failure';
 import { parseOvhSettings, toNodeOvhOptions, trustCaFile, trustedCas, type OvhSettings } from './settings';
+import { DEFAULT_ACCOUNT } from '../shared/task-queues';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -46,6 +48,8 @@ export interface OvhClientOptions {
   logger?: Logger;
   /** How many times a read refused with 429 is sent again before the error reaches the activity; default 4. */
   rateLimitedReadRetries?: number;
+  /** When the account counts as unreachable (account-health.ts). */
+  health?: AccountHealthOptions;
 }
 
 /** How long all calls pause after a 429 without Retry-After (OVH documents no value). */
@@ -64,6 +68,9 @@ export class OvhClient implements OvhCaller {
   totalCalls = 0;
   /** The configured endpoint (`ovh-eu`, or a URL): what caches of per-server facts are keyed by. */
   readonly endpoint: string;
+  /** The OVH account's name, for messages (`default` for the OVH_* variables). */
+  readonly account: string;
+  private readonly health: AccountHealth;
   private readonly ovh: createNodeOvh.Ovh;
   private readonly basePath: string;
   private readonly timeoutMs: number;
@@ -77,6 +84,8 @@ export class OvhClient implements OvhCaller {
   ) {
     const parsed = parseOvhSettings(settings);
     this.endpoint = parsed.endpoint;
+    this.account = options.account ?? DEFAULT_ACCOUNT;
+    this.health = new AccountHealth(options.health);
     if (parsed.caFile) trustCaFile(parsed.caFile);
     const nodeOptions = toNodeOvhOptions(parsed);
     this.basePath = nodeOptions.basePath;
@@ -162,6 +171,9 @@ export class OvhClient implements OvhCaller {
     onCalls: ((count: number) => void) | undefined,
     priority: RatePriority,
   ): Promise<T> {
+    // An account that answers nothing gets one probe at a time; the other calls fail without waiting.
+    const refused = this.health.refusal(Date.now());
+    if (refused) throw this.unreachable(refused);
     // The first signed call also costs node-ovh's GET /auth/time.
     const count = !this.oauth && this.ovh.apiTimeDiff === null ? 2 : 1;
     const grant = await this.options.rateBudget?.acquire(count, priority);
@@ -175,8 +187,12 @@ export class OvhClient implements OvhCaller {
     } catch (failure) {
       const error = toOvhApiError(failure as RawFailure, request.method, request.path);
       this.recordFailure(request, error, Date.now() - startedAt);
-      throw error;
+      const now = Date.now();
+      this.health.failed(error, now);
+      const outage = this.health.outage(now);
+      throw outage ? this.unreachable(outage) : error;
     }
+    this.health.answered();
     this.metrics.ovhCall(request.route, request.method, 200);
     this.options.logger?.debug('OVH call', {
       method: request.method,
@@ -233,6 +249,10 @@ export class OvhClient implements OvhCaller {
       ms,
       ...error.toDetails(),
     });
+  }
+
+  private unreachable(outage: Outage): OvhAccountUnreachableError {
+    return new OvhAccountUnreachableError(this.account, this.endpoint, outage.sinceMs, outage.last);
   }
 
   private isClockRejection(error: unknown): boolean {

@@ -156,3 +156,24 @@ function classifyStatus(status: number, retryAfterMs: number | undefined, contex
   }
   return { retryable: false, reason: `OVH refused the request (${status}); repeating it will not help.` };
 }
+
+/**
+ * Every call to an OVH account failed without an answer (connection refused or reset, timeouts, 5xx) for
+ * longer than the client tolerates: the account's API is down, not this server. Activities turn it into an
+ * AccountUnreachable failure, on which the server workflow waits and tries again instead of failing.
+ */
+export class OvhAccountUnreachableError extends Error {
+  override name = 'OvhAccountUnreachableError';
+
+  constructor(
+    readonly account: string,
+    readonly endpoint: string,
+    /** Epoch ms of the first failed call of the streak. */
+    readonly sinceMs: number,
+    readonly last: OvhApiError,
+  ) {
+    super(
+      `OVH account ${account} (${endpoint}) has answered no call since ${new Date(sinceMs).toISOString()} (last: ${last.message})`,
+    );
+  }
+}

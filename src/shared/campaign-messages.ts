@@ -4,11 +4,14 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CampaignProgress } from './campaign-report-types';
-import type { ServerProgress, ServerResult } from './campaign-types';
+import type { AccountStatusReport, ServerProgress, ServerResult } from './campaign-types';
 import type { PlanProgress } from './plan-types';
 
 /** Sent by each server workflow to its campaign's workflow ID when it ends (survives continue-as-new). */
 export const serverFinishedSignal = defineSignal<[ServerResult]>('serverFinished');
+
+/** Sent by a server workflow when its OVH account stops answering, and again when it answers. */
+export const accountStatusSignal = defineSignal<[AccountStatusReport]>('accountStatus');
 
 /**
  * A server's phase, timestamps, deployments and API calls. The install step (i of N) is not in it: the

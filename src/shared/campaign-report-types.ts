@@ -70,6 +70,8 @@ export interface CarriedState {
   installsByRange?: Record<string, InstallSample[]>;
   /** When each wave admitted its first server, epoch ms, wave 1 first (the first MAX_RECORDED_WAVES waves). */
   waveStarts?: number[];
+  /** Running servers waiting for their unreachable OVH account: [server index, unreachable since (epoch ms)]. */
+  waiting?: [index: number, sinceMs: number][];
 }
 
 /** One server in the report (or in the progress query). */
@@ -86,6 +88,17 @@ export interface ServerReportRow {
   apiCalls?: number;
   durationMs?: number;
   installMs?: number;
+  /** While the server waits for its unreachable OVH account: `account eu-prod unreachable since ...`. */
+  waiting?: string;
+}
+
+/** An OVH account some of the campaign's servers wait for: they keep no slot, and no server of it starts. */
+export interface AccountOutage {
+  account: string;
+  /** Epoch ms of the first unanswered call, as the first waiting server reported it. */
+  sinceMs: number;
+  /** Running servers waiting for it. */
+  waiting: number;
 }
 
 export interface CampaignTotals {
@@ -138,6 +151,8 @@ export interface CampaignProgress {
   learnedInstallsByRange?: Record<string, LearnedInstalls>;
   /** When each wave admitted its first server, epoch ms, wave 1 first (absent before the first admission). */
   waveStartedAtMs?: number[];
+  /** OVH accounts that answer nothing: their servers wait, the other accounts' go on. */
+  unreachableAccounts?: AccountOutage[];
   servers: ServerReportRow[];
 }
 

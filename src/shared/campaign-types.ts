@@ -45,6 +45,11 @@ export interface PollPolicy {
    * they skip while the wait runs.
    */
   heartbeatTimeoutMs?: number;
+  /**
+   * How often a server waiting on an unreachable OVH account tries its step again (default 60 s). Not in
+   * the campaign file: tests of an outage shorten it.
+   */
+  accountRetryMs?: number;
 }
 
 /** Everything one server's workflow needs to deploy: the part of CampaignSettings a child receives. */
@@ -186,7 +191,17 @@ export interface ServerProgress {
   maxDeployments: number;
   taskId?: number;
   apiCalls: number;
+  /** Set while the server waits for its OVH account to answer again: `account eu-prod unreachable since ...`. */
+  waiting?: string;
   result?: ServerResult;
+}
+
+/** A server waits for its OVH account, unreachable since `sinceMs`; without `sinceMs`, it no longer waits. */
+export interface AccountStatusReport {
+  serviceName: string;
+  attempt: number;
+  account: string;
+  sinceMs?: number;
 }
 
 /** Campaign end states. */

@@ -30,6 +30,11 @@ export const FailureType = {
   NotAllowed: 'NotAllowed',
   /** Worker-side configuration is missing or invalid (credentials, env references). */
   ConfigurationError: 'ConfigurationError',
+  /**
+   * The server's OVH account has answered no call for a while (its API is down, not this server): the
+   * server workflow waits and tries the step again; details are AccountOutageDetails.
+   */
+  AccountUnreachable: 'AccountUnreachable',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 
@@ -55,3 +60,12 @@ export const BUDGET_OUTCOMES: readonly ServerOutcome[] = [
   ServerOutcome.BootFailed,
   ServerOutcome.RollbackFailed,
 ];
+
+/** Details of an AccountUnreachable failure. */
+export interface AccountOutageDetails {
+  account: string;
+  /** Epoch ms of the first unanswered call. */
+  sinceMs: number;
+  /** startDeployment only: the newest install task before its POST, when it got that far. */
+  maxTaskIdBeforePost?: number;
+}

@@ -80,6 +80,13 @@ export interface Simulator {
   credentials: Credentials;
   servers: string[];
   state: SimulatorControl;
+  /**
+   * Stops answering, as an OVH API that is down: the port is closed (connections are refused) and open
+   * connections are dropped; the fleet, its installs and the clock go on.
+   */
+  stopListening(): Promise<void>;
+  /** Answers again on the same port, with the state it kept. */
+  listenAgain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -115,6 +122,15 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+/** Closes the port and every open connection; resolves once the server no longer listens. */
+function stop(server: Server): Promise<void> {
+  if (!server.listening) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
   });
 }
 
@@ -175,10 +191,10 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
         return state.install(server, 'reinstall', 'byoi_64', OUTSIDE_INSTALL_IMAGE).task.taskId;
       },
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    stopListening: () => stop(server),
+    listenAgain: async () => {
+      await listen(server, port, o.host);
+    },
+    close: () => stop(server),
   };
 }

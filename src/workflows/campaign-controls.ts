@@ -7,6 +7,7 @@ import { setHandler } from '@temporalio/workflow';
 import { ApprovalMode } from '../domain/rollout';
 import { ServerOutcome } from '../shared/failure-types';
 import {
+  accountStatusSignal,
   approveNextWaveUpdate,
   campaignProgressQuery,
   cancelCampaignSignal,
@@ -42,6 +43,7 @@ export function stopCampaign(campaign: CampaignState, kind: StopKind, reason: st
 /** Registers every signal, query and update of the campaign. */
 export function installCampaignHandlers(campaign: CampaignState): void {
   setHandler(serverFinishedSignal, (result) => void campaign.onResult(result));
+  setHandler(accountStatusSignal, (report) => campaign.onAccountStatus(report));
   setHandler(pauseCampaignSignal, () => setPaused(campaign, true));
   setHandler(resumeCampaignSignal, () => setPaused(campaign, false));
   setHandler(drainCampaignSignal, () => stopCampaign(campaign, 'drain', STOP_REASONS.drain));

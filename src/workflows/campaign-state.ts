@@ -6,8 +6,10 @@
  */
 import { ApprovalMode } from '../domain/rollout';
 import { BUDGET_OUTCOMES, ServerOutcome } from '../shared/failure-types';
-import type { CampaignEndState, ServerResult } from '../shared/campaign-types';
+import type { AccountStatusReport, CampaignEndState, ServerResult } from '../shared/campaign-types';
+import { DEFAULT_ACCOUNT } from '../shared/task-queues';
 import type {
+  AccountOutage,
   CampaignInput,
   CampaignProgress,
   CampaignReport,
@@ -57,6 +59,8 @@ export class CampaignState {
   private installsByRange: Record<string, InstallSample[]>;
   /** When each wave admitted its first server (the first MAX_RECORDED_WAVES); carried across continue-as-new. */
   private readonly waveStarts: number[];
+  /** Running servers waiting for their unreachable OVH account: slot index -> unreachable since (epoch ms). */
+  private readonly waiting: Map<number, number>;
 
   constructor(readonly input: CampaignInput) {
     const carried = input.carried;
@@ -74,6 +78,7 @@ export class CampaignState {
     this.installs = carried?.installs ?? [];
     this.installsByRange = carried?.installsByRange ?? {};
     this.waveStarts = [...(carried?.waveStarts ?? [])];
+    this.waiting = new Map(carried?.waiting ?? []);
     for (const slot of this.servers.slots)
       if (slot.result?.outcome === ServerOutcome.Done) this.sample(slot.result.durationMs);
   }
@@ -133,6 +138,8 @@ export class CampaignState {
   onResult(result: ServerResult): FinishEffect {
     const effect = this.servers.applyResult(result);
     if (effect === 'ignored') return effect;
+    const finished = this.servers.find(result.serviceName);
+    if (finished) this.waiting.delete(finished.index);
     this.apiCalls += result.apiCalls;
     const slot = this.servers.find(result.serviceName);
     if (effect === 'finished' && BUDGET_OUTCOMES.includes(result.outcome)) {
@@ -142,6 +149,38 @@ export class CampaignState {
     if (result.outcome === ServerOutcome.Done) this.learn(result);
     this.touch();
     return effect;
+  }
+
+  /** A running server started or stopped waiting for its OVH account; stale reports change nothing. */
+  onAccountStatus(report: AccountStatusReport): void {
+    const slot = this.servers.find(report.serviceName);
+    if (!slot || slot.state !== 'running' || slot.attempt !== report.attempt) return;
+    if (report.sinceMs !== undefined) this.waiting.set(slot.index, report.sinceMs);
+    else this.waiting.delete(slot.index);
+    this.touch();
+  }
+
+  /** Running servers that work, those waiting for their account aside: what maxParallel bounds. */
+  activeCount(): number {
+    return this.servers.runningCount - this.waiting.size;
+  }
+
+  /** The accounts some servers wait for, in the order they became unreachable. */
+  unreachableAccounts(): AccountOutage[] {
+    const byAccount = new Map<string, AccountOutage>();
+    for (const [index, sinceMs] of this.waiting) {
+      const account = this.servers.slots[index]?.target.account ?? DEFAULT_ACCOUNT;
+      const outage = byAccount.get(account) ?? { account, sinceMs, waiting: 0 };
+      byAccount.set(account, { account, sinceMs: Math.min(outage.sinceMs, sinceMs), waiting: outage.waiting + 1 });
+    }
+    return [...byAccount.values()].sort((a, b) => a.sinceMs - b.sinceMs);
+  }
+
+  /** Servers of an account some servers wait for do not start: they would only wait too. */
+  admissible(): (slot: ServerSlot) => boolean {
+    if (this.waiting.size === 0) return () => true;
+    const down = new Set(this.unreachableAccounts().map((outage) => outage.account));
+    return (slot) => !down.has(slot.target.account ?? DEFAULT_ACCOUNT);
   }
 
   encode(): CarriedState {
@@ -158,6 +197,7 @@ export class CampaignState {
       ...(this.installs.length > 0 ? { installs: this.installs } : {}),
       ...(Object.keys(this.installsByRange).length > 0 ? { installsByRange: this.installsByRange } : {}),
       ...this.waveStartsField('waveStarts'),
+      ...(this.waiting.size > 0 ? { waiting: [...this.waiting] } : {}),
     };
   }
 
@@ -189,6 +229,8 @@ export class CampaignState {
         state: slot.state === 'pending' && stopped ? 'not_started' : slot.state,
         attempts: slot.result?.attempt ?? (slot.state === 'pending' ? slot.attempt - 1 : slot.attempt),
       };
+      const since = this.waiting.get(slot.index);
+      if (since !== undefined) row.waiting = waitingText(slot.target.account, since);
       return slot.result ? { ...row, ...rowResult(slot) } : row;
     });
   }
@@ -227,6 +269,7 @@ export class CampaignState {
       ...(learned ? { learnedInstalls: learned } : {}),
       ...(byRange ? { learnedInstallsByRange: byRange } : {}),
       ...this.waveStartsField('waveStartedAtMs'),
+      ...(this.waiting.size > 0 ? { unreachableAccounts: this.unreachableAccounts() } : {}),
       servers: this.rows(),
     };
   }
@@ -272,6 +315,11 @@ export class CampaignState {
     this.doneDurations.push(durationMs);
     if (this.doneDurations.length > SAMPLE_SIZE) this.doneDurations.shift();
   }
+}
+
+/** What a waiting server's row says, as the server's own progress says it. */
+function waitingText(account: string | undefined, sinceMs: number): string {
+  return `account ${account ?? DEFAULT_ACCOUNT} unreachable since ${new Date(sinceMs).toISOString()}`;
 }
 
 function rowResult(slot: ServerSlot): Partial<ServerReportRow> {

@@ -18,7 +18,9 @@
  * - Children are ABANDONed on close and report by signal to this workflow ID, so they outlive the
  *   continue-as-new this workflow does when Temporal suggests it or past CONTINUE_AS_NEW_EVENTS events; a
  *   report that arrives twice (or late) is ignored (idempotent on server + attempt).
- * - At most min(maxParallel, 500) children in flight, at most 50 of their starts unconfirmed. Outside windows
+ * - At most min(maxParallel, 500) children in flight, at most 50 of their starts unconfirmed. A server waiting
+ *   for its unreachable OVH account keeps no slot, and no other server of that account starts meanwhile
+ *   (account-outage.ts): the other accounts' servers go on, up to 500 in flight. Outside windows
  *   the workflow sleeps durably.
  * - A crash of the worker replays the workflow; no server is started twice (its workflow ID is its lock).
  *   Changes to the commands it sends are behind patched() (START_CAP_PATCH, CANCEL_CONFIRMED_PATCH), so a
@@ -39,7 +41,7 @@ import { CampaignEndState } from '../shared/campaign-types';
 import type { CampaignInput, CampaignReport } from '../shared/campaign-report-types';
 import { ServerOutcome } from '../shared/failure-types';
 import { campaignIdFromWorkflowId } from '../shared/workflow-ids';
-import { budgetExceeded } from './budget';
+import { budgetExceeded, MAX_IN_FLIGHT } from './budget';
 import { cancelRunning, startServers } from './campaign-children';
 import { installCampaignHandlers, stopCampaign } from './campaign-controls';
 import { CampaignState } from './campaign-state';
@@ -173,14 +175,19 @@ async function admit(campaign: CampaignState): Promise<void> {
   const free = freeSlots(campaign);
   const room = campaign.waveSize() - campaign.wave.admitted;
   const { maxPerRack, maxPerDatacenter } = campaign.settings;
-  const picked = free > 0 ? campaign.servers.candidates(Math.min(free, room), { maxPerRack, maxPerDatacenter }) : [];
+  const caps = { maxPerRack, maxPerDatacenter };
+  const picked = free > 0 ? campaign.servers.candidates(Math.min(free, room), caps, campaign.admissible()) : [];
   if (picked.length === 0) return waitForChange(campaign, window.closesAtMs);
   startServers(campaign, picked);
 }
 
-/** Slots free for new starts: the concurrency left, within the cap on unconfirmed starts. */
+/**
+ * Slots free for new starts: the concurrency left, within the cap on unconfirmed starts. Servers waiting
+ * for an unreachable OVH account keep no slot (the other accounts' servers go on), within MAX_IN_FLIGHT.
+ */
 function freeSlots(campaign: CampaignState): number {
-  const free = campaign.concurrency() - campaign.servers.runningCount;
+  const running = campaign.servers.runningCount;
+  const free = Math.min(campaign.concurrency() - campaign.activeCount(), MAX_IN_FLIGHT - running);
   const underCap = MAX_UNCONFIRMED_STARTS - campaign.startsInFlight;
   // Asked only when the cap binds: below it, histories recorded before the patch took the same decisions.
   return underCap < free && patched(START_CAP_PATCH) ? underCap : free;

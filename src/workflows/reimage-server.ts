@@ -15,6 +15,8 @@
  *   adopts the task a lost response created): one install POST per deployment.
  * - What preflight read is not read again: its install-task list is the first start's checkpoint, its boot
  *   IDs serve the boot check and the rollback (activity inputs only, the commands are unchanged).
+ * - An OVH account that answers nothing (its API is down) fails no server: each step waits for it and runs
+ *   again once it answers (account-outage.ts); the start adopts the install its cut-short run posted.
  * - The result is a business outcome (never a workflow failure); when a campaign started it, the outcome is
  *   also signalled to the campaign's workflow ID, so it reaches whichever run of the campaign is current.
  */
@@ -38,6 +40,7 @@ import {
 } from '../shared/campaign-types';
 import { ServerOutcome } from '../shared/failure-types';
 import { campaignWorkflowId } from '../shared/workflow-ids';
+import { untilAccountAnswers } from './account-outage';
 import { LOCAL_READS_PATCH, serverActivities } from './server-activities';
 import { classifyStepFailure, startRefused, type StepFailure } from './server-failures';
 import { ServerState } from './server-state';
@@ -71,14 +74,16 @@ async function reimage(server: ServerState, acts: Activities): Promise<ServerRes
   const { input } = server;
   server.enter(ServerPhase.Preflight);
   const route = await resolveRoute(server, acts);
-  const verdict = await acts.reads.preflightServer({
-    campaignId: input.campaignId,
-    serviceName: input.serviceName,
-    route,
-    image: input.settings.image,
-    imageSizeBytes: input.imageSizeBytes,
-    diskGroupId: input.settings.diskGroupId,
-  });
+  const verdict = await untilAccountAnswers(server, () =>
+    acts.reads.preflightServer({
+      campaignId: input.campaignId,
+      serviceName: input.serviceName,
+      route,
+      image: input.settings.image,
+      imageSizeBytes: input.imageSizeBytes,
+      diskGroupId: input.settings.diskGroupId,
+    }),
+  );
   server.count(verdict);
   if (!verdict.ok) {
     const message = verdict.failedChecks.map((check) => `${check.check}: ${check.message}`).join(' ');
@@ -98,7 +103,9 @@ async function reimage(server: ServerState, acts: Activities): Promise<ServerRes
 async function resolveRoute(server: ServerState, acts: Activities): Promise<DeployRoute> {
   const { route } = server.input.settings;
   if (route !== 'auto') return route;
-  const detected = await acts.reads.detectRoute({ serviceName: server.input.serviceName });
+  const detected = await untilAccountAnswers(server, () =>
+    acts.reads.detectRoute({ serviceName: server.input.serviceName }),
+  );
   server.count(detected);
   return detected.route;
 }
@@ -112,17 +119,22 @@ async function deployOnce(server: ServerState, acts: Activities, route: DeployRo
     server.deployments += 1;
     // Not cancellable: a cancel during the POST must still leave us the handle the rollback needs.
     handle = await CancellationScope.nonCancellable(() =>
-      acts.start.startDeployment({
-        campaignId: input.campaignId,
-        attempt: server.deployments,
-        serviceName: input.serviceName,
-        route,
-        image: input.settings.image,
-        configDrive: configDriveFor(input.settings.configDrive, input.serviceName),
-        diskGroupId: input.settings.diskGroupId,
-        // Preflight's task list, read right before, is the first deployment's checkpoint.
-        taskCheckpoint: server.deployments === 1 ? server.known.taskCheckpoint : undefined,
-      }),
+      untilAccountAnswers(server, (outage) =>
+        acts.start.startDeployment({
+          campaignId: input.campaignId,
+          attempt: server.deployments,
+          serviceName: input.serviceName,
+          route,
+          image: input.settings.image,
+          configDrive: configDriveFor(input.settings.configDrive, input.serviceName),
+          diskGroupId: input.settings.diskGroupId,
+          // Preflight's task list, read right before, is the first deployment's checkpoint; after an outage,
+          // the checkpoint of the run it cut short, whose POST may have gone out.
+          ...(outage
+            ? { taskCheckpoint: outage.maxTaskIdBeforePost, resumed: true }
+            : { taskCheckpoint: server.deployments === 1 ? server.known.taskCheckpoint : undefined }),
+        }),
+      ),
     );
     server.count(handle);
     server.taskId = handle.taskId;
@@ -140,26 +152,31 @@ async function waitAndVerify(server: ServerState, acts: Activities, handle: Depl
   // A cancel that arrived during the (non-cancellable) POST is honoured here, before waiting.
   if (CancellationScope.current().consideredCancelled) await CancellationScope.current().cancelRequested;
   server.enter(ServerPhase.Installing);
-  const waited = await acts.wait.waitForDeployment({
-    handle,
-    // The deadline alone ends the wait: an install that overruns the expectation is polled until then.
-    deadlineAt: new Date(Date.parse(handle.startedAt) + settings.deadlines.installMs).toISOString(),
-    pollMinMs: settings.poll.minMs,
-    pollMaxMs: settings.poll.maxMs,
-    ...(settings.poll.stepEvery ? { stepEveryPolls: settings.poll.stepEvery } : {}),
-    ...pollExpectation(expectationFor(server.input, server.commercialRange)),
-  });
+  const waited = await untilAccountAnswers(server, () =>
+    acts.wait.waitForDeployment({
+      handle,
+      // The deadline alone ends the wait: an install that overruns the expectation is polled until then.
+      deadlineAt: new Date(Date.parse(handle.startedAt) + settings.deadlines.installMs).toISOString(),
+      pollMinMs: settings.poll.minMs,
+      pollMaxMs: settings.poll.maxMs,
+      ...(settings.poll.stepEvery ? { stepEveryPolls: settings.poll.stepEvery } : {}),
+      ...pollExpectation(expectationFor(server.input, server.commercialRange)),
+    }),
+  );
   server.count(waited);
   server.ovhInstallMs = waited.durationMs;
   server.enter(ServerPhase.Verifying);
-  const verified = await acts.verify.verifyBoot({
-    serviceName,
-    probe: bootProbeFor(settings.bootProbe, serviceName),
-    deadlineAt: new Date(Date.now() + settings.deadlines.bootMs).toISOString(),
-    // Boot checks poll like the install does (the activity's own default is 10 s).
-    retryIntervalMs: settings.poll.minMs,
-    harddiskBootIds: server.known.harddiskBootIds,
-  });
+  const verified = await untilAccountAnswers(server, () =>
+    acts.verify.verifyBoot({
+      serviceName,
+      probe: bootProbeFor(settings.bootProbe, serviceName),
+      // From this run: time spent waiting for the account is not the boot's.
+      deadlineAt: new Date(Date.now() + settings.deadlines.bootMs).toISOString(),
+      // Boot checks poll like the install does (the activity's own default is 10 s).
+      retryIntervalMs: settings.poll.minMs,
+      harddiskBootIds: server.known.harddiskBootIds,
+    }),
+  );
   server.count(verified);
 }
 
@@ -186,14 +203,16 @@ async function rollBack(
   return CancellationScope.nonCancellable(async () => {
     server.enter(ServerPhase.RollingBack);
     try {
-      const rolledBack = await acts.rollback.rollbackToRescue({
-        serviceName: server.input.serviceName,
-        route,
-        handle,
-        deadlineAt: new Date(Date.now() + server.input.settings.deadlines.rollbackMs).toISOString(),
-        pollMs: server.input.settings.poll.minMs,
-        rescueBootId: server.known.rescueBootId,
-      });
+      const rolledBack = await untilAccountAnswers(server, () =>
+        acts.rollback.rollbackToRescue({
+          serviceName: server.input.serviceName,
+          route,
+          handle,
+          deadlineAt: new Date(Date.now() + server.input.settings.deadlines.rollbackMs).toISOString(),
+          pollMs: server.input.settings.poll.minMs,
+          rescueBootId: server.known.rescueBootId,
+        }),
+      );
       server.count(rolledBack);
       return failure;
     } catch (err) {

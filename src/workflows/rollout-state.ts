@@ -71,13 +71,21 @@ export class RolloutState {
     return this.slots.filter((slot) => slot.state === 'running');
   }
 
-  /** Up to `limit` pending servers in order, skipping those whose rack or datacenter is at its cap. */
-  candidates(limit: number, caps: { maxPerRack?: number; maxPerDatacenter?: number }): ServerSlot[] {
+  /**
+   * Up to `limit` pending servers in order, skipping those whose rack or datacenter is at its cap and those
+   * `admissible` refuses (an unreachable account's).
+   */
+  candidates(
+    limit: number,
+    caps: { maxPerRack?: number; maxPerDatacenter?: number },
+    admissible: (slot: ServerSlot) => boolean = () => true,
+  ): ServerSlot[] {
     const picked: ServerSlot[] = [];
     const extra = new Map<string, number>();
     for (const index of this.queue) {
       if (picked.length >= limit) break;
       const slot = this.slots[index] as ServerSlot;
+      if (!admissible(slot)) continue;
       const keys = this.capKeys(slot, caps);
       if (keys.some(([key, cap]) => (this.runningByKey.get(key) ?? 0) + (extra.get(key) ?? 0) >= cap)) continue;
       for (const [key] of keys) extra.set(key, (extra.get(key) ?? 0) + 1);

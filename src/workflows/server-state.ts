@@ -35,6 +35,8 @@ export class ServerState {
   /** The server's offer as preflight read it: the campaign learns install durations per range. */
   commercialRange?: string;
   result?: ServerResult;
+  /** Set while the server waits for its OVH account (account-outage.ts), for the progress query. */
+  waiting?: string;
   /** What preflight read that the start, the boot check and the rollback take instead of reading again. */
   known: { taskCheckpoint?: number; rescueBootId?: number; harddiskBootIds?: number[] } = {};
   private readonly durations: PhaseDurations = {};
@@ -105,6 +107,7 @@ export class ServerState {
       maxDeployments: this.maxDeployments,
       ...(this.taskId !== undefined ? { taskId: this.taskId } : {}),
       apiCalls: this.apiCalls,
+      ...(this.waiting ? { waiting: this.waiting } : {}),
       ...(this.result ? { result: this.result } : {}),
     };
   }

@@ -44,11 +44,13 @@ describe('the accounts file', () => {
           name: 'eu-prod',
           settings: { endpoint: 'ovh-eu', appKey: 'eu-ak', appSecret: 'eu-as', consumerKey: 'eu-ck' },
           rateLimit: { requests: 60, perMs: 60_000, burst: 10 },
+          unreachableAfterMs: 30_000,
         },
         {
           name: 'ca-prod',
           settings: { endpoint: 'ovh-ca', clientId: 'ca-id', clientSecret: 'ca-secret' },
           rateLimit: { requests: 60, perMs: 60_000, burst: undefined },
+          unreachableAfterMs: 30_000,
         },
       ],
     });

@@ -65,6 +65,10 @@ export function renderStatus(s: StatusSnapshot): string {
     ...Object.entries(s.learnedInstallsByRange ?? {}).map(
       ([range, learned]) => `  ${range}: ${learnedFigures(learned)}`,
     ),
+    ...(s.unreachableAccounts ?? []).map(
+      (outage) =>
+        `waiting: account ${outage.account} unreachable since ${new Date(outage.sinceMs).toISOString()}, ${outage.waiting} server${outage.waiting === 1 ? '' : 's'} waiting, none of its servers starts meanwhile`,
+    ),
   ];
   const accountOf = new Map(namesAccounts(s.servers) ? s.servers.map((row) => [row.serviceName, row.account]) : []);
   for (const [server, step] of Object.entries(s.installSteps)) {
