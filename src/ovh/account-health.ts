@@ -9,7 +9,7 @@ import { OvhErrorKind, type OvhApiError } from './errors';
 export interface AccountHealthOptions {
   /** How long every call must fail before the account counts as unreachable; default 30 s. */
   unreachableAfterMs?: number;
-  /** While unreachable, one call per this period goes out as a probe; default 5 s. */
+  /** While unreachable, one call per this period goes out as a probe; default 5 s (at most unreachableAfterMs). */
   probeEveryMs?: number;
 }
 
@@ -39,7 +39,7 @@ export class AccountHealth {
 
   constructor(options: AccountHealthOptions = {}) {
     this.unreachableAfterMs = options.unreachableAfterMs ?? 30_000;
-    this.probeEveryMs = options.probeEveryMs ?? 5_000;
+    this.probeEveryMs = options.probeEveryMs ?? Math.min(5_000, this.unreachableAfterMs);
   }
 
   /** The start of the outage and its last error, when the account counts as unreachable at `now`. */

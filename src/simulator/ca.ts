@@ -46,12 +46,15 @@ function newCertificate(publicKey: forge.pki.PublicKey, validForMs: number): for
 function createCa(): { certPem: string; keyPem: string } {
   const keys = generateRsaKeys();
   const cert = newCertificate(keys.publicKey, TEN_YEARS_MS);
-  const subject = [{ name: 'commonName', value: 'reimage OVH API simulator CA' }];
+  // A name of its own: with two simulators' CAs trusted at once (two OVH accounts), a shared name would let
+  // TLS verification pick the other CA as the issuer and fail.
+  const subject = [{ name: 'commonName', value: `reimage OVH API simulator CA ${cert.serialNumber.slice(2, 10)}` }];
   cert.setSubject(subject);
   cert.setIssuer(subject);
   cert.setExtensions([
     { name: 'basicConstraints', cA: true, critical: true },
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+    { name: 'subjectKeyIdentifier' },
   ]);
   cert.sign(keys.privateKey, forge.md.sha256.create());
   return { certPem: forge.pki.certificateToPem(cert), keyPem: forge.pki.privateKeyToPem(keys.privateKey) };
@@ -85,6 +88,7 @@ export function issueLeafCert(ca: CertificateAuthority, hosts: string[]): LeafCe
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
     { name: 'extKeyUsage', serverAuth: true },
     { name: 'subjectAltName', altNames },
+    { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
   ]);
   cert.sign(caKey, forge.md.sha256.create());
   return { certPem: forge.pki.certificateToPem(cert), keyPem: forge.pki.privateKeyToPem(keys.privateKey) };

@@ -21,6 +21,7 @@ const services = compose.services as Record<
     command?: string[];
     profiles?: string[];
     volumes?: string[];
+    env_file?: { path: string; required: boolean }[];
   }
 >;
 const worker = services.worker!;
@@ -68,6 +69,13 @@ describe('docker-compose.yml', () => {
     const port = worker.environment!.REIMAGE_METRICS_BIND!.split(':')[1];
     expect(port).toBe(DEFAULTS.metricsBind.split(':')[1]);
     expect(worker.ports).toContain(`${port}:${port}`);
+  });
+
+  it('mounts ./ovh read-only for an accounts file, its credentials coming from ./ovh/credentials.env', () => {
+    expect(worker.volumes).toEqual(['./ovh:/etc/reimage/ovh:ro']);
+    expect(worker.env_file).toEqual([{ path: './ovh/credentials.env', required: false }]);
+    expect(worker.environment!.REIMAGE_OVH_ACCOUNTS).toBe('${REIMAGE_OVH_ACCOUNTS:-}');
+    expect(readFileSync(path.join(root, 'ovh', '.gitignore'), 'utf8')).toMatch(/^credentials\.env$/m);
   });
 
   it('registers exactly the search attributes the workflows use', () => {
