@@ -20,7 +20,7 @@ const COLUMNS = [
 ] as const;
 
 /** Whether the report names OVH accounts: only when some server is not the default account's. */
-export function namesAccounts(rows: readonly ServerReportRow[]): boolean {
+export function namesAccounts(rows: readonly { account?: string }[]): boolean {
   return rows.some((row) => row.account !== undefined && row.account !== DEFAULT_ACCOUNT);
 }
 

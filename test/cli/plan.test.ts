@@ -30,7 +30,8 @@ it('lists the servers to reimage, the skipped ones with their failed checks, unk
 
   const plan = await cliJson<Record<string, unknown>>(['plan', file, '--json'], stack.env);
 
-  const placement = { datacenter: 'gra3', rack: 'G101A01' };
+  // The OVH_* variables are the worker's one account, `default`.
+  const placement = { account: 'default', datacenter: 'gra3', rack: 'G101A01' };
   expect(plan).toEqual({
     campaignId: expect.stringMatching(/^plan-check-\d{8}-\d{4}$/),
     servers: [
@@ -51,6 +52,7 @@ it('lists the servers to reimage, the skipped ones with their failed checks, unk
       },
     ],
     unknown: [missing],
+    ambiguous: [],
     excluded: [excluded],
     notAllowed: [],
     waves: [1, 1],

@@ -11,6 +11,7 @@ import { connectClient } from '../../temporal/connection';
 import { requirePositional } from '../campaign-client';
 import { UsageError } from '../errors';
 import { printResult } from '../output';
+import { namesAccounts } from '../report-format';
 import { defaultCampaignId, runPlan, serverListProblems, startCampaign } from '../plan-runner';
 import { assertSecretsProtected } from '../secrets-guard';
 
@@ -67,7 +68,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   }
   if (plan.servers.length === 0) throw new UsageError('Nothing was started: the campaign resolves to no server.');
   process.stderr.write(
-    `Servers to reimage (${plan.servers.length}):\n${plan.servers.map((s) => `  ${s.serviceName}${s.account ? ` (${s.account})` : ''}`).join('\n')}\n`,
+    `Servers to reimage (${plan.servers.length}):\n${plan.servers.map((s) => `  ${s.serviceName}${namesAccounts([s]) ? ` (${s.account})` : ''}`).join('\n')}\n`,
   );
   if (!values.yes) await confirm(spec, plan.servers.length);
   const workflowId = await startCampaign(client, spec, campaignId, plan.servers, config.taskQueue);
