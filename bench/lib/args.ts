@@ -5,18 +5,33 @@ import { parseArgs } from 'node:util';
 export interface BenchArgs {
   quick: boolean;
   servers: number;
+  /** `--accounts N`, for the benchmarks that take it (`accepts.accounts`); 1 otherwise. */
+  accounts: number;
 }
 
-/** Parses `--quick` and `--servers N`; sizes come from `sizes.quick` or `sizes.full`. */
-export function benchArgs(sizes: { quick: { servers: number }; full: { servers: number } }): BenchArgs {
+/**
+ * Parses `--quick` and `--servers N` (and `--accounts N` when `accepts.accounts`); sizes come from
+ * `sizes.quick` or `sizes.full`.
+ */
+export function benchArgs(
+  sizes: { quick: { servers: number }; full: { servers: number } },
+  accepts: { accounts?: boolean } = {},
+): BenchArgs {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean' }, servers: { type: 'string' } },
+    options: {
+      quick: { type: 'boolean' },
+      servers: { type: 'string' },
+      ...(accepts.accounts ? { accounts: { type: 'string' as const } } : {}),
+    },
     strict: true,
   });
   const quick = values.quick ?? false;
   const servers = values.servers ? Number(values.servers) : (quick ? sizes.quick : sizes.full).servers;
   if (!Number.isInteger(servers) || servers < 1) throw new Error(`--servers must be a whole number (got "${values.servers}").`);
-  return { quick, servers };
+  const raw = (values as { accounts?: string }).accounts;
+  const accounts = raw === undefined ? 1 : Number(raw);
+  if (!Number.isInteger(accounts) || accounts < 1) throw new Error(`--accounts must be a whole number (got "${raw}").`);
+  return { quick, servers, accounts };
 }
 
 /** Prints the benchmark's single JSON line on stdout: figures, which targets are met, and the machine. */
