@@ -66,7 +66,7 @@ describe('OvhClient against the simulator', () => {
       route: 'reinstall',
       image: imageSpec(),
     });
-    expect(verdict).toMatchObject({ ok: true, apiCalls: 7 });
+    expect(verdict).toMatchObject({ ok: true, apiCalls: 6 });
     expect(sim.state.requests(1)[0]?.consumer).toBe(`oauth2:${sim.credentials.clientId}`);
   });
 
