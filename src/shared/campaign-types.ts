@@ -138,10 +138,14 @@ export interface ReimageServerInput {
   expectedInstallByRange?: Record<string, InstallExpectation>;
 }
 
-/** Phases of one server, in order; `rolling_back` only after a failure past the start. */
+/**
+ * Phases of one server, in order; `rolling_back` only after a failure past the start; `hook` while a
+ * lifecycle hook runs (before the start, after the boot check, after a rollback).
+ */
 export const ServerPhase = {
   Queued: 'queued',
   Preflight: 'preflight',
+  Hook: 'hook',
   Starting: 'starting',
   Installing: 'installing',
   Verifying: 'verifying',
