@@ -9,10 +9,11 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createPoolActivities } from '../../examples/hooks/activities';
-import type { HooksSpec } from '../../src/domain/hooks';
+import { NOTIFY_EVENTS, type HooksSpec } from '../../src/domain/hooks';
+import type { CampaignEvent } from '../../src/shared/campaign-events';
 import type { CampaignReport } from '../../src/shared/campaign-report-types';
 import type { CampaignSettings } from '../../src/shared/campaign-types';
-import { serverProgressQuery } from '../../src/shared/campaign-messages';
+import { approveNextWaveUpdate, serverProgressQuery } from '../../src/shared/campaign-messages';
 import { serverWorkflowId } from '../../src/shared/workflow-ids';
 import { ensureCa } from '../../src/simulator/ca';
 import { startHookReceiver, type HookReceiver } from '../../testkit/hook-receiver';
@@ -311,5 +312,95 @@ describe('lifecycle hooks in a campaign', () => {
       outcome: 'cancelled',
     });
     expect(sim.running(name)).toBe('rescue');
+  });
+
+  it('tells the notify targets about the campaign, and records a failed delivery in the report without failing it', async () => {
+    receiver.answer((delivery, nth) =>
+      delivery.path === '/slack' ? (nth === 0 ? 500 : { status: 404, body: 'no_service' }) : 200,
+    );
+    const sim = await fleet(3, { faults: { 2: ['download_fail'] } });
+    const names = sim.servers.map((s) => s.serviceName);
+    const { campaignId, report } = await runCampaign(sim, () => ({}), {
+      settings: {
+        waves: [{ count: 1 }, { count: 2 }],
+        approval: 'afterCanary',
+        failureBudget: { count: 1 },
+        notify: [
+          {
+            webhook: { url: receiver.url('/events'), format: 'generic', timeoutMs: 10_000 },
+            events: [...NOTIFY_EVENTS],
+          },
+          {
+            webhook: { url: receiver.url('/slack'), format: 'slack', timeoutMs: 10_000 },
+            events: ['campaign.finished'],
+          },
+        ],
+      },
+      during: async (campaign) => {
+        await waitFor(() => receiver.to('/events').some((d) => d.event === 'campaign.awaiting_approval'), {
+          what: 'the approval notification',
+        });
+        await campaign.executeUpdate(approveNextWaveUpdate);
+      },
+    });
+
+    expect(report.finalState).toBe('done');
+    const events = receiver.to('/events').map((d) => JSON.parse(d.body) as CampaignEvent);
+    expect(
+      events.map(({ event, deliveryId, wave, state, server }) => ({
+        event,
+        deliveryId,
+        wave,
+        state,
+        server: server?.serviceName,
+      })),
+    ).toEqual([
+      {
+        event: 'campaign.started',
+        deliveryId: `${campaignId}/notify/1/0`,
+        wave: undefined,
+        state: undefined,
+        server: undefined,
+      },
+      { event: 'wave.finished', deliveryId: `${campaignId}/notify/2/0`, wave: 1, state: undefined, server: undefined },
+      {
+        event: 'campaign.awaiting_approval',
+        deliveryId: `${campaignId}/notify/3/0`,
+        wave: 2,
+        state: undefined,
+        server: undefined,
+      },
+      {
+        event: 'server.failed',
+        deliveryId: `${campaignId}/notify/4/0`,
+        wave: undefined,
+        state: undefined,
+        server: names[2],
+      },
+      {
+        event: 'campaign.finished',
+        deliveryId: `${campaignId}/notify/5/0`,
+        wave: undefined,
+        state: 'done',
+        server: undefined,
+      },
+    ]);
+    expect(events[4]!.totals).toEqual({
+      servers: 3,
+      finished: 3,
+      running: 0,
+      pending: 0,
+      failures: 1,
+      failureBudget: 1,
+      byOutcome: { done: 2, deploy_failed: 1 },
+    });
+    expect(receiver.to('/slack').map((d) => d.deliveryId)).toEqual(Array(2).fill(`${campaignId}/notify/5/1`));
+    expect(report.failedNotifications).toEqual([
+      {
+        event: 'campaign.finished',
+        target: 'notify[1]',
+        message: `POST ${receiver.url('/slack')} was refused with HTTP 404 ("no_service"); a 4xx answer is not retried.`,
+      },
+    ]);
   });
 });
