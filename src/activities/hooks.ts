@@ -10,13 +10,8 @@ import { HOOK_NAMES } from '../domain/hooks';
 import type { ActivityDeps } from './deps';
 import { notificationBody } from './notification-body';
 import { describeUrl } from './secrets';
-import type {
-  CheckHookTargetsInput,
-  HookTargetCheck,
-  NotificationInput,
-  WebhookHookInput,
-  WebhookHookResult,
-} from './types';
+import type { HookTargetCheck } from '../shared/plan-types';
+import type { CheckHookTargetsInput, NotificationInput, WebhookHookInput, WebhookHookResult } from './types';
 import { deliver } from './webhook';
 
 /** What the hook activities need of the worker: no OVH client. */

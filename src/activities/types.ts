@@ -13,6 +13,7 @@ import type { ImageQualification, ImageSpec } from '../domain/image';
 import type { HookName, HookPayload, HooksSpec, NotifySpec, WebhookTarget } from '../domain/hooks';
 import type { PreflightFailure } from '../domain/preflight';
 import type { CampaignEvent } from '../shared/campaign-events';
+import type { HookTargetCheck } from '../shared/plan-types';
 import type { DeployRoute } from '../domain/routes';
 
 export interface PreflightInput {
@@ -215,19 +216,6 @@ export interface CheckHookTargetsInput {
   notify?: NotifySpec[];
   /** Also send each allowed webhook a `ping` event (what `reimage plan` does); false: the allow-list only. */
   probe: boolean;
-}
-
-/** What the plan found about one webhook. */
-export interface HookTargetCheck {
-  /** Spec path, e.g. "hooks.beforeWipe.webhook.url". */
-  path: string;
-  /** The URL without query string. */
-  target: string;
-  allowed: boolean;
-  /** With `probe`: whether the ping got a 2xx answer. */
-  answers?: boolean;
-  /** The refusal, the ping's answer, or its failure. */
-  message: string;
 }
 
 /**

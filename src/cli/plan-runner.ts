@@ -4,7 +4,7 @@
  * The task queue and the allow-list come from the caller's Config (the command's, or a test stack's).
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { CampaignSpec } from '../campaign/schema';
 import { toCampaignSettings } from '../campaign/to-settings';
@@ -14,7 +14,8 @@ import type { ServerTarget } from '../shared/campaign-types';
 import { campaignIdAttribute } from '../shared/search-attributes';
 import { campaignWorkflowId } from '../shared/workflow-ids';
 import { planProgressQuery } from '../shared/campaign-messages';
-import type { CampaignPlan, PlanInput, PlanProgress } from '../shared/plan-types';
+import { HOOK_NAMES, type HooksSpec } from '../domain/hooks';
+import type { CampaignPlan, HookTargetCheck, PlanInput, PlanProgress } from '../shared/plan-types';
 import type { planCampaignWorkflow } from '../workflows';
 import { UsageError } from './errors';
 
