@@ -43,6 +43,8 @@ export const ENV_VARS = [
   'REIMAGE_METRICS_BIND',
   'REIMAGE_LOG_LEVEL',
   'REIMAGE_ALLOWED_SERVERS',
+  'REIMAGE_HOOK_HOSTS',
+  'REIMAGE_UI_URL',
   'REIMAGE_CODEC_KEYS',
   'REIMAGE_CODEC_TOKEN',
   'REIMAGE_WORKFLOW_BUNDLE',
@@ -75,6 +77,14 @@ const envSchema = z.object({
     .default(DEFAULTS.metricsBind),
   REIMAGE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default(DEFAULTS.logLevel),
   REIMAGE_ALLOWED_SERVERS: optionalString,
+  REIMAGE_HOOK_HOSTS: optionalString,
+  REIMAGE_UI_URL: optionalString.pipe(
+    z
+      .string()
+      .url("must be the Temporal Web UI's base URL, e.g. http://127.0.0.1:8233")
+      .regex(/^https?:/, 'must be an http(s) URL')
+      .optional(),
+  ),
   REIMAGE_CODEC_KEYS: optionalString,
   REIMAGE_CODEC_TOKEN: optionalString,
   REIMAGE_WORKFLOW_BUNDLE: optionalString,
@@ -117,6 +127,10 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Service names the worker may act on; undefined means any server a campaign names. */
   allowedServers?: readonly string[];
+  /** Hosts hooks and notifications may call (REIMAGE_HOOK_HOSTS); empty: none. */
+  hookHosts: readonly string[];
+  /** Temporal Web UI base URL, for the links notifications carry; undefined: no link. */
+  uiUrl?: string;
   codecKeys?: string;
   /** Bearer token `reimage codec-server` requires; undefined means no token is asked for. */
   codecToken?: string;
@@ -166,6 +180,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     metricsBind: e.REIMAGE_METRICS_BIND,
     logLevel: e.REIMAGE_LOG_LEVEL,
     allowedServers: listOf(e.REIMAGE_ALLOWED_SERVERS),
+    hookHosts: listOf(e.REIMAGE_HOOK_HOSTS) ?? [],
+    uiUrl: e.REIMAGE_UI_URL?.replace(/\/+$/, ''),
     codecKeys: e.REIMAGE_CODEC_KEYS,
     codecToken: e.REIMAGE_CODEC_TOKEN,
     workflowBundlePath: e.REIMAGE_WORKFLOW_BUNDLE,

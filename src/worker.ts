@@ -138,7 +138,8 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
   const metrics = options.installRuntime ? meterMetrics(Runtime.instance().metricMeter) : undefined;
   const workflowBundle = options.workflowBundle ?? (await workflowBundleFor(config));
   const { connection, namespace } = await connectWorker(loadClientConfig(env).connect);
-  const queues = queuesOf(config, accounts, { logger, env }, (account) => accountClient(account, logger, metrics));
+  const deps = { logger, env, hookHosts: config.hookHosts, uiUrl: config.uiUrl };
+  const queues = queuesOf(config, accounts, deps, (account) => accountClient(account, logger, metrics));
   const workers = await Promise.all(
     queues.map(({ taskQueue, activities }) =>
       Worker.create({

@@ -23,6 +23,10 @@ export interface ActivityDeps {
   /** Cancellation-aware sleep; default @temporalio/activity's. The benchmark divides it by the speed of a
    * sped-up simulator, together with `clock`, to measure the default poll policy in simulated time. */
   sleep?: (ms: number) => Promise<void>;
+  /** Hosts hooks and notifications may call (REIMAGE_HOOK_HOSTS); absent: none. */
+  hookHosts?: readonly string[];
+  /** Temporal Web UI base URL for notification links (REIMAGE_UI_URL); absent: no link. */
+  uiUrl?: string;
   /** Stable server facts shared by this worker's activities; createActivities makes one when absent. */
   stableFacts?: StableFactsCache;
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { detectDeployRoute } from '../ovh/routes';
 import { keepAlive, type ActivityDeps } from './deps';
 import { withFailureMapping } from './failures';
+import { checkHookTargetsInputSchema, notificationInputSchema, webhookHookInputSchema } from './hook-input-schemas';
 import {
   detectRouteInputSchema,
   parseInput,
@@ -20,13 +21,14 @@ import {
 import type { ListAccountsInput, ResolveServersInput } from '../shared/plan-types';
 import { listAccounts } from './accounts';
 import type { PlanActivities } from './plan-types';
+import { callWebhookHook, checkHookTargets, deliverNotification, type HookDeps } from './hooks';
 import { runPreflight } from './preflight';
 import { StableFactsCache } from './stable-facts';
 import { qualifyImage, type ImageDeps } from './qualify-image';
 import { resolveServers } from './resolve-servers';
 import { rollbackToRescue } from './rollback';
 import { startDeployment } from './start-deployment';
-import type { ReimageActivities } from './types';
+import type { HookActivities, ReimageActivities } from './types';
 import { verifyBoot } from './verify-boot';
 import { waitForDeployment } from './wait-for-deployment';
 
@@ -60,7 +62,9 @@ const listAccountsInputSchema: z.ZodType<ListAccountsInput> = z.object({
  * The activities, bound to the worker's OVH client and environment. They share one stable-facts cache
  * (`deps.stableFacts`, else a new one): what the plan's preflights read serves the campaign's.
  */
-export function createActivities(workerDeps: ActivityDeps): ReimageActivities & Omit<PlanActivities, 'listAccounts'> {
+export function createActivities(
+  workerDeps: ActivityDeps,
+): ReimageActivities & HookActivities & Omit<PlanActivities, 'listAccounts'> {
   const clock = workerDeps.clock ?? Date.now;
   const facts = workerDeps.stableFacts ?? new StableFactsCache({ clock });
   const deps: ActivityDeps = { ...workerDeps, stableFacts: facts };
@@ -99,6 +103,24 @@ export function createActivities(workerDeps: ActivityDeps): ReimageActivities & 
     async rollbackToRescue(raw) {
       return keepAlive(() => rollbackToRescue(parseInput(rollbackInputSchema, raw, 'rollbackToRescue'), deps));
     },
+    ...hookActivities(deps),
+  };
+}
+
+/** The hook and notification activities: they call webhooks only, never OVH, so every task queue runs them. */
+function hookActivities(deps: HookDeps): HookActivities {
+  return {
+    async callWebhookHook(raw) {
+      return keepAlive(() => callWebhookHook(parseInput(webhookHookInputSchema, raw, 'callWebhookHook'), deps));
+    },
+    async deliverNotification(raw) {
+      return keepAlive(() =>
+        deliverNotification(parseInput(notificationInputSchema, raw, 'deliverNotification'), deps),
+      );
+    },
+    async checkHookTargets(raw) {
+      return keepAlive(() => checkHookTargets(parseInput(checkHookTargetsInputSchema, raw, 'checkHookTargets'), deps));
+    },
   };
 }
 
@@ -114,12 +136,13 @@ export function accountActivities(deps: { accountNames: readonly string[] }): Pi
 
 /** What the shared task queue runs on a worker without the default account: nothing that calls OVH. */
 export function accountFreeActivities(
-  deps: ImageDeps & { accountNames: readonly string[] },
-): Pick<ReimageActivities, 'qualifyImage'> & Pick<PlanActivities, 'listAccounts'> {
+  deps: ImageDeps & HookDeps & { accountNames: readonly string[] },
+): Pick<ReimageActivities, 'qualifyImage'> & HookActivities & Pick<PlanActivities, 'listAccounts'> {
   return {
     async qualifyImage(raw) {
       return keepAlive(() => qualifyImage(parseInput(qualifyImageInputSchema, raw, 'qualifyImage'), deps));
     },
+    ...hookActivities(deps),
     ...accountActivities(deps),
   };
 }

@@ -20,7 +20,7 @@ import type {
 } from './types';
 
 const route = z.enum(DEPLOY_ROUTES);
-const isoTime = z.string().refine((text) => !Number.isNaN(Date.parse(text)), 'must be an ISO-8601 time');
+export const isoTime = z.string().refine((text) => !Number.isNaN(Date.parse(text)), 'must be an ISO-8601 time');
 const stringMap = z.record(z.string());
 
 const imageSpecSchema: z.ZodType<ImageSpec> = z.object({

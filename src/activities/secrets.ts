@@ -27,6 +27,11 @@ function resolveReferences(text: string, env: Environment, field: string): strin
   });
 }
 
+/** A secret written as `${VAR}` (or inline, with encrypted payloads), resolved from `env`; `field` names it. */
+export function resolveSecret(text: string, env: Environment, field: string): string {
+  return resolveReferences(text, env, field);
+}
+
 function resolveMap(record: Record<string, string> | undefined, env: Environment, field: string) {
   if (!record) return undefined;
   return Object.fromEntries(

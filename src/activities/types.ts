@@ -10,7 +10,10 @@
 import type { ConfigDriveSpec } from '../domain/config-drive';
 import type { BootProbe, DeploymentStep } from '../domain/deployment';
 import type { ImageQualification, ImageSpec } from '../domain/image';
+import type { HookName, HookPayload, HooksSpec, NotifySpec, WebhookTarget } from '../domain/hooks';
 import type { PreflightFailure } from '../domain/preflight';
+import type { CampaignEvent } from '../shared/campaign-events';
+import type { HookTargetCheck } from '../shared/plan-types';
 import type { DeployRoute } from '../domain/routes';
 
 export interface PreflightInput {
@@ -186,6 +189,35 @@ export interface DetectedRoute {
   apiCalls: number;
 }
 
+export interface WebhookHookInput {
+  hook: HookName;
+  target: WebhookTarget;
+  payload: HookPayload;
+  /** ISO time after which no new try starts (absolute, so a retried attempt keeps it). */
+  deadlineAt: string;
+}
+
+export interface WebhookHookResult {
+  status: number;
+  tries: number;
+}
+
+export interface NotificationInput {
+  /** Index of the target in the campaign's notify list (names it in messages: "notify[0]"). */
+  index: number;
+  target: NotifySpec['webhook'];
+  event: CampaignEvent;
+  deadlineAt: string;
+}
+
+export interface CheckHookTargetsInput {
+  campaignId: string;
+  hooks?: HooksSpec;
+  notify?: NotifySpec[];
+  /** Also send each allowed webhook a `ping` event (what `reimage plan` does); false: the allow-list only. */
+  probe: boolean;
+}
+
 /**
  * Every activity the worker registers. Failure types (all nonRetryable unless noted):
  * - detectRoute: OvhApiPermanent; OvhApiRetryable (retryable).
@@ -197,6 +229,9 @@ export interface DetectedRoute {
  * - waitForDeployment: DeployFailed, TimedOut; OvhApiRetryable (retryable; resumes from heartbeat details).
  * - verifyBoot: BootFailed; OvhApiRetryable (retryable).
  * - rollbackToRescue: RollbackFailed; OvhApiRetryable (retryable).
+ * - callWebhookHook, deliverNotification: HookFailed (4xx, or no 2xx before the deadline), NotAllowed (host
+ *   not on REIMAGE_HOOK_HOSTS), ConfigurationError (unknown `${VAR}` in the secret).
+ * - checkHookTargets: never fails on a target (returns what it found).
  */
 export interface ReimageActivities {
   detectRoute(input: DetectRouteInput): Promise<DetectedRoute>;
@@ -206,4 +241,11 @@ export interface ReimageActivities {
   waitForDeployment(input: WaitForDeploymentInput): Promise<DeploymentResult>;
   verifyBoot(input: VerifyBootInput): Promise<BootVerification>;
   rollbackToRescue(input: RollbackInput): Promise<RollbackResult>;
+}
+
+/** The hook and notification activities (failure types above); they never call OVH. */
+export interface HookActivities {
+  callWebhookHook(input: WebhookHookInput): Promise<WebhookHookResult>;
+  deliverNotification(input: NotificationInput): Promise<WebhookHookResult>;
+  checkHookTargets(input: CheckHookTargetsInput): Promise<HookTargetCheck[]>;
 }

@@ -4,11 +4,14 @@
  * Workflow-safe: no Node.js built-ins.
  */
 import type { BootProbe } from '../domain/deployment';
+import { HOOK_NAMES, type HookSpec, type HooksSpec, type NotifySpec } from '../domain/hooks';
 import type { ChecksumType } from '../domain/image';
 import type { ServerSelection } from '../domain/servers';
 import type { CountOrPercent, WindowsSetting } from '../shared/campaign-types';
 import type { CampaignSpec, ParsedCampaignFile } from './schema';
 import { parseDuration, parsePercent } from './units';
+
+type HookFile = NonNullable<ParsedCampaignFile['hooks']>[keyof NonNullable<ParsedCampaignFile['hooks']>];
 
 /** `5` -> {count: 5}; `"20%"` -> {percent: 20}. */
 function toCountOrPercent(value: number | string): CountOrPercent {
@@ -44,6 +47,35 @@ function toBootProbe(probe: ParsedCampaignFile['bootProbe']): BootProbe | undefi
   if (probe === 'none') return undefined;
   if (probe.type === 'tcp') return { type: 'tcp', port: probe.port, timeoutMs: parseDuration(probe.timeout) };
   return { type: 'http', url: probe.url, timeoutMs: parseDuration(probe.timeout) };
+}
+
+function toHook(hook: HookFile | undefined): HookSpec | undefined {
+  if (hook?.webhook) {
+    const { url, secret, timeout } = hook.webhook;
+    return withoutUndefined({ kind: 'webhook' as const, url, secret, timeoutMs: parseDuration(timeout) });
+  }
+  if (!hook?.workflow) return undefined;
+  const { type, taskQueue, timeout } = hook.workflow;
+  return { kind: 'workflow', workflowType: type, taskQueue, timeoutMs: parseDuration(timeout) };
+}
+
+function toHooks(hooks: ParsedCampaignFile['hooks']): HooksSpec | undefined {
+  if (hooks === undefined) return undefined;
+  const spec = withoutUndefined(Object.fromEntries(HOOK_NAMES.map((name) => [name, toHook(hooks[name])])) as HooksSpec);
+  return Object.keys(spec).length > 0 ? spec : undefined;
+}
+
+function toNotify(notify: ParsedCampaignFile['notify']): NotifySpec[] | undefined {
+  if (notify === undefined || notify.length === 0) return undefined;
+  return notify.map(({ webhook, events }) => ({
+    webhook: withoutUndefined({
+      url: webhook.url,
+      secret: webhook.secret,
+      timeoutMs: parseDuration(webhook.timeout),
+      format: webhook.format,
+    }),
+    events: [...new Set(events)],
+  }));
 }
 
 /** The object without its undefined properties (so specs compare and serialize cleanly). */
@@ -86,5 +118,7 @@ export function normalizeCampaign(file: ParsedCampaignFile, userData?: string): 
     atClose: file.windows?.atClose ?? 'continue',
     retry: { redeployAfterRollback: file.retry.redeployAfterRollback },
     bootProbe: toBootProbe(file.bootProbe),
+    hooks: toHooks(file.hooks),
+    notify: toNotify(file.notify),
   });
 }

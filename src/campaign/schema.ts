@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { ConfigDriveSpec } from '../domain/config-drive';
+import type { HooksSpec, NotifySpec } from '../domain/hooks';
 import type { BootProbe } from '../domain/deployment';
 import type { ImageFormat, ImageSpec } from '../domain/image';
 import type { ApprovalMode, FailurePolicy, WindowCloseAction } from '../domain/rollout';
@@ -12,6 +13,7 @@ import { ROUTE_CHOICES, type RouteChoice } from '../domain/routes';
 import type { ServerSelection } from '../domain/servers';
 import type { CountOrPercent, DeployDeadlines, PollPolicy, WindowsSetting } from '../shared/campaign-types';
 import { renderTemplate, SAMPLE_SERVICE_NAME, templateSyntaxProblem } from './hostname-template';
+import { hooksSchema, notifySchema } from './schema-hooks';
 import { configDriveSchema, imageSchema } from './schema-image';
 import { rolloutSchema, windowsSchema } from './schema-rollout';
 import { check, duration, serviceName } from './schema-fields';
@@ -186,6 +188,8 @@ export const campaignFileSchema = z
       .default({})
       .describe('Automatic redeployment of a server that failed and was rolled back.'),
     bootProbe: bootProbeSchema,
+    hooks: hooksSchema.optional(),
+    notify: notifySchema.optional(),
   })
   .strict()
   .describe('A reimage campaign: which servers get which image, how fast, and when.');
@@ -221,4 +225,6 @@ export interface CampaignSpec {
   atClose: WindowCloseAction;
   retry: { redeployAfterRollback: number };
   bootProbe?: BootProbe;
+  hooks?: HooksSpec;
+  notify?: NotifySpec[];
 }

@@ -4,7 +4,7 @@
  * The task queue and the allow-list come from the caller's Config (the command's, or a test stack's).
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { CampaignSpec } from '../campaign/schema';
 import { toCampaignSettings } from '../campaign/to-settings';
@@ -14,7 +14,8 @@ import type { ServerTarget } from '../shared/campaign-types';
 import { campaignIdAttribute } from '../shared/search-attributes';
 import { campaignWorkflowId } from '../shared/workflow-ids';
 import { planProgressQuery } from '../shared/campaign-messages';
-import type { CampaignPlan, PlanInput, PlanProgress } from '../shared/plan-types';
+import { HOOK_NAMES, type HooksSpec } from '../domain/hooks';
+import type { CampaignPlan, HookTargetCheck, PlanInput, PlanProgress } from '../shared/plan-types';
 import type { planCampaignWorkflow } from '../workflows';
 import { UsageError } from './errors';
 
@@ -105,7 +106,16 @@ export async function runPlan(
     args: [input],
     workflowExecutionTimeout: '2h',
   });
-  const onProgress = options.onProgress;
+  const plan = await resultWithProgress(handle, options.onProgress);
+  const queues = await hookQueueChecks(client, spec.hooks);
+  return queues.length > 0 ? { ...plan, hooks: [...(plan.hooks ?? []), ...queues] } : plan;
+}
+
+/** The plan's result, reporting its progress to `onProgress` (when given) until then. */
+async function resultWithProgress(
+  handle: WorkflowHandle<typeof planCampaignWorkflow>,
+  onProgress: ((progress: PlanProgress) => void) | undefined,
+): Promise<CampaignPlan> {
   if (!onProgress) return handle.result();
   const timer = setInterval(() => {
     handle.query(planProgressQuery).then(onProgress, () => undefined);
@@ -115,6 +125,27 @@ export async function runPlan(
   } finally {
     clearInterval(timer);
   }
+}
+
+/** Whether a worker polls the task queue of each workflow hook (the team's worker, not reimage's). */
+async function hookQueueChecks(client: Client, hooks: HooksSpec | undefined): Promise<HookTargetCheck[]> {
+  const checks: HookTargetCheck[] = [];
+  for (const name of HOOK_NAMES) {
+    const hook = hooks?.[name];
+    if (hook?.kind !== 'workflow') continue;
+    const pollers = (await workflowPollers(client, hook.taskQueue)).length;
+    checks.push({
+      path: `hooks.${name}.workflow`,
+      target: `${hook.workflowType} on task queue ${hook.taskQueue}`,
+      allowed: true,
+      answers: pollers > 0,
+      message:
+        pollers > 0
+          ? `${pollers} worker${pollers === 1 ? '' : 's'} poll${pollers === 1 ? 's' : ''} task queue "${hook.taskQueue}"`
+          : `no worker polls task queue "${hook.taskQueue}": start the worker that runs ${hook.workflowType} before the campaign`,
+    });
+  }
+  return checks;
 }
 
 /** Starts the campaign workflow for `servers` (resolved from the file) on `taskQueue`; returns its workflow ID. */

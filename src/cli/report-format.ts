@@ -62,9 +62,24 @@ function toMarkdown(report: CampaignReport): string {
     `| server |${accounts ? ' account |' : ''} outcome | failure type | message | attempts | duration | API calls |`,
     `|---|${accounts ? '---|' : ''}---|---|---|---|---|---|`,
     ...rows,
+    ...failedNotifications(report),
   ]
     .filter((line, i, all) => !(line === '' && all[i - 1] === ''))
     .join('\n');
+}
+
+/** The notifications that could not be delivered, as a table after the servers' (nothing when none failed). */
+function failedNotifications(report: CampaignReport): string[] {
+  const failed = report.failedNotifications ?? [];
+  if (failed.length === 0) return [];
+  return [
+    '',
+    'Notifications not delivered:',
+    '',
+    '| event | target | message |',
+    '|---|---|---|',
+    ...failed.map((f) => `| ${f.event} | ${f.target} | ${mdCell(f.message)} |`),
+  ];
 }
 
 /** The report in `format`. */

@@ -1,10 +1,11 @@
 /**
- * Refuses to put secrets into Temporal history in clear: a campaign whose SSH key, user data, metadata or
- * image header values are written inline (not `${VAR}` references resolved on the worker) starts only
+ * Refuses to put secrets into Temporal history in clear: a campaign whose SSH key, user data, metadata,
+ * image header values or hook secrets are written inline (not `${VAR}` references resolved on the worker) starts only
  * when payloads are encrypted (REIMAGE_CODEC_KEYS).
  */
 import { isWholeEnvReference, listEnvReferences } from '../campaign/env-references';
 import type { CampaignSpec } from '../campaign/schema';
+import { HOOK_NAMES } from '../domain/hooks';
 
 /** Inline secrets would reach history unencrypted; the message names the fields and both fixes. */
 class InlineSecretsError extends Error {
@@ -22,6 +23,16 @@ function inlineSecretPaths(spec: CampaignSpec): string[] {
   if (drive?.userData && !isWholeEnvReference(drive.userData)) paths.push('configDrive.userData');
   for (const [key, value] of Object.entries(drive?.metadata ?? {})) {
     if (listEnvReferences(value).length === 0) paths.push(`configDrive.metadata.${key}`);
+  }
+  for (const name of HOOK_NAMES) {
+    const hook = spec.hooks?.[name];
+    if (hook?.kind === 'webhook' && hook.secret && !isWholeEnvReference(hook.secret)) {
+      paths.push(`hooks.${name}.webhook.secret`);
+    }
+  }
+  for (const [index, target] of (spec.notify ?? []).entries()) {
+    if (target.webhook.secret && !isWholeEnvReference(target.webhook.secret))
+      paths.push(`notify[${index}].webhook.secret`);
   }
   return paths;
 }

@@ -2,6 +2,7 @@
  * Campaign input, the compact state carried across continue-as-new, the progress query's answer and the
  * final report. Workflow-safe.
  */
+import type { FailedNotification } from './campaign-events';
 import type { FailureType, ServerOutcome } from './failure-types';
 import type { CampaignEndState, CampaignSettings, InstallExpectation, ServerTarget } from './campaign-types';
 
@@ -59,7 +60,8 @@ export interface CarriedState {
   pending: number[];
   /** [index, attempt] for servers whose next attempt is above 1. */
   attempts: [number, number][];
-  wave: { index: number; admitted: number; failures: number; bakeUntilMs?: number };
+  /** `sent`: the wave.finished (1) and campaign.awaiting_approval (2) notifications raised for this wave. */
+  wave: { index: number; admitted: number; failures: number; bakeUntilMs?: number; sent?: number };
   controls: ControlState;
   apiCalls: number;
   /** Budget failures so far; a retried server's earlier failure still counts. */
@@ -72,6 +74,10 @@ export interface CarriedState {
   waveStarts?: number[];
   /** Running servers waiting for their unreachable OVH account: [server index, unreachable since (epoch ms)]. */
   waiting?: [index: number, sinceMs: number][];
+  /** Notification events raised so far (numbers their delivery IDs); absent: none. */
+  notified?: number;
+  /** Notifications that could not be delivered (at most 50 kept). */
+  failedNotifications?: FailedNotification[];
 }
 
 /** One server in the report (or in the progress query). */
@@ -171,4 +177,6 @@ export interface CampaignReport {
   /** When each wave admitted its first server, epoch ms, wave 1 first (absent from older campaigns). */
   waveStartedAtMs?: number[];
   servers: ServerReportRow[];
+  /** Notifications that could not be delivered (absent when every one was, or none was configured). */
+  failedNotifications?: FailedNotification[];
 }

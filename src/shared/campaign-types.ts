@@ -4,6 +4,7 @@
  */
 import type { ConfigDriveSpec } from '../domain/config-drive';
 import type { BootProbe } from '../domain/deployment';
+import type { HooksSpec, NotifySpec } from '../domain/hooks';
 import type { ImageSpec } from '../domain/image';
 import type { ApprovalMode, FailurePolicy, WindowCloseAction } from '../domain/rollout';
 import type { RouteChoice } from '../domain/routes';
@@ -63,6 +64,8 @@ export interface DeploySettings {
   /** Whole deployments retried after a failure that rolled back cleanly (0: never). */
   redeployAfterRollback: number;
   diskGroupId?: number;
+  /** The team's code around the wipe, the boot and the rollback; absent: no hook (no extra command). */
+  hooks?: HooksSpec;
 }
 
 /** An absolute maintenance window, epoch milliseconds, end exclusive. */
@@ -100,6 +103,8 @@ export interface CampaignSettings extends DeploySettings {
   taskQueue: string;
   /** Continue-as-new once a run's history passes this many events (default and maximum 4,000). */
   continueAsNewAfterEvents?: number;
+  /** Campaign events sent to webhooks; absent: none. */
+  notify?: NotifySpec[];
 }
 
 /** When a new server's install is likely to end, from the installs its campaign saw end (OVH's own dates). */
@@ -117,6 +122,8 @@ export interface ReimageServerInput {
   /** The server's OVH account (absent for servers resolved before accounts existed: the default one). */
   account?: string;
   datacenter?: string;
+  /** Known when the campaign read placements (maxPerRack); hooks pass it on. */
+  rack?: string;
   /** Campaign-level attempt: 1, then +1 per operator retry. Finish signals are idempotent on (server, attempt). */
   attempt: number;
   settings: DeploySettings;
@@ -131,10 +138,14 @@ export interface ReimageServerInput {
   expectedInstallByRange?: Record<string, InstallExpectation>;
 }
 
-/** Phases of one server, in order; `rolling_back` only after a failure past the start. */
+/**
+ * Phases of one server, in order; `rolling_back` only after a failure past the start; `hook` while a
+ * lifecycle hook runs (before the start, after the boot check, after a rollback).
+ */
 export const ServerPhase = {
   Queued: 'queued',
   Preflight: 'preflight',
+  Hook: 'hook',
   Starting: 'starting',
   Installing: 'installing',
   Verifying: 'verifying',

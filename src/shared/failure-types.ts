@@ -35,6 +35,8 @@ export const FailureType = {
    * server workflow waits and tries the step again; details are AccountOutageDetails.
    */
   AccountUnreachable: 'AccountUnreachable',
+  /** A lifecycle hook refused (4xx), failed, or gave no success within its timeout. */
+  HookFailed: 'HookFailed',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 
@@ -49,6 +51,8 @@ export const ServerOutcome = {
   Cancelled: 'cancelled',
   RollbackFailed: 'rollback_failed',
   Skipped: 'skipped',
+  /** A beforeWipe hook failed (the server was not touched) or an afterBoot hook failed (installed, not back in service). */
+  HookFailed: 'hook_failed',
 } as const;
 export type ServerOutcome = (typeof ServerOutcome)[keyof typeof ServerOutcome];
 
@@ -59,6 +63,7 @@ export const BUDGET_OUTCOMES: readonly ServerOutcome[] = [
   ServerOutcome.TimedOut,
   ServerOutcome.BootFailed,
   ServerOutcome.RollbackFailed,
+  ServerOutcome.HookFailed,
 ];
 
 /** Details of an AccountUnreachable failure. */

@@ -78,4 +78,20 @@ export interface CampaignPlan {
   apiCalls: number;
   /** With samplePerRange: per commercial range, what was preflighted (the others are kept unchecked). */
   sampled?: SampledRange[];
+  /** Every hook and notification target, checked (absent when the campaign has none). */
+  hooks?: HookTargetCheck[];
+}
+
+/** What the plan found about one hook or notification target (a webhook, or a hook workflow's task queue). */
+export interface HookTargetCheck {
+  /** Spec path, e.g. "hooks.beforeWipe.webhook.url". */
+  path: string;
+  /** The URL without query string, or "<workflow type> on task queue <name>". */
+  target: string;
+  /** False when the webhook's host is not on the worker's REIMAGE_HOOK_HOSTS. */
+  allowed: boolean;
+  /** Whether a ping got a 2xx answer, or a worker polls the hook's task queue (plan only). */
+  answers?: boolean;
+  /** The refusal, the ping's answer, or its failure. */
+  message: string;
 }

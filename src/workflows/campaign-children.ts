@@ -73,12 +73,13 @@ function childOptions(
   campaign: CampaignState,
   slot: ServerSlot,
 ): WithWorkflowArgs<typeof reimageServerWorkflow, Omit<ChildWorkflowOptions, 'typeInfo'>> {
-  const { serviceName, datacenter, account } = slot.target;
+  const { serviceName, datacenter, rack, account } = slot.target;
   const input: ReimageServerInput = {
     campaignId: campaign.input.campaignId,
     serviceName,
     ...(account !== undefined ? { account } : {}),
     ...(datacenter ? { datacenter } : {}),
+    ...(rack ? { rack } : {}),
     attempt: slot.attempt,
     settings: deploySettings(campaign.settings),
     ...(campaign.imageSizeBytes !== undefined ? { imageSizeBytes: campaign.imageSizeBytes } : {}),
@@ -164,7 +165,7 @@ async function cancelChild(slot: ServerSlot): Promise<void> {
 
 /** The part of the campaign settings a server workflow needs (keeps each child's input small). */
 function deploySettings(settings: DeploySettings): DeploySettings {
-  const { route, image, configDrive, deadlines, poll, bootProbe, redeployAfterRollback, diskGroupId } = settings;
+  const { route, image, configDrive, deadlines, poll, bootProbe, redeployAfterRollback, diskGroupId, hooks } = settings;
   return {
     route,
     image,
@@ -174,5 +175,6 @@ function deploySettings(settings: DeploySettings): DeploySettings {
     ...(configDrive ? { configDrive } : {}),
     ...(bootProbe ? { bootProbe } : {}),
     ...(diskGroupId !== undefined ? { diskGroupId } : {}),
+    ...(hooks ? { hooks } : {}),
   };
 }

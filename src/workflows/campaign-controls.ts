@@ -37,6 +37,7 @@ export function stopCampaign(campaign: CampaignState, kind: StopKind, reason: st
   const current = campaign.controls.stop;
   if (current && (current.kind === 'cancel' || kind !== 'cancel')) return;
   campaign.controls.stop = { kind, reason, childrenCancelled: false };
+  if (kind === 'halt') campaign.notifier.raise('campaign.halted', { reason });
   campaign.touch();
 }
 

@@ -22,6 +22,7 @@ import type {
 } from '../shared/campaign-report-types';
 import { effectiveConcurrency, resolveBudget, waveSize } from './budget';
 import { estimateEtaMs, SAMPLE_SIZE } from './eta';
+import { Notifier } from './campaign-notify';
 import { learnedInstalls, learnedInstallsByRange, recordInstall, recordRangeInstall } from './install-durations';
 import { RolloutState, type FinishEffect, type ServerSlot } from './rollout-state';
 import { windowAt } from './windows';
@@ -31,6 +32,9 @@ import { windowAt } from './windows';
  * state when the last wave size repeats over a large fleet (waves of 1 over 10,000 servers).
  */
 export const MAX_RECORDED_WAVES = 100;
+
+/** Outcomes that raise no server.failed: the server is fine, or an operator or the campaign stopped it. */
+const NOT_FAILED: ServerOutcome[] = [ServerOutcome.Done, ServerOutcome.Skipped, ServerOutcome.Cancelled];
 
 /** Mutable campaign state; every handler calls `touch()` so the main loop wakes up. */
 export class CampaignState {
@@ -52,6 +56,8 @@ export class CampaignState {
   changes = 0;
   /** Child starts sent but not yet confirmed by the server. */
   startsInFlight = 0;
+  /** Campaign events to the notify targets; carried across continue-as-new. */
+  readonly notifier: Notifier;
   private readonly doneDurations: number[] = [];
   /** The latest done servers' install durations (install-durations.ts); carried across continue-as-new. */
   private installs: InstallSample[];
@@ -79,6 +85,18 @@ export class CampaignState {
     this.installsByRange = carried?.installsByRange ?? {};
     this.waveStarts = [...(carried?.waveStarts ?? [])];
     this.waiting = new Map(carried?.waiting ?? []);
+    this.notifier = new Notifier(
+      {
+        campaignId: input.campaignId,
+        targets: input.settings.notify ?? [],
+        totals: () => {
+          const { servers, finished, running, pending, failures, failureBudget, byOutcome } = this.totals();
+          return { servers, finished, running, pending, failures, failureBudget, byOutcome };
+        },
+        touch: () => this.touch(),
+      },
+      carried,
+    );
     for (const slot of this.servers.slots)
       if (slot.result?.outcome === ServerOutcome.Done) this.sample(slot.result.durationMs);
   }
@@ -147,6 +165,7 @@ export class CampaignState {
       if (slot?.wave === this.wave.index) this.wave.failures += 1;
     }
     if (result.outcome === ServerOutcome.Done) this.learn(result);
+    if (effect === 'finished' && !NOT_FAILED.includes(result.outcome)) this.notifyFailed(result, slot);
     this.touch();
     return effect;
   }
@@ -198,7 +217,16 @@ export class CampaignState {
       ...(Object.keys(this.installsByRange).length > 0 ? { installsByRange: this.installsByRange } : {}),
       ...this.waveStartsField('waveStarts'),
       ...(this.waiting.size > 0 ? { waiting: [...this.waiting] } : {}),
+      ...this.notifier.encode(),
     };
+  }
+
+  /** Raises `event` for the current wave once (`bit`: 1 wave.finished, 2 awaiting_approval). */
+  notifyWave(bit: 1 | 2, event: 'wave.finished' | 'campaign.awaiting_approval'): void {
+    if ((this.settings.notify ?? []).length === 0 || ((this.wave.sent ?? 0) & bit) !== 0) return;
+    this.wave.sent = (this.wave.sent ?? 0) | bit;
+    // The wave awaiting approval is the next one.
+    this.notifier.raise(event, { wave: this.wave.index + bit });
   }
 
   totals(): CampaignTotals {
@@ -286,7 +314,21 @@ export class CampaignState {
       totals: this.totals(),
       ...this.waveStartsField('waveStartedAtMs'),
       servers: this.rows(),
+      ...(this.notifier.failures.length > 0 ? { failedNotifications: [...this.notifier.failures] } : {}),
     };
+  }
+
+  private notifyFailed(result: ServerResult, slot: ServerSlot | undefined): void {
+    const { datacenter, rack } = slot?.target ?? {};
+    this.notifier.raise('server.failed', {
+      server: {
+        serviceName: result.serviceName,
+        ...(datacenter ? { datacenter } : {}),
+        ...(rack ? { rack } : {}),
+        outcome: result.outcome,
+        ...(result.message ? { message: result.message } : {}),
+      },
+    });
   }
 
   /** A done server's durations: the whole reimage for window admissions, its install for the expectation. */

@@ -10,7 +10,7 @@
  */
 import { patched, proxyActivities, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { PlanActivities } from '../activities/plan-types';
-import type { ReimageActivities } from '../activities/types';
+import type { HookActivities, ReimageActivities } from '../activities/types';
 import { waveSizes } from '../campaign/rollout-math';
 import { planProgressQuery } from '../shared/campaign-messages';
 import type { ServerTarget } from '../shared/campaign-types';
@@ -21,7 +21,7 @@ import { NON_RETRYABLE_TYPES, qualifyOptions } from './server-activities';
 
 const retry = { maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE_TYPES };
 const readOptions: ActivityOptions = { startToCloseTimeout: '10m', retry };
-const reads = proxyActivities<PlanActivities & ReimageActivities>(readOptions);
+const reads = proxyActivities<PlanActivities & ReimageActivities & HookActivities>(readOptions);
 const qualify = proxyActivities<ReimageActivities>(qualifyOptions);
 
 /** Patch ID of resolving and preflighting servers on their OVH account's task queue. */
@@ -85,6 +85,12 @@ export async function planCampaignWorkflow(input: PlanInput): Promise<CampaignPl
   }
   plan.apiCalls = progress.apiCalls;
   plan.waves = waveSizes(input.settings.waves, plan.servers.length);
+  const { hooks, notify } = input.settings;
+  // The worker alone knows its hook allow-list; the plan pings each allowed webhook only when it preflights.
+  if (hooks || notify) {
+    const probe = input.preflight;
+    plan.hooks = await reads.checkHookTargets({ campaignId: input.campaignId, hooks, notify, probe });
+  }
   progress.phase = 'done';
   return plan;
 }

@@ -75,6 +75,7 @@ export async function reimageCampaignWorkflow(input: CampaignInput): Promise<Cam
   const campaignId = campaignIdFromWorkflowId(workflowInfo().workflowId) ?? input.campaignId;
   const campaign = new CampaignState({ ...input, campaignId });
   installCampaignHandlers(campaign);
+  if (!input.carried) campaign.notifier.raise('campaign.started');
   try {
     if (!campaign.imageQualified) await qualifyImage(campaign);
     await rollOut(campaign);
@@ -85,7 +86,11 @@ export async function reimageCampaignWorkflow(input: CampaignInput): Promise<Cam
   }
   campaign.status = 'stopping';
   const stop = campaign.controls.stop;
-  return campaign.report(stop ? END_STATE[stop.kind] : CampaignEndState.Done);
+  const finalState = stop ? END_STATE[stop.kind] : CampaignEndState.Done;
+  campaign.notifier.raise('campaign.finished', { state: finalState, ...(stop ? { reason: stop.reason } : {}) });
+  // The report lists failed deliveries: wait for the last ones (each is bounded by its target's timeout).
+  if (campaign.notifier.inFlight > 0) await condition(() => campaign.notifier.inFlight === 0);
+  return campaign.report(finalState);
 }
 
 async function qualifyImage(campaign: CampaignState): Promise<void> {
@@ -140,6 +145,7 @@ async function rollOut(campaign: CampaignState): Promise<void> {
 /** Between waves: everything finished, canary verdict, bake time, approval; then the next wave opens. */
 async function passWaveGate(campaign: CampaignState): Promise<void> {
   if (campaign.servers.runningCount > 0) return waitForChange(campaign);
+  campaign.notifyWave(1, 'wave.finished');
   const canaryBudget = campaign.settings.canaryFailureBudget ?? 0;
   if (campaign.wave.index === 0 && campaign.settings.waves.length > 0 && campaign.wave.failures > canaryBudget) {
     const reason = `The canary wave failed: ${campaign.wave.failures} of its ${campaign.wave.admitted} servers failed (canary budget ${canaryBudget}).`;
@@ -154,6 +160,7 @@ async function passWaveGate(campaign: CampaignState): Promise<void> {
   }
   if (campaign.approvalNeeded(campaign.wave.index + 1)) {
     campaign.status = 'awaiting_approval';
+    campaign.notifyWave(2, 'campaign.awaiting_approval');
     return waitForChange(campaign);
   }
   campaign.wave = { index: campaign.wave.index + 1, admitted: 0, failures: 0 };
@@ -221,7 +228,8 @@ async function continueAsNewIfDue(campaign: CampaignState): Promise<void> {
     campaign.settings.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_EVENTS,
   );
   if (!info.continueAsNewSuggested && info.historyLength < threshold) return;
-  // Every sent start must be confirmed (its run ID is carried), and accepted updates must complete.
-  await condition(() => campaign.startsInFlight === 0 && allHandlersFinished());
+  // Every sent start must be confirmed (its run ID is carried), accepted updates must complete, and
+  // notifications in flight must end (their failures are carried).
+  await condition(() => campaign.startsInFlight === 0 && allHandlersFinished() && campaign.notifier.inFlight === 0);
   await continueAsNew<typeof reimageCampaignWorkflow>({ ...campaign.input, carried: campaign.encode() });
 }

@@ -1,11 +1,16 @@
 /**
- * reimageServerWorkflow: reimages one OVH server. Runbook: preflight -> start -> wait -> verify boot -> done.
+ * reimageServerWorkflow: reimages one OVH server. Runbook: preflight -> beforeWipe hook -> start -> wait ->
+ * verify boot -> afterBoot hook -> done (the hooks only when the campaign has them: server-hooks.ts).
  *
  * Guarantees
  * - One at a time: the workflow ID is serverWorkflowId(serviceName), so two campaigns can never install the
  *   same server at once (the second start fails with WorkflowExecutionAlreadyStarted).
- * - A failed preflight never touches the server. Any failure after the start (OVH error, deadline, failed boot
- *   check, cancellation) rolls the server back to rescue inside a non-cancellable scope.
+ * - A failed preflight or beforeWipe hook never touches the server (a failed hook ends it hook_failed). Any
+ *   failure after the start (OVH error, deadline, failed boot check, cancellation) rolls the server back to
+ *   rescue inside a non-cancellable scope, then runs the afterRollback hook (its failure is only recorded).
+ *   A failed afterBoot hook ends the server hook_failed with its install kept (no rollback: the OS is fine);
+ *   a cancel during it ends the server cancelled, also without a rollback. A cancel during a hook runs no
+ *   further hook but afterRollback after a rollback.
  * - Waiting is one heartbeating activity, never workflow timers; the read-only preflight runs as a local
  *   activity inside the first workflow task: an 11-minute install costs 36 events (bench/b5). It polls around
  *   the install duration the campaign learned (its range's, else the campaign's), and only the install
@@ -44,6 +49,7 @@ import { untilAccountAnswers } from './account-outage';
 import { LOCAL_READS_PATCH, serverActivities } from './server-activities';
 import { classifyStepFailure, startRefused, type StepFailure } from './server-failures';
 import { ServerState } from './server-state';
+import { runHook } from './server-hooks';
 import { bootProbeFor, configDriveFor } from './server-templates';
 
 type Activities = ReturnType<typeof serverActivities>;
@@ -92,11 +98,32 @@ async function reimage(server: ServerState, acts: Activities): Promise<ServerRes
   const { rescueBootId, harddiskBootIds, commercialRange } = verdict.server ?? {};
   server.known = { taskCheckpoint: verdict.installTaskCheckpoint, rescueBootId, harddiskBootIds };
   server.commercialRange = commercialRange;
+  const refused = await runHook(server, 'beforeWipe');
+  if (refused) return server.finish(refused.outcome, { ...refused, message: `${refused.message} ${UNTOUCHED}` });
   for (;;) {
     const failure = await deployOnce(server, acts, route);
-    if (!failure) return server.finish(ServerOutcome.Done);
+    if (!failure) return backInService(server);
     const again = REDEPLOYABLE.includes(failure.outcome) && server.deployments < server.maxDeployments;
     if (!again || CancellationScope.current().consideredCancelled) return server.finish(failure.outcome, failure);
+  }
+}
+
+const UNTOUCHED = 'The server was not touched.';
+const NOT_BACK =
+  'The new OS is installed and booted (no rollback), but the server is not back in service: put it back by hand.';
+
+/** The afterBoot hook puts the reimaged server back in service; without one the server is done. */
+async function backInService(server: ServerState): Promise<ServerResult> {
+  try {
+    const failure = await runHook(server, 'afterBoot');
+    return failure
+      ? server.finish(failure.outcome, { ...failure, message: `${failure.message} ${NOT_BACK}` })
+      : server.finish(ServerOutcome.Done);
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    return server.finish(ServerOutcome.Cancelled, {
+      message: `The reimage was cancelled during the afterBoot hook. ${NOT_BACK}`,
+    });
   }
 }
 
@@ -214,16 +241,22 @@ async function rollBack(
         }),
       );
       server.count(rolledBack);
-      return failure;
+      return afterRollback(server, failure);
     } catch (err) {
       const rollbackFailure = classifyStepFailure(err, ServerOutcome.RollbackFailed);
-      return {
+      return afterRollback(server, {
         outcome: ServerOutcome.RollbackFailed,
         failureType: 'RollbackFailed',
         message: `${failure.message} The rollback to rescue then failed: ${rollbackFailure.message}`,
-      };
+      });
     }
   });
+}
+
+/** Runs the afterRollback hook (inside the rollback's non-cancellable scope); its failure is only recorded. */
+async function afterRollback(server: ServerState, failure: StepFailure): Promise<StepFailure> {
+  const hookFailed = await runHook(server, 'afterRollback', failure);
+  return hookFailed ? { ...failure, message: `${failure.message} ${hookFailed.message}` } : failure;
 }
 
 /** Signals the campaign that started this workflow (children outlive their parent's continue-as-new). */

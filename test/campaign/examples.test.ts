@@ -5,15 +5,17 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadCampaignFile } from '../../src/campaign/loader';
+import { NOTIFY_EVENTS } from '../../src/domain/hooks';
 
 const EXAMPLES = path.join(__dirname, '..', '..', 'examples', 'campaigns');
 
 describe('the example campaigns', () => {
   const files = readdirSync(EXAMPLES).filter((name) => name.endsWith('.yaml'));
 
-  it('include the four documented examples', () => {
+  it('include the five documented examples', () => {
     expect(files.sort()).toEqual([
       'canary-rollout.yaml',
+      'drain-and-notify.yaml',
       'legacy-byoi-route.yaml',
       'maintenance-window.yaml',
       'minimal.yaml',
@@ -22,6 +24,7 @@ describe('the example campaigns', () => {
 
   it.each([
     ['canary-rollout.yaml', 'ubuntu-2404-canary', 'selector', 'reinstall'],
+    ['drain-and-notify.yaml', 'web-drain-and-notify', 'list', 'reinstall'],
     ['legacy-byoi-route.yaml', 'legacy-byoi', 'list', 'bringYourOwnImage'],
     ['maintenance-window.yaml', 'db-replicas-june', 'list', 'reinstall'],
     ['minimal.yaml', 'debian-12-minimal', 'list', 'reinstall'],
@@ -92,5 +95,25 @@ describe('the example campaigns', () => {
     });
     expect(spec.bootProbe).toEqual({ type: 'tcp', port: 22, timeoutMs: 10_000 });
     expect(spec.accounts).toEqual(['eu-prod']);
+  });
+
+  it('normalizes the hooks and notifications of drain-and-notify.yaml, secret reference unresolved', async () => {
+    const spec = await loadCampaignFile(path.join(EXAMPLES, 'drain-and-notify.yaml'));
+    expect(spec.hooks).toEqual({
+      beforeWipe: {
+        kind: 'webhook',
+        url: 'https://lb.example.com/reimage',
+        secret: '${HOOK_SECRET}',
+        timeoutMs: 30_000,
+      },
+      afterBoot: { kind: 'workflow', workflowType: 'undrainNode', taskQueue: 'k8s-ops', timeoutMs: 1_800_000 },
+      afterRollback: { kind: 'webhook', url: 'https://tickets.example.com/reimage', timeoutMs: 30_000 },
+    });
+    expect(spec.notify).toEqual([
+      {
+        webhook: { url: 'https://hooks.slack.com/services/T000/B000/XXXX', format: 'slack', timeoutMs: 30_000 },
+        events: [...NOTIFY_EVENTS],
+      },
+    ]);
   });
 });

@@ -3,17 +3,24 @@
  * resolves the servers and preflights them against the simulator over HTTPS.
  */
 import { lastSeq, serverCalls } from '../helpers/server-calls';
+import { ensureCa } from '../../src/simulator/ca';
+import { startHookReceiver, type HookReceiver } from '../../testkit/hook-receiver';
 import { campaignYaml, cliJson, runCli, startCliStack, type CliStack } from './helpers/cli-harness';
 
 let stack: CliStack;
+let receiver: HookReceiver;
 
 beforeAll(async () => {
+  receiver = await startHookReceiver(ensureCa(process.env.REIMAGE_TEST_CA_DIR!));
   // The third server has 3 GiB of RAM: OVH keeps all of it for the installer, so no image fits.
   // The last three are of another range, for sampling.
   const rise = { commercialRange: 'RISE-1' };
-  stack = await startCliStack([{}, {}, { memoryMb: 3072 }, {}, rise, rise, rise], 3000);
+  stack = await startCliStack([{}, {}, { memoryMb: 3072 }, {}, rise, rise, rise], 3000, undefined, {
+    REIMAGE_HOOK_HOSTS: receiver.host,
+    HOOK_SECRET: 'plan-secret',
+  });
 });
-afterAll(() => stack?.close());
+afterAll(() => Promise.all([stack?.close(), receiver?.close()]));
 
 it('lists the servers to reimage, the skipped ones with their failed checks, unknown and excluded servers, and the waves', async () => {
   const [ok1, ok2, smallRam, excluded] = stack.servers as [string, string, string, string];
@@ -109,4 +116,33 @@ it('refuses a sample that is not a whole number of servers, naming the option', 
   expect(result.stderr).toContain(
     '--sample must be a whole number of servers per commercial range, 1 or more (got "0").',
   );
+});
+
+it('checks every hook: a webhook on the allow-list answers its ping, another host is refused by name, and a hook task queue nobody polls is reported', async () => {
+  receiver.answer(() => 204);
+  const hooks = {
+    beforeWipe: { webhook: { url: receiver.url('/lb'), secret: '${HOOK_SECRET}' } },
+    afterBoot: { workflow: { type: 'undrainNode', taskQueue: 'nobody-polls-this-queue' } },
+    afterRollback: { webhook: { url: 'https://tickets.example.com/reimage' } },
+  };
+  const file = stack.writeCampaign(
+    'hooks.yaml',
+    campaignYaml(stack, 'plan-hooks', { servers: [stack.servers[0]!], top: { hooks } }),
+  );
+
+  const plan = await runCli(['plan', file], stack.env);
+
+  expect(plan.code).toBe(0);
+  expect(plan.stdout.split('\n').filter((line) => line.startsWith('hook '))).toEqual([
+    `hook ok hooks.beforeWipe.webhook.url (${receiver.url('/lb')}): answers a ping with HTTP 204`,
+    `hook refused hooks.afterRollback.webhook.url (https://tickets.example.com/reimage): hooks.afterRollback.webhook.url: "tickets.example.com" is not on the worker's hook allow-list (REIMAGE_HOOK_HOSTS; it holds ${receiver.host}); add the host there or change the URL`,
+    'hook not ready hooks.afterBoot.workflow (undrainNode on task queue nobody-polls-this-queue): no worker polls task queue "nobody-polls-this-queue": start the worker that runs undrainNode before the campaign',
+  ]);
+  expect(receiver.deliveries.map((d) => [d.path, d.event])).toEqual([['/lb', 'ping']]);
+
+  const start = await runCli(['start', file, '--yes'], stack.env);
+  expect({ code: start.code, stderr: start.stderr.trim() }).toEqual({
+    code: 2,
+    stderr: `Nothing was started; the worker refuses these hook hosts:\nhooks.afterRollback.webhook.url: "tickets.example.com" is not on the worker's hook allow-list (REIMAGE_HOOK_HOSTS; it holds ${receiver.host}); add the host there or change the URL`,
+  });
 });

@@ -1,9 +1,11 @@
 /**
  * `npm run demo` (through testkit/demo/main.ts; the worker image does not ship testkit/):
  * a whole campaign on the embedded defaults. Starts a stack (../stack.ts) of the Temporal dev server with
- * its UI, the OVH API simulator (40 servers, three with faults), the demo image server and a worker; runs
- * a campaign through the CLI's own plan, start, status and report code; shows live progress; prints the
- * report and writes its HTML version to .data/demo/<campaign>.html; stops what it started.
+ * its UI, the OVH API simulator (40 servers, three with faults), the demo image server, a load-balancer pool
+ * (../lb-pool.ts) holding every server, and a worker allowed to call it; runs a campaign through the CLI's
+ * own plan, start, status and report code, whose hooks drain each server before its wipe and put it back
+ * after its boot; shows live progress; prints the report and the pool, and writes the report's HTML version
+ * to .data/demo/<campaign>.html; stops what it started.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,6 +18,8 @@ import { renderStatus, snapshot } from '../../src/cli/commands/status';
 import { runPlan, startCampaign } from '../../src/cli/plan-runner';
 import { formatReport } from '../../src/cli/report-format';
 import { PROJECT_ROOT } from '../../src/temporal/binaries';
+import { ensureCa } from '../../src/simulator/ca';
+import { startLbPool, type LbPool } from '../lb-pool';
 import { inProcessSimulator } from '../simulators';
 import { startStack } from '../stack';
 import { inProcessWorker } from '../workers';
@@ -38,17 +42,26 @@ export async function runDemo(
   // The SDK's own INFO and WARN lines (worker states, the activity failures the faults provoke) would
   // bury the progress lines; the report shows every failure.
   Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const caDir = path.join(DEMO_DIR, 'ca');
+  const hookSecret = randomBytes(16).toString('hex');
+  const pool = await startLbPool(ensureCa(caDir), [], hookSecret);
   const stack = await startStack({
     baseEnv,
-    caDir: path.join(DEMO_DIR, 'ca'),
+    caDir,
     temporal: { ui: true },
     simulator: inProcessSimulator({ servers: 40, seed: 'demo', speed: 120 }),
     worker: inProcessWorker(),
     taskQueue: 'reimage-demo',
+    // The worker may call the pool (and nothing else), and signs its hooks with the pool's secret.
+    env: { REIMAGE_HOOK_HOSTS: pool.host, HOOK_SECRET: hookSecret },
     log,
+  }).catch(async (err: unknown) => {
+    await pool.close();
+    throw err;
   });
   try {
     const { sim, temporal, client } = stack;
+    for (const server of sim.servers) pool.members.add(server);
     log(`Temporal dev server on ${temporal.address}, UI ${temporal.uiUrl} (started in ${temporal.startMs} ms)`);
     sim.state.injectFaults(FAULTS.map(([index, fault]) => `${fault}=${sim.servers[index]}`).join(','));
     log(`OVH API simulator on ${sim.url} (40 servers, faults: ${FAULTS.map(([, f]) => f).join(', ')})`);
@@ -57,7 +70,8 @@ export async function runDemo(
     const file = path.join(DEMO_DIR, 'campaign.yaml');
     const probeUrl = `https://localhost:${sim.port}/_sim/probe/{serviceName}`;
     const image = { imageUrl: stack.image.url, sha256: stack.image.sha256 };
-    writeFileSync(file, demoCampaignYaml({ name: 'demo', servers: sim.servers, ...image, probeUrl }));
+    const hookUrl = `${pool.url}/hooks`;
+    writeFileSync(file, demoCampaignYaml({ name: 'demo', servers: sim.servers, ...image, probeUrl, hookUrl }));
     const spec = await loadCampaignFile(file);
     const campaignId = `demo-${randomBytes(3).toString('hex')}`;
     const plan = await runPlan(client, spec, campaignId, false, stack.config);
@@ -68,7 +82,7 @@ export async function runDemo(
 
     await watch(client, campaignId);
     const report = await fetchReport(client, campaignId);
-    process.stdout.write(`\n${formatReport(report, 'markdown')}\n\n`);
+    process.stdout.write(`\n${formatReport(report, 'markdown')}\n\n${poolLine(pool, sim.servers)}\n\n`);
     const htmlFile = path.join(DEMO_DIR, `${campaignId}.html`);
     writeFileSync(htmlFile, await campaignHtmlReport(client, campaignId, stack.config.ovh.rateLimit));
     process.stdout.write(`HTML report (timeline, charts; opens offline): ${htmlFile}\n`);
@@ -81,7 +95,16 @@ export async function runDemo(
     return report.finalState === 'done' ? 0 : 5;
   } finally {
     await stack.close();
+    await pool.close();
   }
+}
+
+/** "Load-balancer pool: 37 of 40 servers back in, 3 out (drained before their wipe, not put back): ..." */
+function poolLine(pool: LbPool, servers: string[]): string {
+  const out = servers.filter((server) => !pool.members.has(server));
+  const back = servers.length - out.length;
+  const names = out.length > 0 ? ` (drained before their wipe, not put back): ${out.join(', ')}` : '';
+  return `Load-balancer pool: ${back} of ${servers.length} servers back in, ${out.length} out${names}`;
 }
 
 async function watch(client: Client, campaignId: string): Promise<void> {

@@ -22,7 +22,9 @@ format), runs every server's preflight (GET requests only), and prints the waves
 skipped with every failed check, the ETA with the bound that dominates it (installs or the OVH budget) and
 the OVH API calls. A progress bar with its own ETA runs on stderr meanwhile. Its calls go through the
 worker's OVH budget like a campaign's, and the worker keeps what it read for 6 hours, so a campaign started
-within that time reads less. Needs a running worker ("reimage worker").
+within that time reads less. It checks each hook and notification: a webhook's host must be on the worker's
+REIMAGE_HOOK_HOSTS and answer a signed "ping" event with a 2xx, and a worker must poll each hook workflow's
+task queue. Needs a running worker ("reimage worker").
 
 Options:
   --sample N   preflight only N servers per commercial range (hardware model), and say what was sampled;
@@ -112,6 +114,10 @@ function render(spec: CampaignSpec, plan: CampaignPlan, eta: Estimate): string {
   if (accounts) lines.push(`accounts: ${accounts}`);
   for (const problem of serverListProblems(plan)) lines.push(`refused ${problem}`);
   for (const name of plan.excluded) lines.push(`excluded ${name}`);
+  for (const check of plan.hooks ?? []) {
+    const verdict = !check.allowed ? 'refused' : check.answers === false ? 'not ready' : 'ok';
+    lines.push(`hook ${verdict} ${check.path} (${check.target}): ${check.message}`);
+  }
   return lines.filter(Boolean).join('\n');
 }
 

@@ -66,6 +66,11 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   if (problems.length > 0) {
     throw new UsageError(`Nothing was started; fix the campaign's server list:\n${problems.join('\n')}`);
   }
+  const refusedHooks = (plan.hooks ?? []).filter((check) => !check.allowed);
+  if (refusedHooks.length > 0) {
+    const problems = refusedHooks.map((check) => check.message).join('\n');
+    throw new UsageError(`Nothing was started; the worker refuses these hook hosts:\n${problems}`);
+  }
   if (plan.servers.length === 0) throw new UsageError('Nothing was started: the campaign resolves to no server.');
   process.stderr.write(
     `Servers to reimage (${plan.servers.length}):\n${plan.servers.map((s) => `  ${s.serviceName}${namesAccounts([s]) ? ` (${s.account})` : ''}`).join('\n')}\n`,

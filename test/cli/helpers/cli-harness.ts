@@ -17,7 +17,7 @@ import { campaignWorkflowId } from '../../../src/shared/workflow-ids';
 import type { Simulator } from '../../../src/simulator';
 import type { WorkerHandle } from '../../../src/worker';
 import { demoCampaignYaml } from '../../../testkit/demo/campaign';
-import { withOverrides } from '../../../testkit/env';
+import { withOverrides, type EnvOverrides } from '../../../testkit/env';
 import { inProcessSimulator } from '../../../testkit/simulators';
 import { startStack, type Stack } from '../../../testkit/stack';
 import { inProcessWorker } from '../../../testkit/workers';
@@ -80,8 +80,14 @@ export interface CliStack extends Stack<Simulator, WorkerHandle> {
 }
 
 /** Starts the simulator (speed: simulated seconds per real second), the image server and a worker
- * (logging errors only, unless `workerLogger` is given, e.g. to capture its lines). */
-export async function startCliStack(fleet: FleetServer[], speed: number, workerLogger?: Logger): Promise<CliStack> {
+ * (logging errors only, unless `workerLogger` is given, e.g. to capture its lines); `env` adds to the
+ * worker's environment (e.g. REIMAGE_HOOK_HOSTS). */
+export async function startCliStack(
+  fleet: FleetServer[],
+  speed: number,
+  workerLogger?: Logger,
+  env?: EnvOverrides,
+): Promise<CliStack> {
   const prefix = randomUUID().slice(0, 8);
   const servers = fleet.map((_, i) => `ns${prefix}-${i + 1}.cli.eu`);
   quietRuntime();
@@ -99,6 +105,7 @@ export async function startCliStack(fleet: FleetServer[], speed: number, workerL
       workflowBundle: await workflowBundle(),
     }),
     taskQueue: uniqueTaskQueue('cli'),
+    ...(env ? { env } : {}),
   });
   const campaign = (campaignId: string) => stack.client.workflow.getHandle(campaignWorkflowId(campaignId));
   const closeStack = stack.close;

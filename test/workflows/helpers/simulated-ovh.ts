@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { accountActivities, createActivities } from '../../../src/activities';
-import type { ReimageActivities } from '../../../src/activities/types';
+import type { ActivityDeps } from '../../../src/activities/deps';
+import type { HookActivities, ReimageActivities } from '../../../src/activities/types';
 import { OvhClient } from '../../../src/ovh/client';
 import { RateBudget } from '../../../src/ovh/rate-budget';
 import { createSimulator, type Simulator } from '../../../src/simulator';
@@ -15,7 +16,7 @@ import { testSettings } from './settings';
 
 export interface SimulatedOvh {
   sim: Simulator;
-  activities: ReimageActivities;
+  activities: ReimageActivities & HookActivities;
   servers: ServerTarget[];
   installPosts(serviceName: string): number;
   running(serviceName: string): string;
@@ -38,6 +39,8 @@ export interface SimulatedOvhOptions {
   datacenter?: (i: number) => string;
   /** The offer of server i and how much slower than drawn its installs run (the fleet file's fields). */
   hardware?: (i: number) => { commercialRange: string; installPace: number };
+  /** What the worker's activities get besides the OVH client: its hook allow-list, its environment. */
+  deps?: Partial<ActivityDeps>;
 }
 
 export async function simulatedOvh(options: SimulatedOvhOptions): Promise<SimulatedOvh> {
@@ -63,7 +66,10 @@ export async function simulatedOvh(options: SimulatedOvhOptions): Promise<Simula
     // Fresh: this simulator has no other caller, so there is no predecessor's burst to wait out.
     { rateBudget: new RateBudget({ requests: 1_000_000, perMs: 60_000, burst: 1000, fresh: true }) },
   );
-  const activities = { ...createActivities({ ovh, env: {} }), ...accountActivities({ accountNames: ['default'] }) };
+  const activities = {
+    ...createActivities({ ovh, env: {}, ...options.deps }),
+    ...accountActivities({ accountNames: ['default'] }),
+  };
   return {
     sim,
     activities,
