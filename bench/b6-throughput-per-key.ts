@@ -2,7 +2,7 @@
  * B6 throughput per OVH key: how many servers per hour one consumer key limited to 60 requests per minute
  * carries, when `maxParallel` is high enough that the key, not the slots, is the bound.
  *
- * The fleet (1,000 servers; `--quick`: 150) installs in 11 minutes ± 20 % (the simulator's draw). Our
+ * The fleet (1,000 servers; `--quick`: 200) installs in 11 minutes ± 20 % (the simulator's draw). Our
  * activity chain per server (preflight -> start -> wait -> verify, as the server workflow runs it, with no
  * plan before: every stable fact is read by the campaign itself) runs `IN_FLIGHT` servers at a time, each
  * new server getting the install duration learned from those done before it, as the campaign hands it on.
@@ -27,7 +27,7 @@
  * the servers per hour should then be about N times one key's.
  *
  *   npx tsx bench/b6-throughput-per-key.ts            # 1,000 servers, 200 at a time (about 15 minutes)
- *   npx tsx bench/b6-throughput-per-key.ts --quick    # 100 servers, 100 at a time (CI, about 80 s)
+ *   npx tsx bench/b6-throughput-per-key.ts --quick    # 200 servers, 100 at a time, speed 90 (CI, about 70 s)
  *   npx tsx bench/b6-throughput-per-key.ts --accounts 2   # 1,000 servers over two keys, 400 at a time
  */
 import { readEnvironment } from '../src/config';
@@ -180,7 +180,7 @@ function interleave<T>(lists: T[][]): T[] {
 }
 
 async function main(): Promise<void> {
-  const args = benchArgs({ quick: { servers: 300 }, full: { servers: 1000 } }, { accounts: true });
+  const args = benchArgs({ quick: { servers: 200 }, full: { servers: 1000 } }, { accounts: true });
   // Each key carries about 470 servers an hour: the slots grow with the keys, so the keys stay the bound.
   const inFlight = (args.quick ? 100 : 200) * args.accounts;
   const common = { servers: args.servers, inFlight, speed: args.quick ? 90 : 30, accounts: args.accounts };

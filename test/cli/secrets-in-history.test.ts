@@ -1,16 +1,19 @@
 /**
  * Secrets never reach Temporal history, reports or worker logs in clear: a small campaign with an inline SSH
- * key, user data, config-drive metadata and an image Authorization header runs with REIMAGE_CODEC_KEYS; then
+ * key, user data, config-drive metadata, an image Authorization header and an inline hook secret (its
+ * beforeWipe webhook signs with it) runs with REIMAGE_CODEC_KEYS; then
  * the real `temporal workflow show` prints the campaign's and the server's histories, payloads base64-decoded
  * before searching, and none of the secrets (nor the simulator's OVH credentials) may appear.
  */
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { createJsonLogger } from '../../src/observability/logger';
 import { codecFromKeys } from '../../src/temporal/codec';
 import { startCodecServer } from '../../src/temporal/codec-server';
 import { campaignWorkflowId, serverWorkflowId } from '../../src/shared/workflow-ids';
+import { ensureCa } from '../../src/simulator/ca';
+import { startHookReceiver, type HookReceiver } from '../../testkit/hook-receiver';
 import { campaignYaml, cliJson, runCli, startCliStack, type CliStack } from './helpers/cli-harness';
 
 const run = promisify(execFile);
@@ -21,21 +24,27 @@ const SECRETS = {
   userData: `#cloud-config\nruncmd:\n  - echo userdata-${unique}\n`,
   headerValue: `Basic ${Buffer.from(`imageuser:pw-${unique}`).toString('base64')}`,
   metadataValue: `meta-${unique}`,
+  hookSecret: `hook-secret-${unique}`,
 };
 const logLines: string[] = [];
 let stack: CliStack;
+let receiver: HookReceiver;
 
 beforeAll(async () => {
+  receiver = await startHookReceiver(ensureCa(process.env.REIMAGE_TEST_CA_DIR!));
   stack = await startCliStack(
     [{}],
     3000,
     createJsonLogger('debug', (line) => logLines.push(line)),
+    { REIMAGE_HOOK_HOSTS: receiver.host },
   );
+  const hooks = { beforeWipe: { webhook: { url: receiver.url('/drain'), secret: SECRETS.hookSecret } } };
   const yaml = campaignYaml(stack, 'secrets-check', {
     servers: stack.servers,
     rollout: { waves: ['100%'], maxParallel: 1 },
     top: {
       configDrive: { sshKey: SECRETS.sshKey, userData: SECRETS.userData, metadata: { vault: SECRETS.metadataValue } },
+      hooks,
     },
   }).replace(/^image:\n/m, `image:\n  httpHeaders:\n    Authorization: ${JSON.stringify(SECRETS.headerValue)}\n`);
   await cliJson(
@@ -44,7 +53,7 @@ beforeAll(async () => {
   );
   await stack.result(CAMPAIGN_ID);
 }, 35_000);
-afterAll(() => stack?.close());
+afterAll(() => Promise.all([stack?.close(), receiver?.close()]));
 
 /** Every secret of the run: the campaign's, and the OVH credentials the worker signs requests with. */
 function secrets(): string[] {
@@ -72,6 +81,13 @@ describe('secrets with REIMAGE_CODEC_KEYS set', () => {
   it('ran the campaign to completion with the secret settings', async () => {
     const report = await stack.result(CAMPAIGN_ID);
     expect(report).toMatchObject({ campaignId: CAMPAIGN_ID, finalState: 'done', totals: { servers: 1, failures: 0 } });
+  });
+
+  it('reached the worker: the beforeWipe delivery is signed with the hook secret', () => {
+    const [delivery] = receiver.to('/drain');
+    const expected = createHmac('sha256', SECRETS.hookSecret).update(delivery!.body).digest('hex');
+    expect(delivery).toMatchObject({ event: 'beforeWipe', signature: `sha256=${expected}` });
+    expect(delivery!.body).not.toContain(SECRETS.hookSecret);
   });
 
   it('never appear in the campaign workflow history, which does show the server name', async () => {
@@ -107,7 +123,7 @@ describe('secrets with REIMAGE_CODEC_KEYS set', () => {
     try {
       const codecArgs = ['--codec-endpoint', server.url, '--codec-auth', `Bearer ${token}`];
       const history = await workflowShow(campaignWorkflowId(CAMPAIGN_ID), codecArgs);
-      for (const secret of [SECRETS.sshKey, SECRETS.headerValue, SECRETS.metadataValue]) {
+      for (const secret of [SECRETS.sshKey, SECRETS.headerValue, SECRETS.metadataValue, SECRETS.hookSecret]) {
         expect(history).toContain(secret);
       }
     } finally {

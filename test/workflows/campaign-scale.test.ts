@@ -8,8 +8,9 @@ import { testSettings } from './helpers/settings';
 import { simulatedOvh, type SimulatedOvh } from './helpers/simulated-ovh';
 
 /**
- * 2,000 servers with near-zero installs, about 5 minutes on a 2-core CI box shared with the
- * rest of the suite (the dev server and the worker share the two cores: ~7 servers/s).
+ * 2,000 servers with near-zero installs, 4 to 7 minutes on a 2-core box shared with the rest of the
+ * suite (the dev server and the worker share the two cores: ~5 to 7 servers/s). `.ci/run` sets
+ * `REIMAGE_SCALE_SERVERS=1000` to fit CI's time (still several runs through continue-as-new);
  * `REIMAGE_SCALE_SERVERS=300` gives a quick local run.
  */
 const SERVERS = Number(process.env.REIMAGE_SCALE_SERVERS ?? 2000);
