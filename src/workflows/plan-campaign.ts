@@ -104,7 +104,9 @@ function sample(
   const byRange = new Map<string, ServerTarget[]>();
   for (const server of servers) {
     const range = server.commercialRange ?? UNKNOWN_RANGE;
-    byRange.set(range, [...(byRange.get(range) ?? []), server]);
+    const members = byRange.get(range) ?? [];
+    members.push(server);
+    byRange.set(range, members);
   }
   const checked = new Set<string>();
   const sampled: SampledRange[] = [];
