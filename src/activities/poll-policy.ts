@@ -70,8 +70,10 @@ export function nextPollDelay(elapsedMs: number, policy: PollPolicy, random: () 
   const windowEnd = 2 * policy.expectedDurationMs - firstPollAt;
   let base: number;
   // Before the first poll the jitter only shortens the wait, by at most half of it: no install is noticed
-  // later than planned, and a first poll too early is one more poll.
-  if (elapsedMs < firstPollAt) base = (firstPollAt - elapsedMs) * Math.min(1, 1 + (spread - 1) / 2);
+  // later than planned, and a first poll too early is one more poll. A poll the jitter brought forward is
+  // the first poll: the steady cadence follows it (waiting out the few seconds left would cost one more).
+  if (elapsedMs < firstPollAt * (1 - policy.jitter / 2))
+    base = (firstPollAt - elapsedMs) * Math.min(1, 1 + (spread - 1) / 2);
   else if (elapsedMs < windowEnd) base = policy.cadenceMs * spread;
   else base = Math.min(policy.cadenceMs + (elapsedMs - windowEnd) / 2, policy.overrunMaxMs) * spread;
   return Math.round(clamp(base, policy.pollMinMs, policy.pollMaxMs));

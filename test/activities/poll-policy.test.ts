@@ -24,6 +24,12 @@ describe('nextPollDelay', () => {
     expect(delayAt(10, () => 0)).toBe(45_000);
   });
 
+  it('follows a first poll the jitter brought forward with the steady cadence, not a second early poll', () => {
+    const firstPoll = delayAt(0, () => 0);
+    expect(nextPollDelay(firstPoll, DEFAULT_POLL_POLICY, noJitter)).toBe(50_000);
+    expect(nextPollDelay(firstPoll - 1, DEFAULT_POLL_POLICY, noJitter)).toBe(26_401);
+  });
+
   it('keeps every pause within the campaign bounds', () => {
     const policy = pollPolicyFor({ pollMinMs: 60_000, pollMaxMs: 120_000 });
     expect([0, 10, 30].map((minutes) => nextPollDelay(minutes * minute, policy, noJitter))).toEqual([
