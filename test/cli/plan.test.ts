@@ -78,12 +78,12 @@ it('lists the servers to reimage, the skipped ones with their failed checks, unk
       etaMs: 11 * 60_000,
       bound: 'installs',
       installBoundMs: 11 * 60_000,
-      // 15 calls at the test stack's budget of a million a minute.
+      // 15.6 calls at the test stack's budget of a million a minute.
       budgetBoundMs: 1,
-      callsPerServer: 7.5,
+      callsPerServer: 7.8,
       rateLimitPerMinute: 1_000_000,
       advice:
-        'maxParallel (2) bounds it: a higher maxParallel would go faster, up to about 8000000 servers per hour that the OVH budget allows.',
+        'maxParallel (2) bounds it: a higher maxParallel would go faster, up to about 7692307 servers per hour that the OVH budget allows.',
     },
   });
   expect(stack.servers.map((name) => stack.sim.state.server(name)?.installPosts)).toEqual(stack.servers.map(() => 0));

@@ -2,11 +2,12 @@
  * `reimage plan FILE`: the dry run. Resolves the servers, qualifies the image, runs every preflight
  * (read-only), and prints the waves, the servers that would be skipped and why, the ETA and the OVH calls.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadCampaignFile } from '../../campaign/loader';
-import { resolveCount } from '../../campaign/rollout-math';
 import type { CampaignSpec } from '../../campaign/schema';
-import { loadClientConfig, loadConfig, type OvhConfig } from '../../config';
+import { loadClientConfig, loadConfig, type Config, type OvhConfig } from '../../config';
+import { parseAccountsFile } from '../../ovh/accounts-file';
 import { connectClient } from '../../temporal/connection';
 import type { CampaignPlan, PlanProgress } from '../../shared/plan-types';
 import { DEFAULT_ACCOUNT } from '../../shared/task-queues';
@@ -14,6 +15,7 @@ import { requirePositional } from '../campaign-client';
 import { UsageError } from '../errors';
 import { formatDuration } from '../output';
 import { defaultCampaignId, runPlan, serverListProblems } from '../plan-runner';
+import { estimate, type Estimate } from '../plan-estimate';
 
 export const usage = `reimage plan FILE [--sample N] [--json]
 
@@ -36,54 +38,6 @@ Examples:
   reimage plan big-fleet.yaml --sample 3
   reimage plan campaign.yaml --json | jq .skipped`;
 
-/**
- * OVH calls one server costs in a campaign (preflight, start, polls, boot check), measured against the
- * simulator (BENCHMARKS.md, B2): after a plan whose facts the worker still holds, and without.
- */
-const CALLS_AFTER_PLAN = 7.5;
-const CALLS_WITHOUT_PLAN = 11;
-/** OVH's own BYOI installs take about 11 minutes. */
-const TYPICAL_INSTALL_MS = 11 * 60_000;
-
-/** What bounds a campaign's duration, and the estimate: installs in slots of maxParallel, or the OVH budget. */
-interface Estimate {
-  etaMs: number;
-  bound: 'installs' | 'ovh-budget';
-  installBoundMs: number;
-  budgetBoundMs: number;
-  callsPerServer: number;
-  rateLimitPerMinute: number;
-  advice: string;
-}
-
-function estimate(spec: CampaignSpec, plan: CampaignPlan, rate: OvhConfig['rateLimit']): Estimate {
-  const servers = plan.servers.length;
-  const parallel = resolveCount(spec.rollout.maxParallel, servers);
-  const installBoundMs = parallel === 0 ? 0 : Math.ceil(servers / parallel) * TYPICAL_INSTALL_MS;
-  const planned = plan.sampled
-    ? plan.sampled.reduce((sum, range) => sum + range.preflighted, 0) - plan.skipped.length
-    : servers;
-  const calls = Math.max(0, planned) * CALLS_AFTER_PLAN + Math.max(0, servers - planned) * CALLS_WITHOUT_PLAN;
-  const callsPerServer = servers === 0 ? 0 : Math.round((calls / servers) * 10) / 10;
-  const perMinute = (rate.requests * 60_000) / rate.perMs;
-  const budgetBoundMs = Math.round((calls / perMinute) * 60_000);
-  const perHour = callsPerServer === 0 ? 0 : Math.floor((perMinute * 60) / callsPerServer);
-  const bound = budgetBoundMs > installBoundMs ? 'ovh-budget' : 'installs';
-  const advice =
-    bound === 'installs'
-      ? `maxParallel (${parallel}) bounds it: a higher maxParallel would go faster, up to about ${perHour} servers per hour that the OVH budget allows.`
-      : `the OVH budget (${perMinute} calls per minute, about ${callsPerServer} per server) bounds it at about ${perHour} servers per hour: a higher maxParallel would not help; a plan of every server shortly before the window (its reads are then not repeated), or the servers split across accounts with their own keys, would.`;
-  return {
-    etaMs: Math.max(installBoundMs, budgetBoundMs),
-    bound,
-    installBoundMs,
-    budgetBoundMs,
-    callsPerServer,
-    rateLimitPerMinute: perMinute,
-    advice,
-  };
-}
-
 /** "eu-prod 3, ca-prod 2" when the servers span named accounts; empty for the default account alone. */
 function accountCounts(plan: CampaignPlan): string {
   const counts = new Map<string, number>();
@@ -101,6 +55,9 @@ function render(spec: CampaignSpec, plan: CampaignPlan, eta: Estimate): string {
       : '',
     `waves: ${plan.waves.join(', ') || 'none'}`,
     `ETA: about ${formatDuration(eta.etaMs)} (installs: ${formatDuration(eta.installBoundMs)}, OVH budget: ${formatDuration(eta.budgetBoundMs)}); ${eta.advice}`,
+    eta.accounts
+      ? `OVH budget per account: ${eta.accounts.map((a) => `${a.account} ${a.servers} servers at ${a.rateLimitPerMinute}/min, ${formatDuration(a.budgetBoundMs)}`).join('; ')}`
+      : '',
     `OVH calls: ${plan.apiCalls} for this plan, about ${Math.round(eta.callsPerServer * plan.servers.length)} for the campaign`,
   ];
   for (const range of plan.sampled ?? []) {
@@ -142,6 +99,25 @@ function progressPrinter(stream: NodeJS.WriteStream) {
   };
 }
 
+/**
+ * Each account's rate limit, from the accounts file when REIMAGE_OVH_ACCOUNTS names one (only the limits
+ * are read: the plan needs no credential), else OVH_RATE_LIMIT for every account.
+ */
+function accountRateLimits(config: Readonly<Config>): (account: string) => OvhConfig['rateLimit'] {
+  const file = config.ovhAccountsFile;
+  if (file === undefined) return () => config.ovh.rateLimit;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `REIMAGE_OVH_ACCOUNTS: "${file}" cannot be read (${(error as Error).message}); point it at the accounts YAML file the workers use, or unset it.`,
+    );
+  }
+  const limits = new Map(parseAccountsFile(text, file).map((account) => [account.name, account.rateLimit]));
+  return (account) => limits.get(account) ?? config.ovh.rateLimit;
+}
+
 function sampleOption(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const count = Number(text);
@@ -161,10 +137,11 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   const spec = await loadCampaignFile(requirePositional(positionals, 'the campaign file', usage));
   const client = await connectClient(loadClientConfig(env));
   const config = loadConfig(env);
+  const rateLimits = accountRateLimits(config);
   const onProgress = progressPrinter(process.stderr);
   const plan = await runPlan(client, spec, defaultCampaignId(spec), true, config, { samplePerRange, onProgress });
   if (process.stderr.isTTY) process.stderr.write('\n');
-  const eta = estimate(spec, plan, config.ovh.rateLimit);
+  const eta = estimate(spec, plan, rateLimits);
   if (values.json) process.stdout.write(`${JSON.stringify({ ...plan, etaMs: eta.etaMs, estimate: eta }, null, 2)}\n`);
   else process.stdout.write(`${render(spec, plan, eta)}\n`);
   return 0;
