@@ -163,3 +163,24 @@ describe('the HTML report', () => {
     expect(model.calls.counts.reduce((a, b) => a + b, 0)).toBe(report.totals.apiCalls);
   });
 });
+
+describe('the HTML report of a campaign over several OVH accounts', () => {
+  it("shows each server's account and offers to order the rows by account", () => {
+    const { report, history } = syntheticCampaign(6);
+    report.servers.forEach((row, i) => (row.account = i < 3 ? 'eu-prod' : 'ca-prod'));
+    const html = renderHtmlReport(buildReportModel(report, history));
+    expect(count(html, /data-ac="eu-prod"/g)).toBe(3);
+    expect(count(html, /data-ac="ca-prod"/g)).toBe(3);
+    expect(html).toContain('<option value="account">by OVH account</option>');
+    expect(html).toContain('<text class="loc" x="');
+    expect(html).toMatch(/>ca-prod \/ rbx8 \/ R4<\/text>/);
+  });
+
+  it('names no account for servers on the default one', () => {
+    const { report, history } = syntheticCampaign(3);
+    report.servers.forEach((row) => (row.account = 'default'));
+    const html = renderHtmlReport(buildReportModel(report, history));
+    expect(html).not.toContain('value="account"');
+    expect(count(html, /data-ac=""/g)).toBe(3);
+  });
+});

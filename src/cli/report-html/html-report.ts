@@ -110,7 +110,7 @@ export function renderHtmlReport(model: ReportModel): string {
     model.reason ? `<p><strong>Reason:</strong> ${esc(model.reason)}</p>` : '',
     summary(model),
     '<h2>Timeline</h2>',
-    '<div class="controls"><label>Order <select id="order"><option value="wave">by wave, then start</option><option value="dc">by datacenter and rack</option><option value="duration">by duration</option><option value="name">by name</option></select></label>',
+    `<div class="controls"><label>Order <select id="order"><option value="wave">by wave, then start</option>${model.rows.some((row) => row.account) ? '<option value="account">by OVH account</option>' : ''}<option value="dc">by datacenter and rack</option><option value="duration">by duration</option><option value="name">by name</option></select></label>`,
     legend(),
     '</div>',
     `<p class="note">One row per server, one bar per phase; hover a bar for its times, OVH calls, and a failure's type and message.${model.waveStarts.length === 0 ? ' This campaign recorded no wave starts (a worker older than the wave record).' : ''}</p>`,

@@ -53,7 +53,10 @@ body{padding:0;font-size:11px}.controls select,.controls label{display:none}.scr
 *{-webkit-print-color-adjust:exact;print-color-adjust:exact}h2{break-after:avoid}.chart,tr{break-inside:avoid}}
 `;
 
-/** Reorders the rows (`rowH` apart, the first at `top`): by wave then start, datacenter and rack, duration, name. */
+/**
+ * Reorders the rows (`rowH` apart, the first at `top`): by wave then start, OVH account, datacenter and rack,
+ * duration, name.
+ */
 export function pageScript(rowH: number, top: number): string {
   return `
 (function () {
@@ -72,12 +75,15 @@ export function pageScript(rowH: number, top: number): string {
   }
   function key(r, mode) {
     var d = r.dataset, e = extent(r);
+    if (mode === 'account') return [d.ac || '\\uffff', d.dc || '\\uffff', d.rk || '\\uffff', e[0], name(r)];
     if (mode === 'dc') return [d.dc || '\\uffff', d.rk || '\\uffff', e[0], name(r)];
     if (mode === 'duration') return [-e[1], name(r)];
     if (mode === 'name') return [name(r)];
     return [n(d.w), e[0], name(r)];
   }
-  function group(r, mode) { return mode === 'dc' ? r.dataset.dc : mode === 'wave' ? r.dataset.w : ''; }
+  function group(r, mode) {
+    return mode === 'account' ? r.dataset.ac : mode === 'dc' ? r.dataset.dc : mode === 'wave' ? r.dataset.w : '';
+  }
   function compare(a, b) {
     for (var i = 0; i < a.length; i++) { if (a[i] < b[i]) return -1; if (a[i] > b[i]) return 1; }
     return 0;

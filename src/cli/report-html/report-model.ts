@@ -10,6 +10,7 @@ import { nextOccurrence, previousOccurrence } from '../../workflows/cron';
 import { quantile } from '../../workflows/eta';
 import type { CampaignHistory, OperatorAction } from './campaign-history';
 import { callsOverTime, type CallBins } from './calls-over-time';
+import { DEFAULT_ACCOUNT } from '../../shared/task-queues';
 
 /** Phases in the order a server goes through them; a result without spans is laid out in this order. */
 const PHASE_ORDER = ['preflight', 'starting', 'installing', 'verifying', 'rolling_back'] as const;
@@ -28,6 +29,8 @@ export interface TimelineSpan {
 
 export interface TimelineRow {
   serviceName: string;
+  /** The server's OVH account, when the campaign's servers are on named accounts. */
+  account?: string;
   datacenter?: string;
   rack?: string;
   /** 0-based wave the server was admitted in, when the campaign recorded its waves. */
@@ -85,6 +88,7 @@ export function buildReportModel(
     const wave = spans.length > 0 ? waveAt(waveStarts, spans[0]!.startMs) : undefined;
     const timelineRow: TimelineRow = {
       serviceName: row.serviceName,
+      ...(row.account && row.account !== DEFAULT_ACCOUNT ? { account: row.account } : {}),
       ...(target?.datacenter ? { datacenter: target.datacenter } : {}),
       ...(target?.rack ? { rack: target.rack } : {}),
       ...(wave !== undefined ? { wave } : {}),

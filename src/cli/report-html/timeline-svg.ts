@@ -56,12 +56,12 @@ function bar(span: TimelineSpan, row: TimelineRow, scale: TimeScale): string {
 }
 
 function rowSvg(row: TimelineRow, index: number, scale: TimeScale, group: number): string {
-  const where = [row.datacenter, row.rack].filter(Boolean).join(' / ');
+  const where = [row.account, row.datacenter, row.rack].filter(Boolean).join(' / ');
   const wave = row.wave !== undefined ? `wave ${row.wave + 1}` : 'no wave';
   const outcome = row.outcome ?? row.state;
   const about = `${where || 'no datacenter'}, ${wave}: ${outcome}, attempt ${row.attempts}`;
   return [
-    `<g class="row" transform="translate(0,${TIMELINE_TOP + BAR_Y + index * ROW_H})" data-w="${row.wave ?? ''}" data-dc="${esc(row.datacenter)}" data-rk="${esc(row.rack)}">`,
+    `<g class="row" transform="translate(0,${TIMELINE_TOP + BAR_Y + index * ROW_H})" data-w="${row.wave ?? ''}" data-ac="${esc(row.account)}" data-dc="${esc(row.datacenter)}" data-rk="${esc(row.rack)}">`,
     `<rect class="band${group % 2 ? ' alt' : ''}" y="-${BAR_Y}" width="${TIMELINE_W}" height="${ROW_H}"/>`,
     `<text class="lbl o-${esc(outcome)}" x="4" y="7">${esc(row.serviceName)}<title>${esc(about)}</title></text>`,
     where ? `<text class="loc" x="${LABEL_W - 8}" y="7">${esc(where)}</text>` : '',
