@@ -13,10 +13,12 @@
  * the tenth that ended before it waits no longer than half a cadence on average either way. An install
  * that overruns what was learned is only polled sparser.
  *
- * With the defaults and an 11-minute expectation: first poll at 8 min 48 s, then every 50 s up to
- * 13 min 12 s, then less and less often, up to every 2 min. An install ending in that window is noticed
- * 25 s after its end on average (at most 55 s), with 2 to 7 polls. A campaign whose poll.maxInterval is
- * shorter than 8 min 48 s gets extra early polls every maxInterval.
+ * Before anything is learned, the short install is the one the spread of installs implies: a tenth of
+ * installs spread ±20 % around the expectation end before 84 % of it. With the defaults and an 11-minute
+ * expectation: first poll at 9 min 39 s, then every 50 s up to 12 min 21 s, then less and less often, up to
+ * every 2 min. An install ending in that window is noticed 25 s after its end on average (at most 55 s),
+ * with 1 to 5 polls. A campaign whose poll.maxInterval is shorter than 9 min 39 s gets extra early polls
+ * every maxInterval.
  */
 
 export interface PollPolicy {
@@ -29,8 +31,8 @@ export interface PollPolicy {
   earlyDurationMs?: number;
   /** Fraction of the delay added or removed at random. */
   jitter: number;
-  /** Share of the expected duration before the first poll, without a learned early duration. */
-  firstPollShare: number;
+  /** Share of the expected duration a short install takes, without a learned early duration. */
+  assumedEarlyShare: number;
   /** Latest share of the expected duration for the first poll, whatever was learned. */
   lastFirstPollShare: number;
   /** Pause between polls while the install may end: from the first poll to as far past the expected end. */
@@ -42,11 +44,12 @@ export interface PollPolicy {
 /** Defaults: a measured catalog reinstall took 11 min 05 s; installs of one fleet vary by about ±20 %. */
 export const DEFAULT_POLL_POLICY: PollPolicy = {
   pollMinMs: 15_000,
-  // Long enough for the first poll to come at 80 % of an 11-minute install.
+  // Long enough for the first poll of an 11-minute install (9 min 39 s).
   pollMaxMs: 10 * 60_000,
   expectedDurationMs: 11 * 60_000,
   jitter: 0.1,
-  firstPollShare: 0.8,
+  // The 10th percentile of durations spread uniformly over ±20 % of the expectation.
+  assumedEarlyShare: 0.84,
   lastFirstPollShare: 0.95,
   // Half of it is the mean detection delay: 25 s, inside the 30 s target, for one call per 50 s.
   cadenceMs: 50_000,
@@ -58,8 +61,8 @@ const clamp = (value: number, min: number, max: number) => Math.min(max, Math.ma
 /** When the first poll comes, from the deployment's start. */
 function firstPollAtOf(policy: PollPolicy): number {
   const expected = policy.expectedDurationMs;
-  const learned = policy.earlyDurationMs === undefined ? undefined : policy.earlyDurationMs + policy.cadenceMs / 2;
-  return Math.min(learned ?? expected * policy.firstPollShare, expected * policy.lastFirstPollShare);
+  const early = policy.earlyDurationMs ?? expected * policy.assumedEarlyShare;
+  return Math.min(early + policy.cadenceMs / 2, expected * policy.lastFirstPollShare);
 }
 
 /** The delay before the next poll, `elapsedMs` after the deployment started. */

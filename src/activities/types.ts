@@ -118,8 +118,8 @@ export interface WaitForDeploymentInput {
   deadlineAt: string;
   /** Typical duration (the campaign's median recent install); polls are densest around it. Default 11 minutes. */
   expectedDurationMs?: number;
-  /** A short duration (the campaign's 10th-percentile recent install): the first poll comes then, at most at
-   * 95 % of expectedDurationMs. Default: 80 % of expectedDurationMs. */
+  /** A short duration (the campaign's 10th-percentile recent install): the first poll comes half a cadence
+   * after it, at most at 95 % of expectedDurationMs. Default: 84 % of expectedDurationMs. */
   earlyDurationMs?: number;
   /** Poll interval bounds; defaults 15 s and 120 s. */
   pollMinMs?: number;

@@ -24,7 +24,7 @@ const EARLY_QUANTILE = 0.1;
 /**
  * Done servers needed before the first poll follows EARLY_QUANTILE: below that it is the smallest of a few
  * installs, often above the true 10th percentile, and the installs that end before it wait longer to be
- * noticed (until then the poll policy polls first at 80 % of the median).
+ * noticed (until then the poll policy assumes a tenth of installs end before 84 % of the median).
  */
 const EARLY_MIN_SAMPLES = 10;
 

@@ -5,21 +5,22 @@ const minute = 60_000;
 const delayAt = (minutes: number, random = noJitter) => nextPollDelay(minutes * minute, DEFAULT_POLL_POLICY, random);
 
 describe('nextPollDelay', () => {
-  it('sleeps until 80 % of the expected duration before the first poll', () => {
-    expect([0, 5].map((minutes) => delayAt(minutes))).toEqual([528_000, 228_000]);
+  it('sleeps until half a cadence after 84 % of the expected duration before the first poll', () => {
+    expect([0, 5].map((minutes) => delayAt(minutes))).toEqual([579_400, 279_400]);
   });
 
   it('polls every 50 s from the first poll to as far past the expected end', () => {
-    expect([8.8, 10.5, 12, 13.1].map((minutes) => delayAt(minutes))).toEqual([50_000, 50_000, 50_000, 50_000]);
+    expect([9.7, 10.5, 12, 12.3].map((minutes) => delayAt(minutes))).toEqual([50_000, 50_000, 50_000, 50_000]);
   });
 
   it('backs off by half the time past that window, at most 2 minutes, once the install overruns it', () => {
-    expect([13.5, 14, 20].map((minutes) => delayAt(minutes))).toEqual([59_000, 74_000, 120_000]);
+    // The window ends at 12 min 20.6 s: as far past 11 minutes as the first poll is before it.
+    expect([13, 14, 20].map((minutes) => delayAt(minutes))).toEqual([69_700, 99_700, 120_000]);
   });
 
   it('shortens the first wait by at most 5 % of jitter, and moves the cadence by at most 10 %', () => {
-    expect(delayAt(0, () => 1)).toBe(528_000);
-    expect(delayAt(0, () => 0)).toBe(501_600);
+    expect(delayAt(0, () => 1)).toBe(579_400);
+    expect(delayAt(0, () => 0)).toBe(550_430);
     expect(delayAt(10, () => 1)).toBe(55_000);
     expect(delayAt(10, () => 0)).toBe(45_000);
   });
@@ -27,7 +28,7 @@ describe('nextPollDelay', () => {
   it('follows a first poll the jitter brought forward with the steady cadence, not a second early poll', () => {
     const firstPoll = delayAt(0, () => 0);
     expect(nextPollDelay(firstPoll, DEFAULT_POLL_POLICY, noJitter)).toBe(50_000);
-    expect(nextPollDelay(firstPoll - 1, DEFAULT_POLL_POLICY, noJitter)).toBe(26_401);
+    expect(nextPollDelay(firstPoll - 1, DEFAULT_POLL_POLICY, noJitter)).toBe(28_971);
   });
 
   it('keeps every pause within the campaign bounds', () => {
@@ -72,6 +73,6 @@ describe('nextPollDelay', () => {
   it('scales with the expected duration', () => {
     const policy = pollPolicyFor({ expectedDurationMs: 20 * minute });
     expect(nextPollDelay(0, policy, noJitter)).toBe(10 * minute);
-    expect(nextPollDelay(16 * minute, policy, noJitter)).toBe(50_000);
+    expect(nextPollDelay(17.5 * minute, policy, noJitter)).toBe(50_000);
   });
 });
