@@ -5,8 +5,9 @@
  * The state is a sliding window of the latest INSTALL_WINDOW done servers, oldest first, each a pair of
  * whole seconds [OVH's install duration, the whole reimage]: at most 32 pairs, about 400 bytes carried across
  * continue-as-new however large the fleet. A window rather than every sample, so the figures follow OVH's
- * pace when it drifts (the median has moved once half the window saw the new pace); quantiles rather than
- * a mean, so one stuck or unusually fast install moves a figure by one rank only.
+ * pace when it drifts, and a run of installs all beyond the window's quartiles restarts the window from them
+ * (a slow datacenter, a bigger image); quantiles rather than a mean, so one stuck or unusually fast install
+ * moves a figure by one rank only.
  *
  * Besides the campaign's window, one window per commercial range (the offer preflight reads, e.g.
  * `advance-1`), for the MAX_RANGES ranges seen last: a fleet mixing offers whose installs differ (HDD
@@ -28,11 +29,35 @@ const EARLY_QUANTILE = 0.1;
  */
 const EARLY_MIN_SAMPLES = 10;
 
+/**
+ * Consecutive installs beyond the window's quartiles (each longer than three quarters of the installs before
+ * it, or each shorter than three quarters) that tell OVH's pace changed: one chance in about 2,000 when it
+ * did not. Then only they are kept, and the figures follow the new pace at once instead of once half the
+ * window saw it.
+ */
+const PACE_CHANGE_RUN = 6;
+/** Installs a run is compared with, at least: fewer say little of the pace. */
+const PACE_CHANGE_MIN_BEFORE = 10;
+
 /** The window once a server is done: `installMs` from OVH's task dates, `serverMs` its whole reimage. */
 export function recordInstall(window: readonly InstallSample[], installMs: number, serverMs: number): InstallSample[] {
   // At least 1 s: the figures sent to waitForDeployment must be positive.
   const sample: InstallSample = [Math.max(1, Math.round(installMs / 1000)), Math.round(serverMs / 1000)];
-  return [...window, sample].slice(-INSTALL_WINDOW);
+  const updated = [...window, sample].slice(-INSTALL_WINDOW);
+  return paceChanged(updated) ? updated.slice(-PACE_CHANGE_RUN) : updated;
+}
+
+/** Whether the latest PACE_CHANGE_RUN installs all lie beyond the same quartile of the installs before each. */
+function paceChanged(window: readonly InstallSample[]): boolean {
+  const first = window.length - PACE_CHANGE_RUN;
+  if (first < PACE_CHANGE_MIN_BEFORE) return false;
+  const sides = window.slice(first).map(([installS], offset) => {
+    const before = window.slice(0, first + offset).map(([earlierS]) => earlierS);
+    if (installS > (quantile(before, 0.75) ?? Infinity)) return 1;
+    if (installS < (quantile(before, 0.25) ?? -Infinity)) return -1;
+    return 0;
+  });
+  return sides.every((side) => side === 1) || sides.every((side) => side === -1);
 }
 
 /** Ranges whose windows are kept (a fleet mixes a handful of offers): about 400 bytes each. */

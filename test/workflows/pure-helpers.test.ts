@@ -111,17 +111,30 @@ describe('install durations', () => {
   });
 
   it('keeps the latest 32 servers, oldest first', () => {
-    const window = windowOf(Array.from({ length: 40 }, (_, i) => 601 + i));
+    // 601 to 640 s in a scrambled order: no run of installs beyond a quartile.
+    const installs = Array.from({ length: 40 }, (_, i) => 601 + ((i * 17) % 40));
+    const window = windowOf(installs);
     expect(window).toHaveLength(INSTALL_WINDOW);
-    expect(window[0]).toEqual([609, 669]);
-    expect(window.at(-1)).toEqual([640, 700]);
+    expect(window.map(([installS]) => installS)).toEqual(installs.slice(-INSTALL_WINDOW));
   });
 
-  it('follows installs that get 50 % slower: the median moves once 17 of the 32 are slow, the 10th percentile at 29', () => {
-    const steady = windowOf(Array(32).fill(660));
+  it('restarts from 6 installs in a row beyond a quartile: installs 50 % slower are followed after 6 servers', () => {
+    const steady = windowOf(Array.from({ length: 32 }, (_, i) => 640 + ((i * 7) % 41)));
     const afterSlow = (n: number) => learnedInstalls(windowOf(Array(n).fill(990), steady));
-    expect([16, 17].map((n) => afterSlow(n)?.typicalMs)).toEqual([660_000, 990_000]);
-    expect([28, 29].map((n) => afterSlow(n)?.earlyMs)).toEqual([660_000, 990_000]);
+    expect(afterSlow(5)?.typicalMs).toBe(663_000);
+    expect(afterSlow(6)).toEqual({ samples: 6, typicalMs: 990_000, overheadMs: 60_000 });
+    // Ten at the new pace give the 10th percentile again.
+    expect(afterSlow(10)).toEqual({ samples: 10, typicalMs: 990_000, earlyMs: 990_000, overheadMs: 60_000 });
+    // As fast again: 6 in a row below the first quartile.
+    expect(learnedInstalls(windowOf(Array(6).fill(440), steady))?.typicalMs).toBe(440_000);
+  });
+
+  it('keeps its window through a run that is not beyond a quartile throughout', () => {
+    const steady = windowOf(Array.from({ length: 32 }, (_, i) => 640 + ((i * 7) % 41)));
+    // Five slow installs, then one at the median: the pace did not change.
+    const window = windowOf([990, 990, 990, 990, 990, 660], steady);
+    expect(window).toHaveLength(INSTALL_WINDOW);
+    expect(learnedInstalls(window)?.typicalMs).toBe(662_000);
   });
 
   it('learns per commercial range once the fleet shows two ranges, from 3 servers of a range', () => {
@@ -151,13 +164,14 @@ describe('install durations', () => {
     const campaign = new CampaignState(input);
     for (const slot of campaign.servers.slots) {
       campaign.markAdmitted(slot);
-      // Installs of 540 to 639 s, each server taking 660 s in all.
-      campaign.onResult({ ...result(slot.target.serviceName, 1), ovhInstallMs: 540_000 + (slot.index % 100) * 1000 });
+      // Installs of 540 to 639 s in a scrambled order, each server taking 660 s in all.
+      const installMs = 540_000 + ((slot.index * 37) % 100) * 1000;
+      campaign.onResult({ ...result(slot.target.serviceName, 1), ovhInstallMs: installMs });
     }
     const carried = JSON.parse(JSON.stringify(campaign.encode())) as CarriedState;
     expect(JSON.stringify(carried.installs).length).toBeLessThan(1024);
     const next = new CampaignState({ ...input, carried });
-    expect(next.learnedInstalls()).toEqual({ samples: 32, typicalMs: 623_000, earlyMs: 611_000, overheadMs: 36_000 });
+    expect(next.learnedInstalls()).toEqual({ samples: 32, typicalMs: 589_000, earlyMs: 552_000, overheadMs: 68_000 });
   });
 });
 
