@@ -17,6 +17,7 @@ import {
   resolveAccount,
   type OvhAccount,
 } from './ovh/accounts-file';
+import { isLoopbackEndpoint } from './ovh/simulator-clock';
 import { DEFAULT_ACCOUNT, DEFAULT_TASK_QUEUE } from './shared/task-queues';
 
 /** Every default in one place. */
@@ -51,6 +52,7 @@ export const ENV_VARS = [
   'REIMAGE_MAX_CACHED_WORKFLOWS',
   'REIMAGE_OVH_ACCOUNTS',
   'REIMAGE_WORKER_ACCOUNTS',
+  'REIMAGE_SIMULATOR_SPEED',
   'OVH_ENDPOINT',
   'OVH_APPLICATION_KEY',
   'OVH_APPLICATION_SECRET',
@@ -64,6 +66,8 @@ export const ENV_VARS = [
 
 /** OVH_RATE_LIMIT: a count per s, sec, min or h (also what `npm run drill -- --worker-rate` accepts). */
 export const rateLimitPattern = RATE_LIMIT_PATTERN;
+const SIMULATOR_SPEED_HINT =
+  'must be the --speed of the "reimage simulator" the worker rehearses against, a number above 0 (e.g. 20), or unset';
 const optionalString = z
   .string()
   .optional()
@@ -95,6 +99,13 @@ const envSchema = z.object({
     .default(DEFAULTS.maxCachedWorkflows),
   REIMAGE_OVH_ACCOUNTS: optionalString,
   REIMAGE_WORKER_ACCOUNTS: optionalString,
+  REIMAGE_SIMULATOR_SPEED: optionalString.pipe(
+    z.coerce
+      .number({ invalid_type_error: SIMULATOR_SPEED_HINT })
+      .finite(SIMULATOR_SPEED_HINT)
+      .positive(SIMULATOR_SPEED_HINT)
+      .optional(),
+  ),
   OVH_ENDPOINT: z.string().min(1).default(DEFAULTS.ovhEndpoint),
   OVH_APPLICATION_KEY: optionalString,
   OVH_APPLICATION_SECRET: optionalString,
@@ -142,6 +153,9 @@ export interface Config {
   ovhAccountsFile?: string;
   /** The accounts of the file this worker holds (REIMAGE_WORKER_ACCOUNTS); undefined: all of them. */
   workerAccounts?: readonly string[];
+  /** The speed of the simulator the worker rehearses against (REIMAGE_SIMULATOR_SPEED): its activities
+   * follow the simulator's clock; undefined: real time, as against OVH. */
+  simulatorSpeed?: number;
   ovh: OvhConfig;
 }
 
@@ -188,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     maxCachedWorkflows: e.REIMAGE_MAX_CACHED_WORKFLOWS,
     ovhAccountsFile: e.REIMAGE_OVH_ACCOUNTS,
     workerAccounts: listOf(e.REIMAGE_WORKER_ACCOUNTS),
+    simulatorSpeed: e.REIMAGE_SIMULATOR_SPEED,
     ovh: Object.freeze({
       endpoint: e.OVH_ENDPOINT,
       appKey: e.OVH_APPLICATION_KEY,
@@ -218,6 +233,26 @@ const SHORTHAND_CREDENTIALS = ['OVH_APPLICATION_KEY', 'OVH_CLIENT_ID'] as const;
  * one account named `default`. Throws ConfigError (or AccountsFileError) naming the problem and the fix.
  */
 export function loadWorkerAccounts(config: Readonly<Config>, env: NodeJS.ProcessEnv): WorkerAccounts {
+  const accounts = readWorkerAccounts(config, env);
+  if (config.simulatorSpeed !== undefined) refuseOvhWhileRehearsing(accounts.held);
+  return accounts;
+}
+
+/**
+ * REIMAGE_SIMULATOR_SPEED puts the worker's waits and deadlines on a simulator's clock, N times faster than
+ * OVH's: against OVH it would poll N times too often and give up N times too early. So every endpoint must
+ * be on this machine (the worker then checks that a simulator at that speed answers there).
+ */
+function refuseOvhWhileRehearsing(held: readonly OvhAccount[]): void {
+  const remote = held.filter((account) => !isLoopbackEndpoint(account.settings.endpoint));
+  if (remote.length === 0) return;
+  const named = remote.map((account) => `account "${account.name}" uses "${account.settings.endpoint}"`).join(', ');
+  throw new ConfigError(
+    `REIMAGE_SIMULATOR_SPEED is a rehearsal setting for "reimage simulator --speed N" on this machine, but ${named}: point OVH_ENDPOINT at the simulator (https://localhost:PORT/1.0), or unset REIMAGE_SIMULATOR_SPEED to work against OVH.`,
+  );
+}
+
+function readWorkerAccounts(config: Readonly<Config>, env: NodeJS.ProcessEnv): WorkerAccounts {
   const file = config.ovhAccountsFile;
   if (file === undefined) {
     return {

@@ -14,6 +14,7 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { accountActivities, accountFreeActivities, createActivities, type ActivityDeps } from './activities';
+import { followSimulator } from './activities/deps';
 import {
   ConfigError,
   loadClientConfig,
@@ -27,6 +28,7 @@ import { meterMetrics, type ReimageMetrics } from './observability/metrics';
 import type { OvhAccount } from './ovh/accounts-file';
 import { OvhClient } from './ovh/client';
 import { RateBudget } from './ovh/rate-budget';
+import { followSimulatorClock, type SimulatorClock } from './ovh/simulator-clock';
 import { accountTaskQueue } from './shared/task-queues';
 import { connectWorker, dataConverterFor } from './temporal/connection';
 
@@ -104,6 +106,28 @@ function accountClient(account: OvhAccount, logger: Logger, metrics: ReimageMetr
   });
 }
 
+/** What the activities of one OVH account get: its client, and its simulator's clock when rehearsing. */
+type AccountDeps = Pick<ActivityDeps, 'ovh' | 'clock' | 'clockAt' | 'sleep'>;
+
+/**
+ * The clock of each held account's simulator when the worker rehearses (REIMAGE_SIMULATOR_SPEED, whose
+ * endpoints loadWorkerAccounts checked are on this machine); none otherwise.
+ */
+async function simulatorClocks(
+  config: Readonly<Config>,
+  accounts: WorkerAccounts,
+): Promise<Map<string, SimulatorClock>> {
+  const speed = config.simulatorSpeed;
+  if (speed === undefined) return new Map();
+  const clocks = await Promise.all(
+    accounts.held.map(async ({ name, settings }) => {
+      const clock = await followSimulatorClock(settings.endpoint, settings.caFile, speed);
+      return [name, clock] as const;
+    }),
+  );
+  return new Map(clocks);
+}
+
 /**
  * What each task queue of this worker runs: the shared queue (campaigns, plans, the image qualification,
  * and the default account's servers), then one queue per other account it holds (that account's server
@@ -114,12 +138,12 @@ function queuesOf(
   config: Readonly<Config>,
   accounts: WorkerAccounts,
   deps: Omit<ActivityDeps, 'ovh'>,
-  clientOf: (account: OvhAccount) => OvhClient,
+  ovhDepsOf: (account: OvhAccount) => AccountDeps,
 ): { taskQueue: string; activities: object }[] {
   const names = { accountNames: accounts.names };
   const queues: { taskQueue: string; activities: object }[] = accounts.held.map((account) => ({
     taskQueue: accountTaskQueue(config.taskQueue, account.name),
-    activities: { ...createActivities({ ...deps, ovh: clientOf(account) }), ...accountActivities(names) },
+    activities: { ...createActivities({ ...deps, ...ovhDepsOf(account) }), ...accountActivities(names) },
   }));
   if (!queues.some((queue) => queue.taskQueue === config.taskQueue)) {
     // No default account here: the shared queue runs what needs no OVH account.
@@ -139,7 +163,12 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
   const workflowBundle = options.workflowBundle ?? (await workflowBundleFor(config));
   const { connection, namespace } = await connectWorker(loadClientConfig(env).connect);
   const deps = { logger, env, hookHosts: config.hookHosts, uiUrl: config.uiUrl };
-  const queues = queuesOf(config, accounts, deps, (account) => accountClient(account, logger, metrics));
+  const clocks = await simulatorClocks(config, accounts);
+  const queues = queuesOf(config, accounts, deps, (account) => {
+    const ovh = accountClient(account, logger, metrics);
+    const simulator = clocks.get(account.name);
+    return { ovh, ...(simulator ? followSimulator(simulator, ovh) : {}) };
+  });
   const workers = await Promise.all(
     queues.map(({ taskQueue, activities }) =>
       Worker.create({
@@ -166,6 +195,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     taskQueues: queues.map((queue) => queue.taskQueue),
     namespace,
     accounts: accounts.held.map((account) => `${account.name} (${account.settings.endpoint})`),
+    ...(config.simulatorSpeed !== undefined ? { simulatorSpeed: config.simulatorSpeed } : {}),
   });
   return {
     worker: workers[0] as Worker,

@@ -7,6 +7,7 @@ import { activityInfo, Context, sleep } from '@temporalio/activity';
 import type { Logger } from '../observability/logger';
 import type { OvhClient } from '../ovh/client';
 import type { Waiter } from '../ovh/routes';
+import type { SimulatorClock } from '../ovh/simulator-clock';
 import type { ImageOpener } from './image-download';
 import type { Environment } from './secrets';
 import type { StableFactsCache } from './stable-facts';
@@ -20,9 +21,12 @@ export interface ActivityDeps {
   openImage?: ImageOpener;
   /** Epoch ms; default Date.now. */
   clock?: () => number;
-  /** Cancellation-aware sleep; default @temporalio/activity's. The benchmark divides it by the speed of a
-   * sped-up simulator, together with `clock`, to measure the default poll policy in simulated time. */
+  /** Cancellation-aware sleep; default @temporalio/activity's. A worker that follows a sped-up simulator
+   * (followSimulator) divides it by the simulator's speed, together with `clock`. */
   sleep?: (ms: number) => Promise<void>;
+  /** `clock` at an instant of Temporal's clock (real time, epoch ms), where the deadlines a workflow sets
+   * from its own clock start; default: the same instant. */
+  clockAt?: (realMs: number) => number;
   /** Hosts hooks and notifications may call (REIMAGE_HOOK_HOSTS); absent: none. */
   hookHosts?: readonly string[];
   /** Temporal Web UI base URL for notification links (REIMAGE_UI_URL); absent: no link. */
@@ -39,7 +43,35 @@ const OWN_TASK_SLACK_MS = 5_000;
 
 /** Epoch ms (OVH clock) from which a task counts as created by this activity; call after the first OVH call. */
 export function ownTasksSince(deps: ActivityDeps): number {
-  return activityInfo().scheduledTimestampMs + deps.ovh.apiTimeDiffSeconds() * 1000 - OWN_TASK_SLACK_MS;
+  const scheduledAt = (deps.clockAt ?? sameInstant)(activityInfo().scheduledTimestampMs);
+  return scheduledAt + deps.ovh.apiTimeDiffSeconds() * 1000 - OWN_TASK_SLACK_MS;
+}
+
+const sameInstant = (realMs: number) => realMs;
+
+/**
+ * A deadline the workflow set from its own clock (its now plus a phase's budget, e.g. the boot check's),
+ * on the worker's clock: the budget counted from when the activity was scheduled. The same instant unless
+ * the worker follows a sped-up simulator, where the budget is simulated time, like the waits it bounds.
+ */
+export function workflowDeadline(deps: ActivityDeps, deadlineAt: string): number {
+  const deadline = Date.parse(deadlineAt);
+  if (!deps.clockAt) return deadline;
+  const scheduledAt = activityInfo().scheduledTimestampMs;
+  return deps.clockAt(scheduledAt) + (deadline - scheduledAt);
+}
+
+/**
+ * The clock, sleeps and deadline mapping of activities that follow a sped-up simulator
+ * (REIMAGE_SIMULATOR_SPEED): the worker's clock is the simulated time less OVH's offset as node-ovh measures
+ * it, so OVH's clock (ovhNow) is the simulated time; a sleep of `ms` lasts `ms / speed` real milliseconds.
+ */
+export function followSimulator(
+  simulator: SimulatorClock,
+  ovh: OvhClient,
+): Required<Pick<ActivityDeps, 'clock' | 'clockAt' | 'sleep'>> {
+  const clockAt = (realMs: number) => simulator.at(realMs) - ovh.apiTimeDiffSeconds() * 1000;
+  return { clock: () => clockAt(Date.now()), clockAt, sleep: (ms) => sleep(ms / simulator.speed) };
 }
 
 /** Now on OVH's clock (epoch ms). */

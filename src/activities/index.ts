@@ -103,7 +103,9 @@ export function createActivities(
     async rollbackToRescue(raw) {
       return keepAlive(() => rollbackToRescue(parseInput(rollbackInputSchema, raw, 'rollbackToRescue'), deps));
     },
-    ...hookActivities(deps),
+    // Hooks call the team's own services: their deadlines (set on Temporal's clock) and retries run on real
+    // time, whatever clock the OVH activities follow.
+    ...hookActivities({ ...deps, clock: undefined, sleep: undefined }),
   };
 }
 

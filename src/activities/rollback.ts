@@ -9,7 +9,7 @@ import { routeFor } from '../ovh/routes';
 import { activityInfo } from '@temporalio/activity';
 import { z } from 'zod';
 import type { RescueCheckpoint } from '../ovh/routes/types';
-import { activityWaiter, type ActivityDeps } from './deps';
+import { activityWaiter, workflowDeadline, type ActivityDeps } from './deps';
 import { toActivityFailure } from './failures';
 import type { RollbackInput, RollbackResult } from './types';
 
@@ -32,7 +32,7 @@ export async function rollbackToRescue(input: RollbackInput, deps: ActivityDeps)
     const outcome = await routeFor(input.route, api).rollback(
       { serviceName: input.serviceName, taskId: input.handle?.taskId },
       {
-        deadlineMs: input.deadlineAt ? Date.parse(input.deadlineAt) : now + DEFAULT_ROLLBACK_MS,
+        deadlineMs: input.deadlineAt ? workflowDeadline(deps, input.deadlineAt) : now + DEFAULT_ROLLBACK_MS,
         pollMs: input.pollMs ?? DEFAULT_POLL_MS,
         attempt: info.attempt,
         checkpoint,

@@ -14,7 +14,7 @@ import https from 'node:https';
 import { FailureType } from '../shared/failure-types';
 import type { OvhCaller } from '../ovh/client';
 import { getServer, listBootIds } from '../ovh/dedicated-server';
-import { activityWaiter, type ActivityDeps } from './deps';
+import { activityWaiter, workflowDeadline, type ActivityDeps } from './deps';
 import { permanentFailure, toActivityFailure } from './failures';
 import { describeUrl } from './secrets';
 import type { BootProbe } from '../domain/deployment';
@@ -84,7 +84,7 @@ async function harddiskBoots(
 export async function verifyBoot(input: VerifyBootInput, deps: ActivityDeps): Promise<BootVerification> {
   const api = deps.ovh.session();
   const now = deps.clock ?? Date.now;
-  const deadline = Date.parse(input.deadlineAt);
+  const deadline = workflowDeadline(deps, input.deadlineAt);
   const interval = input.retryIntervalMs ?? DEFAULT_RETRY_INTERVAL_MS;
   let probeAttempts = 0;
   let bootedFromDisk = false;

@@ -82,6 +82,7 @@ const EXIT_CODES_BY_NAME: Record<string, ExitCode> = {
   MissingEnvVariableError: ExitCode.InvalidInput,
   NoWorkerError: ExitCode.TemporalUnavailable,
   SimulatorOptionsError: ExitCode.Usage,
+  SimulatorClockError: ExitCode.InvalidInput,
   FaultSpecError: ExitCode.Usage,
   FleetFileError: ExitCode.InvalidInput,
 };

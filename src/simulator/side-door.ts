@@ -8,6 +8,7 @@
  *                                      busiest window (the rate limit's period, else 60 s)
  *   GET  /_sim/faults                  the fault configuration in force
  *   POST /_sim/faults                  {"spec": "...", "replace": false} or {"faults": {...}}: inject faults
+ *   GET  /_sim/clock                   {"now": epoch ms, "speed": N}: simulated time, for a worker that follows it
  *   POST /_sim/advance                 {"seconds": N}: jump simulated time forward
  *   POST /_sim/reset                   fresh fleet, no tasks, no traffic, configured faults
  * Reads only settle time-driven effects that are already due, which any API call would do too.
@@ -59,6 +60,14 @@ export interface ServerView {
   faults: string[];
 }
 
+/** What `GET /_sim/clock` answers. */
+export interface SimClockView {
+  /** Simulated time, epoch milliseconds. */
+  now: number;
+  /** Simulated seconds per real second (`--speed`). */
+  speed: number;
+}
+
 export interface ProbeResult {
   status: 200 | 404 | 503;
   body: { booted: boolean; serviceName: string; [key: string]: unknown };
@@ -78,6 +87,11 @@ export class SideDoor {
     private readonly auth: AuthStore,
     private readonly limiter: RateLimiter,
   ) {}
+
+  /** Simulated time (epoch ms) and how many simulated seconds pass per real second. */
+  clock(): SimClockView {
+    return { now: this.state.clock.now(), speed: this.state.clock.speed };
+  }
 
   /** The side-door view of a server, or undefined for an unknown name. */
   server(name: string): ServerView | undefined {
@@ -204,6 +218,8 @@ export class SideDoor {
         return [200, this.faults()];
       case 'POST faults':
         return [200, this.postFaults(raw)];
+      case 'GET clock':
+        return [200, this.clock()];
       case 'POST advance':
         this.state.clock.advance(advanceSchema.parse(JSON.parse(raw?.toString('utf8') || '{}')).seconds * 1000);
         return [200, { now: formatDate(this.state.clock.now()) }];

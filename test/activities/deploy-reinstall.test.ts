@@ -1,3 +1,6 @@
+import type { ApplicationFailure } from '@temporalio/common';
+import { followSimulator } from '../../src/activities/deps';
+import { followSimulatorClock } from '../../src/ovh/simulator-clock';
 import { FailureType } from '../../src/shared/failure-types';
 import type { DeploymentHandle } from '../../src/activities/types';
 import type { DeploymentProgress } from '../../src/domain/deployment';
@@ -5,6 +8,7 @@ import type { Simulator } from '../../src/simulator';
 import {
   activitiesFor,
   clientFor,
+  FAST,
   FAST_POLL,
   fleet,
   imageSpec,
@@ -157,6 +161,27 @@ describe('the reinstall route', () => {
         ),
       ),
     });
+  });
+
+  it("counts the boot check's budget in simulated time when the worker follows the simulator's clock", async () => {
+    // The workflow sets the deadline from its own (real) clock: 10 minutes of budget, 0.15 s at this speed.
+    const client = ovh();
+    const simulated = followSimulator(await followSimulatorClock(sim.url, sim.caCertPath, FAST), client);
+    const activities = activitiesFor(client, simulated);
+    const deadlineAt = inMs(10 * 60_000);
+    const probeUrl = `https://localhost:${sim.port}/_sim/probe/efi.test.eu`;
+    const started = Date.now();
+    const failure = (await run(activities.verifyBoot, {
+      serviceName: 'efi.test.eu',
+      probe: { type: 'http', url: probeUrl, timeoutMs: 500 },
+      deadlineAt,
+      // 30 simulated seconds: 7.5 real ms.
+      retryIntervalMs: 30_000,
+    }).catch((error: unknown) => error)) as ApplicationFailure;
+    expect(failure).toMatchObject({ type: FailureType.BootFailed });
+    // The budget was spent probing every 30 simulated seconds, in a fraction of the real 10 minutes.
+    expect((failure.details?.[0] as { probeAttempts: number }).probeAttempts).toBeGreaterThanOrEqual(2);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('resumes its poll and call counters from the last heartbeat after a worker crash', async () => {

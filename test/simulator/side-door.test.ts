@@ -56,6 +56,17 @@ describe('simulator side door', () => {
     ]);
   });
 
+  it('tells its simulated time and speed with GET /_sim/clock', async () => {
+    const before = sim.state.now();
+    const res = await simCall(sim, 'GET', '/_sim/clock');
+    const after = sim.state.now();
+    expect(res.status).toBe(200);
+    const body = res.body as { now: number; speed: number };
+    expect(body.speed).toBe(1);
+    expect(body.now).toBeGreaterThanOrEqual(before);
+    expect(body.now).toBeLessThanOrEqual(after);
+  });
+
   it('jumps simulated time forward with POST /_sim/advance', async () => {
     await simCall(sim, 'POST', '/_sim/advance', { seconds: 120 });
     const view = (await simCall(sim, 'GET', `/_sim/servers/${server}`)).body as { running: string };

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, loadConfig, loadWorkerAccounts } from '../../src/config';
 
 describe('loadConfig', () => {
   it('caches 250 workflow runs unless REIMAGE_MAX_CACHED_WORKFLOWS says otherwise', () => {
@@ -15,5 +15,46 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ REIMAGE_MAX_CACHED_WORKFLOWS: '5' })).toThrow(
       'REIMAGE_MAX_CACHED_WORKFLOWS: must be at least 10 (the campaign workflow must stay cached)',
     );
+  });
+});
+
+describe('REIMAGE_SIMULATOR_SPEED', () => {
+  const simulator = { OVH_ENDPOINT: 'https://localhost:8443/1.0' };
+  const hint =
+    'REIMAGE_SIMULATOR_SPEED: must be the --speed of the "reimage simulator" the worker rehearses against, a number above 0 (e.g. 20), or unset';
+
+  it('is off unless set, and a speed when set', () => {
+    expect(loadConfig({}).simulatorSpeed).toBeUndefined();
+    expect(loadConfig({ REIMAGE_SIMULATOR_SPEED: '' }).simulatorSpeed).toBeUndefined();
+    expect(loadConfig({ ...simulator, REIMAGE_SIMULATOR_SPEED: '20' }).simulatorSpeed).toBe(20);
+    expect(loadConfig({ ...simulator, REIMAGE_SIMULATOR_SPEED: '0.5' }).simulatorSpeed).toBe(0.5);
+  });
+
+  it.each(['fast', '0', '-20', 'Infinity'])('names the variable and what it must be when it is "%s"', (value) => {
+    expect(() => loadConfig({ ...simulator, REIMAGE_SIMULATOR_SPEED: value })).toThrow(
+      new ConfigError(`The environment is not valid:\n${hint}`),
+    );
+  });
+
+  it("refuses a worker whose OVH endpoint is not on this machine: OVH's own time is real", () => {
+    const env = { OVH_ENDPOINT: 'ovh-eu', REIMAGE_SIMULATOR_SPEED: '20' };
+    expect(() => loadWorkerAccounts(loadConfig(env), env)).toThrow(
+      new ConfigError(
+        'REIMAGE_SIMULATOR_SPEED is a rehearsal setting for "reimage simulator --speed N" on this machine, but account "default" uses "ovh-eu": point OVH_ENDPOINT at the simulator (https://localhost:PORT/1.0), or unset REIMAGE_SIMULATOR_SPEED to work against OVH.',
+      ),
+    );
+    const tunnel = { OVH_ENDPOINT: 'https://eu.api.ovh.com/1.0', REIMAGE_SIMULATOR_SPEED: '20' };
+    expect(() => loadWorkerAccounts(loadConfig(tunnel), tunnel)).toThrow(
+      'account "default" uses "https://eu.api.ovh.com/1.0"',
+    );
+  });
+
+  it('lets a worker whose endpoints are on this machine rehearse', () => {
+    for (const endpoint of ['https://localhost:8443/1.0', 'https://127.0.0.1:8443/1.0', 'https://[::1]:8443/1.0']) {
+      const env = { OVH_ENDPOINT: endpoint, REIMAGE_SIMULATOR_SPEED: '20' };
+      expect(loadWorkerAccounts(loadConfig(env), env).held.map((account) => account.settings.endpoint)).toEqual([
+        endpoint,
+      ]);
+    }
   });
 });

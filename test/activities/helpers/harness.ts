@@ -16,7 +16,7 @@ import type { OvhSettings } from '../../../src/ovh/settings';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../../../src/simulator';
 
 /** Simulated seconds per real second: an 11-minute install takes about 0.15 s. */
-const FAST = 4000;
+export const FAST = 4000;
 
 export function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const caDir = process.env.REIMAGE_TEST_CA_DIR ?? path.join(__dirname, '../../../.data/test-ca');

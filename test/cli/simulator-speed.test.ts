@@ -1,0 +1,57 @@
+/**
+ * A worker with REIMAGE_SIMULATOR_SPEED follows the simulator's clock: a campaign with the campaign file's
+ * default poll policy (first poll at 80 % of an 11-minute install, then every 50 s) against a simulator
+ * at speed 100 polls at those simulated times and ends within seconds, where a worker on real time would
+ * wait nine real minutes for its first poll.
+ */
+import { parse } from 'yaml';
+import { validateCampaignData } from '../../src/campaign/loader';
+import { startCampaign } from '../../src/cli/plan-runner';
+import { campaignYaml, startCliStack, type CliStack } from './helpers/cli-harness';
+
+const SPEED = 100;
+const TASK_READ = 'GET /dedicated/server/{serviceName}/task/{taskId}';
+/** Simulated time a real delay of 0.6 s (a loaded machine between a wake-up and its request) amounts to. */
+const SLACK_MS = 60_000;
+
+let stack: CliStack;
+
+beforeAll(async () => {
+  stack = await startCliStack([{}, {}], SPEED, undefined, { REIMAGE_SIMULATOR_SPEED: String(SPEED) });
+});
+afterAll(() => stack?.close());
+
+/** The simulated time of a real instant (the simulator computes its time from this machine's clock). */
+function simulatedAt(realMs: number): number {
+  return stack.sim.state.now() - (Date.now() - realMs) * SPEED;
+}
+
+it("polls each install at the default policy's simulated times, and the campaign ends in seconds", async () => {
+  const file = campaignYaml(stack, 'simulator-speed', {
+    servers: stack.servers,
+    rollout: { waves: [] },
+    top: { poll: undefined },
+  });
+  const spec = validateCampaignData(parse(file));
+  const targets = stack.servers.map((serviceName) => ({ serviceName }));
+  await startCampaign(stack.client, spec, 'simulator-speed', targets, stack.config.taskQueue);
+  expect((await stack.result('simulator-speed')).totals.byOutcome).toEqual({ done: 2 });
+
+  const reads = stack.sim.state.requests().filter((request) => request.route === TASK_READ);
+  for (const serviceName of stack.servers) {
+    const install = stack.sim.state.server(serviceName)!.deployment!;
+    const startedAt = Date.parse(install.startedAt);
+    const endedAt = startedAt + install.plannedDurationMs!;
+    const polls = reads
+      .filter((request) => request.path.includes(`/${serviceName}/task/`))
+      .map((request) => simulatedAt(Date.parse(request.at)));
+    // The first poll at 80 % of 11 minutes, earlier by at most half the 10 % jitter; then one per 50 s
+    // (± 10 %) until the end: 2 to 7 polls for an install of 8.8 to 13.2 minutes.
+    const firstPollAt = 0.8 * 11 * 60_000;
+    expect(polls[0]! - startedAt).toBeGreaterThanOrEqual(firstPollAt * 0.95 - SLACK_MS / 10);
+    expect(polls[0]! - startedAt).toBeLessThanOrEqual(firstPollAt + SLACK_MS);
+    expect(polls.length).toBeGreaterThanOrEqual(1);
+    expect(polls.length).toBeLessThanOrEqual(7);
+    expect(polls.at(-1)! - endedAt).toBeLessThanOrEqual(55_000 + SLACK_MS);
+  }
+});
