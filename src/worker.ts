@@ -13,8 +13,13 @@ import {
   type WorkflowBundle,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
-import { accountActivities, accountFreeActivities, createActivities, type ActivityDeps } from './activities';
-import { followSimulator } from './activities/deps';
+import {
+  accountActivities,
+  accountFreeActivities,
+  createActivities,
+  followSimulator,
+  type ActivityDeps,
+} from './activities';
 import {
   ConfigError,
   loadClientConfig,

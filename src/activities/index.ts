@@ -33,6 +33,7 @@ import { verifyBoot } from './verify-boot';
 import { waitForDeployment } from './wait-for-deployment';
 
 export type { ActivityDeps } from './deps';
+export { followSimulator } from './deps';
 export type * from './types';
 
 /** Input of resolveServers (shared/plan-types.ts), checked on entry like every other activity input. */
