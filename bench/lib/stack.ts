@@ -28,6 +28,11 @@ export interface BenchStackOptions {
   /** Simulated seconds per real second. */
   speed: number;
   seed: string;
+  /**
+   * The worker follows the simulator's clock (REIMAGE_SIMULATOR_SPEED, as a rehearsal runs it): its polls,
+   * deadlines and learned durations in simulated time. Default: the worker on real time.
+   */
+  simulatedTime?: boolean;
 }
 
 export interface BenchStack extends Stack<SimulatorProcess, WorkerSupervisor> {
@@ -91,7 +96,10 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     worker: workerProcess({ nodeOptions: `--max-old-space-size=${options.baseEnv.BENCH_WORKER_HEAP_MB ?? '256'}` }),
     taskQueue: 'reimage-bench',
     // Payloads in clear, as the benchmarks have always measured the worker.
-    env: { REIMAGE_CODEC_KEYS: undefined },
+    env: {
+      REIMAGE_CODEC_KEYS: undefined,
+      ...(options.simulatedTime ? { REIMAGE_SIMULATOR_SPEED: String(options.speed) } : {}),
+    },
   });
   let stopping = false;
   exitWhenWorkerDies(stack, () => stopping);
