@@ -8,8 +8,8 @@ export const usage = `reimage simulator [--port 0] [--host 127.0.0.1] [--servers
 Runs an HTTPS stand-in for the OVH dedicated-server API (the reinstall route; the retired bringYourOwnImage
 route with --legacy-byoi; fault injection), for rehearsals and tests. Prints one JSON line on stdout first (url, port, caCertPath, credentials, servers), then one line
 per answered request on stderr (none with --quiet), until Ctrl-C or SIGTERM. Point the worker at it with
-OVH_ENDPOINT=<url>, the printed credentials and OVH_CA_FILE=<caCertPath>; other clients trust the CA with
-NODE_EXTRA_CA_CERTS=<caCertPath>.
+OVH_ENDPOINT=<url>, the printed credentials and OVH_CA_FILE=<caCertPath>, and REIMAGE_SIMULATOR_SPEED=<speed>
+so that it waits on the simulator's clock; other clients trust the CA with NODE_EXTRA_CA_CERTS=<caCertPath>.
 
 Examples:
   reimage simulator --servers 40 --speed 60
