@@ -1,10 +1,11 @@
 /**
  * A worker with REIMAGE_SIMULATOR_SPEED follows the simulator's clock: a campaign with the campaign file's
- * default poll policy (first poll at 80 % of an 11-minute install, then every 50 s) against a simulator
- * at speed 100 polls at those simulated times and ends within seconds, where a worker on real time would
- * wait nine real minutes for its first poll.
+ * default poll policy (first poll late in an 11-minute install, then every 50 s) against a simulator at
+ * speed 100 polls at those simulated times and ends within seconds, where a worker on real time would wait
+ * nine real minutes for its first poll.
  */
 import { parse } from 'yaml';
+import { nextPollDelay, pollPolicyFor } from '../../src/activities/poll-policy';
 import { validateCampaignData } from '../../src/campaign/loader';
 import { startCampaign } from '../../src/cli/plan-runner';
 import { campaignYaml, startCliStack, type CliStack } from './helpers/cli-harness';
@@ -38,20 +39,25 @@ it("polls each install at the default policy's simulated times, and the campaign
   expect((await stack.result('simulator-speed')).totals.byOutcome).toEqual({ done: 2 });
 
   const reads = stack.sim.state.requests().filter((request) => request.route === TASK_READ);
+  const policy = pollPolicyFor({});
+  // The jitter brings a first poll forward by at most half its 10 %, and lengthens a pause by at most 10 %.
+  const firstPoll = { earliest: nextPollDelay(0, policy, () => 0), latest: nextPollDelay(0, policy, () => 1) };
   for (const serviceName of stack.servers) {
     const install = stack.sim.state.server(serviceName)!.deployment!;
     const startedAt = Date.parse(install.startedAt);
-    const endedAt = startedAt + install.plannedDurationMs!;
+    const durationMs = install.plannedDurationMs!;
     const polls = reads
       .filter((request) => request.path.includes(`/${serviceName}/task/`))
-      .map((request) => simulatedAt(Date.parse(request.at)));
-    // The first poll at 80 % of 11 minutes, earlier by at most half the 10 % jitter; then one per 50 s
-    // (± 10 %) until the end: 2 to 7 polls for an install of 8.8 to 13.2 minutes.
-    const firstPollAt = 0.8 * 11 * 60_000;
-    expect(polls[0]! - startedAt).toBeGreaterThanOrEqual(firstPollAt * 0.95 - SLACK_MS / 10);
-    expect(polls[0]! - startedAt).toBeLessThanOrEqual(firstPollAt + SLACK_MS);
+      .map((request) => simulatedAt(Date.parse(request.at)) - startedAt);
+    expect(polls[0]).toBeGreaterThanOrEqual(firstPoll.earliest - SLACK_MS / 10);
+    expect(polls[0]).toBeLessThanOrEqual(firstPoll.latest + SLACK_MS);
     expect(polls.length).toBeGreaterThanOrEqual(1);
     expect(polls.length).toBeLessThanOrEqual(7);
-    expect(polls.at(-1)! - endedAt).toBeLessThanOrEqual(55_000 + SLACK_MS);
+    // Noticed at the first poll, or within the longest pause the policy makes by the install's end.
+    const longestWait = Math.max(
+      firstPoll.latest - durationMs,
+      nextPollDelay(durationMs, policy, () => 1),
+    );
+    expect(polls.at(-1)! - durationMs).toBeLessThanOrEqual(longestWait + SLACK_MS);
   }
 });
