@@ -18,6 +18,8 @@ export interface MakespanBreakdown {
   toInstallS: number;
   /** The install's end (start + drawn duration) to the end of the server's installing phase. */
   detectionS: number;
+  /** The 95th percentile of detection (nearest rank): the slowest servers set a slot's end. */
+  detectionP95S: number;
   /** The end of the installing phase to the server's end (boot check, completion). */
   afterInstallS: number;
   /**
@@ -27,6 +29,8 @@ export interface MakespanBreakdown {
   admissionS: number;
   /** The campaign's start (the benchmark's call) to its first server's start. */
   firstServerS: number;
+  /** The campaign's start to the start of the last server of the first `parallel` (child starts take turns). */
+  firstWaveS: number;
   /** The last server's end to the campaign's report. */
   afterLastServerS: number;
   /** Mean time in each phase of the server workflow (its own clock, put on the simulator's). */
@@ -35,6 +39,7 @@ export interface MakespanBreakdown {
 
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 const round1 = (value: number) => Math.round(value * 10) / 10;
+const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.ceil(0.95 * values.length) - 1] ?? 0;
 
 /** The simulator's time at a real instant (epoch ms), from one reading of its clock. */
 async function simulatedTimeOf(stack: BenchStack): Promise<(realMs: number) => number> {
@@ -53,6 +58,20 @@ function meanPhases(phases: PhaseSpan[][], speed: number): Record<string, number
   return Object.fromEntries([...sums].map(([phase, sum]) => [phase, round1(sum / phases.length / 1000)]));
 }
 
+/** One server's timeline on the simulator's clock: its workflow's span and phases, OVH's install dates. */
+async function serverTimeline(stack: BenchStack, view: ServerView, simAt: (realMs: number) => number) {
+  const handle = stack.client.workflow.getHandle(serverWorkflowId(view.serviceName));
+  const result = (await handle.result()) as ServerResult;
+  const installing = result.phases?.find(([phase]) => phase === 'installing');
+  const installStart = Date.parse(view.deployment?.startedAt ?? '');
+  const installEnd = installStart + (view.deployment?.plannedDurationMs ?? 0);
+  const start = simAt(result.startedAtMs);
+  const detected = simAt(result.startedAtMs + (installing?.[2] ?? 0));
+  const end = simAt(result.finishedAtMs);
+  const phases = result.phases ?? [];
+  return { phases, toInstall: installStart - start, detection: detected - installEnd, after: end - detected, start, end };
+}
+
 /** The breakdown of a finished campaign of `parallel` slots, started and ended at the given real instants. */
 export async function makespanBreakdown(
   stack: BenchStack,
@@ -61,37 +80,21 @@ export async function makespanBreakdown(
   campaign: { startedMs: number; finishedMs: number },
 ): Promise<MakespanBreakdown> {
   const simAt = await simulatedTimeOf(stack);
-  const rows = await Promise.all(
-    views.map(async (view) => {
-      const result = (await stack.client.workflow
-        .getHandle(serverWorkflowId(view.serviceName))
-        .result()) as ServerResult;
-      const installing = result.phases?.find(([phase]) => phase === 'installing');
-      const installStart = Date.parse(view.deployment?.startedAt ?? '');
-      const installEnd = installStart + (view.deployment?.plannedDurationMs ?? 0);
-      const start = simAt(result.startedAtMs);
-      const detected = simAt(result.startedAtMs + (installing?.[2] ?? 0));
-      const end = simAt(result.finishedAtMs);
-      return {
-        phases: result.phases ?? [],
-        toInstall: installStart - start,
-        detection: detected - installEnd,
-        after: end - detected,
-        start,
-        end,
-      };
-    }),
-  );
+  const rows = await Promise.all(views.map((view) => serverTimeline(stack, view, simAt)));
   const starts = rows.map((row) => row.start).sort((a, b) => a - b);
   const ends = rows.map((row) => row.end).sort((a, b) => a - b);
   const handovers = starts.slice(parallel).map((start, k) => start - (ends[k] as number));
+  const campaignStart = simAt(campaign.startedMs);
+  const seconds = (ms: number) => round1(ms / 1000);
   return {
-    toInstallS: round1(mean(rows.map((row) => row.toInstall)) / 1000),
-    detectionS: round1(mean(rows.map((row) => row.detection)) / 1000),
-    afterInstallS: round1(mean(rows.map((row) => row.after)) / 1000),
-    admissionS: round1(mean(handovers) / 1000),
-    firstServerS: round1((Math.min(...rows.map((row) => row.start)) - simAt(campaign.startedMs)) / 1000),
-    afterLastServerS: round1((simAt(campaign.finishedMs) - Math.max(...rows.map((row) => row.end))) / 1000),
+    toInstallS: seconds(mean(rows.map((row) => row.toInstall))),
+    detectionS: seconds(mean(rows.map((row) => row.detection))),
+    detectionP95S: seconds(p95(rows.map((row) => row.detection))),
+    afterInstallS: seconds(mean(rows.map((row) => row.after))),
+    admissionS: seconds(mean(handovers)),
+    firstServerS: seconds((starts[0] as number) - campaignStart),
+    firstWaveS: seconds((starts[Math.min(parallel, starts.length) - 1] as number) - campaignStart),
+    afterLastServerS: seconds(simAt(campaign.finishedMs) - (ends.at(-1) as number)),
     phasesS: meanPhases(rows.map((row) => row.phases), simAt(1) - simAt(0)),
   };
 }
