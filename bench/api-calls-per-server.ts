@@ -1,6 +1,6 @@
 /**
  * OVH API calls one server costs, per route and phase (preflight, start, wait, verify, rollback), with the
- * default poll policy (first poll at 9 min 39 s of the expected 11 minutes, then every 50 s; bounds 15 s..10 min).
+ * default poll policy (first poll at 9 min 37 s of the expected 11 minutes, then every 45 s; bounds 15 s..10 min).
  * The activities run in MockActivityEnvironment against the simulator, with their clock and sleeps scaled to
  * its speed so the policy sees a real 11-minute install. Preflight includes node-ovh's one GET /auth/time
  * per process; its task checkpoint and boot IDs are handed on as the server workflow does. Prints one JSON

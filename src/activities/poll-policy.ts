@@ -15,9 +15,9 @@
  *
  * Before anything is learned, the short install is the one the spread of installs implies: a tenth of
  * installs spread ±20 % around the expectation end before 84 % of it. With the defaults and an 11-minute
- * expectation: first poll at 9 min 39 s, then every 50 s up to 12 min 21 s, then less and less often, up to
- * every 2 min. An install ending in that window is noticed 25 s after its end on average (at most 55 s),
- * with 1 to 5 polls. A campaign whose poll.maxInterval is shorter than 9 min 39 s gets extra early polls
+ * expectation: first poll at 9 min 37 s, then every 45 s up to 12 min 23 s, then less and less often, up to
+ * every 2 min. An install ending in that window is noticed 22.5 s after its end on average (at most 50 s),
+ * with 1 to 5 polls. A campaign whose poll.maxInterval is shorter than 9 min 37 s gets extra early polls
  * every maxInterval.
  */
 
@@ -44,15 +44,16 @@ export interface PollPolicy {
 /** Defaults: a measured catalog reinstall took 11 min 05 s; installs of one fleet vary by about ±20 %. */
 export const DEFAULT_POLL_POLICY: PollPolicy = {
   pollMinMs: 15_000,
-  // Long enough for the first poll of an 11-minute install (9 min 39 s).
+  // Long enough for the first poll of an 11-minute install (9 min 37 s).
   pollMaxMs: 10 * 60_000,
   expectedDurationMs: 11 * 60_000,
   jitter: 0.1,
   // The 10th percentile of durations spread uniformly over ±20 % of the expectation.
   assumedEarlyShare: 0.84,
   lastFirstPollShare: 0.95,
-  // Half of it is the mean detection delay: 25 s, inside the 30 s target, for one call per 50 s.
-  cadenceMs: 50_000,
+  // Half of it is the mean detection delay: 22.5 s, so that the median delay, installs that end before the
+  // first poll or past the window included, stays under 30 s; one call per 45 s.
+  cadenceMs: 45_000,
   overrunMaxMs: 120_000,
 };
 

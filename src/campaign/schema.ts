@@ -158,7 +158,7 @@ export const campaignFileSchema = z
       .object({
         minInterval: duration('Shortest pause between two polls of a deployment.', { positive: true }).default('15s'),
         maxInterval: duration(
-          'Longest pause between two polls, the wait before the first poll included (the first poll of an 11-minute install comes after 9 min 39 s).',
+          'Longest pause between two polls, the wait before the first poll included (the first poll of an 11-minute install comes after 9 min 37 s).',
           { positive: true },
         ).default('10m'),
         stepEvery: z

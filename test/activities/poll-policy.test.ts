@@ -6,29 +6,29 @@ const delayAt = (minutes: number, random = noJitter) => nextPollDelay(minutes * 
 
 describe('nextPollDelay', () => {
   it('sleeps until half a cadence after 84 % of the expected duration before the first poll', () => {
-    expect([0, 5].map((minutes) => delayAt(minutes))).toEqual([579_400, 279_400]);
+    expect([0, 5].map((minutes) => delayAt(minutes))).toEqual([576_900, 276_900]);
   });
 
-  it('polls every 50 s from the first poll to as far past the expected end', () => {
-    expect([9.7, 10.5, 12, 12.3].map((minutes) => delayAt(minutes))).toEqual([50_000, 50_000, 50_000, 50_000]);
+  it('polls every 45 s from the first poll to as far past the expected end', () => {
+    expect([9.7, 10.5, 12, 12.3].map((minutes) => delayAt(minutes))).toEqual([45_000, 45_000, 45_000, 45_000]);
   });
 
   it('backs off by half the time past that window, at most 2 minutes, once the install overruns it', () => {
-    // The window ends at 12 min 20.6 s: as far past 11 minutes as the first poll is before it.
-    expect([13, 14, 20].map((minutes) => delayAt(minutes))).toEqual([69_700, 99_700, 120_000]);
+    // The window ends at 12 min 23.1 s: as far past 11 minutes as the first poll is before it.
+    expect([13, 14, 20].map((minutes) => delayAt(minutes))).toEqual([63_450, 93_450, 120_000]);
   });
 
   it('shortens the first wait by at most 5 % of jitter, and moves the cadence by at most 10 %', () => {
-    expect(delayAt(0, () => 1)).toBe(579_400);
-    expect(delayAt(0, () => 0)).toBe(550_430);
-    expect(delayAt(10, () => 1)).toBe(55_000);
-    expect(delayAt(10, () => 0)).toBe(45_000);
+    expect(delayAt(0, () => 1)).toBe(576_900);
+    expect(delayAt(0, () => 0)).toBe(548_055);
+    expect(delayAt(10, () => 1)).toBe(49_500);
+    expect(delayAt(10, () => 0)).toBe(40_500);
   });
 
   it('follows a first poll the jitter brought forward with the steady cadence, not a second early poll', () => {
     const firstPoll = delayAt(0, () => 0);
-    expect(nextPollDelay(firstPoll, DEFAULT_POLL_POLICY, noJitter)).toBe(50_000);
-    expect(nextPollDelay(firstPoll - 1, DEFAULT_POLL_POLICY, noJitter)).toBe(28_971);
+    expect(nextPollDelay(firstPoll, DEFAULT_POLL_POLICY, noJitter)).toBe(45_000);
+    expect(nextPollDelay(firstPoll - 1, DEFAULT_POLL_POLICY, noJitter)).toBe(28_846);
   });
 
   it('keeps every pause within the campaign bounds', () => {
@@ -38,19 +38,19 @@ describe('nextPollDelay', () => {
     ]);
   });
 
-  it('polls first half a cadence after a learned early duration, then every 50 s as far past the expectation', () => {
+  it('polls first half a cadence after a learned early duration, then every 45 s as far past the expectation', () => {
     const policy = pollPolicyFor({
       pollMaxMs: 30 * minute,
       expectedDurationMs: 16 * minute,
       earlyDurationMs: 14 * minute,
     });
     expect([0, 10].map((minutes) => nextPollDelay(minutes * minute, policy, noJitter))).toEqual([
-      14 * minute + 25_000,
-      4 * minute + 25_000,
+      14 * minute + 22_500,
+      4 * minute + 22_500,
     ]);
-    // The window ends as far past the expectation (16 min) as the first poll (14 min 25 s) is before it.
-    expect([14.5, 17.5].map((minutes) => nextPollDelay(minutes * minute, policy, noJitter))).toEqual([50_000, 50_000]);
-    expect(nextPollDelay(18.5 * minute, policy, noJitter)).toBe(77_500);
+    // The window ends as far past the expectation (16 min) as the first poll (14 min 22.5 s) is before it.
+    expect([14.5, 17.5].map((minutes) => nextPollDelay(minutes * minute, policy, noJitter))).toEqual([45_000, 45_000]);
+    expect(nextPollDelay(18.5 * minute, policy, noJitter)).toBe(71_250);
   });
 
   it('polls first at 95 % of the expectation at the latest, whatever early duration was learned', () => {
@@ -60,19 +60,19 @@ describe('nextPollDelay', () => {
       earlyDurationMs: 20 * minute,
     });
     expect(nextPollDelay(0, policy, noJitter)).toBe(912_000);
-    expect(nextPollDelay(16.7 * minute, policy, noJitter)).toBe(50_000);
+    expect(nextPollDelay(16.7 * minute, policy, noJitter)).toBe(45_000);
   });
 
   it('keeps polling an install that overruns what was learned, every 2 minutes at most', () => {
     const policy = pollPolicyFor({ expectedDurationMs: 5 * minute, earlyDurationMs: 4 * minute });
     expect([6.5, 10, 45].map((minutes) => nextPollDelay(minutes * minute, policy, noJitter))).toEqual([
-      77_500, 120_000, 120_000,
+      71_250, 120_000, 120_000,
     ]);
   });
 
   it('scales with the expected duration', () => {
     const policy = pollPolicyFor({ expectedDurationMs: 20 * minute });
     expect(nextPollDelay(0, policy, noJitter)).toBe(10 * minute);
-    expect(nextPollDelay(17.5 * minute, policy, noJitter)).toBe(50_000);
+    expect(nextPollDelay(17.5 * minute, policy, noJitter)).toBe(45_000);
   });
 });
