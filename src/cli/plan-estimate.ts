@@ -13,8 +13,8 @@ import { DEFAULT_ACCOUNT } from '../shared/task-queues';
  * OVH calls one server costs in a campaign (preflight, start, polls, boot check), measured against the
  * simulator (BENCHMARKS.md, B2): after a plan whose facts the worker still holds, and without.
  */
-const CALLS_AFTER_PLAN = 7.8;
-const CALLS_WITHOUT_PLAN = 10.9;
+const CALLS_AFTER_PLAN = 7.6;
+const CALLS_WITHOUT_PLAN = 10.7;
 /** OVH's own BYOI installs take about 11 minutes. */
 const TYPICAL_INSTALL_MS = 11 * 60_000;
 

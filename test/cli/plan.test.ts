@@ -78,12 +78,12 @@ it('lists the servers to reimage, the skipped ones with their failed checks, unk
       etaMs: 11 * 60_000,
       bound: 'installs',
       installBoundMs: 11 * 60_000,
-      // 15.6 calls at the test stack's budget of a million a minute.
+      // 15.2 calls at the test stack's budget of a million a minute.
       budgetBoundMs: 1,
-      callsPerServer: 7.8,
+      callsPerServer: 7.6,
       rateLimitPerMinute: 1_000_000,
       advice:
-        'maxParallel (2) bounds it: a higher maxParallel would go faster, up to about 7692307 servers per hour that the OVH budget allows.',
+        'maxParallel (2) bounds it: a higher maxParallel would go faster, up to about 7894736 servers per hour that the OVH budget allows.',
     },
   });
   expect(stack.servers.map((name) => stack.sim.state.server(name)?.installPosts)).toEqual(stack.servers.map(() => 0));
