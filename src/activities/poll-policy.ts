@@ -1,8 +1,8 @@
 /**
  * When to poll a running deployment. Nothing ends in the first minutes of an install, so the first poll
  * waits for most of the expected duration; from there polls come at a steady cadence short enough that
- * the end is noticed within half a cadence on average, until as far past the expected end; an install
- * that overruns further is polled sparser (the cadence plus half the time past that window, at most
+ * the end is noticed within half a cadence on average, until a long install (as far past the expected end
+ * as a short one is before it) has ended too; an install that overruns further is polled sparser (the cadence plus half the time past that window, at most
  * overrunMaxMs), until the caller's deadline. Every pause stays within [pollMinMs, pollMaxMs]. Jitter keeps
  * a fleet started together out of lockstep.
  *
@@ -15,7 +15,7 @@
  *
  * Before anything is learned, the short install is the one the spread of installs implies: a tenth of
  * installs spread ±20 % around the expectation end before 84 % of it. With the defaults and an 11-minute
- * expectation: first poll at 9 min 37 s, then every 45 s up to 12 min 23 s, then less and less often, up to
+ * expectation: first poll at 9 min 37 s, then every 45 s up to 13 min 8 s, then less and less often, up to
  * every 2 min. An install ending in that window is noticed 22.5 s after its end on average (at most 50 s),
  * with 1 to 5 polls. A campaign whose poll.maxInterval is shorter than 9 min 37 s gets extra early polls
  * every maxInterval.
@@ -59,19 +59,29 @@ export const DEFAULT_POLL_POLICY: PollPolicy = {
 
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
 
+/** A short install: the learned one, or the one the assumed spread gives. */
+const earlyOf = (policy: PollPolicy) => policy.earlyDurationMs ?? policy.expectedDurationMs * policy.assumedEarlyShare;
+
 /** When the first poll comes, from the deployment's start. */
 function firstPollAtOf(policy: PollPolicy): number {
+  return Math.min(earlyOf(policy) + policy.cadenceMs / 2, policy.expectedDurationMs * policy.lastFirstPollShare);
+}
+
+/**
+ * When the steady polls end: half a cadence after a long install, as far past the expected end as the short
+ * one is before it (the first poll is as far after the short install), so installs spread evenly around
+ * the expectation are all noticed at the cadence; never before the mirror of the first poll.
+ */
+function windowEndOf(policy: PollPolicy, firstPollAt: number): number {
   const expected = policy.expectedDurationMs;
-  const early = policy.earlyDurationMs ?? expected * policy.assumedEarlyShare;
-  return Math.min(early + policy.cadenceMs / 2, expected * policy.lastFirstPollShare);
+  return Math.max(2 * expected - firstPollAt, 2 * expected - earlyOf(policy) + policy.cadenceMs / 2);
 }
 
 /** The delay before the next poll, `elapsedMs` after the deployment started. */
 export function nextPollDelay(elapsedMs: number, policy: PollPolicy, random: () => number = Math.random): number {
   const spread = 1 + policy.jitter * (2 * random() - 1);
   const firstPollAt = firstPollAtOf(policy);
-  // As far past the expected end as the first poll is before it.
-  const windowEnd = 2 * policy.expectedDurationMs - firstPollAt;
+  const windowEnd = windowEndOf(policy, firstPollAt);
   let base: number;
   // Before the first poll the jitter only shortens the wait, by at most half of it: no install is noticed
   // later than planned, and a first poll too early is one more poll. A poll the jitter brought forward is

@@ -9,13 +9,14 @@ describe('nextPollDelay', () => {
     expect([0, 5].map((minutes) => delayAt(minutes))).toEqual([576_900, 276_900]);
   });
 
-  it('polls every 45 s from the first poll to as far past the expected end', () => {
-    expect([9.7, 10.5, 12, 12.3].map((minutes) => delayAt(minutes))).toEqual([45_000, 45_000, 45_000, 45_000]);
+  it('polls every 45 s from the first poll to half a cadence after a long install', () => {
+    expect([9.7, 10.5, 12, 13.1].map((minutes) => delayAt(minutes))).toEqual([45_000, 45_000, 45_000, 45_000]);
   });
 
   it('backs off by half the time past that window, at most 2 minutes, once the install overruns it', () => {
-    // The window ends at 12 min 23.1 s: as far past 11 minutes as the first poll is before it.
-    expect([13, 14, 20].map((minutes) => delayAt(minutes))).toEqual([63_450, 93_450, 120_000]);
+    // The window ends at 13 min 8.1 s: half a cadence after an install as far past 11 minutes as 84 % of it is
+    // before.
+    expect([13.5, 14, 20].map((minutes) => delayAt(minutes))).toEqual([55_950, 70_950, 120_000]);
   });
 
   it('shortens the first wait by at most 5 % of jitter, and moves the cadence by at most 10 %', () => {
@@ -38,7 +39,7 @@ describe('nextPollDelay', () => {
     ]);
   });
 
-  it('polls first half a cadence after a learned early duration, then every 45 s as far past the expectation', () => {
+  it('polls first half a cadence after a learned early duration, then every 45 s until half a cadence after as long an install past the expectation', () => {
     const policy = pollPolicyFor({
       pollMaxMs: 30 * minute,
       expectedDurationMs: 16 * minute,
@@ -48,9 +49,9 @@ describe('nextPollDelay', () => {
       14 * minute + 22_500,
       4 * minute + 22_500,
     ]);
-    // The window ends as far past the expectation (16 min) as the first poll (14 min 22.5 s) is before it.
-    expect([14.5, 17.5].map((minutes) => nextPollDelay(minutes * minute, policy, noJitter))).toEqual([45_000, 45_000]);
-    expect(nextPollDelay(18.5 * minute, policy, noJitter)).toBe(71_250);
+    // The window ends half a cadence after 18 min: as far past the expectation (16 min) as 14 min is before it.
+    expect([14.5, 18.3].map((minutes) => nextPollDelay(minutes * minute, policy, noJitter))).toEqual([45_000, 45_000]);
+    expect(nextPollDelay(18.5 * minute, policy, noJitter)).toBe(48_750);
   });
 
   it('polls first at 95 % of the expectation at the latest, whatever early duration was learned', () => {
@@ -66,7 +67,7 @@ describe('nextPollDelay', () => {
   it('keeps polling an install that overruns what was learned, every 2 minutes at most', () => {
     const policy = pollPolicyFor({ expectedDurationMs: 5 * minute, earlyDurationMs: 4 * minute });
     expect([6.5, 10, 45].map((minutes) => nextPollDelay(minutes * minute, policy, noJitter))).toEqual([
-      71_250, 120_000, 120_000,
+      48_750, 120_000, 120_000,
     ]);
   });
 
