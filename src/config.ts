@@ -15,6 +15,7 @@ import {
   parseRateLimit as parseAccountRateLimit,
   RATE_LIMIT_PATTERN,
   resolveAccount,
+  type AccountSpec,
   type OvhAccount,
 } from './ovh/accounts-file';
 import { isLoopbackEndpoint } from './ovh/simulator-clock';
@@ -252,6 +253,22 @@ function refuseOvhWhileRehearsing(held: readonly OvhAccount[]): void {
   );
 }
 
+/**
+ * The accounts file REIMAGE_OVH_ACCOUNTS names, parsed and checked, credentials not read (each `${VAR}` stays
+ * a name). Throws ConfigError when it cannot be read, AccountsFileError when it is wrong.
+ */
+export function readAccountsFile(file: string): AccountSpec[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      `REIMAGE_OVH_ACCOUNTS: "${file}" cannot be read (${(error as Error).message}); point it at the accounts YAML file.`,
+    );
+  }
+  return parseAccountsFile(text, file);
+}
+
 function readWorkerAccounts(config: Readonly<Config>, env: NodeJS.ProcessEnv): WorkerAccounts {
   const file = config.ovhAccountsFile;
   if (file === undefined) {
@@ -266,15 +283,7 @@ function readWorkerAccounts(config: Readonly<Config>, env: NodeJS.ProcessEnv): W
       `REIMAGE_OVH_ACCOUNTS and ${shorthand.join(', ')} are both set: with an accounts file, credentials come from it; unset the OVH_* credentials (or REIMAGE_OVH_ACCOUNTS).`,
     );
   }
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(
-      `REIMAGE_OVH_ACCOUNTS: "${file}" cannot be read (${(error as Error).message}); point it at the accounts YAML file.`,
-    );
-  }
-  const specs = parseAccountsFile(text, file);
+  const specs = readAccountsFile(file);
   const names = specs.map((spec) => spec.name);
   const wanted = config.workerAccounts ?? names;
   const strangers = wanted.filter((name) => !names.includes(name));

@@ -2,12 +2,10 @@
  * `reimage plan FILE`: the dry run. Resolves the servers, qualifies the image, runs every preflight
  * (read-only), and prints the waves, the servers that would be skipped and why, the ETA and the OVH calls.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadCampaignFile } from '../../campaign/loader';
 import type { CampaignSpec } from '../../campaign/schema';
-import { loadClientConfig, loadConfig, type Config, type OvhConfig } from '../../config';
-import { parseAccountsFile } from '../../ovh/accounts-file';
+import { loadClientConfig, loadConfig, readAccountsFile, type Config, type OvhConfig } from '../../config';
 import { connectClient } from '../../temporal/connection';
 import type { CampaignPlan, PlanProgress } from '../../shared/plan-types';
 import { DEFAULT_ACCOUNT } from '../../shared/task-queues';
@@ -106,15 +104,7 @@ function progressPrinter(stream: NodeJS.WriteStream) {
 function accountRateLimits(config: Readonly<Config>): (account: string) => OvhConfig['rateLimit'] {
   const file = config.ovhAccountsFile;
   if (file === undefined) return () => config.ovh.rateLimit;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(
-      `REIMAGE_OVH_ACCOUNTS: "${file}" cannot be read (${(error as Error).message}); point it at the accounts YAML file the workers use, or unset it.`,
-    );
-  }
-  const limits = new Map(parseAccountsFile(text, file).map((account) => [account.name, account.rateLimit]));
+  const limits = new Map(readAccountsFile(file).map((account) => [account.name, account.rateLimit]));
   return (account) => limits.get(account) ?? config.ovh.rateLimit;
 }
 
