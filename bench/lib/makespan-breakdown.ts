@@ -11,6 +11,7 @@
 import type { BenchStack } from './stack';
 import type { PhaseSpan, ServerResult } from '../../src/shared/campaign-types';
 import { serverWorkflowId } from '../../src/shared/workflow-ids';
+import { quantile } from '../../src/workflows/eta';
 import type { ServerView } from '../../src/simulator/side-door';
 
 export interface MakespanBreakdown {
@@ -37,9 +38,9 @@ export interface MakespanBreakdown {
   phasesS: Record<string, number>;
 }
 
+const p95Of = (values: number[]) => quantile(values, 0.95) ?? 0;
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 const round1 = (value: number) => Math.round(value * 10) / 10;
-const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.ceil(0.95 * values.length) - 1] ?? 0;
 
 /** The simulator's time at a real instant (epoch ms), from one reading of its clock. */
 async function simulatedTimeOf(stack: BenchStack): Promise<(realMs: number) => number> {
@@ -89,7 +90,7 @@ export async function makespanBreakdown(
   return {
     toInstallS: seconds(mean(rows.map((row) => row.toInstall))),
     detectionS: seconds(mean(rows.map((row) => row.detection))),
-    detectionP95S: seconds(p95(rows.map((row) => row.detection))),
+    detectionP95S: seconds(p95Of(rows.map((row) => row.detection))),
     afterInstallS: seconds(mean(rows.map((row) => row.after))),
     admissionS: seconds(mean(handovers)),
     firstServerS: seconds((starts[0] as number) - campaignStart),

@@ -20,6 +20,7 @@ import { isPendingTaskStatus } from '../../src/ovh/schemas';
 import { z } from 'zod';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
 import { PROJECT_ROOT } from '../../src/temporal/binaries';
+import { quantile } from '../../src/workflows/eta';
 import { learnedInstalls, recordInstall } from '../../src/workflows/install-durations';
 import type { InstallSample } from '../../src/shared/campaign-report-types';
 
@@ -45,11 +46,7 @@ export function startBenchSimulator(options: SimulatorOptions & { caDir: string 
 }
 
 /** `p` in [0, 100] of `values` (nearest rank); null when empty. */
-function percentile(values: number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? null;
-}
+const percentile = (values: number[], p: number): number | null => quantile(values, p / 100) ?? null;
 
 const round1 = (value: number | null) => (value === null ? null : Math.round(value * 10) / 10);
 
