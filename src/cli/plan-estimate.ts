@@ -81,15 +81,13 @@ export function estimate(spec: CampaignSpec, plan: CampaignPlan, rateOf: (accoun
   const perHourOf = (perMinute: number) => (callsPerServer === 0 ? 0 : Math.floor((perMinute * 60) / callsPerServer));
   const bound = budgetBoundMs > installBoundMs ? 'ovh-budget' : 'installs';
   const named = budgets.length > 1 || budgets.some((budget) => budget.account !== DEFAULT_ACCOUNT);
-  const budgetText =
-    named && slowest
-      ? `the OVH budget of account ${slowest.account} (${slowest.servers} servers at ${rateLimitPerMinute} calls per minute, about ${callsPerServer} per server: about ${perHourOf(rateLimitPerMinute)} servers per hour)`
-      : `the OVH budget (${rateLimitPerMinute} calls per minute, about ${callsPerServer} per server) bounds it at about ${perHourOf(rateLimitPerMinute)} servers per hour`;
+  const whose = named && slowest ? ` of account ${slowest.account} (${slowest.servers} servers at ` : ' (';
+  const budgetText = `the OVH budget${whose}${rateLimitPerMinute} calls per minute, about ${callsPerServer} per server: about ${perHourOf(rateLimitPerMinute)} servers per hour) bounds it`;
   const allAccountsPerMinute = budgets.reduce((sum, budget) => sum + budget.rateLimitPerMinute, 0);
   const advice =
     bound === 'installs'
       ? `maxParallel (${parallel}) bounds it: a higher maxParallel would go faster, up to about ${perHourOf(allAccountsPerMinute)} servers per hour that the OVH budget${named ? 's of the accounts allow' : ' allows'}.`
-      : `${budgetText}${named ? ' bounds it' : ''}: a higher maxParallel would not help; a plan of every server shortly before the window (its reads are then not repeated), or the servers split across ${named ? 'more ' : ''}accounts with their own keys, would.`;
+      : `${budgetText}: a higher maxParallel would not help; a plan of every server shortly before the window (its reads are then not repeated), or the servers split across ${named ? 'more ' : ''}accounts with their own keys, would.`;
   return {
     etaMs: Math.max(installBoundMs, budgetBoundMs),
     bound,

@@ -47,7 +47,7 @@ describe('estimate', () => {
     expect(eta.accounts).toBeUndefined();
     expect(eta).toMatchObject({ bound: 'ovh-budget', budgetBoundMs: 7_600_000, rateLimitPerMinute: 60 });
     expect(eta.advice).toMatch(
-      /^the OVH budget \(60 calls per minute, about 7\.6 per server\) bounds it at about 473 servers per hour/,
+      /^the OVH budget \(60 calls per minute, about 7\.6 per server: about 473 servers per hour\) bounds it: a higher maxParallel/,
     );
   });
 
