@@ -2,23 +2,25 @@
  * When to poll a running deployment. Nothing ends in the first minutes of an install, so the first poll
  * waits for most of the expected duration; from there polls come at a steady cadence short enough that
  * the end is noticed within half a cadence on average, until a long install (as far past the expected end
- * as a short one is before it) has ended too; an install that overruns further is polled sparser (the cadence plus half the time past that window, at most
- * overrunMaxMs), until the caller's deadline. Every pause stays within [pollMinMs, pollMaxMs]. Jitter keeps
- * a fleet started together out of lockstep.
+ * as a short one is before it) has ended too. An install that overruns further is polled sparser, the
+ * cadence plus half the time past that window: at most every minute until twice the expected duration (a
+ * slower pace the campaign has not learned yet, a slow datacenter or a bigger image, ends there, and its
+ * servers are noticed within half a minute), then at most every 2 minutes until the caller's deadline (an
+ * install that hangs costs a call per 2 minutes). Every pause stays within [pollMinMs, pollMaxMs]. Jitter
+ * keeps a fleet started together out of lockstep.
  *
  * A campaign that has seen installs end passes what it learned: the median as the expectation, and a short
  * install (its 10th percentile). The first poll then comes half a cadence after that short install, at most
  * at 95 % of the expectation so the steady window never shrinks below a tenth of it: a poll right at the
  * 10th percentile would find nine installs in ten still running and cost each of them one more poll, while
- * the tenth that ended before it waits no longer than half a cadence on average either way. An install
- * that overruns what was learned is only polled sparser.
+ * the tenth that ended before it waits no longer than half a cadence on average either way.
  *
  * Before anything is learned, the short install is the one the spread of installs implies: a tenth of
  * installs spread ±20 % around the expectation end before 84 % of it. With the defaults and an 11-minute
- * expectation: first poll at 9 min 37 s, then every 45 s up to 13 min 8 s, then less and less often, up to
- * every 2 min. An install ending in that window is noticed 22.5 s after its end on average (at most 50 s),
- * with 1 to 5 polls. A campaign whose poll.maxInterval is shorter than 9 min 37 s gets extra early polls
- * every maxInterval.
+ * expectation: first poll at 9 min 37 s, then every 45 s up to 13 min 8 s, then less often: every minute
+ * from 13 min 38 s, every 2 minutes past 22 min. An install ending in the 45 s window is noticed 22.5 s
+ * after its end on average (at most 50 s), with 1 to 5 polls. A campaign whose poll.maxInterval is shorter
+ * than 9 min 37 s gets extra early polls every maxInterval.
  */
 
 export interface PollPolicy {
@@ -37,8 +39,10 @@ export interface PollPolicy {
   lastFirstPollShare: number;
   /** Pause between polls while the install may end: from the first poll to as far past the expected end. */
   cadenceMs: number;
-  /** Longest pause while an install overruns that window. */
+  /** Longest pause while an install overruns that window, until twice the expected duration. */
   overrunMaxMs: number;
+  /** Longest pause past twice the expected duration. */
+  lateMaxMs: number;
 }
 
 /** Defaults: a measured catalog reinstall took 11 min 05 s; installs of one fleet vary by about ±20 %. */
@@ -54,7 +58,8 @@ export const DEFAULT_POLL_POLICY: PollPolicy = {
   // Half of it is the mean detection delay: 22.5 s, so that the median delay, installs that end before the
   // first poll or past the window included, stays under 30 s; one call per 45 s.
   cadenceMs: 45_000,
-  overrunMaxMs: 120_000,
+  overrunMaxMs: 60_000,
+  lateMaxMs: 120_000,
 };
 
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
@@ -89,7 +94,10 @@ export function nextPollDelay(elapsedMs: number, policy: PollPolicy, random: () 
   if (elapsedMs < firstPollAt * (1 - policy.jitter / 2))
     base = (firstPollAt - elapsedMs) * Math.min(1, 1 + (spread - 1) / 2);
   else if (elapsedMs < windowEnd) base = policy.cadenceMs * spread;
-  else base = Math.min(policy.cadenceMs + (elapsedMs - windowEnd) / 2, policy.overrunMaxMs) * spread;
+  else {
+    const longest = elapsedMs < 2 * policy.expectedDurationMs ? policy.overrunMaxMs : policy.lateMaxMs;
+    base = Math.min(policy.cadenceMs + (elapsedMs - windowEnd) / 2, longest) * spread;
+  }
   return Math.round(clamp(base, policy.pollMinMs, policy.pollMaxMs));
 }
 

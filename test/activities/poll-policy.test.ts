@@ -13,10 +13,12 @@ describe('nextPollDelay', () => {
     expect([9.7, 10.5, 12, 13.1].map((minutes) => delayAt(minutes))).toEqual([45_000, 45_000, 45_000, 45_000]);
   });
 
-  it('backs off by half the time past that window, at most 2 minutes, once the install overruns it', () => {
+  it('backs off by half the time past that window once the install overruns it, at most 1 minute until twice the expectation, then 2 minutes', () => {
     // The window ends at 13 min 8.1 s: half a cadence after an install as far past 11 minutes as 84 % of it is
     // before.
-    expect([13.5, 14, 20].map((minutes) => delayAt(minutes))).toEqual([55_950, 70_950, 120_000]);
+    expect([13.5, 14, 21.9, 22, 40].map((minutes) => delayAt(minutes))).toEqual([
+      55_950, 60_000, 60_000, 120_000, 120_000,
+    ]);
   });
 
   it('shortens the first wait by at most 5 % of jitter, and moves the cadence by at most 10 %', () => {
@@ -64,10 +66,10 @@ describe('nextPollDelay', () => {
     expect(nextPollDelay(16.7 * minute, policy, noJitter)).toBe(45_000);
   });
 
-  it('keeps polling an install that overruns what was learned, every 2 minutes at most', () => {
+  it('keeps polling an install that overruns what was learned, every minute until twice the learned expectation', () => {
     const policy = pollPolicyFor({ expectedDurationMs: 5 * minute, earlyDurationMs: 4 * minute });
-    expect([6.5, 10, 45].map((minutes) => nextPollDelay(minutes * minute, policy, noJitter))).toEqual([
-      48_750, 120_000, 120_000,
+    expect([6.5, 9, 10, 45].map((minutes) => nextPollDelay(minutes * minute, policy, noJitter))).toEqual([
+      48_750, 60_000, 120_000, 120_000,
     ]);
   });
 
