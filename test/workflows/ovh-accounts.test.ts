@@ -5,9 +5,6 @@
  * goes down makes its servers wait, not fail, until it answers again on the same port.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { serverListProblems, workflowPollers } from '../../src/cli/plan-runner';
 import { campaignProgressQuery, serverProgressQuery } from '../../src/shared/campaign-messages';
@@ -16,7 +13,7 @@ import type { CampaignPlan, PlanInput } from '../../src/shared/plan-types';
 import { accountAttribute } from '../../src/shared/search-attributes';
 import { accountTaskQueue } from '../../src/shared/task-queues';
 import { serverWorkflowId } from '../../src/shared/workflow-ids';
-import { createSimulator, type Simulator } from '../../src/simulator';
+import type { Simulator } from '../../src/simulator';
 import { createWorker, type WorkerHandle } from '../../src/worker';
 import { planCampaignWorkflow } from '../../src/workflows';
 import { waitForValue } from '../helpers/wait-for';
@@ -24,6 +21,7 @@ import { workflowBundle } from '../helpers/temporal';
 import { startCampaign, waitForProgress } from './helpers/campaign-driver';
 import { devServerPerFile } from './helpers/quiet-runtime';
 import { simSettings } from './helpers/simulated-ovh';
+import { accountSimulator, caCredentials, euCredentials, twoAccountsFile } from './helpers/two-accounts';
 
 /** Simulated seconds per real second: an 11-minute install takes about 2 s. */
 const SPEED = 300;
@@ -43,43 +41,17 @@ let ca: Simulator;
 let worker: WorkerHandle;
 let running: Promise<void>;
 
-async function simulator(region: string, servers: string[]): Promise<Simulator> {
-  const caDir = mkdtempSync(path.join(os.tmpdir(), `reimage-${region}-ca-`));
-  const fleet = { servers: servers.map((name) => ({ name })) };
-  return createSimulator({ seed: region, speed: SPEED, caDir, fleet });
-}
-
-/** One account of the file: its simulator's endpoint and CA, credentials as `${VAR}` references. */
-function accountEntry(name: string, sim: Simulator, credentials: Record<string, string>): string[] {
-  const references = Object.entries(credentials).map(([field, variable]) => `      ${field}: '\${${variable}}'`);
-  const head = [`  - name: ${name}`, `    endpoint: ${sim.url}`, `    caFile: ${sim.caCertPath}`, '    credentials:'];
-  return [...head, ...references, '    rateLimit: 1000000/s', '    unreachableAfter: 1s'];
-}
-
-/** eu-prod signs with application keys, ca-prod with OAuth2. */
-function accountsFile(): string {
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'reimage-accounts-')), 'accounts.yaml');
-  const keys = { applicationKey: 'EU_AK', applicationSecret: 'EU_AS', consumerKey: 'EU_CK' };
-  const oauth = { clientId: 'CA_ID', clientSecret: 'CA_SECRET' };
-  const lines = ['accounts:', ...accountEntry('eu-prod', eu, keys), ...accountEntry('ca-prod', ca, oauth)];
-  writeFileSync(file, lines.join('\n'));
-  return file;
-}
-
 beforeAll(async () => {
-  eu = await simulator('eu', [...EU, TWIN]);
-  ca = await simulator('ca', [...CA, TWIN]);
+  eu = await accountSimulator('eu', [...EU, TWIN], SPEED);
+  ca = await accountSimulator('ca', [...CA, TWIN], SPEED);
   worker = await createWorker({
     env: {
       TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS,
       REIMAGE_TASK_QUEUE: baseQueue,
       REIMAGE_LOG_LEVEL: 'error',
-      REIMAGE_OVH_ACCOUNTS: accountsFile(),
-      EU_AK: eu.credentials.appKey,
-      EU_AS: eu.credentials.appSecret,
-      EU_CK: eu.credentials.consumerKey,
-      CA_ID: ca.credentials.clientId,
-      CA_SECRET: ca.credentials.clientSecret,
+      REIMAGE_OVH_ACCOUNTS: twoAccountsFile(eu, ca),
+      ...euCredentials(eu),
+      ...caCredentials(ca),
     },
     workflowBundle: await workflowBundle(),
   });
