@@ -38,12 +38,6 @@ import {
 import type { Counters } from '../src/simulator/traffic';
 import { NAIVE_SCHEDULE, runNaiveBaseline, TERRAFORM_SCHEDULE, type PollSchedule } from './naive-baseline';
 
-/**
- * Simulated seconds per real second (`--speed N`). At 60 an 11-minute install takes 11 s and 1 ms of timer
- * jitter is 0.06 s of detection; at 120 (the CI-sized run, to fit in its time) a busy event loop moved the
- * detection p50 of 40 servers between 19 and 32 s from run to run, at 60 between 22.6 and 25.6 s.
- */
-const SPEED = { full: 60, quick: 120 };
 /** The product owner's targets: calls per server in a campaign after a plan and without one. */
 const TARGETS = { callsAfterPlan: 8, callsWithoutPlan: 11, detectionP50S: 30 };
 /** Servers installing at once: a campaign's maxParallel, so that later servers start after earlier ones end. */
@@ -139,8 +133,11 @@ async function scriptContender(servers: number, batchSize: number, schedule: Pol
 }
 
 async function main(): Promise<void> {
-  const args = benchArgs({ quick: { servers: 12 }, full: { servers: 40 } }, { speed: true });
-  const speed = args.speed ?? (args.quick ? SPEED.quick : SPEED.full);
+  // Simulated seconds per real second (`--speed N`). At 60 an 11-minute install takes 11 s and 1 ms of timer
+  // jitter is 0.06 s of detection; at 120 (the CI-sized run, to fit in its time) a busy event loop moved the
+  // detection p50 of 40 servers between 19 and 32 s from run to run, at 60 between 22.6 and 25.6 s.
+  const args = benchArgs({ quick: { servers: 12, speed: 120 }, full: { servers: 40, speed: 60 } });
+  const { speed } = args;
   const batchSize = Math.min(10, args.servers);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   log(`B2: ${args.servers} servers, simulator speed ${speed}`);

@@ -7,37 +7,43 @@ export interface BenchArgs {
   servers: number;
   /** `--accounts N`, for the benchmarks that take it (`accepts.accounts`); 1 otherwise. */
   accounts: number;
-  /** `--speed N` (simulated seconds per real second), for the benchmarks that take it (`accepts.speed`). */
+}
+
+/** One size of a benchmark: its servers and, for those on simulated time, its simulator speed. */
+interface BenchSize {
+  servers: number;
+  /** Simulated seconds per real second; a benchmark that sets it takes `--speed N`. */
   speed?: number;
 }
 
 /**
- * Parses `--quick` and `--servers N` (and `--accounts N`, `--speed N` when accepted); sizes come from
- * `sizes.quick` or `sizes.full`.
+ * Parses `--quick` and `--servers N` (and `--accounts N` when `accepts.accounts`, `--speed N` when the sizes
+ * give a speed); sizes and speeds come from `sizes.quick` or `sizes.full`.
  */
-export function benchArgs(
-  sizes: { quick: { servers: number }; full: { servers: number } },
-  accepts: { accounts?: boolean; speed?: boolean } = {},
-): BenchArgs {
+export function benchArgs<Size extends BenchSize>(
+  sizes: { quick: Size; full: Size },
+  accepts: { accounts?: boolean } = {},
+): BenchArgs & Pick<Size, 'speed'> {
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean' },
       servers: { type: 'string' },
       ...(accepts.accounts ? { accounts: { type: 'string' as const } } : {}),
-      ...(accepts.speed ? { speed: { type: 'string' as const } } : {}),
+      ...(sizes.full.speed !== undefined ? { speed: { type: 'string' as const } } : {}),
     },
     strict: true,
   });
   const quick = values.quick ?? false;
-  const servers = values.servers ? Number(values.servers) : (quick ? sizes.quick : sizes.full).servers;
+  const size = quick ? sizes.quick : sizes.full;
+  const servers = values.servers ? Number(values.servers) : size.servers;
   if (!Number.isInteger(servers) || servers < 1) throw new Error(`--servers must be a whole number (got "${values.servers}").`);
   const raw = (values as { accounts?: string }).accounts;
   const accounts = raw === undefined ? 1 : Number(raw);
   if (!Number.isInteger(accounts) || accounts < 1) throw new Error(`--accounts must be a whole number (got "${raw}").`);
   const rawSpeed = (values as { speed?: string }).speed;
-  const speed = rawSpeed === undefined ? undefined : Number(rawSpeed);
+  const speed = rawSpeed === undefined ? size.speed : Number(rawSpeed);
   if (speed !== undefined && !(speed >= 1)) throw new Error(`--speed must be a number of 1 or more (got "${rawSpeed}").`);
-  return { quick, servers, accounts, ...(speed !== undefined ? { speed } : {}) };
+  return { quick, servers, accounts, speed } as BenchArgs & Pick<Size, 'speed'>;
 }
 
 /** Prints the benchmark's single JSON line on stdout: figures, which targets are met, and the machine. */
