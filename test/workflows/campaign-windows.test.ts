@@ -1,54 +1,63 @@
+/**
+ * Maintenance windows, cron windows and bake times, on the dev server in real time: every duration is a
+ * campaign input, so the tests scale them down to seconds. A "minute" of these scenarios is MIN real
+ * milliseconds, and each decision the campaign takes has several MIN of margin on either side, so a busy
+ * runner delays the servers without changing which window admits them.
+ */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
-import { startTimeSkippingWithAttributes } from './helpers/time-skipping';
-import { fleet, startCampaign } from './helpers/campaign-driver';
-import { quietRuntime } from './helpers/quiet-runtime';
+import { fleet, startCampaign, waitForProgress } from './helpers/campaign-driver';
+import { devServerPerFile } from './helpers/quiet-runtime';
 import { scriptedActivities } from './helpers/scripted-activities';
 import { testSettings } from './helpers/settings';
 
-const MIN = 60_000;
-const H = 60 * MIN;
+const MIN = 100;
 
-// One time-skipping server for the file: its clock is shared, so these tests run one after the other.
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  quietRuntime();
-  env = await startTimeSkippingWithAttributes();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+devServerPerFile((ready) => (env = ready));
 
-describe('maintenance windows and waits (time-skipping server)', () => {
+/** A cron expression (with a seconds field) that fires once a day at `atMs`'s wall-clock time in `timezone`. */
+function dailyCronAt(atMs: number, timezone: string): string {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: timezone,
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+    hourCycle: 'h23',
+  }).formatToParts(atMs);
+  const field = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
+  return `${field('second')} ${field('minute')} ${field('hour')} * * *`;
+}
+
+describe('maintenance windows and waits', () => {
   it('defers servers that would not finish before the close and carries them over to the next window', async () => {
     const taskQueue = uniqueTaskQueue('win');
     const servers = fleet(taskQueue, 6);
     const startedAt = new Map<string, number>();
-    const activities = scriptedActivities({}, {}, async (sn) => {
-      startedAt.set(sn, await env.currentTimeMs());
-      await env.sleep(20 * MIN); // each install takes 20 minutes of server time
+    const activities = scriptedActivities({}, { installMs: 20 * MIN }, async (sn) => {
+      startedAt.set(sn, Date.now());
     });
-    const t0 = await env.currentTimeMs();
-    const w1 = { startMs: t0 + H, endMs: t0 + 2 * H };
-    const w2 = { startMs: t0 + 5 * H, endMs: t0 + 5 * H + 65 * MIN };
+    const t0 = Date.now();
+    // Three seconds for the worker and the campaign to start before the first window opens.
+    const w1 = { startMs: t0 + 30 * MIN, endMs: t0 + 90 * MIN };
+    const w2 = { startMs: t0 + 100 * MIN, endMs: t0 + 175 * MIN };
     const settings = testSettings(taskQueue, {
       maxParallel: { count: 1 },
-      // Expected time before 3 servers are done: install + boot deadlines = 31 minutes.
+      // Expected time until 3 servers are done: install + boot deadlines = 31 minutes. In w1 a server fits
+      // at +0 and +20 (ends by +51 of 60), not at +40. In w2, learned from the done servers (about 20
+      // minutes each), one fits at +40 (ends by +60 of 75), not at +60.
       deadlines: { installMs: 30 * MIN, bootMs: MIN, rollbackMs: 10 * MIN },
-      // The install skips 20 minutes of server time inside the wait: its heartbeat timeout must cover it.
-      poll: { minMs: 1000, maxMs: 30 * MIN, heartbeatTimeoutMs: 30 * MIN },
       windows: { kind: 'absolute', windows: [w1, w2] },
     });
     const worker = await createTestWorker(env, { taskQueue, activities });
     const report = await worker.runUntil(async () => (await startCampaign(env, taskQueue, servers, settings)).result());
 
-    const offsets = servers.map((s) => {
+    const windowOf = (s: { serviceName: string }) => {
       const at = startedAt.get(s.serviceName);
       if (at === undefined) return 'not started';
-      const w = at < w2.startMs ? 'w1' : 'w2';
-      return `${w}+${Math.floor((at - (w === 'w1' ? w1.startMs : w2.startMs)) / MIN)}m`;
-    });
-    expect(offsets).toEqual(['w1+0m', 'w1+20m', 'w2+0m', 'w2+20m', 'w2+40m', 'not started']);
+      return [w1, w2].findIndex((w) => w.startMs <= at && at < w.endMs) === 0 ? 'w1' : 'w2';
+    };
+    expect(servers.map(windowOf)).toEqual(['w1', 'w1', 'w2', 'w2', 'w2', 'not started']);
     expect(report.finalState).toBe('halted');
     expect(report.reason).toBe('No maintenance window is left: the servers not yet started stay untouched.');
     expect(report.totals).toMatchObject({ finished: 5, notStarted: 1, byOutcome: { done: 5 } });
@@ -59,24 +68,27 @@ describe('maintenance windows and waits (time-skipping server)', () => {
     const servers = fleet(taskQueue, 2);
     const startedAt: number[] = [];
     const activities = scriptedActivities({}, {}, async () => {
-      startedAt.push(await env.currentTimeMs());
+      startedAt.push(Date.now());
     });
+    // Whole seconds: the cron has a one-second resolution. Read in UTC, the same wall-clock time is hours away.
+    const opensAt = Math.ceil((Date.now() + 3000) / 1000) * 1000;
+    const timezone = 'America/New_York';
     const settings = testSettings(taskQueue, {
-      windows: { kind: 'recurring', cron: '30 3 * * 2', durationMs: 2 * H, timezone: 'America/New_York' },
+      // Long enough for the default deadlines (install + boot) to fit: a server is admitted at the opening.
+      windows: { kind: 'recurring', cron: dailyCronAt(opensAt, timezone), durationMs: 10 * 60_000, timezone },
     });
     const worker = await createTestWorker(env, { taskQueue, activities });
-    const report = await worker.runUntil(async () => (await startCampaign(env, taskQueue, servers, settings)).result());
+    const report = await worker.runUntil(async () => {
+      const handle = await startCampaign(env, taskQueue, servers, settings);
+      const waiting = await waitForProgress(handle, (p) => p.status === 'outside_window', 'the closed window');
+      expect(waiting.window).toEqual({ configured: true, open: false, opensAtMs: opensAt });
+      expect(waiting.totals).toMatchObject({ pending: 2, running: 0 });
+      return handle.result();
+    });
+
     expect(report.finalState).toBe('done');
-    for (const at of startedAt) {
-      const local = new Intl.DateTimeFormat('en-US', {
-        timeZone: 'America/New_York',
-        weekday: 'short',
-        hour: '2-digit',
-        minute: '2-digit',
-        hourCycle: 'h23',
-      }).format(at);
-      expect(local).toMatch(/^Tue 0[34]:\d\d$/);
-    }
+    expect(startedAt).toHaveLength(2);
+    for (const at of startedAt) expect(at).toBeGreaterThanOrEqual(opensAt);
   });
 
   it('bakes between waves before widening', async () => {
@@ -84,14 +96,16 @@ describe('maintenance windows and waits (time-skipping server)', () => {
     const servers = fleet(taskQueue, 3);
     const startedAt = new Map<string, number>();
     const activities = scriptedActivities({}, {}, async (sn) => {
-      startedAt.set(sn, await env.currentTimeMs());
+      startedAt.set(sn, Date.now());
     });
-    const settings = testSettings(taskQueue, { waves: [{ count: 1 }, { count: 2 }], bakeTimeMs: 2 * H });
+    const bakeTimeMs = 20 * MIN;
+    const settings = testSettings(taskQueue, { waves: [{ count: 1 }, { count: 2 }], bakeTimeMs });
     const worker = await createTestWorker(env, { taskQueue, activities });
     const report = await worker.runUntil(async () => (await startCampaign(env, taskQueue, servers, settings)).result());
     expect(report.finalState).toBe('done');
     const [first, second, third] = servers.map((s) => startedAt.get(s.serviceName) as number);
-    expect(second! - first!).toBeGreaterThanOrEqual(2 * H);
-    expect(Math.abs(third! - second!)).toBeLessThan(MIN);
+    expect(second! - first!).toBeGreaterThanOrEqual(bakeTimeMs);
+    // The second wave starts its two servers together, well within one bake.
+    expect(Math.abs(third! - second!)).toBeLessThan(bakeTimeMs);
   });
 });
