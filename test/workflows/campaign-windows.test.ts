@@ -11,7 +11,7 @@ import { devServerPerFile } from './helpers/quiet-runtime';
 import { scriptedActivities } from './helpers/scripted-activities';
 import { testSettings } from './helpers/settings';
 
-const MIN = 100;
+const MIN = 150;
 
 let env: TestWorkflowEnvironment;
 devServerPerFile((ready) => (env = ready));
@@ -32,21 +32,22 @@ function dailyCronAt(atMs: number, timezone: string): string {
 describe('maintenance windows and waits', () => {
   it('defers servers that would not finish before the close and carries them over to the next window', async () => {
     const taskQueue = uniqueTaskQueue('win');
-    const servers = fleet(taskQueue, 6);
+    const servers = fleet(taskQueue, 7);
     const startedAt = new Map<string, number>();
     const activities = scriptedActivities({}, { installMs: 20 * MIN }, async (sn) => {
       startedAt.set(sn, Date.now());
     });
     const t0 = Date.now();
-    // Three seconds for the worker and the campaign to start before the first window opens.
+    // 30 minutes for the worker and the campaign to start before the first window opens.
     const w1 = { startMs: t0 + 30 * MIN, endMs: t0 + 90 * MIN };
-    const w2 = { startMs: t0 + 100 * MIN, endMs: t0 + 175 * MIN };
+    const w2 = { startMs: t0 + 100 * MIN, endMs: t0 + 135 * MIN };
     const settings = testSettings(taskQueue, {
-      maxParallel: { count: 1 },
-      // Expected time until 3 servers are done: install + boot deadlines = 31 minutes. In w1 a server fits
-      // at +0 and +20 (ends by +51 of 60), not at +40. In w2, learned from the done servers (about 20
-      // minutes each), one fits at +40 (ends by +60 of 75), not at +60.
-      deadlines: { installMs: 30 * MIN, bootMs: MIN, rollbackMs: 10 * MIN },
+      maxParallel: { count: 2 },
+      // Until 3 servers are done a server is expected to take its deadlines, install + boot = 26 minutes;
+      // then what the done ones took, about 20. Two servers at a time: in w1 the first pair fits at +0, the
+      // second at about +20 (ends by +46 of 60), the third not at about +40 (+60). In w2 (35 minutes) one
+      // pair fits at +0 (+20), the next not at about +20 (+40).
+      deadlines: { installMs: 25 * MIN, bootMs: MIN, rollbackMs: 10 * MIN },
       windows: { kind: 'absolute', windows: [w1, w2] },
     });
     const worker = await createTestWorker(env, { taskQueue, activities });
@@ -57,10 +58,10 @@ describe('maintenance windows and waits', () => {
       if (at === undefined) return 'not started';
       return [w1, w2].findIndex((w) => w.startMs <= at && at < w.endMs) === 0 ? 'w1' : 'w2';
     };
-    expect(servers.map(windowOf)).toEqual(['w1', 'w1', 'w2', 'w2', 'w2', 'not started']);
+    expect(servers.map(windowOf)).toEqual(['w1', 'w1', 'w1', 'w1', 'w2', 'w2', 'not started']);
     expect(report.finalState).toBe('halted');
     expect(report.reason).toBe('No maintenance window is left: the servers not yet started stay untouched.');
-    expect(report.totals).toMatchObject({ finished: 5, notStarted: 1, byOutcome: { done: 5 } });
+    expect(report.totals).toMatchObject({ finished: 6, notStarted: 1, byOutcome: { done: 6 } });
   });
 
   it('sleeps until a recurring cron window opens in its time zone', async () => {
@@ -70,14 +71,14 @@ describe('maintenance windows and waits', () => {
     const activities = scriptedActivities({}, {}, async () => {
       startedAt.push(Date.now());
     });
+    const worker = await createTestWorker(env, { taskQueue, activities });
     // Whole seconds: the cron has a one-second resolution. Read in UTC, the same wall-clock time is hours away.
-    const opensAt = Math.ceil((Date.now() + 3000) / 1000) * 1000;
+    const opensAt = Math.ceil((Date.now() + 5000) / 1000) * 1000;
     const timezone = 'America/New_York';
     const settings = testSettings(taskQueue, {
       // Long enough for the default deadlines (install + boot) to fit: a server is admitted at the opening.
       windows: { kind: 'recurring', cron: dailyCronAt(opensAt, timezone), durationMs: 10 * 60_000, timezone },
     });
-    const worker = await createTestWorker(env, { taskQueue, activities });
     const report = await worker.runUntil(async () => {
       const handle = await startCampaign(env, taskQueue, servers, settings);
       const waiting = await waitForProgress(handle, (p) => p.status === 'outside_window', 'the closed window');
