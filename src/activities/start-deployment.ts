@@ -28,7 +28,8 @@ import { OVA_REJECTION, routeFor, type DeployRequest } from '../ovh/routes';
 import type { OvhTask } from '../ovh/schemas';
 import { beat, ovhNow, ownTasksSince, type ActivityDeps } from './deps';
 import { accountUnreachableFailure, permanentFailure, toActivityFailure } from './failures';
-import { resolveConfigDrive, resolveImageHeaders } from './secrets';
+import { assertImageHostAllowed } from './image-origin';
+import { campaignVariables, resolveConfigDrive, resolveImageHeaders } from './secrets';
 import type { DeploymentHandle, StartDeploymentInput } from './types';
 
 /** Rejections that need no OVH call. */
@@ -43,19 +44,21 @@ function checkRequest(input: StartDeploymentInput): void {
 }
 
 function deployRequest(input: StartDeploymentInput, deps: ActivityDeps): DeployRequest {
-  const env = deps.env ?? {};
+  const vars = campaignVariables(deps);
   const { image } = input;
+  // OVH downloads the image with these headers: the worker's allow-list applies as to its own download.
+  assertImageHostAllowed(image.url, deps.imageHosts);
   return {
     serviceName: input.serviceName,
     image: {
       url: image.url,
       type: image.type === 'ova' ? 'raw' : image.type,
       checksum: image.checksum,
-      httpHeaders: resolveImageHeaders(image, env),
+      httpHeaders: resolveImageHeaders(image, vars),
       efiBootloaderPath: image.efiBootloaderPath,
       description: image.description,
     },
-    configDrive: resolveConfigDrive(input.configDrive, env),
+    configDrive: resolveConfigDrive(input.configDrive, vars),
     diskGroupId: input.diskGroupId,
   };
 }
