@@ -168,7 +168,8 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
   const workflowBundle = options.workflowBundle ?? (await workflowBundleFor(config));
   const { connection, namespace } = await connectWorker(loadClientConfig(env).connect);
   const grant = { names: config.campaignVars, withheld: accounts.credentialVariables };
-  const deps = { logger, env, grant, hookHosts: config.hookHosts, imageHosts: config.imageHosts, uiUrl: config.uiUrl };
+  const { hookHosts, imageHosts, allowedServers, uiUrl } = config;
+  const deps = { logger, env, grant, hookHosts, imageHosts, allowedServers, uiUrl };
   const clocks = await simulatorClocks(config, accounts);
   const queues = queuesOf(config, accounts, deps, (account) => {
     const ovh = accountClient(account, logger, metrics);

@@ -20,6 +20,8 @@ export interface ActivityDeps {
   env?: Environment;
   /** The variables of `env` campaigns may read (REIMAGE_VAR_*, REIMAGE_CAMPAIGN_VARS); absent: REIMAGE_VAR_* only. */
   grant?: VariableGrant;
+  /** Servers the worker may reinstall (REIMAGE_ALLOWED_SERVERS); absent: any server of its accounts. */
+  allowedServers?: readonly string[];
   /** Hosts images may come from (REIMAGE_IMAGE_HOSTS); absent: any https host. */
   imageHosts?: readonly string[];
   /** Opens an image URL; default: node http/https with the global agent (trusts NODE_EXTRA_CA_CERTS). */

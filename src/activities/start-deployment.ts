@@ -33,7 +33,13 @@ import { campaignVariables, resolveConfigDrive, resolveImageHeaders } from './se
 import type { DeploymentHandle, StartDeploymentInput } from './types';
 
 /** Rejections that need no OVH call. */
-function checkRequest(input: StartDeploymentInput): void {
+function checkRequest(input: StartDeploymentInput, allowedServers: readonly string[] | undefined): void {
+  if (allowedServers && !allowedServers.includes(input.serviceName)) {
+    throw permanentFailure(
+      FailureType.NotAllowed,
+      `${input.serviceName} is not on the worker's server allow-list (REIMAGE_ALLOWED_SERVERS); add it there or leave it out of the campaign.`,
+    );
+  }
   if (input.image.type === 'ova') throw permanentFailure(FailureType.ImageRejected, OVA_REJECTION);
   if (input.route === 'reinstall' && !input.image.efiBootloaderPath) {
     throw permanentFailure(
@@ -176,7 +182,7 @@ function isLock(error: unknown): error is OvhApiError {
 
 /** The startDeployment activity body. */
 export async function startDeployment(input: StartDeploymentInput, deps: ActivityDeps): Promise<DeploymentHandle> {
-  checkRequest(input);
+  checkRequest(input, deps.allowedServers);
   const request = deployRequest(input, deps);
   const api = deps.ovh.session();
   const log = deps.logger?.child({

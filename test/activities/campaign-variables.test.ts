@@ -1,7 +1,8 @@
 /**
- * startDeployment resolves the campaign's ${NAME} references (image headers, config drive) only from the
- * variables the worker grants, and checks the image host: a refused one fails the activity before its
- * first OVH call, so OVH never receives (nor downloads with) a secret of the worker's.
+ * What startDeployment checks before its first OVH call, whatever the campaign (or a client starting its
+ * workflow directly) asks: the ${NAME} references of image headers and config drive resolve only from the
+ * variables the worker grants, the image host is on REIMAGE_IMAGE_HOSTS, and the server is on
+ * REIMAGE_ALLOWED_SERVERS. OVH never receives (nor downloads with) a secret of the worker's.
  */
 import { FailureType } from '../../src/shared/failure-types';
 import type { Simulator } from '../../src/simulator';
@@ -54,4 +55,31 @@ it('refuses an image host off REIMAGE_IMAGE_HOSTS, before calling OVH', async ()
       'image.url: "attacker.example" is not on the worker\'s image allow-list (REIMAGE_IMAGE_HOSTS; it holds *.example.test); add the host there or change the URL',
   });
   expect(lastSeq(sim)).toBe(before);
+});
+
+describe("the worker's server allow-list (REIMAGE_ALLOWED_SERVERS)", () => {
+  it('refuses to reinstall a server off the list, before calling OVH, whatever the campaign allows', async () => {
+    const before = lastSeq(sim);
+    await expect(startWith({}, { allowedServers: ['other.test.eu'] })).rejects.toMatchObject({
+      type: FailureType.NotAllowed,
+      nonRetryable: true,
+      message:
+        "grant.test.eu is not on the worker's server allow-list (REIMAGE_ALLOWED_SERVERS); add it there or leave it out of the campaign.",
+    });
+    expect(lastSeq(sim)).toBe(before);
+  });
+
+  it("resolves a server off the list as not allowed, even when the campaign's own allowList names it", async () => {
+    const activities = activitiesFor(clientFor(sim), { allowedServers: ['other.test.eu'] });
+    const input = {
+      selection: { kind: 'list' as const, serviceNames: ['grant.test.eu'] },
+      exclude: [],
+      allowList: ['grant.test.eu'],
+      needPlacement: false,
+    };
+    await expect(mockEnv().run(activities.resolveServers, input)).resolves.toMatchObject({
+      servers: [],
+      notAllowed: ['grant.test.eu'],
+    });
+  });
 });
