@@ -1,9 +1,9 @@
 /**
  * `${VAR}` references in image headers, config-drive fields and hook secrets, resolved on the worker from
  * its own environment, so the secret never travels through Temporal (only the reference does). A campaign
- * reads only the variables the worker grants it (src/campaign/variable-grant.ts): every reference is checked
- * before any is resolved, so a refused one stops the activity before it sends anything. Messages name the
- * field, the variable and the rule, never a value.
+ * reads only the variables the worker grants it (src/campaign/variable-grant.ts): each reference is checked
+ * before it is resolved, and activities resolve everything before they send anything, so a refused one
+ * stops the activity first (NotAllowed). Messages name the field, the variable and the rule, never a value.
  */
 import { FailureType } from '../shared/failure-types';
 import type { ConfigDriveSpec } from '../domain/config-drive';

@@ -104,8 +104,19 @@ const EXIT_CODES_BY_NAME: Record<string, ExitCode> = {
   FleetFileError: ExitCode.InvalidInput,
 };
 
+/**
+ * The message to print: a workflow that failed (a plan the worker refused) says only "Workflow execution
+ * failed"; the innermost cause (the activity's own failure) says what and why.
+ */
+function messageOf(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  let inner: Error = err;
+  while (err.name === 'WorkflowFailedError' && inner.cause instanceof Error) inner = inner.cause;
+  return inner.message;
+}
+
 function report(err: unknown, command: string): number {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = messageOf(err);
   const code = (err as NodeJS.ErrnoException | undefined)?.code ?? '';
   if (code.startsWith('ERR_PARSE_ARGS_')) {
     // node:util parseArgs names the bad option but not where to read about the good ones.

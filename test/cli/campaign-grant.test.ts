@@ -11,7 +11,7 @@ import { FailureType } from '../../src/shared/failure-types';
 import { campaignWorkflowId } from '../../src/shared/workflow-ids';
 import { startRecordingOrigin, type RecordingOrigin } from '../activities/helpers/recording-origin';
 import { serverCalls } from '../helpers/server-calls';
-import { campaignYaml, startCliStack, type CliStack } from './helpers/cli-harness';
+import { campaignYaml, runCli, startCliStack, type CliStack } from './helpers/cli-harness';
 
 let stack: CliStack;
 let attacker: RecordingOrigin;
@@ -80,4 +80,20 @@ it('fails the server, with no install request to OVH, when its config drive read
     }),
   ]);
   expect(serverCalls(stack.sim, server).filter((route) => !route.startsWith('GET '))).toEqual([]);
+}, 30_000);
+
+it('refuses, at `reimage plan`, an image header that reads a variable the worker does not grant, sending nothing', async () => {
+  const [server] = stack.servers as [string];
+  const yaml = campaignYaml(stack, 'grant-plan', { servers: [server], top: { configDrive: undefined } })
+    .replace(stack.image.url, attacker.url('/x.raw'))
+    .replace(/^image:\n/m, `image:\n  httpHeaders:\n    X-Trace: "\${WORKER_ONLY_TOKEN}"\n`);
+  const result = await runCli(['plan', stack.writeCampaign('grant-plan.yaml', yaml)], {
+    ...stack.env,
+    WORKER_ONLY_TOKEN: 'never-sent',
+  });
+  expect({ code: result.code, stderr: result.stderr }).toEqual({
+    code: 1,
+    stderr: `image.httpHeaders.X-Trace refers to \${WORKER_ONLY_TOKEN}, which this worker does not give to campaigns: the worker gives a campaign only REIMAGE_VAR_* variables and those REIMAGE_CAMPAIGN_VARS lists; ${FIX}.\n`,
+  });
+  expect(attacker.requests).toEqual([]);
 }, 30_000);
