@@ -19,7 +19,7 @@ import {
   type OvhAccount,
 } from './ovh/accounts-file';
 import { isLoopbackEndpoint } from './ovh/simulator-clock';
-import { reservedVariableRule } from './campaign/variable-grant';
+import { grantListProblem } from './campaign/variable-grant';
 import { DEFAULT_ACCOUNT, DEFAULT_TASK_QUEUE } from './shared/task-queues';
 
 /** Every default in one place. */
@@ -78,17 +78,6 @@ const optionalString = z
   .optional()
   .transform((value) => (value === '' ? undefined : value));
 
-const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** What keeps `name` off REIMAGE_CAMPAIGN_VARS: not a variable name, or the worker's own configuration. */
-function campaignVarProblems(name: string): string[] {
-  if (!VARIABLE_NAME.test(name)) {
-    return [`${JSON.stringify(name)} is not a variable name (letters, digits and underscores); list names, not values`];
-  }
-  const rule = reservedVariableRule(name);
-  return rule === undefined ? [] : [`${name} cannot be granted to campaigns: ${rule}; remove it from the list`];
-}
-
 const envSchema = z.object({
   REIMAGE_TASK_QUEUE: z.string().min(1).default(DEFAULTS.taskQueue),
   REIMAGE_METRICS_BIND: z
@@ -100,8 +89,9 @@ const envSchema = z.object({
   REIMAGE_HOOK_HOSTS: optionalString,
   REIMAGE_IMAGE_HOSTS: optionalString,
   REIMAGE_CAMPAIGN_VARS: optionalString.superRefine((text, ctx) => {
-    for (const problem of (listOf(text) ?? []).flatMap(campaignVarProblems)) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+    for (const name of listOf(text) ?? []) {
+      const problem = grantListProblem(name);
+      if (problem !== undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
     }
   }),
   REIMAGE_USER_DATA_DIRS: optionalString,

@@ -42,5 +42,16 @@ export function variableRefusal(name: string, grant: VariableGrant): string | un
   return `the worker gives a campaign only ${GRANTED_PREFIX}* variables and those REIMAGE_CAMPAIGN_VARS lists`;
 }
 
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** What keeps `name` off REIMAGE_CAMPAIGN_VARS (not a variable name, or the worker's own), or undefined. */
+export function grantListProblem(name: string): string | undefined {
+  if (!VARIABLE_NAME.test(name)) {
+    return `${JSON.stringify(name)} is not a variable name (letters, digits and underscores); list names, not values`;
+  }
+  const rule = reservedVariableRule(name);
+  return rule === undefined ? undefined : `${name} cannot be granted to campaigns: ${rule}; remove it from the list`;
+}
+
 /** How to fix a refused reference: give the value to the worker under a granted name. */
 export const GRANT_FIX = `set the value on the worker as ${GRANTED_PREFIX}<NAME> (or list a variable of yours in REIMAGE_CAMPAIGN_VARS) and refer to that`;
