@@ -19,6 +19,7 @@ import {
   type OvhAccount,
 } from './ovh/accounts-file';
 import { isLoopbackEndpoint } from './ovh/simulator-clock';
+import { grantListProblem } from './campaign/variable-grant';
 import { DEFAULT_ACCOUNT, DEFAULT_TASK_QUEUE } from './shared/task-queues';
 
 /** Every default in one place. */
@@ -46,6 +47,9 @@ export const ENV_VARS = [
   'REIMAGE_LOG_LEVEL',
   'REIMAGE_ALLOWED_SERVERS',
   'REIMAGE_HOOK_HOSTS',
+  'REIMAGE_IMAGE_HOSTS',
+  'REIMAGE_CAMPAIGN_VARS',
+  'REIMAGE_USER_DATA_DIRS',
   'REIMAGE_UI_URL',
   'REIMAGE_CODEC_KEYS',
   'REIMAGE_CODEC_TOKEN',
@@ -83,6 +87,14 @@ const envSchema = z.object({
   REIMAGE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default(DEFAULTS.logLevel),
   REIMAGE_ALLOWED_SERVERS: optionalString,
   REIMAGE_HOOK_HOSTS: optionalString,
+  REIMAGE_IMAGE_HOSTS: optionalString,
+  REIMAGE_CAMPAIGN_VARS: optionalString.superRefine((text, ctx) => {
+    for (const name of listOf(text) ?? []) {
+      const problem = grantListProblem(name);
+      if (problem !== undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+    }
+  }),
+  REIMAGE_USER_DATA_DIRS: optionalString,
   REIMAGE_UI_URL: optionalString.pipe(
     z
       .string()
@@ -141,6 +153,10 @@ export interface Config {
   allowedServers?: readonly string[];
   /** Hosts hooks and notifications may call (REIMAGE_HOOK_HOSTS); empty: none. */
   hookHosts: readonly string[];
+  /** Hosts images may come from (REIMAGE_IMAGE_HOSTS, the same syntax); undefined: any https host. */
+  imageHosts?: readonly string[];
+  /** Variables a campaign's `${NAME}` may read besides the REIMAGE_VAR_* ones (REIMAGE_CAMPAIGN_VARS). */
+  campaignVars: readonly string[];
   /** Temporal Web UI base URL, for the links notifications carry; undefined: no link. */
   uiUrl?: string;
   codecKeys?: string;
@@ -196,6 +212,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     logLevel: e.REIMAGE_LOG_LEVEL,
     allowedServers: listOf(e.REIMAGE_ALLOWED_SERVERS),
     hookHosts: listOf(e.REIMAGE_HOOK_HOSTS) ?? [],
+    imageHosts: listOf(e.REIMAGE_IMAGE_HOSTS),
+    campaignVars: listOf(e.REIMAGE_CAMPAIGN_VARS) ?? [],
     uiUrl: e.REIMAGE_UI_URL?.replace(/\/+$/, ''),
     codecKeys: e.REIMAGE_CODEC_KEYS,
     codecToken: e.REIMAGE_CODEC_TOKEN,
@@ -224,6 +242,8 @@ export interface WorkerAccounts {
   names: readonly string[];
   /** The accounts this worker calls OVH with (its task queues). */
   held: readonly OvhAccount[];
+  /** The accounts file's credential variables, every account's (none without a file): no campaign reads them. */
+  credentialVariables: readonly string[];
 }
 
 const SHORTHAND_CREDENTIALS = ['OVH_APPLICATION_KEY', 'OVH_CLIENT_ID'] as const;
@@ -275,6 +295,7 @@ function readWorkerAccounts(config: Readonly<Config>, env: NodeJS.ProcessEnv): W
     return {
       names: [DEFAULT_ACCOUNT],
       held: [{ name: DEFAULT_ACCOUNT, settings: config.ovh, rateLimit: config.ovh.rateLimit }],
+      credentialVariables: [],
     };
   }
   const shorthand = SHORTHAND_CREDENTIALS.filter((name) => env[name]);
@@ -298,7 +319,19 @@ function readWorkerAccounts(config: Readonly<Config>, env: NodeJS.ProcessEnv): W
     );
   }
   const held = specs.flatMap((spec, index) => (wanted.includes(spec.name) ? [resolveAccount(spec, env, index)] : []));
-  return { names, held };
+  const credentialVariables = specs.flatMap((spec) => Object.values(spec.credentialVariables));
+  const granted = config.campaignVars.filter((name) => credentialVariables.includes(name));
+  if (granted.length > 0) {
+    throw new ConfigError(
+      `REIMAGE_CAMPAIGN_VARS: ${granted.join(', ')} ${granted.length === 1 ? 'holds' : 'hold'} OVH credentials of ${file} and cannot be granted to campaigns; remove ${granted.length === 1 ? 'it' : 'them'} from the list.`,
+    );
+  }
+  return { names, held, credentialVariables };
+}
+
+/** Where `reimage validate`, `plan`, `start` and `schedule` may read configDrive.userDataFile from. */
+export function campaignFileOptions(env: NodeJS.ProcessEnv): { userDataDirs?: readonly string[] } {
+  return { userDataDirs: listOf(env.REIMAGE_USER_DATA_DIRS || undefined) };
 }
 
 /** What a Temporal client needs: where to connect, and the payload codec keys every client shares. */

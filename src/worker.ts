@@ -167,7 +167,9 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
   const metrics = options.installRuntime ? meterMetrics(Runtime.instance().metricMeter) : undefined;
   const workflowBundle = options.workflowBundle ?? (await workflowBundleFor(config));
   const { connection, namespace } = await connectWorker(loadClientConfig(env).connect);
-  const deps = { logger, env, hookHosts: config.hookHosts, uiUrl: config.uiUrl };
+  const grant = { names: config.campaignVars, withheld: accounts.credentialVariables };
+  const { hookHosts, imageHosts, allowedServers, uiUrl } = config;
+  const deps = { logger, env, grant, hookHosts, imageHosts, allowedServers, uiUrl };
   const clocks = await simulatorClocks(config, accounts);
   const queues = queuesOf(config, accounts, deps, (account) => {
     const ovh = accountClient(account, logger, metrics);

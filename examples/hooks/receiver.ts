@@ -13,29 +13,47 @@
 import http from 'node:http';
 import { verifySignature } from './signature';
 
-const secret = process.env.HOOK_SECRET;
-/** Delivery IDs already handled (keep them in a database in production). */
-const seen = new Set<string>();
+/** What the receiver does with each new delivery: drain on beforeWipe, put back on afterBoot, open a ticket... */
+export type DeliveryHandler = (payload: { event: string; server?: { serviceName: string } }, delivery: string) => void;
 
-const server = http.createServer((request, response) => {
-  let body = '';
-  request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-  request.on('end', () => {
-    if (secret && !verifySignature(body, request.headers['x-reimage-signature'] as string | undefined, secret)) {
-      response.writeHead(401).end('bad signature');
-      return;
-    }
-    const delivery = String(request.headers['x-reimage-delivery'] ?? '');
-    if (seen.has(delivery)) {
-      response.writeHead(200).end('already done');
-      return;
-    }
-    const payload = JSON.parse(body) as { event: string; server?: { serviceName: string } };
-    // Act here: drain on beforeWipe, put back on afterBoot, open a ticket on afterRollback, post to chat...
-    process.stdout.write(`${payload.event} ${payload.server?.serviceName ?? ''} (${delivery})\n`);
-    seen.add(delivery);
-    response.writeHead(200).end('ok');
+const logDelivery: DeliveryHandler = (payload, delivery) =>
+  process.stdout.write(`${payload.event} ${payload.server?.serviceName ?? ''} (${delivery})\n`);
+
+/**
+ * The receiver: the signature is checked over the raw bytes of the whole body (a chunk may end inside a
+ * multi-byte character), a body that is not JSON gets 400, a repeated delivery ID 200 without acting again.
+ */
+export function createReceiver(secret: string | undefined, onDelivery: DeliveryHandler = logDelivery): http.Server {
+  /** Delivery IDs already handled (keep them in a database in production). */
+  const seen = new Set<string>();
+  return http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks);
+      if (secret && !verifySignature(body, request.headers['x-reimage-signature'] as string | undefined, secret)) {
+        response.writeHead(401).end('bad signature');
+        return;
+      }
+      const delivery = String(request.headers['x-reimage-delivery'] ?? '');
+      if (seen.has(delivery)) {
+        response.writeHead(200).end('already done');
+        return;
+      }
+      let payload: { event: string; server?: { serviceName: string } };
+      try {
+        payload = JSON.parse(body.toString('utf8')) as typeof payload;
+      } catch {
+        response.writeHead(400).end('the body is not JSON');
+        return;
+      }
+      onDelivery(payload, delivery);
+      seen.add(delivery);
+      response.writeHead(200).end('ok');
+    });
   });
-});
+}
 
-server.listen(Number(process.env.PORT ?? 8080), '127.0.0.1');
+if (require.main === module) {
+  createReceiver(process.env.HOOK_SECRET).listen(Number(process.env.PORT ?? 8080), '127.0.0.1');
+}

@@ -5,7 +5,8 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export function verifySignature(body: string, header: string | undefined, secret: string): boolean {
+/** Whether `header` signs `body` (the raw bytes received, or their exact text) under `secret`. */
+export function verifySignature(body: Buffer | string, header: string | undefined, secret: string): boolean {
   const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
   const given = Buffer.from(header ?? '');
   return given.length === expected.length && timingSafeEqual(given, expected);

@@ -9,6 +9,7 @@ import type { OvhClient } from '../ovh/client';
 import type { Waiter } from '../ovh/routes';
 import type { SimulatorClock } from '../ovh/simulator-clock';
 import type { ImageOpener } from './image-download';
+import type { VariableGrant } from '../campaign/variable-grant';
 import type { Environment } from './secrets';
 import type { StableFactsCache } from './stable-facts';
 
@@ -17,6 +18,12 @@ export interface ActivityDeps {
   logger?: Logger;
   /** Where `${VAR}` references are looked up: the worker's environment. */
   env?: Environment;
+  /** The variables of `env` campaigns may read (REIMAGE_VAR_*, REIMAGE_CAMPAIGN_VARS); absent: REIMAGE_VAR_* only. */
+  grant?: VariableGrant;
+  /** Servers the worker may reinstall (REIMAGE_ALLOWED_SERVERS); absent: any server of its accounts. */
+  allowedServers?: readonly string[];
+  /** Hosts images may come from (REIMAGE_IMAGE_HOSTS); absent: any https host. */
+  imageHosts?: readonly string[];
   /** Opens an image URL; default: node http/https with the global agent (trusts NODE_EXTRA_CA_CERTS). */
   openImage?: ImageOpener;
   /** Epoch ms; default Date.now. */

@@ -3,10 +3,10 @@
  * recognition. Heartbeats report the bytes read; cancellation aborts the request.
  */
 import { createHash } from 'node:crypto';
-import http from 'node:http';
 import https from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import { HEAD_BYTES } from './image-format';
+import { checkHop, guardedLookup, loopbackAllowedFor } from './image-origin';
 
 /** Opens `url` with `headers`; resolves with the response (any status). */
 export type ImageOpener = (
@@ -17,25 +17,39 @@ export type ImageOpener = (
 
 const MAX_REDIRECTS = 3;
 
-/** node http/https GET following up to three redirects (headers are dropped when the host changes). */
+/**
+ * node https GET following up to three redirects, under image-origin.ts's rules: https hops only, no
+ * link-local address, loopback only for a loopback image.url. `headers` go to image.url's origin only
+ * (scheme, host and port): a hop to any other origin gets none.
+ */
 export const openImageWithNode: ImageOpener = (url, headers, signal) => {
-  const open = (target: string, sendHeaders: Record<string, string>, left: number): Promise<IncomingMessage> =>
+  const loopbackAllowed = loopbackAllowedFor(url);
+  const lookup = guardedLookup(loopbackAllowed);
+  const origin = new URL(url).origin;
+  const open = (target: URL, left: number): Promise<IncomingMessage> =>
     new Promise((resolve, reject) => {
-      const client = target.startsWith('https:') ? https : http;
-      const request = client.get(target, { headers: sendHeaders, signal }, (response) => {
+      const sendHeaders = target.origin === origin ? headers : {};
+      const request = https.get(target, { headers: sendHeaders, signal, lookup }, (response) => {
         const location = response.headers.location;
         if (response.statusCode && response.statusCode >= 300 && response.statusCode < 400 && location && left > 0) {
           response.resume();
           const next = new URL(location, target);
-          const keep = next.host === new URL(target).host ? sendHeaders : {};
-          resolve(open(next.toString(), keep, left - 1));
+          try {
+            checkHop(next, loopbackAllowed, target);
+          } catch (error) {
+            reject(error as Error);
+            return;
+          }
+          resolve(open(next, left - 1));
           return;
         }
         resolve(response);
       });
       request.on('error', reject);
     });
-  return open(url, headers, MAX_REDIRECTS);
+  const first = new URL(url);
+  checkHop(first, loopbackAllowed);
+  return open(first, MAX_REDIRECTS);
 };
 
 export interface StreamResult {

@@ -73,7 +73,7 @@ export function createActivities(
     async resolveServers(raw) {
       const input = parseInput(resolveServersInputSchema, raw, 'resolveServers');
       const api = deps.ovh.session();
-      return withFailureMapping(() => resolveServers(api, input));
+      return withFailureMapping(() => resolveServers(api, input, deps.allowedServers));
     },
     async detectRoute(raw) {
       const input = parseInput(detectRouteInputSchema, raw, 'detectRoute');

@@ -10,11 +10,12 @@ import { FailureType } from '../shared/failure-types';
 import { beat, type ActivityDeps } from './deps';
 
 /** What qualifying an image needs: no OVH account, only the worker's environment and an image opener. */
-export type ImageDeps = Pick<ActivityDeps, 'env' | 'openImage'>;
+export type ImageDeps = Pick<ActivityDeps, 'env' | 'grant' | 'imageHosts' | 'openImage'>;
 import { permanentFailure } from './failures';
 import { consumeImage, openImageWithNode, SizeCapExceeded, type StreamResult } from './image-download';
 import { inspectImageHead, type ImageLayout } from './image-format';
-import { describeUrl, resolveImageHeaders } from './secrets';
+import { assertImageHostAllowed, ImageOriginRefused } from './image-origin';
+import { campaignVariables, describeUrl, resolveImageHeaders } from './secrets';
 import type { ImageQualification } from '../domain/image';
 import type { QualifyImageInput } from './types';
 import { OVA_REJECTION } from '../ovh/routes';
@@ -29,12 +30,15 @@ function effectiveCap(input: QualifyImageInput): number | undefined {
 
 async function download(input: QualifyImageInput, deps: ImageDeps): Promise<StreamResult> {
   const where = describeUrl(input.image.url);
-  const headers = resolveImageHeaders(input.image, deps.env ?? {}) ?? {};
+  assertImageHostAllowed(input.image.url, deps.imageHosts);
+  const headers = resolveImageHeaders(input.image, campaignVariables(deps)) ?? {};
   const cap = effectiveCap(input);
   let response;
   try {
     response = await (deps.openImage ?? openImageWithNode)(input.image.url, headers, cancellationSignal());
   } catch (error) {
+    if (error instanceof ImageOriginRefused)
+      throw rejected(`The image at ${where} ${error.message}; change image.url.`);
     throw ApplicationFailure.create({
       type: FailureType.ImageRejected,
       message: `The image at ${where} could not be downloaded (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the download will be retried.`,

@@ -23,10 +23,14 @@ const serverDetailSchema = z.object({
   iam: z.object({ tags: z.record(z.string()).nullish() }).nullish(),
 });
 
-/** Resolves the selection; `api` is a counting session. */
+/**
+ * Resolves the selection; `api` is a counting session. A server must be on the campaign's allowList and on
+ * the worker's REIMAGE_ALLOWED_SERVERS (`allowedServers`), when each is set: the others are `notAllowed`.
+ */
 export async function resolveServers(
   api: OvhCaller & { calls: number },
   input: ResolveServersInput,
+  allowedServers?: readonly string[],
 ): Promise<ResolvedServers> {
   const account = await api.request({
     method: 'GET',
@@ -48,9 +52,10 @@ export async function resolveServers(
   const excludeSet = new Set(input.exclude);
   const excluded = candidates.filter((name) => excludeSet.has(name));
   candidates = candidates.filter((name) => !excludeSet.has(name));
-  const allow = input.allowList ? new Set(input.allowList) : undefined;
-  const notAllowed = allow ? candidates.filter((name) => !allow.has(name)) : [];
-  if (allow) candidates = candidates.filter((name) => allow.has(name));
+  const lists = [input.allowList, allowedServers].flatMap((list) => (list ? [new Set(list)] : []));
+  const allowed = (name: string) => lists.every((list) => list.has(name));
+  const notAllowed = candidates.filter((name) => !allowed(name));
+  candidates = candidates.filter(allowed);
 
   const selector = input.selection.kind === 'selector' ? input.selection.selector : undefined;
   const tag = input.account !== undefined ? { account: input.account } : {};

@@ -28,11 +28,18 @@ import { OVA_REJECTION, routeFor, type DeployRequest } from '../ovh/routes';
 import type { OvhTask } from '../ovh/schemas';
 import { beat, ovhNow, ownTasksSince, type ActivityDeps } from './deps';
 import { accountUnreachableFailure, permanentFailure, toActivityFailure } from './failures';
-import { resolveConfigDrive, resolveImageHeaders } from './secrets';
+import { assertImageHostAllowed } from './image-origin';
+import { campaignVariables, resolveConfigDrive, resolveImageHeaders } from './secrets';
 import type { DeploymentHandle, StartDeploymentInput } from './types';
 
 /** Rejections that need no OVH call. */
-function checkRequest(input: StartDeploymentInput): void {
+function checkRequest(input: StartDeploymentInput, allowedServers: readonly string[] | undefined): void {
+  if (allowedServers && !allowedServers.includes(input.serviceName)) {
+    throw permanentFailure(
+      FailureType.NotAllowed,
+      `${input.serviceName} is not on the worker's server allow-list (REIMAGE_ALLOWED_SERVERS); add it there or leave it out of the campaign.`,
+    );
+  }
   if (input.image.type === 'ova') throw permanentFailure(FailureType.ImageRejected, OVA_REJECTION);
   if (input.route === 'reinstall' && !input.image.efiBootloaderPath) {
     throw permanentFailure(
@@ -43,19 +50,21 @@ function checkRequest(input: StartDeploymentInput): void {
 }
 
 function deployRequest(input: StartDeploymentInput, deps: ActivityDeps): DeployRequest {
-  const env = deps.env ?? {};
+  const vars = campaignVariables(deps);
   const { image } = input;
+  // OVH downloads the image with these headers: the worker's allow-list applies as to its own download.
+  assertImageHostAllowed(image.url, deps.imageHosts);
   return {
     serviceName: input.serviceName,
     image: {
       url: image.url,
       type: image.type === 'ova' ? 'raw' : image.type,
       checksum: image.checksum,
-      httpHeaders: resolveImageHeaders(image, env),
+      httpHeaders: resolveImageHeaders(image, vars),
       efiBootloaderPath: image.efiBootloaderPath,
       description: image.description,
     },
-    configDrive: resolveConfigDrive(input.configDrive, env),
+    configDrive: resolveConfigDrive(input.configDrive, vars),
     diskGroupId: input.diskGroupId,
   };
 }
@@ -173,7 +182,7 @@ function isLock(error: unknown): error is OvhApiError {
 
 /** The startDeployment activity body. */
 export async function startDeployment(input: StartDeploymentInput, deps: ActivityDeps): Promise<DeploymentHandle> {
-  checkRequest(input);
+  checkRequest(input, deps.allowedServers);
   const request = deployRequest(input, deps);
   const api = deps.ovh.session();
   const log = deps.logger?.child({

@@ -222,15 +222,17 @@ export interface CheckHookTargetsInput {
  * Every activity the worker registers. Failure types (all nonRetryable unless noted):
  * - detectRoute: OvhApiPermanent; OvhApiRetryable (retryable).
  * - preflightServer: never fails on a check (returns the verdict); OvhApiRetryable (retryable), OvhApiPermanent.
- * - qualifyImage: ImageRejected; ConfigurationError (unknown `${VAR}`); OvhApiRetryable is not used.
+ * - qualifyImage: ImageRejected (also a redirect off https, to link-local or to loopback); ConfigurationError
+ *   (unknown `${VAR}`); NotAllowed (a `${VAR}` the worker does not grant, a host off REIMAGE_IMAGE_HOSTS).
  * - startDeployment: ImageRejected (ova, missing efiBootloaderPath), ServerLocked, RouteUnavailable,
- *   ConfigurationError, OvhApiPermanent (OVH refused the request, e.g. a bad customization); OvhApiRetryable
+ *   ConfigurationError, NotAllowed (a `${VAR}` not granted, an image host off REIMAGE_IMAGE_HOSTS, a server
+ *   off REIMAGE_ALLOWED_SERVERS), OvhApiPermanent (OVH refused the request, e.g. a bad customization); OvhApiRetryable
  *   (retryable; the retry adopts the task a lost response created).
  * - waitForDeployment: DeployFailed, TimedOut; OvhApiRetryable (retryable; resumes from heartbeat details).
  * - verifyBoot: BootFailed; OvhApiRetryable (retryable).
  * - rollbackToRescue: RollbackFailed; OvhApiRetryable (retryable).
  * - callWebhookHook, deliverNotification: HookFailed (4xx, or no 2xx before the deadline), NotAllowed (host
- *   not on REIMAGE_HOOK_HOSTS), ConfigurationError (unknown `${VAR}` in the secret).
+ *   not on REIMAGE_HOOK_HOSTS, a `${VAR}` not granted), ConfigurationError (unknown `${VAR}` in the secret).
  * - checkHookTargets: never fails on a target (returns what it found).
  */
 export interface ReimageActivities {

@@ -14,7 +14,7 @@ import { hostAllowed, hostRefusal } from '../campaign/hook-hosts';
 import { FailureType } from '../shared/failure-types';
 import { beat, type ActivityDeps } from './deps';
 import { permanentFailure } from './failures';
-import { describeUrl, resolveSecret } from './secrets';
+import { campaignVariables, describeUrl, resolveSecret } from './secrets';
 
 /** What to deliver, and where. */
 export interface Delivery {
@@ -93,11 +93,13 @@ function assertAllowed(delivery: Delivery, allowed: readonly string[]): void {
 /** Delivers `delivery`; throws HookFailed (non-retryable) on a 4xx, or when no 2xx came before the deadline. */
 export async function deliver(
   delivery: Delivery,
-  deps: Pick<ActivityDeps, 'env' | 'hookHosts' | 'clock' | 'sleep'>,
+  deps: Pick<ActivityDeps, 'env' | 'grant' | 'hookHosts' | 'clock' | 'sleep'>,
 ): Promise<DeliveryResult> {
   assertAllowed(delivery, deps.hookHosts ?? []);
   const secret =
-    delivery.secret === undefined ? undefined : resolveSecret(delivery.secret, deps.env ?? {}, secretPath(delivery));
+    delivery.secret === undefined
+      ? undefined
+      : resolveSecret(delivery.secret, campaignVariables(deps), secretPath(delivery));
   const headers = headersFor(delivery, secret);
   const clock = deps.clock ?? Date.now;
   const target = `POST ${describeUrl(delivery.url)}`;

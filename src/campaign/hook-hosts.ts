@@ -1,13 +1,14 @@
 /**
- * Where hooks and notifications may go. A campaign file must not make the worker call arbitrary hosts of
- * the team's network, so every webhook host must be on the worker's allow-list (REIMAGE_HOOK_HOSTS): the
- * plan refuses the others by name, and the webhook activity checks again at call time. Workflow-safe.
+ * Where hooks and notifications may go, and where images may come from. A campaign file must not make the
+ * worker call arbitrary hosts of the team's network, so every webhook host must be on the worker's
+ * allow-list (REIMAGE_HOOK_HOSTS): the plan refuses the others by name, and the webhook activity checks again
+ * at call time. REIMAGE_IMAGE_HOSTS, when set, pins image hosts the same way. Workflow-safe.
  */
 import type { HooksSpec, NotifySpec } from '../domain/hooks';
 import { HOOK_NAMES } from '../domain/hooks';
 
 /** Loopback host names: the only ones plain http may reach (nothing leaves the machine). */
-function isLoopbackHost(hostname: string): boolean {
+export function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
@@ -70,9 +71,27 @@ export function campaignWebhooks(
 
 /** The message refusing a webhook whose host is not on the allow-list (the plan's and the activity's). */
 export function hostRefusal(ref: WebhookRef, allowed: readonly string[]): string {
-  const { host } = new URL(ref.url);
-  const list = allowed.length > 0 ? `it holds ${allowed.join(', ')}` : 'it is empty';
-  return `${ref.path}: ${JSON.stringify(host)} is not on the worker's hook allow-list (REIMAGE_HOOK_HOSTS; ${list}); add the host there or change the URL`;
+  return allowListRefusal(ref.path, ref.url, { name: 'hook', variable: 'REIMAGE_HOOK_HOSTS', allowed });
+}
+
+/** "<path>: "<host>" is not on the worker's <name> allow-list (<variable>; it holds ...); ...". */
+function allowListRefusal(
+  path: string,
+  url: string,
+  list: { name: string; variable: string; allowed: readonly string[] },
+): string {
+  const { host } = new URL(url);
+  const holds = list.allowed.length > 0 ? `it holds ${list.allowed.join(', ')}` : 'it is empty';
+  return `${path}: ${JSON.stringify(host)} is not on the worker's ${list.name} allow-list (${list.variable}; ${holds}); add the host there or change the URL`;
+}
+
+/**
+ * The message refusing an image URL whose host is not on the worker's REIMAGE_IMAGE_HOSTS (the same syntax
+ * as REIMAGE_HOOK_HOSTS), or undefined: on the list, or no list (any https host).
+ */
+export function imageHostRefusal(url: string, allowed: readonly string[] | undefined): string | undefined {
+  if (allowed === undefined || hostAllowed(url, allowed)) return undefined;
+  return allowListRefusal('image.url', url, { name: 'image', variable: 'REIMAGE_IMAGE_HOSTS', allowed });
 }
 
 /** One refusal per webhook whose host is not on `allowed`, in campaignWebhooks order. */

@@ -2,7 +2,6 @@
  * Reads a campaign file: text (YAML or JSON) -> data -> zod structure -> cross-field rules -> user data file ->
  * CampaignSpec. Every problem found ends in one CampaignValidationError listing all of them.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
@@ -10,8 +9,10 @@ import { CampaignValidationError, ROOT_PATH, type CampaignIssue } from './errors
 import { normalizeCampaign } from './normalize';
 import { checkCampaignRules } from './rules';
 import { campaignFileSchema, type CampaignSpec, type ParsedCampaignFile } from './schema';
-import { userDataProblem, userDataSizeProblem } from './schema-image';
+import { reservedReferenceProblem } from './env-references';
+import { userDataProblem } from './schema-image';
 import { quote } from './service-names';
+import { readUserDataText, UserDataFileError } from './user-data-file';
 import { toCampaignIssues } from './zod-issues';
 
 export { CampaignValidationError, type CampaignIssue } from './errors';
@@ -20,10 +21,16 @@ export { CampaignValidationError, type CampaignIssue } from './errors';
 export const CampaignFormat = { Yaml: 'yaml', Json: 'json' } as const;
 export type CampaignFormat = (typeof CampaignFormat)[keyof typeof CampaignFormat];
 
-export interface ParseCampaignOptions {
-  format: CampaignFormat;
+/** Where configDrive.userDataFile may be read from. */
+export interface UserDataOptions {
   /** Directory that configDrive.userDataFile is relative to (the campaign file's); default: the working directory. */
   baseDir?: string;
+  /** More folders user-data files may come from (REIMAGE_USER_DATA_DIRS); by default only baseDir. */
+  userDataDirs?: readonly string[];
+}
+
+export interface ParseCampaignOptions extends UserDataOptions {
+  format: CampaignFormat;
 }
 
 /** Aliases a YAML file may expand before it is refused (guards against "billion laughs" files). */
@@ -58,49 +65,56 @@ function describeReadError(error: NodeJS.ErrnoException): string {
   return error.message;
 }
 
-/** Content of configDrive.userDataFile (undefined when the file names none); size-checked before reading. */
-function readUserDataFile(file: ParsedCampaignFile, baseDir: string): string | undefined {
+/** Content of configDrive.userDataFile (undefined when the file names none), checked like inline user data. */
+function readUserDataFile(file: ParsedCampaignFile, options: UserDataOptions): string | undefined {
   const relative = file.configDrive?.userDataFile;
   if (relative === undefined) return undefined;
   const at = 'configDrive.userDataFile';
-  const absolute = path.resolve(baseDir, relative);
+  let content: string;
   try {
-    const sizeProblem = userDataSizeProblem(statSync(absolute).size);
-    if (sizeProblem !== undefined) fail(`${quote(relative)} ${sizeProblem}`, at);
-    const content = readFileSync(absolute, 'utf8');
-    const problem = userDataProblem(content);
-    return problem === undefined ? content : fail(`${quote(relative)} ${problem}`, at);
+    content = readUserDataText(relative, {
+      baseDir: options.baseDir ?? process.cwd(),
+      allowedDirs: options.userDataDirs,
+    });
   } catch (error) {
-    if (error instanceof CampaignValidationError) throw error;
+    if (error instanceof UserDataFileError) fail(error.message, at);
     return fail(
       `cannot read ${quote(relative)} (relative to the campaign file): ${describeReadError(error as NodeJS.ErrnoException)}`,
       at,
     );
   }
+  const problem = userDataProblem(content) ?? reservedReferenceProblem(content);
+  return problem === undefined ? content : fail(`${quote(relative)} ${problem}`, at);
 }
 
 /**
  * Validates already-parsed campaign data (what a YAML or JSON document holds) and returns the normalized spec.
  * Throws CampaignValidationError, and nothing else, for every kind of invalid input.
  */
-export function validateCampaignData(data: unknown, options: { baseDir?: string } = {}): CampaignSpec {
+export function validateCampaignData(data: unknown, options: UserDataOptions = {}): CampaignSpec {
   if (data === null || data === undefined) fail('the campaign file is empty');
   const parsed = campaignFileSchema.safeParse(data);
   if (!parsed.success)
     throw new CampaignValidationError(toCampaignIssues(campaignFileSchema, parsed.error.issues, data));
   const issues: CampaignIssue[] = checkCampaignRules(parsed.data);
   if (issues.length > 0) throw new CampaignValidationError(issues);
-  const userData = readUserDataFile(parsed.data, options.baseDir ?? process.cwd());
+  const userData = readUserDataFile(parsed.data, options);
   return normalizeCampaign(parsed.data, userData);
 }
 
 /** Parses campaign text (YAML or JSON) into a normalized spec; throws one CampaignValidationError listing every issue. */
 export function parseCampaign(text: string, options: ParseCampaignOptions): CampaignSpec {
-  return validateCampaignData(readText(text, options.format), { baseDir: options.baseDir });
+  return validateCampaignData(readText(text, options.format), options);
 }
 
-/** Reads and validates a campaign file (.yaml, .yml or .json); user data files are read relative to it. */
-export async function loadCampaignFile(filePath: string): Promise<CampaignSpec> {
+/**
+ * Reads and validates a campaign file (.yaml, .yml or .json); user data files are read relative to it, from
+ * its folder or one of `options.userDataDirs`.
+ */
+export async function loadCampaignFile(
+  filePath: string,
+  options: Pick<UserDataOptions, 'userDataDirs'> = {},
+): Promise<CampaignSpec> {
   const extension = path.extname(filePath).toLowerCase();
   const format = extension === '.json' ? CampaignFormat.Json : CampaignFormat.Yaml;
   if (!['.json', '.yaml', '.yml'].includes(extension)) {
@@ -114,5 +128,5 @@ export async function loadCampaignFile(filePath: string): Promise<CampaignSpec> 
       `cannot read the campaign file ${quote(filePath)}: ${describeReadError(error as NodeJS.ErrnoException)}`,
     );
   }
-  return parseCampaign(text, { format, baseDir: path.dirname(path.resolve(filePath)) });
+  return parseCampaign(text, { ...options, format, baseDir: path.dirname(path.resolve(filePath)) });
 }

@@ -5,7 +5,7 @@
  */
 import { parseExpression } from 'cron-parser';
 import { z } from 'zod';
-import { envReferenceProblem } from './env-references';
+import { envReferenceProblem, reservedReferenceProblem } from './env-references';
 import { serviceNameProblem, quote } from './service-names';
 import { closestMatch } from './suggest';
 import { looksLikePercent, parsePercent, readDuration, UnitParseError } from './units';
@@ -71,6 +71,7 @@ export function secretString(description: string) {
   return z
     .string()
     .superRefine(check(envReferenceProblem))
+    .superRefine(check(reservedReferenceProblem))
     .superRefine(check((text) => (/[\r\n]/.test(text) ? 'must be a single line' : undefined)))
     .describe(description);
 }

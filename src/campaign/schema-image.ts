@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { CHECKSUM_TYPES, IMAGE_FORMATS, type ChecksumType } from '../domain/image';
-import { isWholeEnvReference } from './env-references';
+import { isWholeEnvReference, reservedReferenceProblem } from './env-references';
 import { templateSyntaxProblem } from './hostname-template';
 import { check, secretString } from './schema-fields';
 import { quote } from './service-names';
@@ -21,7 +21,7 @@ const CHECKSUM_HEX_LENGTH: Readonly<Record<ChecksumType, number>> = {
 };
 
 /** Largest config-drive user data accepted, in bytes (UTF-8): 32 KiB. */
-const USER_DATA_MAX_BYTES = 32 * 1024;
+export const USER_DATA_MAX_BYTES = 32 * 1024;
 
 /** What is wrong with a checksum value for its type, or undefined. */
 function checksumValueProblem(type: ChecksumType, value: string): string | undefined {
@@ -176,6 +176,7 @@ export const configDriveSchema = z
       .string()
       .min(1)
       .superRefine(check(templateSyntaxProblem))
+      .superRefine(check(reservedReferenceProblem))
       .optional()
       .describe(
         'Hostname template; {serviceName} and {shortName} are replaced per server. Must render to an RFC 1035 host name.',
@@ -183,11 +184,13 @@ export const configDriveSchema = z
     sshKey: z
       .string()
       .superRefine(check(sshKeyProblem))
+      .superRefine(check(reservedReferenceProblem))
       .optional()
       .describe("OpenSSH public key installed for the image's default user, or a ${NAME} reference."),
     userData: z
       .string()
       .superRefine(check(userDataProblem))
+      .superRefine(check(reservedReferenceProblem))
       .optional()
       .describe('cloud-init user data, inline (at most 32 KiB). Exclusive with userDataFile.'),
     userDataFile: z

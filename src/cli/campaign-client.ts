@@ -32,9 +32,20 @@ export async function latestCampaignId(client: Client): Promise<string> {
   throw new CampaignNotFoundError('No campaign was found. Start one with "reimage start FILE".');
 }
 
-/** The one positional argument a command requires, or a usage error naming it. */
+/** The one positional argument a command requires, or a usage error naming it (or the arguments past it). */
 export function requirePositional(positionals: string[], name: string, usage: string): string {
   const value = positionals[0];
   if (!value) throw new UsageError(`Missing ${name}.\n\n${usage}`);
+  refuseExtraPositionals(positionals, 1, usage);
   return value;
+}
+
+/** A usage error naming the positional arguments past the first `expected` ones, if any. */
+export function refuseExtraPositionals(positionals: readonly string[], expected: number, usage: string): void {
+  const extra = positionals.slice(expected);
+  if (extra.length === 0) return;
+  const listed = extra.map((arg) => JSON.stringify(arg)).join(', ');
+  throw new UsageError(
+    `Unexpected argument${extra.length === 1 ? '' : 's'} ${listed} after the ${expected} this command takes; run it once per campaign or file.\n\n${usage}`,
+  );
 }

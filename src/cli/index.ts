@@ -53,6 +53,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = readEnvironm
     return name ? ExitCode.Ok : ExitCode.Usage;
   }
   try {
+    refuseControlCharacters(argv);
     if (!COMMAND_NAMES.has(name)) {
       throw new UsageError(`Unknown command "${name}". Run "reimage --help" to list the commands.`);
     }
@@ -67,6 +68,21 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = readEnvironm
   }
 }
 
+/**
+ * Refuses an argument holding a control character (a newline, an escape...): campaign IDs and file names
+ * end up in workflow IDs, HTTP headers and terminals, where one could forge a line.
+ */
+function refuseControlCharacters(argv: readonly string[]): void {
+  for (const [index, arg] of argv.entries()) {
+    const control = [...arg].find((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f);
+    if (control === undefined) continue;
+    const code = `U+${control.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    throw new UsageError(
+      `Argument ${index + 1} (${JSON.stringify(arg)}) holds a control character (${code}); IDs, names and paths must be printable text.`,
+    );
+  }
+}
+
 /** Named failures of the project, by class name, mapped to their documented exit codes. */
 const EXIT_CODES_BY_NAME: Record<string, ExitCode> = {
   UsageError: ExitCode.Usage,
@@ -76,6 +92,7 @@ const EXIT_CODES_BY_NAME: Record<string, ExitCode> = {
   CampaignNotFoundError: ExitCode.InvalidInput,
   OvhSettingsError: ExitCode.InvalidInput,
   CodecKeyError: ExitCode.InvalidInput,
+  CodecServerExposedError: ExitCode.Usage,
   TemporalUnavailableError: ExitCode.TemporalUnavailable,
   ConfirmationDeclinedError: ExitCode.Aborted,
   InlineSecretsError: ExitCode.InvalidInput,
@@ -87,8 +104,19 @@ const EXIT_CODES_BY_NAME: Record<string, ExitCode> = {
   FleetFileError: ExitCode.InvalidInput,
 };
 
+/**
+ * The message to print: a workflow that failed (a plan the worker refused) says only "Workflow execution
+ * failed"; the innermost cause (the activity's own failure) says what and why.
+ */
+function messageOf(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  let inner: Error = err;
+  while (err.name === 'WorkflowFailedError' && inner.cause instanceof Error) inner = inner.cause;
+  return inner.message;
+}
+
 function report(err: unknown, command: string): number {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = messageOf(err);
   const code = (err as NodeJS.ErrnoException | undefined)?.code ?? '';
   if (code.startsWith('ERR_PARSE_ARGS_')) {
     // node:util parseArgs names the bad option but not where to read about the good ones.

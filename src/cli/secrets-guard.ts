@@ -1,9 +1,10 @@
 /**
  * Refuses to put secrets into Temporal history in clear: a campaign whose SSH key, user data, metadata,
  * image header values or hook secrets are written inline (not `${VAR}` references resolved on the worker) starts only
- * when payloads are encrypted (REIMAGE_CODEC_KEYS).
+ * when payloads are encrypted (REIMAGE_CODEC_KEYS). A header or metadata value is a reference only when it
+ * is one, optionally after a scheme word ("Bearer ${TOKEN}"); anything else in it counts as inline.
  */
-import { isWholeEnvReference, listEnvReferences } from '../campaign/env-references';
+import { isReferenceValue, isWholeEnvReference } from '../campaign/env-references';
 import type { CampaignSpec } from '../campaign/schema';
 import { HOOK_NAMES } from '../domain/hooks';
 
@@ -16,13 +17,13 @@ class InlineSecretsError extends Error {
 function inlineSecretPaths(spec: CampaignSpec): string[] {
   const paths: string[] = [];
   for (const [name, value] of Object.entries(spec.image.httpHeaders ?? {})) {
-    if (listEnvReferences(value).length === 0) paths.push(`image.httpHeaders.${name}`);
+    if (!isReferenceValue(value)) paths.push(`image.httpHeaders.${name}`);
   }
   const drive = spec.configDrive;
   if (drive?.sshKey && !isWholeEnvReference(drive.sshKey)) paths.push('configDrive.sshKey');
   if (drive?.userData && !isWholeEnvReference(drive.userData)) paths.push('configDrive.userData');
   for (const [key, value] of Object.entries(drive?.metadata ?? {})) {
-    if (listEnvReferences(value).length === 0) paths.push(`configDrive.metadata.${key}`);
+    if (!isReferenceValue(value)) paths.push(`configDrive.metadata.${key}`);
   }
   for (const name of HOOK_NAMES) {
     const hook = spec.hooks?.[name];

@@ -198,12 +198,26 @@ function fail(source: string, lines: string[]): never {
   throw new AccountsFileError(`The OVH accounts file ${source} is not valid:\n${lines.join('\n')}`);
 }
 
+/** Aliases the accounts file may expand before it is refused (guards against "billion laughs" files). */
+const MAX_YAML_ALIASES = 100;
+
+/** The document's data; a file that expands too many aliases is refused, naming the file and the fix. */
+function accountsData(document: ReturnType<typeof parseDocument>, source: string): unknown {
+  try {
+    return document.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch {
+    return fail(source, [
+      `(root): expands YAML aliases (*name) more than ${MAX_YAML_ALIASES} times, which could exhaust the worker's memory; write each account out in full instead of through anchors and aliases`,
+    ]);
+  }
+}
+
 /** Parses the accounts file's YAML text; `source` (its path) names it in messages. */
 export function parseAccountsFile(text: string, source: string): AccountSpec[] {
   const document = parseDocument(text, { uniqueKeys: true });
   const yamlError = document.errors[0];
   if (yamlError) fail(source, [`(root): is not valid YAML: ${yamlError.message.split('\n')[0] as string}`]);
-  const data: unknown = document.toJS({ maxAliasCount: 100 });
+  const data = accountsData(document, source);
   const parsed = accountsFileSchema.safeParse(data ?? {});
   if (!parsed.success) {
     const issues = toCampaignIssues(accountsFileSchema, parsed.error.issues, data);

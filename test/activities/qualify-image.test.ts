@@ -22,7 +22,11 @@ const images = {
 let server: ImageServer;
 // qualifyImage makes no OVH call; the client only completes the deps.
 const ovh = new OvhClient({ endpoint: 'ovh-eu', appKey: 'ak', appSecret: 'as', consumerKey: 'ck' });
-const activities = createActivities({ ovh, env: { IMAGE_TOKEN: TOKEN } });
+const activities = createActivities({
+  ovh,
+  env: { IMAGE_TOKEN: TOKEN },
+  grant: { names: ['IMAGE_TOKEN', 'MISSING_TOKEN'], withheld: [] },
+});
 
 beforeAll(async () => {
   server = await startImageServer(images, TOKEN);

@@ -32,7 +32,13 @@ beforeEach(() => {
 /** The activities with the receiver's host allowed; no OVH call is made by them (the client is never used). */
 function activities(extra: Partial<ActivityDeps> = {}) {
   const ovh = new OvhClient({ endpoint: 'https://127.0.0.1:9/1.0', appKey: 'k', appSecret: 's', consumerKey: 'c' });
-  return createActivities({ ovh, env: { HOOK_SECRET: SECRET }, hookHosts: [receiver.host], ...extra });
+  return createActivities({
+    ovh,
+    env: { HOOK_SECRET: SECRET },
+    grant: { names: ['HOOK_SECRET'], withheld: [] },
+    hookHosts: [receiver.host],
+    ...extra,
+  });
 }
 
 function hookInput(overrides: Partial<WebhookHookInput> = {}): WebhookHookInput {

@@ -37,6 +37,10 @@ beforeAll(async () => {
   writeFileSync(at('traversal.yaml'), campaign('[../../etc/passwd]'));
   writeFileSync(at('inline.yaml'), campaign(undefined, `configDrive:\n  sshKey: ${SSH_KEY}`));
   writeFileSync(at('ova.yaml'), campaign().replace('type: raw', 'type: ova'));
+  const header = (value: string) =>
+    campaign().replace('type: raw', `type: raw\n  httpHeaders:\n    X-Trace: "${value}"`);
+  writeFileSync(at('reserved.yaml'), header('${OVH_APPLICATION_SECRET}'));
+  writeFileSync(at('basic-inline.yaml'), header('Basic dXNlcjpodW50ZXIy${EMPTY}'));
   writeFileSync(at('broken.yaml'), 'name: [unclosed\n');
   writeFileSync(at('broken.json'), '{"name": "j", "servers": [\n');
   writeFileSync(at('campaign.txt'), campaign());
@@ -74,6 +78,10 @@ const unknownOption = (flag: string) =>
 const FILE_NOT_FOUND = (file: string) => `(root): cannot read the campaign file "${file}": the file does not exist`;
 const INLINE_SECRETS =
   'configDrive.sshKey: these values would be stored in Temporal history in clear. Set REIMAGE_CODEC_KEYS on the CLI and the worker to encrypt payloads (see README, "Secrets"), or write them as ${VAR} references that the worker resolves from its own environment.';
+const EXTRA = (arg: string, expected: number) =>
+  `Unexpected argument "${arg}" after the ${expected} this command takes; run it once per campaign or file.`;
+const RESERVED =
+  "image.httpHeaders.X-Trace: refers to ${OVH_APPLICATION_SECRET}: OVH_* variables are the worker's own configuration, never given to a campaign; set the value on the worker as REIMAGE_VAR_<NAME> (or list a variable of yours in REIMAGE_CAMPAIGN_VARS) and refer to that";
 const TRAVERSAL =
   'servers[0]: must not contain "/" (got "../../etc/passwd"); OVH service names look like "ns3012345.ip-51-91-2.eu"';
 
@@ -98,6 +106,25 @@ const CORPUS: Case[] = [
   [['validate', '--bogus', '@D/ok.yaml'], 2, unknownOption('--bogus')],
   [['validate', '--json=x', '@D/ok.yaml'], 2, "Option '--json' does not take an argument"],
   [['validate', '-x', '@D/ok.yaml'], 2, unknownOption('-x')],
+  [['validate', '@D/ok.yaml', '@D/broken.json'], 2, EXTRA('@D/broken.json', 1)],
+  [['validate', '@D/reserved.yaml'], 3, RESERVED],
+  [['plan', '@D/reserved.yaml'], 3, RESERVED],
+  [['plan', '@D/ok.yaml', 'extra.yaml'], 2, EXTRA('extra.yaml', 1)],
+  [['start', '@D/reserved.yaml', '--yes', '--id', `${RUN_ID}-9`], 3, RESERVED],
+  [
+    ['start', '@D/basic-inline.yaml', '--yes', '--id', `${RUN_ID}-10`],
+    3,
+    INLINE_SECRETS.replace('configDrive.sshKey', 'image.httpHeaders.X-Trace'),
+  ],
+  [
+    ['start', '@D/ok.yaml', '--yes', '--id', 'spring\nX-Forged: 1'],
+    2,
+    'Argument 5 ("spring\\nX-Forged: 1") holds a control character (U+000A); IDs, names and paths must be printable text.',
+  ],
+  [['report', 'c1', 'c2'], 2, EXTRA('c2', 1)],
+  [['pause', 'c1', 'c2'], 2, EXTRA('c2', 1)],
+  [['set-concurrency', 'c1', 'many'], 2, 'set-concurrency needs a whole number, got "many".'],
+  [['set-concurrency', 'c1', '5', '6'], 2, EXTRA('6', 2)],
   [['start'], 2, 'Missing the campaign file.'],
   [['start', '@D/none.yaml', '--yes', '--id', `${RUN_ID}-1`], 3, FILE_NOT_FOUND('@D/none.yaml')],
   [
@@ -203,7 +230,7 @@ describe('malformed reimage command lines', () => {
 
   it('started no campaign for any of the refused starts', async () => {
     const ids = CORPUS.flatMap(([args]) => (args[0] === 'start' && args.includes('--id') ? [args.at(-1)!] : []));
-    expect(ids.filter((id) => id.startsWith(RUN_ID))).toHaveLength(8);
+    expect(ids.filter((id) => id.startsWith(RUN_ID))).toHaveLength(10);
     for (const id of ids.filter((i) => i.startsWith(RUN_ID))) {
       await expect(client.workflow.getHandle(campaignWorkflowId(id)).describe()).rejects.toBeInstanceOf(
         WorkflowNotFoundError,

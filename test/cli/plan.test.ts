@@ -18,6 +18,7 @@ beforeAll(async () => {
   stack = await startCliStack([{}, {}, { memoryMb: 3072 }, {}, rise, rise, rise], 3000, undefined, {
     REIMAGE_HOOK_HOSTS: receiver.host,
     HOOK_SECRET: 'plan-secret',
+    REIMAGE_CAMPAIGN_VARS: 'HOOK_SECRET',
   });
 });
 afterAll(() => Promise.all([stack?.close(), receiver?.close()]));

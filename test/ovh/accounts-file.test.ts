@@ -39,6 +39,7 @@ describe('the accounts file', () => {
     const accounts = loadWorkerAccounts(loadConfig(env), env);
     expect(accounts).toEqual({
       names: ['eu-prod', 'ca-prod'],
+      credentialVariables: ['EU_APP_KEY', 'EU_APP_SECRET', 'EU_CONSUMER_KEY', 'CA_CLIENT_ID', 'CA_CLIENT_SECRET'],
       held: [
         {
           name: 'eu-prod',
@@ -150,6 +151,19 @@ describe('the accounts file', () => {
       'an account name with capitals',
       `accounts:${EU.replace('eu-prod', 'EU')}`,
       'accounts[0].name: must be 1-40 lowercase letters, digits and hyphens, starting and ending with a letter or digit (got "EU"); it is part of task queue names',
+    ],
+    [
+      'a YAML alias bomb',
+      [
+        'a: &a [x, x, x, x, x, x, x, x, x, x]',
+        ...Array.from({ length: 8 }, (_, i) => {
+          const name = String.fromCharCode(98 + i);
+          const previous = String.fromCharCode(97 + i);
+          return `${name}: &${name} [*${previous}, *${previous}, *${previous}, *${previous}, *${previous}, *${previous}, *${previous}, *${previous}, *${previous}, *${previous}]`;
+        }),
+        'accounts: *i',
+      ].join('\n'),
+      "(root): expands YAML aliases (*name) more than 100 times, which could exhaust the worker's memory; write each account out in full instead of through anchors and aliases",
     ],
   ])('refuses %s, naming the field and the fix', (_what, text, message) => {
     expect(problemsOf(text)).toBe(`The OVH accounts file accounts.yaml is not valid:\n${message}`);

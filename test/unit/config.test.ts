@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ConfigError, loadConfig, loadWorkerAccounts } from '../../src/config';
 
 describe('loadConfig', () => {
@@ -55,6 +58,64 @@ describe('REIMAGE_SIMULATOR_SPEED', () => {
       expect(loadWorkerAccounts(loadConfig(env), env).held.map((account) => account.settings.endpoint)).toEqual([
         endpoint,
       ]);
+    }
+  });
+});
+
+describe('what campaigns may read and fetch', () => {
+  it('grants campaigns the variables REIMAGE_CAMPAIGN_VARS lists, and pins image hosts with REIMAGE_IMAGE_HOSTS', () => {
+    const config = loadConfig({
+      REIMAGE_CAMPAIGN_VARS: 'IMAGE_TOKEN, HOOK_SECRET',
+      REIMAGE_IMAGE_HOSTS: '*.example.com',
+    });
+    expect(config.campaignVars).toEqual(['IMAGE_TOKEN', 'HOOK_SECRET']);
+    expect(config.imageHosts).toEqual(['*.example.com']);
+    expect(loadConfig({})).toMatchObject({ campaignVars: [], imageHosts: undefined });
+  });
+
+  it("refuses to grant the worker's own configuration, naming the variable and the rule", () => {
+    expect(() =>
+      loadConfig({ REIMAGE_CAMPAIGN_VARS: 'IMAGE_TOKEN,OVH_APPLICATION_SECRET,REIMAGE_CODEC_KEYS' }),
+    ).toThrow(
+      new ConfigError(
+        'The environment is not valid:\n' +
+          "REIMAGE_CAMPAIGN_VARS: OVH_APPLICATION_SECRET cannot be granted to campaigns: OVH_* variables are the worker's own configuration, never given to a campaign; remove it from the list\n" +
+          "REIMAGE_CAMPAIGN_VARS: REIMAGE_CODEC_KEYS cannot be granted to campaigns: REIMAGE_* variables are the worker's own configuration, never given to a campaign; remove it from the list",
+      ),
+    );
+    expect(() => loadConfig({ REIMAGE_CAMPAIGN_VARS: 'Bearer abc' })).toThrow(
+      'REIMAGE_CAMPAIGN_VARS: "Bearer abc" is not a variable name (letters, digits and underscores); list names, not values',
+    );
+  });
+
+  it("refuses to grant an accounts file's credential variable", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'reimage-config-'));
+    const file = path.join(dir, 'accounts.yaml');
+    writeFileSync(
+      file,
+      'accounts:\n  - name: default\n    endpoint: ovh-eu\n    credentials:\n      applicationKey: ${EU_APP_KEY}\n      applicationSecret: ${EU_APP_SECRET}\n      consumerKey: ${EU_CONSUMER_KEY}\n',
+    );
+    const env = {
+      REIMAGE_OVH_ACCOUNTS: file,
+      REIMAGE_CAMPAIGN_VARS: 'EU_APP_SECRET',
+      EU_APP_KEY: 'k',
+      EU_APP_SECRET: 's',
+      EU_CONSUMER_KEY: 'c',
+    };
+    try {
+      expect(() => loadWorkerAccounts(loadConfig(env), env)).toThrow(
+        new ConfigError(
+          `REIMAGE_CAMPAIGN_VARS: EU_APP_SECRET holds OVH credentials of ${file} and cannot be granted to campaigns; remove it from the list.`,
+        ),
+      );
+      const { REIMAGE_CAMPAIGN_VARS: _granted, ...ungranted } = env;
+      expect(loadWorkerAccounts(loadConfig(ungranted), ungranted).credentialVariables).toEqual([
+        'EU_APP_KEY',
+        'EU_APP_SECRET',
+        'EU_CONSUMER_KEY',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

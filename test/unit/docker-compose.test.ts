@@ -61,14 +61,27 @@ describe('docker-compose.yml', () => {
   it('points the worker at the Temporal frontend port the temporal service publishes', () => {
     const port = DEFAULTS.temporalAddress.split(':')[1];
     expect(worker.environment!.TEMPORAL_ADDRESS).toBe(`temporal:${port}`);
-    expect(services.temporal!.ports).toContain(`${port}:${port}`);
+    expect(services.temporal!.ports).toContain(`127.0.0.1:${port}:${port}`);
     expect(worker.environment!.REIMAGE_TASK_QUEUE).toBe(DEFAULTS.taskQueue);
   });
 
   it('publishes the worker metrics port it binds', () => {
     const port = worker.environment!.REIMAGE_METRICS_BIND!.split(':')[1];
     expect(port).toBe(DEFAULTS.metricsBind.split(':')[1]);
-    expect(worker.ports).toContain(`${port}:${port}`);
+    expect(worker.ports).toContain(`127.0.0.1:${port}:${port}`);
+  });
+
+  it('publishes every port on 127.0.0.1 only: Temporal, its Web UI and the metrics have no login of their own here', () => {
+    const published = Object.entries(services).flatMap(([name, service]) =>
+      (service.ports ?? []).map((port) => ({
+        name,
+        host: port.split(':').length === 3 ? port.split(':')[0] : '(every interface)',
+      })),
+    );
+    expect(published.map((entry) => entry.name).sort()).toEqual(
+      ['grafana', 'prometheus', 'temporal', 'temporal-ui', 'worker'].sort(),
+    );
+    expect(published.filter((entry) => entry.host !== '127.0.0.1')).toEqual([]);
   });
 
   it('mounts ./ovh read-only for an accounts file, its credentials coming from ./ovh/credentials.env', () => {

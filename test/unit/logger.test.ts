@@ -35,6 +35,21 @@ describe('structured logs', () => {
     expect(JSON.parse(text).configDrive).toEqual({ sshKey: REDACTED, userData: REDACTED });
   });
 
+  it('redacts hook secrets, proxy credentials and cookies', () => {
+    const headers = { 'Proxy-Authorization': 'Basic cHJveHk=', Cookie: 'session=abc', 'Set-Cookie': 'id=1' };
+    expect(redact({ webhook: { url: 'https://lb.example.com', secret: 'hook-secret' }, headers })).toEqual({
+      webhook: { url: 'https://lb.example.com', secret: REDACTED },
+      headers: { 'Proxy-Authorization': REDACTED, Cookie: REDACTED, 'Set-Cookie': REDACTED },
+    });
+  });
+
+  it('redacts what lies deeper than it looks, instead of returning it unchecked', () => {
+    let deep: Record<string, unknown> = { password: 'deep-secret' };
+    for (let level = 0; level < 10; level += 1) deep = { level: deep };
+    expect(JSON.stringify(redact(deep))).not.toContain('deep-secret');
+    expect(JSON.stringify(redact(deep))).toContain(REDACTED);
+  });
+
   it('keeps non-secret fields and nested arrays intact', () => {
     expect(redact({ servers: [{ serviceName: 'ns1', sshKey: 'k' }], count: 2 })).toEqual({
       servers: [{ serviceName: 'ns1', sshKey: REDACTED }],

@@ -60,7 +60,11 @@ function fleet(count: number, options: { speed?: number; faults?: Record<number,
     count,
     speed: options.speed ?? SPEED,
     ...(options.faults ? { faults: options.faults } : {}),
-    deps: { env: { HOOK_SECRET: SECRET }, hookHosts: [receiver.host, pool.host] },
+    deps: {
+      env: { HOOK_SECRET: SECRET },
+      grant: { names: ['HOOK_SECRET'], withheld: [] },
+      hookHosts: [receiver.host, pool.host],
+    },
   });
 }
 

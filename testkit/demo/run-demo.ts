@@ -53,7 +53,7 @@ export async function runDemo(
     worker: inProcessWorker(),
     taskQueue: 'reimage-demo',
     // The worker may call the pool (and nothing else), and signs its hooks with the pool's secret.
-    env: { REIMAGE_HOOK_HOSTS: pool.host, HOOK_SECRET: hookSecret },
+    env: { REIMAGE_HOOK_HOSTS: pool.host, REIMAGE_CAMPAIGN_VARS: 'HOOK_SECRET', HOOK_SECRET: hookSecret },
     log,
   }).catch(async (err: unknown) => {
     await pool.close();

@@ -14,7 +14,8 @@ export const usage = `reimage codec-server [--port ${DEFAULT_PORT}] [--host 127.
 Serves Temporal's remote codec protocol (POST /encode, POST /decode) with the keys in REIMAGE_CODEC_KEYS,
 so the Temporal Web UI and "temporal workflow show --codec-endpoint" show reimage's encrypted payloads in
 clear. Set REIMAGE_CODEC_TOKEN to require "Authorization: Bearer <token>" on every request, so only
-people holding the token can decode. Runs until Ctrl-C.
+people holding the token can decode. Without a token it binds to loopback only (a --host beyond loopback
+is refused) and answers only requests addressed to localhost or 127.0.0.1. Runs until Ctrl-C.
 
 In the Web UI, open "Codec Server" (the data encoder settings) and set the endpoint to
 http://127.0.0.1:${DEFAULT_PORT}; --cors-origin must be the UI's origin, as the browser calls the codec server.
@@ -51,7 +52,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
     corsOrigin: values['cors-origin'],
     token: config.codecToken,
   });
-  const auth = config.codecToken ? 'bearer token required' : 'no token: anyone who can reach it can decode';
+  const auth = config.codecToken ? 'bearer token required' : 'no token: requests to localhost only';
   process.stdout.write(`Codec server listening on ${server.url} (CORS origin ${values['cors-origin']}, ${auth})\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -15,7 +15,7 @@ import {
 } from '../../shared/campaign-messages';
 import { loadClientConfig } from '../../config';
 import { connectClient } from '../../temporal/connection';
-import { campaignHandle } from '../campaign-client';
+import { campaignHandle, refuseExtraPositionals } from '../campaign-client';
 import { CONTROLS, type ControlName } from '../command-list';
 import { UsageError } from '../errors';
 import { printResult } from '../output';
@@ -30,11 +30,9 @@ const ACTS: Record<ControlName, Act> = {
   drain: async (h) => (await h.signal(drainCampaignSignal), { draining: true }),
   cancel: async (h) => (await h.signal(cancelCampaignSignal), { cancelling: true }),
   approve: async (h) => ({ approvedWave: await h.executeUpdate(approveNextWaveUpdate) }),
-  'set-concurrency': async (h, [n]) => {
-    const value = Number(n);
-    if (!n || !Number.isInteger(value)) throw new UsageError(`set-concurrency needs a whole number, got "${n ?? ''}".`);
-    return { concurrency: await h.executeUpdate(setConcurrencyUpdate, { args: [value] }) };
-  },
+  'set-concurrency': async (h, [n]) => ({
+    concurrency: await h.executeUpdate(setConcurrencyUpdate, { args: [concurrencyOf(n)] }),
+  }),
   skip: async (h, [server]) => (
     await h.executeUpdate(skipServerUpdate, { args: [needServer(server)] }),
     { skipped: server }
@@ -44,6 +42,18 @@ const ACTS: Record<ControlName, Act> = {
     attempt: await h.executeUpdate(retryServerUpdate, { args: [needServer(server)] }),
   }),
 };
+
+function concurrencyOf(n: string | undefined): number {
+  const value = Number(n);
+  if (!n || !Number.isInteger(value)) throw new UsageError(`set-concurrency needs a whole number, got "${n ?? ''}".`);
+  return value;
+}
+
+/** Checks a control's arguments before Temporal is contacted: their count, and set-concurrency's number. */
+function checkArguments(name: ControlName, positionals: string[], usage: string): void {
+  refuseExtraPositionals(positionals, CONTROLS[name].args.split(' ').length, usage);
+  if (name === 'set-concurrency') concurrencyOf(positionals[1]);
+}
 
 function needServer(server: string | undefined): string {
   if (!server) throw new UsageError('Name the server (its OVH service name) after the campaign ID.');
@@ -64,6 +74,7 @@ export function controlCommand(name: ControlName) {
       });
       const [campaignId, ...extra] = positionals;
       if (!campaignId) throw new UsageError(`Missing the campaign ID.\n\n${usage}`);
+      checkArguments(name, positionals, usage);
       const client = await connectClient(loadClientConfig(env));
       const result = await ACTS[name](await campaignHandle(client, campaignId), extra);
       printResult({ campaignId, control: name, ...result }, values.json, `${name}: done for campaign ${campaignId}`);

@@ -5,7 +5,14 @@
 import { parseArgs } from 'node:util';
 import { loadCampaignFile } from '../../campaign/loader';
 import type { CampaignSpec } from '../../campaign/schema';
-import { loadClientConfig, loadConfig, readAccountsFile, type Config, type OvhConfig } from '../../config';
+import {
+  campaignFileOptions,
+  loadClientConfig,
+  loadConfig,
+  readAccountsFile,
+  type Config,
+  type OvhConfig,
+} from '../../config';
 import { connectClient } from '../../temporal/connection';
 import type { CampaignPlan, PlanProgress } from '../../shared/plan-types';
 import { DEFAULT_ACCOUNT } from '../../shared/task-queues';
@@ -124,7 +131,10 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
     allowPositionals: true,
   });
   const samplePerRange = sampleOption(values.sample);
-  const spec = await loadCampaignFile(requirePositional(positionals, 'the campaign file', usage));
+  const spec = await loadCampaignFile(
+    requirePositional(positionals, 'the campaign file', usage),
+    campaignFileOptions(env),
+  );
   const client = await connectClient(loadClientConfig(env));
   const config = loadConfig(env);
   const rateLimits = accountRateLimits(config);

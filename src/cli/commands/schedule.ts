@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { loadCampaignFile } from '../../campaign/loader';
-import { loadClientConfig, loadConfig } from '../../config';
+import { campaignFileOptions, loadClientConfig, loadConfig } from '../../config';
 import { campaignWorkflowId } from '../../shared/workflow-ids';
 import { connectClient } from '../../temporal/connection';
 import { UsageError } from '../errors';
@@ -41,7 +41,7 @@ async function create(client: Client, argv: string[], env: NodeJS.ProcessEnv): P
     allowPositionals: true,
   });
   if (!positionals[0] || !values.cron) throw new UsageError(`schedule create needs FILE and --cron.\n\n${usage}`);
-  const spec = await loadCampaignFile(positionals[0]);
+  const spec = await loadCampaignFile(positionals[0], campaignFileOptions(env));
   const config = loadConfig(env);
   assertSecretsProtected(spec, config.codecKeys);
   const id = values.id ?? spec.name;

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { loadCampaignFile } from '../../campaign/loader';
 import type { CampaignSpec } from '../../campaign/schema';
-import { loadClientConfig, loadConfig } from '../../config';
+import { campaignFileOptions, loadClientConfig, loadConfig } from '../../config';
 import { connectClient } from '../../temporal/connection';
 import { requirePositional } from '../campaign-client';
 import { UsageError } from '../errors';
@@ -55,7 +55,10 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
     options: { id: { type: 'string' }, yes: { type: 'boolean' }, json: { type: 'boolean' } },
     allowPositionals: true,
   });
-  const spec = await loadCampaignFile(requirePositional(positionals, 'the campaign file', usage));
+  const spec = await loadCampaignFile(
+    requirePositional(positionals, 'the campaign file', usage),
+    campaignFileOptions(env),
+  );
   const config = loadConfig(env);
   assertSecretsProtected(spec, config.codecKeys);
   requireConfirmable(values.yes);

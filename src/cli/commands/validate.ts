@@ -1,6 +1,7 @@
 /** `reimage validate FILE [--json]`: checks a campaign file without touching Temporal or OVH. */
 import { parseArgs } from 'node:util';
 import { loadCampaignFile } from '../../campaign/loader';
+import { campaignFileOptions } from '../../config';
 import { requirePositional } from '../campaign-client';
 import { printResult } from '../output';
 
@@ -14,7 +15,7 @@ Examples:
   reimage validate examples/campaigns/canary-rollout.yaml
   reimage validate campaign.json --json`;
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     options: { json: { type: 'boolean' } },
@@ -22,7 +23,7 @@ export async function run(argv: string[]): Promise<number> {
   });
   const file = requirePositional(positionals, 'the campaign file', usage);
   try {
-    const spec = await loadCampaignFile(file);
+    const spec = await loadCampaignFile(file, campaignFileOptions(env));
     const servers =
       spec.servers.kind === 'list' ? `${spec.servers.serviceNames.length} servers` : 'servers by selector';
     printResult(

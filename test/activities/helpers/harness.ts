@@ -48,7 +48,12 @@ export function clientFor(sim: Simulator, overrides: Partial<OvhSettings> = {}, 
 }
 
 export function activitiesFor(ovh: OvhClient, extra: Partial<ActivityDeps> = {}) {
-  return createActivities({ ovh, env: { IMAGE_TOKEN: 'token-from-worker-env' }, ...extra });
+  return createActivities({
+    ovh,
+    env: { IMAGE_TOKEN: 'token-from-worker-env' },
+    grant: { names: ['IMAGE_TOKEN'], withheld: [] },
+    ...extra,
+  });
 }
 
 const quiet: TemporalLogger = {
