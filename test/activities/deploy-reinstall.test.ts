@@ -5,24 +5,14 @@ import { FailureType } from '../../src/shared/failure-types';
 import type { DeploymentHandle } from '../../src/activities/types';
 import type { DeploymentProgress } from '../../src/domain/deployment';
 import type { Simulator } from '../../src/simulator';
-import {
-  activitiesFor,
-  clientFor,
-  FAST,
-  FAST_POLL,
-  fleet,
-  imageSpec,
-  inMs,
-  mockEnv,
-  run,
-  startSimulator,
-} from './helpers/harness';
+import { activitiesFor, clientFor, FAST_POLL, fleet, imageSpec, inMs, mockEnv, run } from './helpers/harness';
+import { startTestSimulator, TEST_SPEED } from '../helpers/simulator';
 
 let sim: Simulator;
 const ovh = () => clientFor(sim);
 
 beforeAll(async () => {
-  sim = await startSimulator({
+  sim = await startTestSimulator({
     fleet: fleet([
       { name: 'ok1.test.eu' },
       { name: 'ok2.test.eu' },
@@ -166,7 +156,7 @@ describe('the reinstall route', () => {
   it("counts the boot check's budget in simulated time when the worker follows the simulator's clock", async () => {
     // The workflow sets the deadline from its own (real) clock: 10 minutes of budget, 0.15 s at this speed.
     const client = ovh();
-    const simulated = followSimulator(await followSimulatorClock(sim.url, sim.caCertPath, FAST), client);
+    const simulated = followSimulator(await followSimulatorClock(sim.url, sim.caCertPath, TEST_SPEED), client);
     const activities = activitiesFor(client, simulated);
     const deadlineAt = inMs(10 * 60_000);
     const probeUrl = `https://localhost:${sim.port}/_sim/probe/efi.test.eu`;

@@ -7,15 +7,20 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflows } from '../../src/worker';
 import { Worker, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 
-/** Connects to the dev server that global-setup.ts started; fails loudly when it is not there. */
-export async function connectToDevServer(): Promise<TestWorkflowEnvironment> {
+/** The address of the dev server that global-setup.ts started; fails loudly when it is not there. */
+export function devServerAddress(): string {
   const address = process.env.TEMPORAL_ADDRESS;
   if (!address) {
     throw new Error(
-      'TEMPORAL_ADDRESS is not set: run the tests with "npm test" so the global setup starts a dev server.',
+      'TEMPORAL_ADDRESS is not set: run the tests with "npm test" (or "node scripts/run-tests.js <file>") so the global setup starts a dev server.',
     );
   }
-  return TestWorkflowEnvironment.createFromExistingServer({ address, namespace: 'default' });
+  return address;
+}
+
+/** Connects to the dev server that global-setup.ts started. */
+export async function connectToDevServer(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createFromExistingServer({ address: devServerAddress(), namespace: 'default' });
 }
 
 /** Starts the Java time-skipping test server from the binary global-setup.ts resolved. */

@@ -1,14 +1,22 @@
-/** Keeps the SDK's INFO lines (worker state changes, activity failures we provoke) out of test output. */
+/**
+ * Keeps the SDK's lines (worker state changes, activity failures tests provoke, the core's warnings) out of
+ * the test output: they go to the test file's log (test/helpers/test-logger.ts).
+ */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
 import { connectToDevServer, workflowBundle } from '../../helpers/temporal';
+import { testLogger } from '../../helpers/test-logger';
 
 let installed = false;
 
-/** Call before the first connection of a test file. */
+/** Call before the first connection or worker of a test file. */
 export function quietRuntime(): void {
   if (installed) return;
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  Runtime.install({
+    logger: testLogger(),
+    // The core logs on its own (e.g. an activity completing after its workflow ended): forwarded to the logger.
+    telemetryOptions: { logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } } },
+  });
   installed = true;
 }
 
