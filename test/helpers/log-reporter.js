@@ -13,7 +13,8 @@ class LogFileReporter {
     if (result.numFailingTests === 0 && !result.testExecError) return;
     const file = testLogFile(this.rootDir, result.testFilePath);
     const shown = path.relative(this.rootDir, result.testFilePath);
-    const where = existsSync(file) ? path.relative(this.rootDir, file) : `none written (would be ${file})`;
+    const shownFile = path.relative(this.rootDir, file);
+    const where = existsSync(file) ? shownFile : `none written (it would be ${shownFile})`;
     process.stderr.write(`SDK and worker logs of ${shown}: ${where}\n`);
   }
 }

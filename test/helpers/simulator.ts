@@ -28,6 +28,6 @@ export function testCa(): CertificateAuthority {
 }
 
 /** A simulator of 5 generated servers, seed TEST_SEED, speed TEST_SPEED, the test CA; `options` override. */
-export function startTestSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+export async function startTestSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   return createSimulator({ seed: TEST_SEED, servers: 5, speed: TEST_SPEED, caDir: testCaDir(), ...options });
 }
