@@ -9,7 +9,7 @@ import type { ActivityDeps } from '../../../src/activities/deps';
 import type { HookActivities, ReimageActivities } from '../../../src/activities/types';
 import { OvhClient } from '../../../src/ovh/client';
 import { RateBudget } from '../../../src/ovh/rate-budget';
-import type { Simulator, SimulatorOptions } from '../../../src/simulator';
+import type { Simulator } from '../../../src/simulator';
 import type { CampaignSettings, ServerTarget } from '../../../src/shared/campaign-types';
 import { startTestSimulator } from '../../helpers/simulator';
 import { testSettings } from './settings';
@@ -56,7 +56,7 @@ export async function simulatedOvh(options: SimulatedOvhOptions): Promise<Simula
         ...options.hardware?.(i),
       })),
     },
-  } as SimulatorOptions);
+  });
   const { appKey, appSecret, consumerKey } = sim.credentials;
   const ovh = new OvhClient(
     { endpoint: sim.url, appKey, appSecret, consumerKey, caFile: sim.caCertPath, requestTimeoutMs: 5000 },
