@@ -48,11 +48,22 @@ function onResponse(message: unknown): void {
   });
 }
 
-/** Subscribes once per process. */
+const CHANNEL = 'http.client.response.finish';
+/** Where the process keeps its one subscriber: the channel is process-wide, this module may be loaded twice. */
+const SUBSCRIBER = Symbol.for('reimage.ovh.responseCapture');
+
+/**
+ * Subscribes this module's capture, replacing the subscriber of an earlier load of the module in the same
+ * process (a test runner loads modules afresh per test file), so a response gets one `end` listener.
+ */
 export function installResponseCapture(): void {
   if (installed) return;
   installed = true;
-  diagnosticsChannel.subscribe('http.client.response.finish', onResponse);
+  const slot = globalThis as { [SUBSCRIBER]?: (message: unknown) => void };
+  const previous = slot[SUBSCRIBER];
+  if (previous) diagnosticsChannel.unsubscribe(CHANNEL, previous);
+  slot[SUBSCRIBER] = onResponse;
+  diagnosticsChannel.subscribe(CHANNEL, onResponse);
 }
 
 /** The response that just ended, when it is the one for `method` and `path`; consumed by the call. */

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflows } from '../../src/worker';
 import { Worker, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { quietRuntime } from './test-logger';
 
 /** The address of the dev server that global-setup.ts started; fails loudly when it is not there. */
 export function devServerAddress(): string {
@@ -18,13 +19,15 @@ export function devServerAddress(): string {
   return address;
 }
 
-/** Connects to the dev server that global-setup.ts started. */
+/** Connects to the dev server that global-setup.ts started, the SDK's lines going to the test file's log. */
 export async function connectToDevServer(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
   return TestWorkflowEnvironment.createFromExistingServer({ address: devServerAddress(), namespace: 'default' });
 }
 
-/** Starts the Java time-skipping test server from the binary global-setup.ts resolved. */
+/** Starts the Java time-skipping test server from the binary global-setup.ts resolved (SDK lines to the log). */
 export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
   const path = process.env.TEMPORAL_TEST_SERVER_PATH;
   if (!path) {
     throw new Error(

@@ -24,7 +24,7 @@ import { inProcessWorker } from '../../../testkit/workers';
 import { testCaDir } from '../../helpers/simulator';
 import { devServerAddress, uniqueTaskQueue, workflowBundle } from '../../helpers/temporal';
 import { waitForValue } from '../../helpers/wait-for';
-import { quietRuntime } from '../../workflows/helpers/quiet-runtime';
+import { quietRuntime } from '../../helpers/test-logger';
 
 const BIN = path.join(__dirname, '..', '..', '..', 'bin', 'reimage.js');
 
