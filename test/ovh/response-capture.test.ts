@@ -11,11 +11,10 @@ import type { IncomingMessage } from 'node:http';
 const CHANNEL = 'http.client.response.finish';
 
 /** Loads src/ovh/response-capture.ts afresh, as a new test file would, and installs its capture. */
-function loadAndInstall(): void {
-  jest.isolateModules(() => {
-    (
-      require('../../src/ovh/response-capture') as typeof import('../../src/ovh/response-capture')
-    ).installResponseCapture();
+async function loadAndInstall(): Promise<void> {
+  await jest.isolateModulesAsync(async () => {
+    const { installResponseCapture } = await import('../../src/ovh/response-capture');
+    installResponseCapture();
   });
 }
 
@@ -41,7 +40,7 @@ async function endListenersOnAResponse(): Promise<number> {
 
 describe('the response capture', () => {
   it('keeps one subscriber per process however often its module is loaded', async () => {
-    for (let i = 0; i < 12; i += 1) loadAndInstall();
+    for (let i = 0; i < 12; i += 1) await loadAndInstall();
     await expect(endListenersOnAResponse()).resolves.toBe(1);
   });
 });
