@@ -16,7 +16,8 @@ beforeAll(async () => {
     fleet: fleet([
       { name: 'ok1.test.eu' },
       { name: 'ok2.test.eu' },
-      { name: 'ok3.test.eu' },
+      // Installs ten times as long (about 1.6 s here), so polls see the running steps even on a loaded runner.
+      { name: 'ok3.test.eu', installPace: 10 },
       { name: 'dl.test.eu', faults: ['download_fail'] },
       { name: 'efi.test.eu', faults: ['efi_boot_fail'] },
       { name: 'never.test.eu', faults: ['never_ends'] },
@@ -78,7 +79,7 @@ describe('the reinstall route', () => {
     const env = mockEnv();
     const beats: DeploymentProgress[] = [];
     env.on('heartbeat', (details: DeploymentProgress) => beats.push(details));
-    const input = { handle, deadlineAt: inMs(5000), ...FAST_POLL, stepEveryPolls: 1 };
+    const input = { handle, deadlineAt: inMs(30_000), ...FAST_POLL, stepEveryPolls: 1 };
     const result = await run(activitiesFor(ovh()).waitForDeployment, input, env);
     expect(result).toMatchObject({ status: 'done', lastStep: { total: 9 } });
     expect(beats.some((beat) => beat.status === 'doing' && beat.step?.total === 9)).toBe(true);

@@ -83,6 +83,8 @@ export interface TestServer {
   state?: 'ok' | 'error' | 'hacked' | 'hackedBlocked';
   compatibleTemplates?: string[];
   rescueBoot?: boolean;
+  /** How many times the drawn install duration this server's installs last (1 to 10). */
+  installPace?: number;
 }
 
 /** A fleet option for createSimulator. */
