@@ -20,6 +20,8 @@ export interface CapturedResponse {
 
 let lastResponse: CapturedResponse | undefined;
 let installed = false;
+/** Where the channel keeps the subscriber of the module's latest load. */
+const SUBSCRIBER = Symbol.for('reimage.ovh.responseCapture');
 
 /** Seconds or an HTTP date, as RFC 9110 allows; undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
@@ -48,11 +50,22 @@ function onResponse(message: unknown): void {
   });
 }
 
-/** Subscribes once per process. */
+/** Node's channel, one object per process however often this module is loaded (a test runner loads it per file). */
+const channel = diagnosticsChannel.channel('http.client.response.finish') as diagnosticsChannel.Channel & {
+  [SUBSCRIBER]?: (message: unknown) => void;
+};
+
+/**
+ * Subscribes this module's capture, replacing the subscriber an earlier load of the module left on the
+ * process-wide channel, so a response gets one `end` listener.
+ */
 export function installResponseCapture(): void {
   if (installed) return;
   installed = true;
-  diagnosticsChannel.subscribe('http.client.response.finish', onResponse);
+  const previous = channel[SUBSCRIBER];
+  if (previous) diagnosticsChannel.unsubscribe(channel.name, previous);
+  channel[SUBSCRIBER] = onResponse;
+  diagnosticsChannel.subscribe(channel.name, onResponse);
 }
 
 /** The response that just ended, when it is the one for `method` and `path`; consumed by the call. */

@@ -1,12 +1,13 @@
 import { FailureType } from '../../src/shared/failure-types';
 import type { Simulator } from '../../src/simulator';
-import { activitiesFor, clientFor, FAST_POLL, fleet, imageSpec, inMs, run, startSimulator } from './helpers/harness';
+import { activitiesFor, clientFor, FAST_POLL, fleet, imageSpec, inMs, run } from './helpers/harness';
+import { startTestSimulator } from '../helpers/simulator';
 
 let sim: Simulator;
 const activities = () => activitiesFor(clientFor(sim));
 
 beforeAll(async () => {
-  sim = await startSimulator({
+  sim = await startTestSimulator({
     legacyByoi: true,
     fleet: fleet([{ name: 'seed.test.eu' }, { name: 'seedfail.test.eu', faults: ['download_fail'] }]),
   });
@@ -98,7 +99,7 @@ describe('the seed bringYourOwnImage route', () => {
 describe('route detection on a production-like endpoint', () => {
   let prod: Simulator;
   beforeAll(async () => {
-    prod = await startSimulator({ legacyByoi: false, fleet: fleet([{ name: 'prod.test.eu' }]) });
+    prod = await startTestSimulator({ legacyByoi: false, fleet: fleet([{ name: 'prod.test.eu' }]) });
   });
   afterAll(() => prod.close());
 

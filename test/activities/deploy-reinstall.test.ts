@@ -5,28 +5,19 @@ import { FailureType } from '../../src/shared/failure-types';
 import type { DeploymentHandle } from '../../src/activities/types';
 import type { DeploymentProgress } from '../../src/domain/deployment';
 import type { Simulator } from '../../src/simulator';
-import {
-  activitiesFor,
-  clientFor,
-  FAST,
-  FAST_POLL,
-  fleet,
-  imageSpec,
-  inMs,
-  mockEnv,
-  run,
-  startSimulator,
-} from './helpers/harness';
+import { activitiesFor, clientFor, FAST_POLL, fleet, imageSpec, inMs, mockEnv, run } from './helpers/harness';
+import { startTestSimulator, TEST_SPEED } from '../helpers/simulator';
 
 let sim: Simulator;
 const ovh = () => clientFor(sim);
 
 beforeAll(async () => {
-  sim = await startSimulator({
+  sim = await startTestSimulator({
     fleet: fleet([
       { name: 'ok1.test.eu' },
       { name: 'ok2.test.eu' },
-      { name: 'ok3.test.eu' },
+      // Installs ten times as long (about 1.6 s here), so polls see the running steps even on a loaded runner.
+      { name: 'ok3.test.eu', installPace: 10 },
       { name: 'dl.test.eu', faults: ['download_fail'] },
       { name: 'efi.test.eu', faults: ['efi_boot_fail'] },
       { name: 'never.test.eu', faults: ['never_ends'] },
@@ -88,7 +79,7 @@ describe('the reinstall route', () => {
     const env = mockEnv();
     const beats: DeploymentProgress[] = [];
     env.on('heartbeat', (details: DeploymentProgress) => beats.push(details));
-    const input = { handle, deadlineAt: inMs(5000), ...FAST_POLL, stepEveryPolls: 1 };
+    const input = { handle, deadlineAt: inMs(30_000), ...FAST_POLL, stepEveryPolls: 1 };
     const result = await run(activitiesFor(ovh()).waitForDeployment, input, env);
     expect(result).toMatchObject({ status: 'done', lastStep: { total: 9 } });
     expect(beats.some((beat) => beat.status === 'doing' && beat.step?.total === 9)).toBe(true);
@@ -166,7 +157,7 @@ describe('the reinstall route', () => {
   it("counts the boot check's budget in simulated time when the worker follows the simulator's clock", async () => {
     // The workflow sets the deadline from its own (real) clock: 10 minutes of budget, 0.15 s at this speed.
     const client = ovh();
-    const simulated = followSimulator(await followSimulatorClock(sim.url, sim.caCertPath, FAST), client);
+    const simulated = followSimulator(await followSimulatorClock(sim.url, sim.caCertPath, TEST_SPEED), client);
     const activities = activitiesFor(client, simulated);
     const deadlineAt = inMs(10 * 60_000);
     const probeUrl = `https://localhost:${sim.port}/_sim/probe/efi.test.eu`;

@@ -10,15 +10,15 @@ import {
   mockEnv,
   run,
   startInput,
-  startSimulator,
 } from './helpers/harness';
 import { waitFor } from '../helpers/wait-for';
 import { lastSeq, serverCalls } from '../helpers/server-calls';
+import { startTestSimulator } from '../helpers/simulator';
 
 let sim: Simulator;
 
 beforeAll(async () => {
-  sim = await startSimulator({
+  sim = await startTestSimulator({
     fleet: fleet([
       { name: 'lost.test.eu' },
       { name: 'five.test.eu' },

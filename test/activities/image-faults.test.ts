@@ -5,12 +5,13 @@
 import { FailureType } from '../../src/shared/failure-types';
 import type { DeploymentHandle } from '../../src/activities/types';
 import type { Simulator } from '../../src/simulator';
-import { activitiesFor, clientFor, FAST_POLL, fleet, imageSpec, inMs, run, startSimulator } from './helpers/harness';
+import { activitiesFor, clientFor, FAST_POLL, fleet, imageSpec, inMs, run } from './helpers/harness';
+import { startTestSimulator } from '../helpers/simulator';
 
 let sim: Simulator;
 
 beforeAll(async () => {
-  sim = await startSimulator({
+  sim = await startTestSimulator({
     fleet: fleet([
       { name: 'format.test.eu', faults: ['format_mismatch'] },
       { name: 'ram.test.eu', faults: ['too_big_for_ram'] },

@@ -1,22 +1,13 @@
 import type { PreflightInput } from '../../src/activities/types';
 import type { Simulator } from '../../src/simulator';
-import {
-  activitiesFor,
-  clientFor,
-  FAST_POLL,
-  fleet,
-  imageSpec,
-  inMs,
-  run,
-  startInput,
-  startSimulator,
-} from './helpers/harness';
+import { activitiesFor, clientFor, FAST_POLL, fleet, imageSpec, inMs, run, startInput } from './helpers/harness';
+import { startTestSimulator } from '../helpers/simulator';
 
 let sim: Simulator;
 const GiB = 1024 ** 3;
 
 beforeAll(async () => {
-  sim = await startSimulator({
+  sim = await startTestSimulator({
     // One test checks a server on the retired route, which the simulator serves only on request.
     legacyByoi: true,
     fleet: fleet([

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../src/activities';
 import type { QualifyImageInput } from '../../src/activities/types';
 import type { ImageSpec } from '../../src/domain/image';
@@ -7,6 +6,7 @@ import { OvhClient } from '../../src/ovh/client';
 import { FailureType } from '../../src/shared/failure-types';
 import type { ImageServer } from '../../testkit/image-server';
 import { garbageImage, qcow2Image, rawGptImage, rawMbrImage } from '../../testkit/images';
+import { mockEnv } from './helpers/harness';
 import { startImageServer } from './helpers/images';
 
 const TOKEN = 'image-secret-token';
@@ -36,7 +36,7 @@ afterAll(() => server.close());
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 function qualify(image: Partial<ImageSpec> & { url: string }, options: Partial<QualifyImageInput> = {}) {
-  const env = new MockActivityEnvironment();
+  const env = mockEnv();
   const input: QualifyImageInput = { image: { type: 'raw', ...image }, targetsUefi: false, ...options };
   return { env, result: env.run(activities.qualifyImage, input) };
 }

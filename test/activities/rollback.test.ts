@@ -2,25 +2,16 @@ import { FailureType } from '../../src/shared/failure-types';
 import type { DeploymentHandle } from '../../src/activities/types';
 import type { DeployRoute } from '../../src/domain/routes';
 import type { Simulator } from '../../src/simulator';
-import {
-  activitiesFor,
-  clientFor,
-  FAST_POLL,
-  fleet,
-  startInput,
-  inMs,
-  mockEnv,
-  run,
-  startSimulator,
-} from './helpers/harness';
+import { activitiesFor, clientFor, FAST_POLL, fleet, startInput, inMs, mockEnv, run } from './helpers/harness';
 import { lastSeq, perRoute, serverCalls } from '../helpers/server-calls';
+import { startTestSimulator } from '../helpers/simulator';
 
 const RESCUE = 230242;
 let sim: Simulator;
 const activities = () => activitiesFor(clientFor(sim));
 
 beforeAll(async () => {
-  sim = await startSimulator({
+  sim = await startTestSimulator({
     fleet: fleet([
       { name: 'failed.test.eu', faults: ['checksum_mismatch'] },
       { name: 'hung.test.eu', faults: ['never_ends'] },
@@ -140,7 +131,7 @@ describe('rollbackToRescue on a slow simulator', () => {
   let slow: Simulator;
   beforeAll(async () => {
     // 100x: the task stays in init for about half a second, long enough to cancel it.
-    slow = await startSimulator({ speed: 100, fleet: fleet([{ name: 'early.test.eu' }]) });
+    slow = await startTestSimulator({ speed: 100, fleet: fleet([{ name: 'early.test.eu' }]) });
   });
   afterAll(() => slow.close());
 

@@ -10,7 +10,8 @@ import { getServiceInfos, serverPath } from '../../src/ovh/dedicated-server';
 import { voidSchema } from '../../src/ovh/schemas';
 import type { Simulator } from '../../src/simulator';
 import { lastSeq, perRoute, serverCalls } from '../helpers/server-calls';
-import { activitiesFor, clientFor, FAST_POLL, fleet, imageSpec, inMs, run, startSimulator } from './helpers/harness';
+import { activitiesFor, clientFor, FAST_POLL, fleet, imageSpec, inMs, run } from './helpers/harness';
+import { startTestSimulator } from '../helpers/simulator';
 
 const GiB = 1024 ** 3;
 const SERVER = 'GET /dedicated/server/{serviceName}';
@@ -27,7 +28,7 @@ const STABLE_READS = {
 let sim: Simulator;
 
 beforeAll(async () => {
-  sim = await startSimulator({
+  sim = await startTestSimulator({
     fleet: fleet([
       { name: 'planned.test.eu' },
       { name: 'broken.test.eu' },

@@ -4,24 +4,22 @@
  * call time, notification bodies (generic and Slack) and the plan's check of every webhook.
  */
 import { createHmac } from 'node:crypto';
-import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { createActivities } from '../../src/activities';
 import type { ActivityDeps } from '../../src/activities/deps';
 import type { CheckHookTargetsInput, NotificationInput, WebhookHookInput } from '../../src/activities/types';
 import type { NotifyFormat } from '../../src/domain/hooks';
 import { OvhClient } from '../../src/ovh/client';
-import { ensureCa } from '../../src/simulator/ca';
 import { startHookReceiver, type HookReceiver } from '../../testkit/hook-receiver';
+import { testCa } from '../helpers/simulator';
 import { waitFor } from '../helpers/wait-for';
 import { inMs, mockEnv } from './helpers/harness';
 
 const SECRET = 'hook-secret-from-worker-env';
-const caDir = process.env.REIMAGE_TEST_CA_DIR ?? path.join(__dirname, '../../.data/test-ca');
 
 let receiver: HookReceiver;
 beforeAll(async () => {
-  receiver = await startHookReceiver(ensureCa(caDir));
+  receiver = await startHookReceiver(testCa());
 });
 afterAll(() => receiver.close());
 beforeEach(() => {

@@ -8,6 +8,7 @@ import { renderHtmlReport } from '../../src/cli/report-html/html-report';
 import type { CampaignReport, ServerReportRow } from '../../src/shared/campaign-report-types';
 import type { PhaseSpan, ServerResult, ServerTarget } from '../../src/shared/campaign-types';
 import { testSettings } from '../workflows/helpers/settings';
+import { writeTestLog } from '../helpers/test-log';
 
 const T0 = Date.UTC(2026, 10, 30, 22, 0, 0);
 const MESSAGE =
@@ -122,7 +123,7 @@ describe('the HTML report', () => {
     const { report, history } = syntheticCampaign(2000);
     const html = renderHtmlReport(buildReportModel(report, history, { rateLimit: { requests: 60, perMs: 60_000 } }));
     const bytes = Buffer.byteLength(html);
-    process.stderr.write(`[html-report] 2,000 servers: ${bytes} bytes\n`);
+    writeTestLog(`2,000 servers: ${bytes} bytes`);
     expect(bytes).toBeLessThan(2_000_000);
     const phases = [...history.results.values()].reduce((sum, r) => sum + r.phases!.length, 0);
     expect(count(html, /<rect class="b /g)).toBe(phases);

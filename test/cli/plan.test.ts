@@ -3,15 +3,15 @@
  * resolves the servers and preflights them against the simulator over HTTPS.
  */
 import { lastSeq, serverCalls } from '../helpers/server-calls';
-import { ensureCa } from '../../src/simulator/ca';
 import { startHookReceiver, type HookReceiver } from '../../testkit/hook-receiver';
+import { testCa } from '../helpers/simulator';
 import { campaignYaml, cliJson, runCli, startCliStack, type CliStack } from './helpers/cli-harness';
 
 let stack: CliStack;
 let receiver: HookReceiver;
 
 beforeAll(async () => {
-  receiver = await startHookReceiver(ensureCa(process.env.REIMAGE_TEST_CA_DIR!));
+  receiver = await startHookReceiver(testCa());
   // The third server has 3 GiB of RAM: OVH keeps all of it for the installer, so no image fits.
   // The last three are of another range, for sampling.
   const rise = { commercialRange: 'RISE-1' };

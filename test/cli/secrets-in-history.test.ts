@@ -12,8 +12,8 @@ import { createJsonLogger } from '../../src/observability/logger';
 import { codecFromKeys } from '../../src/temporal/codec';
 import { startCodecServer } from '../../src/temporal/codec-server';
 import { campaignWorkflowId, serverWorkflowId } from '../../src/shared/workflow-ids';
-import { ensureCa } from '../../src/simulator/ca';
 import { startHookReceiver, type HookReceiver } from '../../testkit/hook-receiver';
+import { testCa } from '../helpers/simulator';
 import { campaignYaml, cliJson, runCli, startCliStack, type CliStack } from './helpers/cli-harness';
 
 const run = promisify(execFile);
@@ -31,7 +31,7 @@ let stack: CliStack;
 let receiver: HookReceiver;
 
 beforeAll(async () => {
-  receiver = await startHookReceiver(ensureCa(process.env.REIMAGE_TEST_CA_DIR!));
+  receiver = await startHookReceiver(testCa());
   stack = await startCliStack(
     [{}],
     3000,

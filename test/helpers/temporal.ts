@@ -6,20 +6,28 @@ import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflows } from '../../src/worker';
 import { Worker, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { quietRuntime } from './test-logger';
 
-/** Connects to the dev server that global-setup.ts started; fails loudly when it is not there. */
-export async function connectToDevServer(): Promise<TestWorkflowEnvironment> {
+/** The address of the dev server that global-setup.ts started; fails loudly when it is not there. */
+export function devServerAddress(): string {
   const address = process.env.TEMPORAL_ADDRESS;
   if (!address) {
     throw new Error(
-      'TEMPORAL_ADDRESS is not set: run the tests with "npm test" so the global setup starts a dev server.',
+      'TEMPORAL_ADDRESS is not set: run the tests with "npm test" (or "node scripts/run-tests.js <file>") so the global setup starts a dev server.',
     );
   }
-  return TestWorkflowEnvironment.createFromExistingServer({ address, namespace: 'default' });
+  return address;
 }
 
-/** Starts the Java time-skipping test server from the binary global-setup.ts resolved. */
+/** Connects to the dev server that global-setup.ts started, the SDK's lines going to the test file's log. */
+export async function connectToDevServer(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  return TestWorkflowEnvironment.createFromExistingServer({ address: devServerAddress(), namespace: 'default' });
+}
+
+/** Starts the Java time-skipping test server from the binary global-setup.ts resolved (SDK lines to the log). */
 export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
   const path = process.env.TEMPORAL_TEST_SERVER_PATH;
   if (!path) {
     throw new Error(

@@ -4,21 +4,13 @@ import { getServer } from '../../src/ovh/dedicated-server';
 import { OvhApiError } from '../../src/ovh/errors';
 import { RateBudget } from '../../src/ovh/rate-budget';
 import type { Simulator } from '../../src/simulator';
-import {
-  activitiesFor,
-  clientFor,
-  fleet,
-  imageSpec,
-  keySettings,
-  mockEnv,
-  run,
-  startSimulator,
-} from '../activities/helpers/harness';
+import { activitiesFor, clientFor, fleet, imageSpec, keySettings, mockEnv, run } from '../activities/helpers/harness';
+import { startTestSimulator } from '../helpers/simulator';
 
 describe('OvhClient against the simulator', () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startSimulator({
+    sim = await startTestSimulator({
       clockOffsetSeconds: 1800,
       maxSkewSeconds: 30,
       fleet: fleet([{ name: 'a.test.eu' }, { name: 'b.test.eu' }]),
@@ -107,7 +99,7 @@ describe('the rate budget under a 429 storm', () => {
   // A simulator per test: each test starts with a fresh rate window and a request log of its own.
   beforeEach(async () => {
     // OVH (here) allows 3 calls per second; the budgets below allow 10 per second.
-    sim = await startSimulator({
+    sim = await startTestSimulator({
       rateLimit: { requests: 3, perMs: 1000 },
       fleet: fleet([{ name: 'r1.test.eu' }, { name: 'r2.test.eu' }, { name: 'r3.test.eu' }]),
     });

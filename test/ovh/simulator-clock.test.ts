@@ -6,13 +6,14 @@
 import { createServer } from 'node:net';
 import { followSimulatorClock, isLoopbackEndpoint, SimulatorClockError } from '../../src/ovh/simulator-clock';
 import type { Simulator } from '../../src/simulator';
-import { startSim } from '../simulator/sim-helpers';
+import {} from '../simulator/sim-helpers';
+import { startTestSimulator } from '../helpers/simulator';
 
 const SPEED = 60;
 let sim: Simulator;
 
 beforeAll(async () => {
-  sim = await startSim({ speed: SPEED });
+  sim = await startTestSimulator({ speed: SPEED });
 });
 afterAll(() => sim.close());
 

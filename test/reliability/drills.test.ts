@@ -8,6 +8,8 @@
  */
 import { runDrill, type DrillName, type DrillOptions } from '../../testkit/drills/drills';
 import type { DrillFigures } from '../../testkit/drills/verify';
+import { testCaDir } from '../helpers/simulator';
+import { devServerAddress } from '../helpers/temporal';
 
 const QUICK_FLEET = 30;
 const KILL_FLEET = 6;
@@ -22,19 +24,13 @@ const RUNS: Record<string, [DrillName, Partial<DrillOptions>]> = {
 };
 const results = new Map<string, PromiseSettledResult<DrillFigures>>();
 
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the tests with "npm test -- test/reliability".`);
-  return value;
-}
-
 beforeAll(async () => {
   const options = {
     baseEnv: process.env,
     quick: true,
     seed: 'ci',
-    caDir: requiredEnv('REIMAGE_TEST_CA_DIR'),
-    temporalAddress: requiredEnv('TEMPORAL_ADDRESS'),
+    caDir: testCaDir(),
+    temporalAddress: devServerAddress(),
   };
   const labels = Object.keys(RUNS);
   const settled = await Promise.allSettled(

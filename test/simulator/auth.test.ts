@@ -1,14 +1,15 @@
 import type { Simulator } from '../../src/simulator';
 import { RateLimiter } from '../../src/simulator/auth';
 import { rawRequest, simCall } from './raw-request';
-import { legacyOvh, nodeOvh, nodeOvhOauth, rejectionOf, startSim } from './sim-helpers';
+import { legacyOvh, nodeOvh, nodeOvhOauth, rejectionOf } from './sim-helpers';
+import { startTestSimulator } from '../helpers/simulator';
 
 describe('simulator authentication', () => {
   let sim: Simulator;
   let server: string;
 
   beforeAll(async () => {
-    sim = await startSim({ clockOffsetSeconds: 42 });
+    sim = await startTestSimulator({ clockOffsetSeconds: 42 });
     server = sim.servers[0] as string;
   });
   afterAll(() => sim.close());
@@ -193,7 +194,7 @@ describe('simulator authentication', () => {
 
 describe('simulator rate limit', () => {
   it('answers calls over the per-consumer limit with 429 Too many requests and Retry-After', async () => {
-    const sim = await startSim({ rateLimit: { requests: 5, perMs: 60_000 } });
+    const sim = await startTestSimulator({ rateLimit: { requests: 5, perMs: 60_000 } });
     try {
       const answers = [];
       for (let i = 0; i < 8; i++) answers.push(await rawRequest(sim, { path: '/dedicated/server' }));

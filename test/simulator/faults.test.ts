@@ -1,6 +1,7 @@
 import { FaultSpecError, parseFaultSpec, type Simulator } from '../../src/simulator';
 import { rawRequest, simCall } from './raw-request';
-import { byoiReinstallBody, nodeOvh, rejectionOf, startSim, type PromisedClient } from './sim-helpers';
+import { byoiReinstallBody, nodeOvh, rejectionOf, type PromisedClient } from './sim-helpers';
+import { startTestSimulator } from '../helpers/simulator';
 
 interface Progress {
   progress: Array<{ comment: string; status: string; error: string }>;
@@ -12,7 +13,7 @@ describe('simulator image faults', () => {
   let next = 0;
 
   beforeAll(async () => {
-    sim = await startSim({ speed: 1, servers: 12 });
+    sim = await startTestSimulator({ speed: 1, servers: 12 });
     ovh = nodeOvh(sim);
   });
   afterAll(() => sim.close());
@@ -127,7 +128,7 @@ describe('simulator image faults', () => {
 
 describe('simulator API faults', () => {
   it('answers POST /reinstall with 500 TaskCreate yet creates the task (http500)', async () => {
-    const sim = await startSim({ faults: 'http500=1' });
+    const sim = await startTestSimulator({ faults: 'http500=1' });
     try {
       const server = sim.servers[0] as string;
       const res = await rawRequest(sim, {
@@ -150,7 +151,7 @@ describe('simulator API faults', () => {
   });
 
   it('answers the first task reads with 404 then 500 (task404, task500), then the task', async () => {
-    const sim = await startSim({ faults: 'task404=2,task500=1', speed: 1 });
+    const sim = await startTestSimulator({ faults: 'task404=2,task500=1', speed: 1 });
     try {
       const ovh = nodeOvh(sim);
       const server = sim.servers[0] as string;
@@ -174,7 +175,7 @@ describe('simulator API faults', () => {
   });
 
   it('adds latency to every answer and drops connections at the configured rate', async () => {
-    const sim = await startSim({ faults: 'latency=150ms' });
+    const sim = await startTestSimulator({ faults: 'latency=150ms' });
     try {
       const started = Date.now();
       await rawRequest(sim, { path: '/dedicated/server' });
@@ -190,7 +191,7 @@ describe('simulator API faults', () => {
   });
 
   it('answers the http429 share of signed requests with 429 Too Many Requests and Retry-After: 1', async () => {
-    const sim = await startSim({ faults: 'http429=1' });
+    const sim = await startTestSimulator({ faults: 'http429=1' });
     try {
       const failure = await rejectionOf(nodeOvh(sim, { apiTimeDiff: 1 }).requestPromised('GET', '/dedicated/server'));
       expect(failure).toMatchObject({ error: 429, message: 'Too many requests' });
@@ -202,7 +203,7 @@ describe('simulator API faults', () => {
   });
 
   it('makes installs started after an install_factor injection last that many times longer', async () => {
-    const paced = await startSim({ servers: 2, speed: 1 });
+    const paced = await startTestSimulator({ servers: 2, speed: 1 });
     try {
       const [early, late] = paced.servers as [string, string];
       const install = async (server: string) => {
@@ -224,7 +225,7 @@ describe('simulator API faults', () => {
 
   it('decides rate faults from the seed, so two runs fail the same servers', async () => {
     const failing = async (seed: number) => {
-      const sim = await startSim({ seed, servers: 20, speed: 1, faults: 'checksum_mismatch=0.5' });
+      const sim = await startTestSimulator({ seed, servers: 20, speed: 1, faults: 'checksum_mismatch=0.5' });
       try {
         for (const server of sim.servers)
           await nodeOvh(sim).requestPromised('POST', `/dedicated/server/${server}/reinstall`, byoiReinstallBody());
@@ -284,7 +285,7 @@ describe('fault spec parsing', () => {
   });
 
   it('refuses an invalid spec on the side door with 400 and leaves faults unchanged', async () => {
-    const sim = await startSim();
+    const sim = await startTestSimulator();
     try {
       const res = await simCall(sim, 'POST', '/_sim/faults', { spec: 'drop=7' });
       expect(res.status).toBe(400);

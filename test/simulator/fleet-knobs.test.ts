@@ -1,12 +1,13 @@
-import { createSimulator, FleetFileError, type Simulator } from '../../src/simulator';
-import { byoiReinstallBody, nodeOvh, rejectionOf, startSim, type PromisedClient } from './sim-helpers';
+import { FleetFileError, type Simulator } from '../../src/simulator';
+import { byoiReinstallBody, nodeOvh, rejectionOf, type PromisedClient } from './sim-helpers';
+import { startTestSimulator } from '../helpers/simulator';
 
 describe('simulator fleet fields for preflight', () => {
   let sim: Simulator;
   let ovh: PromisedClient;
 
   beforeAll(async () => {
-    sim = await startSim({
+    sim = await startTestSimulator({
       fleet: {
         servers: [
           { name: 'plain.test.eu' },
@@ -61,9 +62,8 @@ describe('simulator fleet fields for preflight', () => {
   });
 
   it('refuses a fleet with an unknown server state, naming the field', async () => {
-    const caDir = process.env.REIMAGE_TEST_CA_DIR;
     const fleet = { servers: [{ name: 'odd.test.eu', state: 'broken' }] };
-    await expect(createSimulator({ caDir, fleet })).rejects.toThrow(
+    await expect(startTestSimulator({ fleet })).rejects.toThrow(
       new FleetFileError(
         "The fleet option is not a valid fleet: servers.0.state: Invalid enum value. Expected 'ok' | 'error' | 'hacked' | 'hackedBlocked', received 'broken'.",
       ),

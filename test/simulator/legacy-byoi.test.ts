@@ -1,5 +1,6 @@
 import { rawRequest } from './raw-request';
-import { nodeOvh, rejectionOf, startSim } from './sim-helpers';
+import { nodeOvh, rejectionOf } from './sim-helpers';
+import { startTestSimulator } from '../helpers/simulator';
 
 const byoiBody = {
   URL: 'https://images.example.com/talos.qcow2',
@@ -20,7 +21,7 @@ const byoiBody = {
 
 describe('simulator legacy bringYourOwnImage route', () => {
   it('runs POST -> doing/starting -> doing/<step> -> done, and DELETE puts the server in rescue', async () => {
-    const sim = await startSim({ legacyByoi: true, speed: 1 });
+    const sim = await startTestSimulator({ legacyByoi: true, speed: 1 });
     try {
       const ovh = nodeOvh(sim);
       const server = sim.servers[0] as string;
@@ -68,7 +69,7 @@ describe('simulator legacy bringYourOwnImage route', () => {
   });
 
   it('answers GET on a server that never deployed an image with 404', async () => {
-    const sim = await startSim({ legacyByoi: true });
+    const sim = await startTestSimulator({ legacyByoi: true });
     try {
       const res = await rawRequest(sim, { path: `/dedicated/server/${sim.servers[1]}/bringYourOwnImage` });
       expect(res.status).toBe(404);
@@ -82,7 +83,7 @@ describe('simulator legacy bringYourOwnImage route', () => {
   });
 
   it('refuses the ova type, a missing URL and unknown fields with 400', async () => {
-    const sim = await startSim({ legacyByoi: true });
+    const sim = await startTestSimulator({ legacyByoi: true });
     try {
       const post = (body: unknown) =>
         rawRequest(sim, { method: 'POST', path: `/dedicated/server/${sim.servers[0]}/bringYourOwnImage`, body });
@@ -103,7 +104,11 @@ describe('simulator legacy bringYourOwnImage route', () => {
   });
 
   it('shows the legacy error message when the deployment fails', async () => {
-    const sim = await startSim({ legacyByoi: true, speed: 1, faults: `download_fail=${'ns3901756.ip-54-127-42.eu'}` });
+    const sim = await startTestSimulator({
+      legacyByoi: true,
+      speed: 1,
+      faults: `download_fail=${'ns3901756.ip-54-127-42.eu'}`,
+    });
     try {
       const server = sim.servers[0] as string;
       expect(server).toBe('ns3901756.ip-54-127-42.eu');
@@ -121,7 +126,7 @@ describe('simulator legacy bringYourOwnImage route', () => {
   });
 
   it('answers 404 Got an invalid (or empty) URL when legacyByoi is off, as production does today', async () => {
-    const sim = await startSim({ legacyByoi: false });
+    const sim = await startTestSimulator({ legacyByoi: false });
     try {
       const res = await rawRequest(sim, {
         method: 'POST',

@@ -1,13 +1,14 @@
 import type { Simulator } from '../../src/simulator';
 import { rawRequest } from './raw-request';
 import { waitForValue } from '../helpers/wait-for';
-import { byoiReinstallBody, nodeOvh, rejectionOf, startSim, type PromisedClient } from './sim-helpers';
+import { byoiReinstallBody, nodeOvh, rejectionOf, type PromisedClient } from './sim-helpers';
+import { startTestSimulator } from '../helpers/simulator';
 
 const NOT_INSTALLING = { error: 404, message: 'Server is not being installed or reinstalled at the moment' };
 
 describe('simulator reinstall lifecycle', () => {
-  it('runs a byoi_64 reinstall from init to done and boots the image from disk (real clock, speed 6000)', async () => {
-    const sim = await startSim();
+  it('runs a byoi_64 reinstall from init to done and boots the image from disk (real clock, TEST_SPEED)', async () => {
+    const sim = await startTestSimulator();
     try {
       const ovh = nodeOvh(sim);
       const server = sim.servers[0] as string;
@@ -52,7 +53,7 @@ describe('simulator reinstall lifecycle', () => {
   });
 
   it('shows install/status 404 in init, then the nine byoi steps advancing, then 404 after the end', async () => {
-    const sim = await startSim({ speed: 1 });
+    const sim = await startTestSimulator({ speed: 1 });
     try {
       const ovh = nodeOvh(sim);
       const server = sim.servers[1] as string;
@@ -105,7 +106,7 @@ describe('simulator reinstall lifecycle', () => {
   });
 
   it('spreads install durations per server deterministically (±20% around 11 minutes)', async () => {
-    const sim = await startSim({ speed: 1, servers: 5 });
+    const sim = await startTestSimulator({ speed: 1, servers: 5 });
     try {
       const ends: number[] = [];
       for (const server of sim.servers) {
@@ -130,7 +131,7 @@ describe('simulator reinstall validation', () => {
     rawRequest(sim, { method: 'POST', path: `/dedicated/server/${server}/reinstall`, body });
 
   beforeAll(async () => {
-    sim = await startSim({ speed: 1 });
+    sim = await startTestSimulator({ speed: 1 });
     ovh = nodeOvh(sim);
     server = sim.servers[0] as string;
   });

@@ -7,13 +7,13 @@
 import fc from 'fast-check';
 import type { Simulator } from '../../src/simulator';
 import { rawRequest, type RawResponse } from './raw-request';
-import { startSim } from './sim-helpers';
+import { startTestSimulator } from '../helpers/simulator';
 
 let sim: Simulator;
 let server: string;
 
 beforeAll(async () => {
-  sim = await startSim({ maxBodyBytes: 16 * 1024 });
+  sim = await startTestSimulator({ maxBodyBytes: 16 * 1024 });
   server = sim.servers[0] as string;
 });
 afterAll(() => sim.close());

@@ -1,13 +1,13 @@
 import type { Simulator } from '../../src/simulator';
 import { rawRequest } from './raw-request';
-import { startSim } from './sim-helpers';
+import { startTestSimulator } from '../helpers/simulator';
 
 describe('simulator robustness', () => {
   let sim: Simulator;
   let server: string;
 
   beforeAll(async () => {
-    sim = await startSim({ maxBodyBytes: 64 * 1024 });
+    sim = await startTestSimulator({ maxBodyBytes: 64 * 1024 });
     server = sim.servers[0] as string;
   });
   afterAll(() => sim.close());

@@ -1,6 +1,7 @@
 import type { Simulator } from '../../src/simulator';
 import { rawRequest } from './raw-request';
-import { nodeOvh, rejectionOf, startSim, type PromisedClient } from './sim-helpers';
+import { nodeOvh, rejectionOf, type PromisedClient } from './sim-helpers';
+import { startTestSimulator } from '../helpers/simulator';
 
 describe('simulator server routes', () => {
   let sim: Simulator;
@@ -9,14 +10,14 @@ describe('simulator server routes', () => {
   const base = () => `/dedicated/server/${server}`;
 
   beforeAll(async () => {
-    sim = await startSim({ servers: 8, speed: 1 });
+    sim = await startTestSimulator({ servers: 8, speed: 1 });
     ovh = nodeOvh(sim);
     server = sim.servers[0] as string;
   });
   afterAll(() => sim.close());
 
   it('generates realistic service names deterministically from the seed', async () => {
-    const again = await startSim({ servers: 8, speed: 1 });
+    const again = await startTestSimulator({ servers: 8, speed: 1 });
     try {
       expect(again.servers).toEqual(sim.servers);
       for (const name of sim.servers) expect(name).toMatch(/^ns3\d{6}\.ip-\d+-\d+-\d+\.(eu|net)$/);

@@ -3,18 +3,19 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { createSimulator, FleetFileError, SimulatorOptionsError, type Simulator } from '../../src/simulator';
+import { FleetFileError, SimulatorOptionsError, type Simulator } from '../../src/simulator';
 import { parseRateLimit, parseSimulatorArgs } from '../../src/simulator/main';
 import { rawRequest, simCall } from './raw-request';
 import { waitFor } from '../helpers/wait-for';
-import { byoiReinstallBody, nodeOvh, startSim } from './sim-helpers';
+import { byoiReinstallBody, nodeOvh } from './sim-helpers';
+import { startTestSimulator, testCaDir } from '../helpers/simulator';
 
 describe('simulator side door', () => {
   let sim: Simulator;
   let server: string;
 
   beforeAll(async () => {
-    sim = await startSim({ speed: 1 });
+    sim = await startTestSimulator({ speed: 1 });
     server = sim.servers[0] as string;
   });
   afterAll(() => sim.close());
@@ -86,8 +87,6 @@ describe('simulator side door', () => {
 });
 
 describe('simulator fleet and options', () => {
-  const caDir = process.env.REIMAGE_TEST_CA_DIR;
-
   it('loads a fleet file with per-server faults', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'sim-fleet-'));
     const file = path.join(dir, 'fleet.json');
@@ -98,7 +97,7 @@ describe('simulator fleet and options', () => {
       ],
     };
     writeFileSync(file, JSON.stringify(fleet));
-    const sim = await startSim({ fleet: file, speed: 1 });
+    const sim = await startTestSimulator({ fleet: file, speed: 1 });
     try {
       expect(sim.servers).toEqual(['ns1.ip-10-0-0.eu', 'ns2.ip-10-0-0.eu']);
       const ovh = nodeOvh(sim);
@@ -118,7 +117,7 @@ describe('simulator fleet and options', () => {
 
   it('refuses an invalid fleet with the path of each problem', async () => {
     await expect(
-      createSimulator({ caDir, fleet: { servers: [{ name: 'ns1.ip-10-0-0.eu', memoryMb: -1 }] } }),
+      startTestSimulator({ fleet: { servers: [{ name: 'ns1.ip-10-0-0.eu', memoryMb: -1 }] } }),
     ).rejects.toThrow(
       new FleetFileError('The fleet option is not a valid fleet: servers.0.memoryMb: Number must be greater than 0.'),
     );
@@ -127,7 +126,7 @@ describe('simulator fleet and options', () => {
   it('hands one line per answered request to the log option, whatever the function returns', async () => {
     const lines: string[] = [];
     // Array.prototype.push returns a number, as process.stderr.write returns a boolean.
-    const sim = await startSim({ log: (line) => lines.push(line) });
+    const sim = await startTestSimulator({ log: (line) => lines.push(line) });
     try {
       await nodeOvh(sim).requestPromised('GET', '/dedicated/server');
       expect(lines).toEqual([
@@ -140,13 +139,13 @@ describe('simulator fleet and options', () => {
   });
 
   it('refuses a log option that is not a function', async () => {
-    await expect(createSimulator({ caDir, log: 'stderr' as unknown as (line: string) => void })).rejects.toThrow(
+    await expect(startTestSimulator({ log: 'stderr' as unknown as (line: string) => void })).rejects.toThrow(
       new SimulatorOptionsError('The simulator options are not valid: log: Expected a function.'),
     );
   });
 
   it('refuses unknown or invalid options with a message naming them', async () => {
-    await expect(createSimulator({ caDir, speed: 0 })).rejects.toThrow(
+    await expect(startTestSimulator({ speed: 0 })).rejects.toThrow(
       new SimulatorOptionsError('The simulator options are not valid: speed: Number must be greater than 0.'),
     );
   });
@@ -194,15 +193,7 @@ describe('simulator command line', () => {
     // its require hook runs main.ts in the one process the signal goes to, as `reimage simulator` does.
     const child = spawn(
       process.execPath,
-      [
-        '--require',
-        require.resolve('tsx/cjs'),
-        main,
-        '--servers',
-        '2',
-        '--ca-dir',
-        process.env.REIMAGE_TEST_CA_DIR ?? '',
-      ],
+      ['--require', require.resolve('tsx/cjs'), main, '--servers', '2', '--ca-dir', testCaDir()],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const lines: string[] = [];

@@ -1,10 +1,10 @@
 /**
- * Starting simulators for tests (trusted through the test CA the global setup created) and building
- * the real OVH clients against them.
+ * The real OVH clients (node-ovh, the legacy `ovh`) against a test simulator (see test/helpers/simulator.ts),
+ * and what simulator tests assert on their answers.
  */
 import createNodeOvh from '@ovhcloud/node-ovh';
 import createLegacyOvh from 'ovh';
-import { createSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
+import type { Simulator } from '../../src/simulator';
 
 /** What node-ovh's requestPromised rejects with. */
 export interface OvhRejection {
@@ -14,17 +14,6 @@ export interface OvhRejection {
 
 export interface PromisedClient {
   requestPromised(method: string, path: string, params?: Record<string, unknown>): Promise<unknown>;
-}
-
-/** A simulator with test defaults: 5 servers, seed 1, fast clock, the run's test CA. */
-export async function startSim(options: SimulatorOptions = {}): Promise<Simulator> {
-  const caDir = process.env.REIMAGE_TEST_CA_DIR;
-  if (!caDir) {
-    throw new Error(
-      'REIMAGE_TEST_CA_DIR is not set: run the tests with "npm test" so the global setup creates the test CA.',
-    );
-  }
-  return createSimulator({ servers: 5, seed: 1, speed: 6000, caDir, ...options });
 }
 
 /** The official client in application-key mode. */

@@ -10,22 +10,16 @@ import {
   setConcurrencyUpdate,
   skipServerUpdate,
 } from '../../src/shared/campaign-messages';
-import { connectToDevServer, createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
+import { createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait-for';
 import { fleet, startCampaign, waitForProgress, type CampaignHandle } from './helpers/campaign-driver';
-import { quietRuntime } from './helpers/quiet-runtime';
+import { devServerPerFile } from './helpers/quiet-runtime';
 import { scriptedActivities, type ServerScript } from './helpers/scripted-activities';
 import { testSettings } from './helpers/settings';
 import type { CampaignSettings } from '../../src/shared/campaign-types';
 
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  quietRuntime();
-  env = await connectToDevServer();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+devServerPerFile((connected) => (env = connected));
 
 async function run<T>(
   n: number,

@@ -4,19 +4,13 @@ import { reimageCampaignWorkflow } from '../../src/workflows';
 import { campaignWorkflowId } from '../../src/shared/workflow-ids';
 import { FailureType, ServerOutcome } from '../../src/shared/failure-types';
 import type { CampaignSettings, ServerTarget } from '../../src/shared/campaign-types';
-import { connectToDevServer, createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
-import { quietRuntime } from './helpers/quiet-runtime';
+import { createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
+import { devServerPerFile } from './helpers/quiet-runtime';
 import { scriptedActivities, type ServerScript } from './helpers/scripted-activities';
 import { testSettings } from './helpers/settings';
 
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  quietRuntime();
-  env = await connectToDevServer();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+devServerPerFile((connected) => (env = connected));
 
 function fleet(prefix: string, n: number): ServerTarget[] {
   return Array.from({ length: n }, (_, i) => ({ serviceName: `${prefix}-${i + 1}.test` }));

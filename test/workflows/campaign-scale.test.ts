@@ -2,8 +2,9 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { reimageCampaignWorkflow } from '../../src/workflows';
 import { campaignProgressQuery } from '../../src/shared/campaign-messages';
 import { campaignWorkflowId } from '../../src/shared/workflow-ids';
-import { connectToDevServer, createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
-import { quietRuntime } from './helpers/quiet-runtime';
+import { createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
+import { writeTestLog } from '../helpers/test-log';
+import { devServerPerFile } from './helpers/quiet-runtime';
 import { testSettings } from './helpers/settings';
 import { simulatedOvh, type SimulatedOvh } from './helpers/simulated-ovh';
 
@@ -20,9 +21,8 @@ const FAILURES = Math.floor(SERVERS / FAILING_EVERY);
 
 let env: TestWorkflowEnvironment;
 let ovh: SimulatedOvh;
+devServerPerFile((connected) => (env = connected));
 beforeAll(async () => {
-  quietRuntime();
-  env = await connectToDevServer();
   const faults = Object.fromEntries(
     Array.from({ length: SERVERS / FAILING_EVERY }, (_, k) => [
       k * FAILING_EVERY + FAILING_EVERY - 1,
@@ -33,7 +33,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await ovh?.close();
-  await env?.teardown();
 });
 
 /** Every run of the campaign with its history length and input size. */
@@ -77,10 +76,11 @@ describe(`a ${SERVERS}-server campaign with the real activities against the simu
         args: [{ campaignId: taskQueue, servers: ovh.servers, settings }],
       });
       const ticker = setInterval(() => {
+        // Progress in the test's log: where a slow or stuck run shows how far it got.
         handle.query(campaignProgressQuery).then(
           (p) =>
-            process.stderr.write(
-              `[scale] ${Date.now() - t0} ms: run ${p.run}, ${p.totals.finished} finished, ${p.totals.running} running\n`,
+            writeTestLog(
+              `${Date.now() - t0} ms: run ${p.run}, ${p.totals.finished} finished, ${p.totals.running} running`,
             ),
           () => undefined,
         );
@@ -95,8 +95,8 @@ describe(`a ${SERVERS}-server campaign with the real activities against the simu
     const runs = await runsOf(campaignWorkflowId(taskQueue));
     const largest = Math.max(...runs.map((r) => r.events));
     const largestInput = Math.max(...runs.map((r) => r.inputBytes));
-    process.stderr.write(
-      `[scale] ${SERVERS} servers in ${elapsedMs} ms; ${runs.length} runs; largest history ${largest} events; largest input ${largestInput} bytes\n`,
+    writeTestLog(
+      `${SERVERS} servers in ${elapsedMs} ms; ${runs.length} runs; largest history ${largest} events; largest input ${largestInput} bytes`,
     );
 
     expect(report.finalState).toBe('done');

@@ -6,21 +6,15 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import type { CampaignReport, ServerReportRow } from '../../src/shared/campaign-report-types';
 import { campaignWorkflowId, serverWorkflowId } from '../../src/shared/workflow-ids';
-import { connectToDevServer, createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
+import { createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
 import { startCampaign, type CampaignHandle } from './helpers/campaign-driver';
-import { waitFor } from '../helpers/wait-for';
-import { quietRuntime } from './helpers/quiet-runtime';
+import { waitFor, waitForValue } from '../helpers/wait-for';
+import { devServerPerFile } from './helpers/quiet-runtime';
 import { simSettings, simulatedOvh, type SimulatedOvh } from './helpers/simulated-ovh';
 
 let env: TestWorkflowEnvironment;
 let ovh: SimulatedOvh | undefined;
-beforeAll(async () => {
-  quietRuntime();
-  env = await connectToDevServer();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+devServerPerFile((connected) => (env = connected));
 afterEach(async () => {
   await ovh?.close();
   ovh = undefined;
@@ -36,31 +30,36 @@ function settings(taskQueue: string, speed = 1) {
 
 const { WorkflowTaskFailedCause } = temporal.api.enums.v1;
 
+/** The cause of the campaign's first failed workflow task, if any. */
+async function failedTaskCause(handle: CampaignHandle): Promise<string | undefined> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  // UnhandledCommand is the server asking for the task again because a new event arrived meanwhile.
+  const failed = events.find(
+    (event) =>
+      event.workflowTaskFailedEventAttributes &&
+      event.workflowTaskFailedEventAttributes.cause !==
+        WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
+  );
+  return failed ? (failed.workflowTaskFailedEventAttributes?.failure?.message ?? 'no message') : undefined;
+}
+
 /**
  * The campaign's report. A failed workflow task fails the test with its cause at once: the campaign would
  * retry that task forever and never report.
  */
 async function reportOf(handle: CampaignHandle): Promise<CampaignReport> {
   const report = handle.result();
-  const settled = report.then(
-    () => true,
-    () => true,
+  let settled = false;
+  void report.then(
+    () => (settled = true),
+    () => (settled = true),
   );
-  const tick = () => new Promise<false>((resolve) => setTimeout(() => resolve(false), 100));
-  while (!(await Promise.race([settled, tick()]))) {
-    const events = (await handle.fetchHistory()).events ?? [];
-    // UnhandledCommand is the server asking for the task again because a new event arrived meanwhile.
-    const failed = events.find(
-      (event) =>
-        event.workflowTaskFailedEventAttributes &&
-        event.workflowTaskFailedEventAttributes.cause !==
-          WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
-    );
-    if (failed) {
-      const cause = failed.workflowTaskFailedEventAttributes?.failure?.message;
-      throw new Error(`A workflow task of ${handle.workflowId} failed: ${cause}`);
-    }
-  }
+  const cause = await waitForValue(
+    async () => (settled ? undefined : failedTaskCause(handle)),
+    (failure) => settled || failure !== undefined,
+    { what: `${handle.workflowId} to report, or one of its workflow tasks to fail`, timeoutMs: 50_000, everyMs: 100 },
+  );
+  if (cause !== undefined) throw new Error(`A workflow task of ${handle.workflowId} failed: ${cause}`);
   return report;
 }
 

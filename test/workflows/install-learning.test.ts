@@ -66,7 +66,13 @@ describe('learned install durations with the real activities against the OVH sim
     });
     const { report, atGate, atEnd } = await worker.runUntil(async () => {
       const campaign = await startCampaign(env, taskQueue, sim.servers, settings);
-      const gate = await waitForProgress(campaign, (p) => p.status === 'awaiting_approval', 'the second wave gate');
+      // Six installs one after the other come first: a loaded 2-core runner may take a minute or more.
+      const gate = await waitForProgress(
+        campaign,
+        (p) => p.status === 'awaiting_approval',
+        'the second wave gate',
+        120_000,
+      );
       sim.sim.state.injectFaults(`install_factor=${SLOWER}`);
       await campaign.executeUpdate(approveNextWaveUpdate);
       const result = await campaign.result();

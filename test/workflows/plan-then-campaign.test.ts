@@ -15,9 +15,9 @@ import { type ImageServer } from '../../testkit/image-server';
 import { rawGptImage } from '../../testkit/images';
 import { startImageServer } from '../activities/helpers/images';
 import { lastSeq, perRoute, serverCalls } from '../helpers/server-calls';
-import { connectToDevServer, createTestWorker, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+import { createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
 import { startCampaign } from './helpers/campaign-driver';
-import { quietRuntime } from './helpers/quiet-runtime';
+import { devServerPerFile } from './helpers/quiet-runtime';
 import { simSettings, simulatorPerTest } from './helpers/simulated-ovh';
 
 /** Simulated seconds per real second: an 11-minute install takes about a third of a second. */
@@ -30,15 +30,12 @@ let env: TestWorkflowEnvironment;
 let images: ImageServer;
 const image = rawGptImage(true);
 
+devServerPerFile((connected) => (env = connected));
 beforeAll(async () => {
-  quietRuntime();
-  env = await connectToDevServer();
   images = await startImageServer({ 'disk.raw': image }, 'unused');
-  await workflowBundle();
 });
 afterAll(async () => {
   await images?.close();
-  await env?.teardown();
 });
 
 const openSimulator = simulatorPerTest();

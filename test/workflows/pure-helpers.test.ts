@@ -19,6 +19,7 @@ import { RolloutState } from '../../src/workflows/rollout-state';
 import type { CarriedState, InstallSample } from '../../src/shared/campaign-report-types';
 import type { ServerResult } from '../../src/shared/campaign-types';
 import { testSettings } from './helpers/settings';
+import { writeTestLog } from '../helpers/test-log';
 
 const H = 3_600_000;
 
@@ -315,7 +316,7 @@ describe('campaign state', () => {
     const report = campaign.report('done');
     expect(report.waveStartedAtMs).toHaveLength(MAX_RECORDED_WAVES);
     const bytes = JSON.stringify(report).length;
-    process.stderr.write(`[pure-helpers] report of 10,000 servers: ${bytes} bytes\n`);
+    writeTestLog(`report of 10,000 servers: ${bytes} bytes`);
     expect(bytes).toBeLessThan(2 * 1024 * 1024);
   });
 

@@ -42,6 +42,7 @@ import type { CampaignSettings } from '../../src/shared/campaign-types';
 import { campaignWorkflowId, serverWorkflowId } from '../../src/shared/workflow-ids';
 import { scriptedActivities, type ScriptedActivities } from './helpers/scripted-activities';
 import { testSettings } from './helpers/settings';
+import { waitFor } from '../helpers/wait-for';
 
 /** protobufjs' JSON conventions (enum names, 64-bit numbers as strings, bytes as base64), which historyFromJSON reads. */
 const JSON_OPTIONS = { longs: String, enums: String, bytes: String, defaults: false } as const;
@@ -131,9 +132,9 @@ async function recordCancelInFlight(r: Recorder): Promise<void> {
   ).runUntil(async () => {
     const settings = testSettings(taskQueue, { maxParallel: { count: 2 } });
     const campaign = await startCampaign(r, 'record-cancel-in-flight', names, settings);
-    while (!names.every((name) => activities.calls[name]?.includes('wait'))) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitFor(() => names.every((name) => activities.calls[name]?.includes('wait')), {
+      what: 'both servers installing',
+    });
     await campaign.signal(cancelCampaignSignal);
     await campaign.result();
   });

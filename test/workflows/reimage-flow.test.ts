@@ -4,21 +4,16 @@ import { serverProgressQuery } from '../../src/shared/campaign-messages';
 import type { CampaignSettings, ServerResult } from '../../src/shared/campaign-types';
 import { serverWorkflowId } from '../../src/shared/workflow-ids';
 import { installProgress } from '../../src/cli/install-steps';
-import { connectToDevServer, createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
+import { createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
 import { startCampaign, waitForProgress } from './helpers/campaign-driver';
 import { waitFor, waitForValue } from '../helpers/wait-for';
-import { quietRuntime } from './helpers/quiet-runtime';
+import { devServerPerFile } from './helpers/quiet-runtime';
 import { serverCalls } from '../helpers/server-calls';
 import { simSettings, simulatorPerTest, type SimulatedOvh } from './helpers/simulated-ovh';
+import { writeTestLog } from '../helpers/test-log';
 
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  quietRuntime();
-  env = await connectToDevServer();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+devServerPerFile((connected) => (env = connected));
 
 const openSimulator = simulatorPerTest();
 
@@ -81,7 +76,7 @@ describe('the reimage flow with the real activities against the OVH simulator', 
     });
     const result = await handle.result();
     const events = (await handle.fetchHistory()).events?.length ?? 0;
-    process.stderr.write(`[flow] events per server history: ${events}\n`);
+    writeTestLog(`events per server history: ${events}`);
     expect(result).toMatchObject({ serviceName: sn, outcome: 'done', deployments: 1 });
     expect(result.apiCalls).toBeGreaterThan(5);
     expect(Object.keys(result.durations)).toEqual(['preflight', 'starting', 'installing', 'verifying']);

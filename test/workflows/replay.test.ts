@@ -8,7 +8,7 @@ import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { workflowBundle } from '../helpers/temporal';
-import { quietRuntime } from './helpers/quiet-runtime';
+import { quietRuntime } from '../helpers/test-logger';
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'histories');
 const files = readdirSync(DIR)

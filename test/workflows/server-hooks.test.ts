@@ -5,7 +5,6 @@
  * the order around the wipe and the boot, once per attempt across replays, a refused beforeWipe, a failed
  * afterBoot, afterRollback and its recorded failure, and cancels during a hook and during the install.
  */
-import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createPoolActivities } from '../../examples/hooks/activities';
@@ -15,9 +14,9 @@ import type { CampaignReport } from '../../src/shared/campaign-report-types';
 import type { CampaignSettings } from '../../src/shared/campaign-types';
 import { approveNextWaveUpdate, serverProgressQuery } from '../../src/shared/campaign-messages';
 import { serverWorkflowId } from '../../src/shared/workflow-ids';
-import { ensureCa } from '../../src/simulator/ca';
 import { startHookReceiver, type HookReceiver } from '../../testkit/hook-receiver';
 import { startLbPool, type LbPool } from '../../testkit/lb-pool';
+import { testCa } from '../helpers/simulator';
 import { createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait-for';
 import { startCampaign, type CampaignHandle } from './helpers/campaign-driver';
@@ -29,7 +28,6 @@ const SPEED = 2000;
 const SECRET = 'pool-signing-key';
 const NOT_BACK =
   'The new OS is installed and booted (no rollback), but the server is not back in service: put it back by hand.';
-const caDir = process.env.REIMAGE_TEST_CA_DIR ?? path.join(__dirname, '../../.data/test-ca');
 
 let env: TestWorkflowEnvironment;
 devServerPerFile((connected) => (env = connected));
@@ -39,7 +37,7 @@ let receiver: HookReceiver;
 let pool: LbPool;
 let hookBundle: WorkflowBundleWithSourceMap;
 beforeAll(async () => {
-  const ca = ensureCa(caDir);
+  const ca = testCa();
   [receiver, pool, hookBundle] = await Promise.all([
     startHookReceiver(ca),
     startLbPool(ca, [], SECRET),

@@ -1,10 +1,8 @@
 /**
  * Activity tests run the real activities in MockActivityEnvironment, through the real OVH client over HTTPS,
- * against the simulator (one per test file, fast clock, the shared test CA).
+ * against the simulator (one per test file, started with startTestSimulator).
  */
-import path from 'node:path';
 import type { Info } from '@temporalio/activity';
-import type { Logger as TemporalLogger } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../../src/activities';
 import type { ActivityDeps } from '../../../src/activities/deps';
@@ -13,15 +11,9 @@ import type { ImageSpec } from '../../../src/domain/image';
 import { OvhClient } from '../../../src/ovh/client';
 import { RateBudget } from '../../../src/ovh/rate-budget';
 import type { OvhSettings } from '../../../src/ovh/settings';
-import { createSimulator, type Simulator, type SimulatorOptions } from '../../../src/simulator';
-
-/** Simulated seconds per real second: an 11-minute install takes about 0.15 s. */
-export const FAST = 4000;
-
-export function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
-  const caDir = process.env.REIMAGE_TEST_CA_DIR ?? path.join(__dirname, '../../../.data/test-ca');
-  return createSimulator({ seed: 7, servers: 4, speed: FAST, caDir, ...options });
-}
+import type { Simulator } from '../../../src/simulator';
+import { TEST_SPEED } from '../../helpers/simulator';
+import { testLogger } from '../../helpers/test-logger';
 
 /** AK/AS/CK settings for the simulator, trusting its CA through OVH_CA_FILE. */
 export function keySettings(sim: Simulator, overrides: Partial<OvhSettings> = {}): OvhSettings {
@@ -56,20 +48,11 @@ export function activitiesFor(ovh: OvhClient, extra: Partial<ActivityDeps> = {})
   });
 }
 
-const quiet: TemporalLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
-
-/** A mock activity context scheduled now (so earlier tasks are not "ours"), with silent SDK logs. */
+/** A mock activity context scheduled now (so earlier tasks are not "ours"), logging to the test file's log. */
 export function mockEnv(info: Partial<Info> = {}): MockActivityEnvironment {
   return new MockActivityEnvironment(
     { scheduledTimestampMs: Date.now(), heartbeatTimeoutMs: 2000, ...info },
-    { logger: quiet },
+    { logger: testLogger() },
   );
 }
 
@@ -93,7 +76,7 @@ export function startInput(serviceName: string, overrides: Partial<StartDeployme
 export const inMs = (ms: number) => new Date(Date.now() + ms).toISOString();
 
 /** Poll bounds for a sped-up simulator: the default policy divided by the speed factor. */
-export const FAST_POLL = { pollMinMs: 5, pollMaxMs: 30, expectedDurationMs: Math.round((11 * 60_000) / FAST) };
+export const FAST_POLL = { pollMinMs: 5, pollMaxMs: 30, expectedDurationMs: Math.round((11 * 60_000) / TEST_SPEED) };
 
 /** A fleet file entry; every name ends in `.test.eu`. */
 export interface TestServer {
@@ -105,6 +88,8 @@ export interface TestServer {
   state?: 'ok' | 'error' | 'hacked' | 'hackedBlocked';
   compatibleTemplates?: string[];
   rescueBoot?: boolean;
+  /** How many times the drawn install duration this server's installs last (1 to 10). */
+  installPace?: number;
 }
 
 /** A fleet option for createSimulator. */

@@ -21,9 +21,10 @@ import { withOverrides, type EnvOverrides } from '../../../testkit/env';
 import { inProcessSimulator } from '../../../testkit/simulators';
 import { startStack, type Stack } from '../../../testkit/stack';
 import { inProcessWorker } from '../../../testkit/workers';
-import { uniqueTaskQueue, workflowBundle } from '../../helpers/temporal';
+import { testCaDir } from '../../helpers/simulator';
+import { devServerAddress, uniqueTaskQueue, workflowBundle } from '../../helpers/temporal';
 import { waitForValue } from '../../helpers/wait-for';
-import { quietRuntime } from '../../workflows/helpers/quiet-runtime';
+import { quietRuntime } from '../../helpers/test-logger';
 
 const BIN = path.join(__dirname, '..', '..', '..', 'bin', 'reimage.js');
 
@@ -93,8 +94,8 @@ export async function startCliStack(
   quietRuntime();
   const stack = await startStack({
     baseEnv: process.env,
-    caDir: requiredEnv('REIMAGE_TEST_CA_DIR'),
-    temporal: { address: requiredEnv('TEMPORAL_ADDRESS') },
+    caDir: testCaDir(),
+    temporal: { address: devServerAddress() },
     simulator: inProcessSimulator({
       seed: prefix,
       speed,
@@ -139,13 +140,6 @@ export async function startCliStack(
       rmSync(dir, { recursive: true, force: true });
     },
   });
-}
-
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value)
-    throw new Error(`${name} is not set: run the tests with "npm test -- test/cli" so the global setup sets it.`);
-  return value;
 }
 
 /** Campaign settings a test changes on top of the demo campaign (testkit/demo/campaign.ts). */

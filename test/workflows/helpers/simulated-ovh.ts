@@ -4,14 +4,14 @@
  * never collide between tests sharing the dev server.
  */
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { accountActivities, createActivities } from '../../../src/activities';
 import type { ActivityDeps } from '../../../src/activities/deps';
 import type { HookActivities, ReimageActivities } from '../../../src/activities/types';
 import { OvhClient } from '../../../src/ovh/client';
 import { RateBudget } from '../../../src/ovh/rate-budget';
-import { createSimulator, type Simulator } from '../../../src/simulator';
+import type { Simulator } from '../../../src/simulator';
 import type { CampaignSettings, ServerTarget } from '../../../src/shared/campaign-types';
+import { startTestSimulator } from '../../helpers/simulator';
 import { testSettings } from './settings';
 
 export interface SimulatedOvh {
@@ -46,11 +46,8 @@ export interface SimulatedOvhOptions {
 export async function simulatedOvh(options: SimulatedOvhOptions): Promise<SimulatedOvh> {
   const prefix = randomUUID().slice(0, 8);
   const names = Array.from({ length: options.count }, (_, i) => `ns${prefix}-${i + 1}.test.eu`);
-  const caDir = process.env.REIMAGE_TEST_CA_DIR ?? path.join(__dirname, '../../../.data/test-ca');
-  const sim = await createSimulator({
-    seed: 5,
+  const sim = await startTestSimulator({
     speed: options.speed,
-    caDir,
     fleet: {
       servers: names.map((name, i) => ({
         name,
@@ -59,7 +56,7 @@ export async function simulatedOvh(options: SimulatedOvhOptions): Promise<Simula
         ...options.hardware?.(i),
       })),
     },
-  } as Parameters<typeof createSimulator>[0]);
+  });
   const { appKey, appSecret, consumerKey } = sim.credentials;
   const ovh = new OvhClient(
     { endpoint: sim.url, appKey, appSecret, consumerKey, caFile: sim.caCertPath, requestTimeoutMs: 5000 },
