@@ -7,11 +7,12 @@
 import { FailureType } from '../../src/shared/failure-types';
 import type { Simulator } from '../../src/simulator';
 import { lastSeq } from '../helpers/server-calls';
-import { activitiesFor, clientFor, fleet, imageSpec, mockEnv, startInput, startSimulator } from './helpers/harness';
+import { startTestSimulator } from '../helpers/simulator';
+import { activitiesFor, clientFor, fleet, imageSpec, mockEnv, startInput } from './helpers/harness';
 
 let sim: Simulator;
 beforeAll(async () => {
-  sim = await startSimulator({ fleet: fleet([{ name: 'grant.test.eu' }]) });
+  sim = await startTestSimulator({ fleet: fleet([{ name: 'grant.test.eu' }]) });
 });
 afterAll(() => sim.close());
 

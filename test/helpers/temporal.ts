@@ -20,12 +20,31 @@ export function devServerAddress(): string {
 }
 
 /** Connects to the dev server that global-setup.ts started, the SDK's lines going to the test file's log. */
-export async function connectToDevServer(): Promise<TestWorkflowEnvironment> {
+async function connectToDevServer(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   return TestWorkflowEnvironment.createFromExistingServer({ address: devServerAddress(), namespace: 'default' });
 }
 
-/** Starts the Java time-skipping test server from the binary global-setup.ts resolved (SDK lines to the log). */
+/**
+ * For a test file on the dev server: connects once (SDK logs in the test file's log, the workflow bundle
+ * built before the first test, so no test pays for it) and tears the connection down after the file.
+ */
+export function devServerPerFile(onReady: (env: TestWorkflowEnvironment) => void): void {
+  let env: TestWorkflowEnvironment | undefined;
+  beforeAll(async () => {
+    env = await connectToDevServer();
+    await workflowBundle();
+    onReady(env);
+  });
+  afterAll(async () => {
+    await env?.teardown();
+  });
+}
+
+/**
+ * Starts the Java time-skipping test server from the binary global-setup.ts resolved (SDK lines to the log).
+ * Only for a workflow with no child workflows: across children it can stop skipping time and hang.
+ */
 export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   const path = process.env.TEMPORAL_TEST_SERVER_PATH;

@@ -10,10 +10,9 @@ import {
   setConcurrencyUpdate,
   skipServerUpdate,
 } from '../../src/shared/campaign-messages';
-import { createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
+import { createTestWorker, devServerPerFile, uniqueTaskQueue } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait-for';
 import { fleet, startCampaign, waitForProgress, type CampaignHandle } from './helpers/campaign-driver';
-import { devServerPerFile } from './helpers/quiet-runtime';
 import { scriptedActivities, type ServerScript } from './helpers/scripted-activities';
 import { testSettings } from './helpers/settings';
 import type { CampaignSettings } from '../../src/shared/campaign-types';

@@ -4,8 +4,7 @@ import { reimageCampaignWorkflow } from '../../src/workflows';
 import { campaignWorkflowId } from '../../src/shared/workflow-ids';
 import { FailureType, ServerOutcome } from '../../src/shared/failure-types';
 import type { CampaignSettings, ServerTarget } from '../../src/shared/campaign-types';
-import { createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
-import { devServerPerFile } from './helpers/quiet-runtime';
+import { createTestWorker, devServerPerFile, uniqueTaskQueue } from '../helpers/temporal';
 import { scriptedActivities, type ServerScript } from './helpers/scripted-activities';
 import { testSettings } from './helpers/settings';
 

@@ -7,10 +7,9 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { setConcurrencyUpdate } from '../../src/shared/campaign-messages';
-import { createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
+import { createTestWorker, devServerPerFile, uniqueTaskQueue } from '../helpers/temporal';
 import { startCampaign, waitForProgress } from './helpers/campaign-driver';
 import { waitFor, waitForValue } from '../helpers/wait-for';
-import { devServerPerFile } from './helpers/quiet-runtime';
 import { simSettings, simulatorPerTest, type SimulatedOvh } from './helpers/simulated-ovh';
 
 /** Simulated seconds per real second: an install (9 to 13 simulated minutes) takes 9 to 13 s. */

@@ -2,9 +2,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { reimageCampaignWorkflow } from '../../src/workflows';
 import { campaignProgressQuery } from '../../src/shared/campaign-messages';
 import { campaignWorkflowId } from '../../src/shared/workflow-ids';
-import { createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
+import { createTestWorker, devServerPerFile, uniqueTaskQueue } from '../helpers/temporal';
 import { writeTestLog } from '../helpers/test-log';
-import { devServerPerFile } from './helpers/quiet-runtime';
 import { testSettings } from './helpers/settings';
 import { simulatedOvh, type SimulatedOvh } from './helpers/simulated-ovh';
 

@@ -6,10 +6,9 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import type { CampaignReport, ServerReportRow } from '../../src/shared/campaign-report-types';
 import { campaignWorkflowId, serverWorkflowId } from '../../src/shared/workflow-ids';
-import { createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
+import { createTestWorker, devServerPerFile, uniqueTaskQueue } from '../helpers/temporal';
 import { startCampaign, type CampaignHandle } from './helpers/campaign-driver';
 import { waitFor, waitForValue } from '../helpers/wait-for';
-import { devServerPerFile } from './helpers/quiet-runtime';
 import { simSettings, simulatedOvh, type SimulatedOvh } from './helpers/simulated-ovh';
 
 let env: TestWorkflowEnvironment;

@@ -5,9 +5,8 @@
  * runner delays the servers without changing which window admits them.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
+import { createTestWorker, devServerPerFile, uniqueTaskQueue } from '../helpers/temporal';
 import { fleet, startCampaign, waitForProgress } from './helpers/campaign-driver';
-import { devServerPerFile } from './helpers/quiet-runtime';
 import { scriptedActivities } from './helpers/scripted-activities';
 import { testSettings } from './helpers/settings';
 

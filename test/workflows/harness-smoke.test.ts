@@ -1,15 +1,10 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { workerHealthWorkflow } from '../../src/workflows';
-import { connectToDevServer, createTestWorker, startTimeSkippingServer, uniqueTaskQueue } from '../helpers/temporal';
+import { createTestWorker, devServerPerFile, startTimeSkippingServer, uniqueTaskQueue } from '../helpers/temporal';
 
 describe('test harness', () => {
   let env: TestWorkflowEnvironment;
-  beforeAll(async () => {
-    env = await connectToDevServer();
-  });
-  afterAll(async () => {
-    await env?.teardown();
-  });
+  devServerPerFile((ready) => (env = ready));
 
   it('runs a bundled workflow of the project on the shared dev server', async () => {
     const taskQueue = uniqueTaskQueue('smoke');
@@ -23,6 +18,7 @@ describe('test harness', () => {
   });
 });
 
+// The health workflow starts no child workflow: the one kind the time-skipping server runs reliably.
 describe('time-skipping harness', () => {
   let env: TestWorkflowEnvironment;
   beforeAll(async () => {

@@ -13,9 +13,8 @@ import { renderStatus } from '../../src/cli/commands/status';
 import { formatDuration } from '../../src/cli/output';
 import { approveNextWaveUpdate, campaignProgressQuery } from '../../src/shared/campaign-messages';
 import { serverWorkflowId } from '../../src/shared/workflow-ids';
-import { createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
+import { createTestWorker, devServerPerFile, uniqueTaskQueue } from '../helpers/temporal';
 import { startCampaign, waitForProgress } from './helpers/campaign-driver';
-import { devServerPerFile } from './helpers/quiet-runtime';
 import { simSettings, simulatorPerTest, type SimulatedOvh } from './helpers/simulated-ovh';
 
 /** Simulated seconds per real second: an 11-minute install takes 0.7 s. */

@@ -17,9 +17,8 @@ import type { Simulator } from '../../src/simulator';
 import { createWorker, type WorkerHandle } from '../../src/worker';
 import { planCampaignWorkflow } from '../../src/workflows';
 import { waitForValue } from '../helpers/wait-for';
-import { workflowBundle } from '../helpers/temporal';
+import { devServerPerFile, workflowBundle } from '../helpers/temporal';
 import { startCampaign, waitForProgress } from './helpers/campaign-driver';
-import { devServerPerFile } from './helpers/quiet-runtime';
 import { simSettings } from './helpers/simulated-ovh';
 import { accountSimulator, caCredentials, euCredentials, twoAccountsFile } from './helpers/two-accounts';
 

@@ -15,9 +15,8 @@ import { type ImageServer } from '../../testkit/image-server';
 import { rawGptImage } from '../../testkit/images';
 import { startImageServer } from '../activities/helpers/images';
 import { lastSeq, perRoute, serverCalls } from '../helpers/server-calls';
-import { createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
+import { createTestWorker, devServerPerFile, uniqueTaskQueue } from '../helpers/temporal';
 import { startCampaign } from './helpers/campaign-driver';
-import { devServerPerFile } from './helpers/quiet-runtime';
 import { simSettings, simulatorPerTest } from './helpers/simulated-ovh';
 
 /** Simulated seconds per real second: an 11-minute install takes about a third of a second. */

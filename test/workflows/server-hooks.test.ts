@@ -17,10 +17,9 @@ import { serverWorkflowId } from '../../src/shared/workflow-ids';
 import { startHookReceiver, type HookReceiver } from '../../testkit/hook-receiver';
 import { startLbPool, type LbPool } from '../../testkit/lb-pool';
 import { testCa } from '../helpers/simulator';
-import { createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
+import { createTestWorker, devServerPerFile, uniqueTaskQueue } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait-for';
 import { startCampaign, type CampaignHandle } from './helpers/campaign-driver';
-import { devServerPerFile } from './helpers/quiet-runtime';
 import { simSettings, simulatorPerTest, type SimulatedOvh } from './helpers/simulated-ovh';
 
 /** An install of 9 to 13 simulated minutes lasts 0.3 to 0.4 s. */

@@ -15,9 +15,8 @@ import { accountTaskQueue } from '../../src/shared/task-queues';
 import type { Simulator } from '../../src/simulator';
 import { planCampaignWorkflow } from '../../src/workflows';
 import { startWorkerProcess, type WorkerProcess } from '../../testkit/worker-process';
-import { workflowBundle } from '../helpers/temporal';
+import { devServerPerFile, workflowBundle } from '../helpers/temporal';
 import { startCampaign } from './helpers/campaign-driver';
-import { devServerPerFile } from './helpers/quiet-runtime';
 import { simSettings } from './helpers/simulated-ovh';
 import { accountSimulator, caCredentials, euCredentials, twoAccountsFile } from './helpers/two-accounts';
 
