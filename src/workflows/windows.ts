@@ -5,6 +5,7 @@
  */
 import type { WindowsSetting } from '../shared/campaign-types';
 import type { WindowStatus } from '../shared/campaign-report-types';
+import { formatDuration } from '../campaign/units';
 import { nextOccurrence, previousOccurrence } from './cron';
 
 /** The window state at `nowMs`; no setting means always open. `opensAtMs` undefined when closed: no window left. */
@@ -30,4 +31,29 @@ export function fitsInWindow(window: WindowStatus, nowMs: number, expectedMs: nu
 /** The next instant worth waking up for: the window's close when open, its next opening when closed. */
 export function nextWindowChange(window: WindowStatus): number | undefined {
   return window.open ? window.closesAtMs : window.opensAtMs;
+}
+
+/**
+ * Why no window that has not ended by `nowMs` is as long as a server expected to take `expectedMs`, or
+ * undefined when one is: waiting for the next opening would then never admit anyone.
+ */
+export function noWindowFits(
+  setting: WindowsSetting | undefined,
+  nowMs: number,
+  expectedMs: number,
+): string | undefined {
+  if (!setting) return undefined;
+  const longestMs =
+    setting.kind === 'recurring'
+      ? setting.durationMs
+      : Math.max(0, ...setting.windows.filter((w) => w.endMs > nowMs).map((w) => w.endMs - w.startMs));
+  if (longestMs >= expectedMs) return undefined;
+  // Whole seconds: the expected time may be a p95 of measured durations.
+  const shown = (ms: number) => formatDuration(Math.round(ms / 1000) * 1000);
+  return (
+    `No maintenance window is long enough for a server: one is expected to take ${shown(expectedMs)} ` +
+    '(deadlines.install + deadlines.boot until the first servers are done, then the time done servers took), ' +
+    `the longest window lasts ${shown(longestMs)}. Lengthen the windows or shorten the deadlines; ` +
+    'the servers not yet started stay untouched.'
+  );
 }
