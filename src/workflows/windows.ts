@@ -1,12 +1,14 @@
 /**
  * Maintenance windows: whether one is open at an instant, when it closes, when the next opens. Pure.
  * Absolute windows are [startMs, endMs). A recurring window opens at each cron occurrence (in its time zone)
- * and lasts durationMs; its duration should be shorter than the cron period (one window at a time).
+ * and lasts durationMs; its duration should be shorter than the cron period (one window at a time). Its open
+ * and close come from one forward walk over the occurrences (cron.ts), so across daylight-saving changes the
+ * window that opens is the one announced.
  */
 import type { WindowsSetting } from '../shared/campaign-types';
 import type { WindowStatus } from '../shared/campaign-report-types';
 import { formatDuration } from '../campaign/units';
-import { nextOccurrence, previousOccurrence } from './cron';
+import { occurrencesAfter } from './cron';
 
 /** The window state at `nowMs`; no setting means always open. `opensAtMs` undefined when closed: no window left. */
 export function windowAt(setting: WindowsSetting | undefined, nowMs: number): WindowStatus {
@@ -17,9 +19,11 @@ export function windowAt(setting: WindowsSetting | undefined, nowMs: number): Wi
     const starts = setting.windows.filter((w) => w.startMs > nowMs).map((w) => w.startMs);
     return { configured: true, open: false, ...(starts.length ? { opensAtMs: Math.min(...starts) } : {}) };
   }
-  const last = previousOccurrence(setting.cron, setting.timezone, nowMs);
-  if (nowMs < last + setting.durationMs) return { configured: true, open: true, closesAtMs: last + setting.durationMs };
-  return { configured: true, open: false, opensAtMs: nextOccurrence(setting.cron, setting.timezone, nowMs) };
+  // Openings whose window may still hold `nowMs`, then the next one: the open and the close of one walk.
+  const openings = occurrencesAfter(setting.cron, setting.timezone, nowMs - setting.durationMs, nowMs);
+  const last = openings.at(-2);
+  if (last !== undefined) return { configured: true, open: true, closesAtMs: last + setting.durationMs };
+  return { configured: true, open: false, opensAtMs: openings.at(-1) };
 }
 
 /** Whether a server expected to take `expectedMs` fits before the window closes. */

@@ -1,4 +1,4 @@
-import { noWindowFits } from '../../src/workflows/windows';
+import { nextWindowChange, noWindowFits, windowAt } from '../../src/workflows/windows';
 
 const MIN = 60_000;
 const H = 60 * MIN;
@@ -33,5 +33,67 @@ describe('a campaign whose windows cannot hold a server', () => {
     expect(noWindowFits(absolute, 11.9 * H, 2 * H + 1000)).toMatch(/, the longest window lasts 2h\. /);
     // Once the first has ended only the second, one hour long, is left.
     expect(noWindowFits(absolute, 12 * H, 61 * MIN)).toMatch(/, the longest window lasts 1h\. /);
+  });
+});
+
+describe('recurring windows across daylight-saving changes', () => {
+  const at = (iso: string) => Date.parse(iso);
+  const nightly = (cron: string, timezone: string) => ({
+    kind: 'recurring' as const,
+    cron,
+    durationMs: 2 * H,
+    timezone,
+  });
+
+  // Spring forward: 02:00 does not exist that night, and next() moves the opening to 03:00.
+  it.each([
+    ['Europe/Paris', '2026-03-28T23:00:00Z', '2026-03-29T01:00:00Z', '2026-03-30T00:00:00Z'],
+    ['America/New_York', '2026-03-08T05:00:00Z', '2026-03-08T07:00:00Z', '2026-03-09T06:00:00Z'],
+  ])('opens the 02:00 window at 03:00 on the night %s clocks go forward', (timezone, before, opensAt, nextAt) => {
+    const setting = nightly('0 2 * * *', timezone);
+    const opens = at(opensAt);
+    expect(windowAt(setting, at(before))).toEqual({ configured: true, open: false, opensAtMs: opens });
+    expect(windowAt(setting, opens)).toEqual({ configured: true, open: true, closesAtMs: opens + 2 * H });
+    expect(windowAt(setting, opens + 2 * H - 1)).toEqual({ configured: true, open: true, closesAtMs: opens + 2 * H });
+    expect(windowAt(setting, opens + 2 * H)).toEqual({ configured: true, open: false, opensAtMs: at(nextAt) });
+  });
+
+  // Fall back: the hour of the opening comes twice that night; the window opens at the first only.
+  it.each([
+    ['Europe/Paris', '0 2 * * *', '2026-10-25T00:00:00Z', '2026-10-25T01:30:00Z', '2026-10-26T01:00:00Z'],
+    ['America/New_York', '0 1 * * *', '2026-11-01T05:00:00Z', '2026-11-01T06:30:00Z', '2026-11-02T06:00:00Z'],
+  ])(
+    'opens once on the night %s clocks go back (%s), closing two hours after the first opening',
+    (timezone, cron, opensAt, repeatedHour, nextAt) => {
+      const setting = nightly(cron, timezone);
+      const opens = at(opensAt);
+      expect(windowAt(setting, opens - 1)).toEqual({ configured: true, open: false, opensAtMs: opens });
+      expect(windowAt(setting, at(repeatedHour))).toEqual({ configured: true, open: true, closesAtMs: opens + 2 * H });
+      expect(windowAt(setting, opens + 2 * H)).toEqual({ configured: true, open: false, opensAtMs: at(nextAt) });
+    },
+  );
+
+  it.each([
+    ['Europe/Paris', '2026-03-28T20:00:00Z'],
+    ['Europe/Paris', '2026-10-24T20:00:00Z'],
+    ['America/New_York', '2026-03-08T02:00:00Z'],
+    ['America/New_York', '2026-11-01T02:00:00Z'],
+  ])('keeps every opening it announces and every close it names in %s from %s', (timezone, from) => {
+    // Every half hour of the night the clocks change, for openings before, in and after the shifted hour.
+    const crons = ['30 1 * * *', '0 2 * * *', '30 2 * * *', '0 3 * * *'];
+    const broken: string[] = [];
+    for (const cron of crons) {
+      const setting = nightly(cron, timezone);
+      for (let now = at(from); now < at(from) + 12 * H; now += 30 * MIN) {
+        const window = windowAt(setting, now);
+        const change = nextWindowChange(window) as number;
+        const after = windowAt(setting, change);
+        const kept = window.open
+          ? windowAt(setting, change - 1).closesAtMs === change && after.closesAtMs !== change
+          : after.open && after.closesAtMs === change + 2 * H && windowAt(setting, change - 1).opensAtMs === change;
+        if (!kept) broken.push(`${cron} at ${new Date(now).toISOString()}`);
+      }
+    }
+    expect(broken).toEqual([]);
   });
 });
