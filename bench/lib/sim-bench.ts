@@ -83,8 +83,9 @@ class ObservedClient extends OvhClient {
     request: OvhRequest<T>,
     onCalls?: (count: number) => void,
     priority?: RatePriority,
+    signal?: AbortSignal,
   ): Promise<T> {
-    const answer = await super.request(request, onCalls, priority);
+    const answer = await super.request(request, onCalls, priority, signal);
     if (request.route === TASK_ROUTE) this.detections?.observe(request.path, answer as { status: string });
     return answer;
   }

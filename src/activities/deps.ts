@@ -5,7 +5,8 @@
  */
 import { activityInfo, Context, sleep } from '@temporalio/activity';
 import type { Logger } from '../observability/logger';
-import type { OvhClient } from '../ovh/client';
+import type { OvhClient, OvhSession } from '../ovh/client';
+import type { RatePriority } from '../ovh/rate-budget';
 import type { Waiter } from '../ovh/routes';
 import type { SimulatorClock } from '../ovh/simulator-clock';
 import type { ImageOpener } from './image-download';
@@ -47,6 +48,15 @@ export interface ActivityDeps {
  * expressed on OVH's clock; 5 s of slack covers the second-rounded clock offset and task dates.
  */
 const OWN_TASK_SLACK_MS = 5_000;
+
+/**
+ * This activity's session of the worker's OVH client, in `priority`'s class of the rate budget. It sends
+ * nothing once the activity is cancelled or timed out, a call waiting in the budget included: an attempt
+ * past its timeout never writes to OVH after Temporal has moved on (to a retry or a rollback).
+ */
+export function ovhSession(deps: ActivityDeps, priority?: RatePriority): OvhSession {
+  return deps.ovh.session(priority, Context.current().cancellationSignal);
+}
 
 /** Epoch ms (OVH clock) from which a task counts as created by this activity; call after the first OVH call. */
 export function ownTasksSince(deps: ActivityDeps): number {

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { detectDeployRoute } from '../ovh/routes';
-import { keepAlive, type ActivityDeps } from './deps';
+import { keepAlive, ovhSession, type ActivityDeps } from './deps';
 import { withFailureMapping } from './failures';
 import { checkHookTargetsInputSchema, notificationInputSchema, webhookHookInputSchema } from './hook-input-schemas';
 import {
@@ -72,19 +72,19 @@ export function createActivities(
   return {
     async resolveServers(raw) {
       const input = parseInput(resolveServersInputSchema, raw, 'resolveServers');
-      const api = deps.ovh.session();
+      const api = ovhSession(deps);
       return withFailureMapping(() => resolveServers(api, input, deps.allowedServers));
     },
     async detectRoute(raw) {
       const input = parseInput(detectRouteInputSchema, raw, 'detectRoute');
       // Admission reads wait behind servers already under way when the rate budget is short.
-      const api = deps.ovh.session('low');
+      const api = ovhSession(deps, 'low');
       const route = await withFailureMapping(() => detectDeployRoute(api, input.serviceName));
       return { route, apiCalls: api.calls };
     },
     async preflightServer(raw) {
       const input = parseInput(preflightInputSchema, raw, 'preflightServer');
-      const api = deps.ovh.session('low');
+      const api = ovhSession(deps, 'low');
       return withFailureMapping(() => runPreflight(api, input, clock(), facts, deps.ovh.endpoint));
     },
     async qualifyImage(raw) {

@@ -9,7 +9,7 @@ import { routeFor } from '../ovh/routes';
 import { activityInfo } from '@temporalio/activity';
 import { z } from 'zod';
 import type { RescueCheckpoint } from '../ovh/routes/types';
-import { activityWaiter, workflowDeadline, type ActivityDeps } from './deps';
+import { activityWaiter, ovhSession, workflowDeadline, type ActivityDeps } from './deps';
 import { toActivityFailure } from './failures';
 import type { RollbackInput, RollbackResult } from './types';
 
@@ -22,7 +22,7 @@ const checkpointSchema = z.object({ rebootTaskId: z.number().int().optional() })
 
 /** The rollbackToRescue activity body. */
 export async function rollbackToRescue(input: RollbackInput, deps: ActivityDeps): Promise<RollbackResult> {
-  const api = deps.ovh.session();
+  const api = ovhSession(deps);
   const now = (deps.clock ?? Date.now)();
   const info = activityInfo();
   const restored = checkpointSchema.safeParse(info.heartbeatDetails);

@@ -26,7 +26,7 @@ import { listTaskIds, readTasks } from '../ovh/dedicated-server';
 import { isOvhError, OvhAccountUnreachableError, type OvhApiError } from '../ovh/errors';
 import { OVA_REJECTION, routeFor, type DeployRequest } from '../ovh/routes';
 import type { OvhTask } from '../ovh/schemas';
-import { beat, ovhNow, ownTasksSince, type ActivityDeps } from './deps';
+import { beat, ovhNow, ovhSession, ownTasksSince, type ActivityDeps } from './deps';
 import { accountUnreachableFailure, permanentFailure, toActivityFailure } from './failures';
 import { assertImageHostAllowed } from './image-origin';
 import { campaignVariables, resolveConfigDrive, resolveImageHeaders } from './secrets';
@@ -184,7 +184,7 @@ function isLock(error: unknown): error is OvhApiError {
 export async function startDeployment(input: StartDeploymentInput, deps: ActivityDeps): Promise<DeploymentHandle> {
   checkRequest(input, deps.allowedServers);
   const request = deployRequest(input, deps);
-  const api = deps.ovh.session();
+  const api = ovhSession(deps);
   const log = deps.logger?.child({
     campaignId: input.campaignId,
     serviceName: input.serviceName,

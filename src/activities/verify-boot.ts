@@ -14,7 +14,7 @@ import https from 'node:https';
 import { FailureType } from '../shared/failure-types';
 import type { OvhCaller } from '../ovh/client';
 import { getServer, listBootIds } from '../ovh/dedicated-server';
-import { activityWaiter, workflowDeadline, type ActivityDeps } from './deps';
+import { activityWaiter, ovhSession, workflowDeadline, type ActivityDeps } from './deps';
 import { permanentFailure, toActivityFailure } from './failures';
 import { describeUrl } from './secrets';
 import type { BootProbe } from '../domain/deployment';
@@ -82,7 +82,7 @@ async function harddiskBoots(
 
 /** The verifyBoot activity body. */
 export async function verifyBoot(input: VerifyBootInput, deps: ActivityDeps): Promise<BootVerification> {
-  const api = deps.ovh.session();
+  const api = ovhSession(deps);
   const now = deps.clock ?? Date.now;
   const deadline = workflowDeadline(deps, input.deadlineAt);
   const interval = input.retryIntervalMs ?? DEFAULT_RETRY_INTERVAL_MS;

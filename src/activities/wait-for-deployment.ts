@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { FailureType } from '../shared/failure-types';
 import { classify, OvhAccountUnreachableError, OvhApiError } from '../ovh/errors';
 import { routeFor, type RouteStatus } from '../ovh/routes';
-import { activityWaiter, beat, ovhNow, type ActivityDeps } from './deps';
+import { activityWaiter, beat, ovhNow, ovhSession, type ActivityDeps } from './deps';
 import { permanentFailure, toActivityFailure } from './failures';
 import { nextPollDelay, pollPolicyFor } from './poll-policy';
 import type { DeploymentProgress, DeploymentStep } from '../domain/deployment';
@@ -83,7 +83,7 @@ async function pollOnce(
 
 /** The waitForDeployment activity body. */
 export async function waitForDeployment(input: WaitForDeploymentInput, deps: ActivityDeps): Promise<DeploymentResult> {
-  const api = deps.ovh.session('high');
+  const api = ovhSession(deps, 'high');
   const resumed = resumedProgress();
   const base = { polls: resumed?.polls ?? 0, apiCalls: resumed?.apiCalls ?? 0 };
   const state: PollState = {

@@ -39,20 +39,29 @@ export function absoluteWindowsOrdered(file: ParsedCampaignFile): CampaignIssue[
   return issues;
 }
 
-/** With atClose "rollback", each window is at least as long as deadlines.install, or no install could finish. */
-export function windowsFitInstalls(file: ParsedCampaignFile): CampaignIssue[] {
+/**
+ * Each window holds a whole server (deadlines.install + deadlines.boot), whatever atClose says: until the
+ * first servers are done, the campaign admits a server only when both deadlines fit before the window closes
+ * (reimage-campaign.ts), so a shorter window would admit none, window after window.
+ */
+export function windowsFitAServer(file: ParsedCampaignFile): CampaignIssue[] {
   const windows = file.windows;
-  if (windows?.atClose !== 'rollback') return [];
-  const installMs = parseDuration(file.deadlines.install);
-  const tooShort = (ms: number) =>
-    `is shorter than deadlines.install (${formatDuration(ms)} < ${file.deadlines.install}); with atClose "rollback" ` +
-    'a server could be rolled back before its install may finish: lengthen the window or shorten the deadline';
+  if (windows === undefined) return [];
+  const serverMs = parseDuration(file.deadlines.install) + parseDuration(file.deadlines.boot);
+  const tooShort = (ms: number, outcome: string) =>
+    `is shorter than deadlines.install + deadlines.boot (${formatDuration(ms)} < ${formatDuration(serverMs)}); ` +
+    `until the first servers are done, a server starts only when both deadlines fit before its window closes, so ${outcome}: ` +
+    'lengthen the window or shorten the deadlines';
   if (windows.recurring !== undefined) {
     const ms = parseDuration(windows.recurring.duration);
-    return ms < installMs ? [{ path: 'windows.recurring.duration', message: tooShort(ms) }] : [];
+    return ms < serverMs
+      ? [{ path: 'windows.recurring.duration', message: tooShort(ms, 'no server would ever start') }]
+      : [];
   }
   return (windows.absolute ?? []).flatMap((window, index) => {
     const ms = Date.parse(window.end) - Date.parse(window.start);
-    return ms > 0 && ms < installMs ? [{ path: `windows.absolute[${index}]`, message: tooShort(ms) }] : [];
+    return ms > 0 && ms < serverMs
+      ? [{ path: `windows.absolute[${index}]`, message: tooShort(ms, 'no server would start in it') }]
+      : [];
   });
 }

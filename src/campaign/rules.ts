@@ -7,7 +7,7 @@ import type { CampaignIssue } from './errors';
 import { hostnameTemplateProblem, SAMPLE_SERVICE_NAME } from './hostname-template';
 import type { ParsedCampaignFile } from './schema';
 import { quote } from './service-names';
-import { absoluteWindowsOrdered, windowsFitInstalls, windowsHaveOneKind } from './rules-windows';
+import { absoluteWindowsOrdered, windowsFitAServer, windowsHaveOneKind } from './rules-windows';
 import { parseDuration } from './units';
 
 /** A cross-field rule. */
@@ -174,7 +174,7 @@ const CAMPAIGN_RULES: readonly CampaignRule[] = [
   canaryApprovalHasWaves,
   windowsHaveOneKind,
   absoluteWindowsOrdered,
-  windowsFitInstalls,
+  windowsFitAServer,
 ];
 
 /** Issues of every rule, in rule order. */

@@ -40,6 +40,13 @@ export interface OvhCaller {
   request<T>(request: OvhRequest<T>): Promise<T>;
 }
 
+/** How one call is sent: its counter, its class in the rate budget, and the signal that cancels it. */
+interface Sending {
+  onCalls?: (count: number) => void;
+  priority: RatePriority;
+  signal?: AbortSignal;
+}
+
 export interface OvhClientOptions {
   /** The OVH account's name (the accounts file's; `default` for the OVH_* variables), for messages. */
   account?: string;
@@ -114,9 +121,11 @@ export class OvhClient implements OvhCaller {
   }
 
   /** A view of this client that counts the calls made through it (one per activity invocation); its calls
-   * wait in the rate budget's `priority` class (polls `high`, admissions `low`; see rate-budget.ts). */
-  session(priority: RatePriority = 'normal'): OvhSession {
-    return new OvhSession(this, priority);
+   * wait in the rate budget's `priority` class (polls `high`, admissions `low`; see rate-budget.ts). Once
+   * `signal` aborts (the activity is cancelled or timed out), it sends nothing more, a call waiting in the
+   * budget included: a timed-out attempt's POST never lands after its retry has started. */
+  session(priority: RatePriority = 'normal', signal?: AbortSignal): OvhSession {
+    return new OvhSession(this, priority, signal);
   }
 
   /** OVH's clock minus the local clock, in seconds (0 until known, and in OAuth2 mode). */
@@ -128,9 +137,11 @@ export class OvhClient implements OvhCaller {
     request: OvhRequest<T>,
     onCalls?: (count: number) => void,
     priority: RatePriority = 'normal',
+    signal?: AbortSignal,
   ): Promise<T> {
+    const sending = { onCalls, priority, signal };
     try {
-      return await this.sendReads(request, onCalls, priority);
+      return await this.sendReads(request, sending);
     } catch (error) {
       if (!this.isClockRejection(error)) throw error;
       this.options.logger?.warn('OVH refused a signature; resynchronising with GET /auth/time.', {
@@ -138,7 +149,7 @@ export class OvhClient implements OvhCaller {
         route: request.route,
       });
       this.ovh.apiTimeDiff = null;
-      return this.sendReads(request, onCalls, priority);
+      return this.sendReads(request, sending);
     }
   }
 
@@ -149,16 +160,12 @@ export class OvhClient implements OvhCaller {
    * activity attempts (RELIABILITY.md, "OVH 429"). Writes are never resent here: whether a refused POST
    * took effect is for the activity to find out (startDeployment's checkpoint).
    */
-  private async sendReads<T>(
-    request: OvhRequest<T>,
-    onCalls: ((count: number) => void) | undefined,
-    priority: RatePriority,
-  ): Promise<T> {
+  private async sendReads<T>(request: OvhRequest<T>, sending: Sending): Promise<T> {
     const retries =
       request.method === 'GET' ? (this.options.rateLimitedReadRetries ?? DEFAULT_RATE_LIMITED_READ_RETRIES) : 0;
     for (let refusals = 0; ; refusals += 1) {
       try {
-        return await this.send(request, onCalls, priority);
+        return await this.send(request, sending);
       } catch (error) {
         if (!(error instanceof OvhApiError) || error.status !== 429 || refusals >= retries) throw error;
         if (!this.options.rateBudget) await delay(error.retryAfterMs ?? DEFAULT_RATE_LIMIT_PAUSE_MS);
@@ -166,17 +173,19 @@ export class OvhClient implements OvhCaller {
     }
   }
 
-  private async send<T>(
-    request: OvhRequest<T>,
-    onCalls: ((count: number) => void) | undefined,
-    priority: RatePriority,
-  ): Promise<T> {
+  private async send<T>(request: OvhRequest<T>, { onCalls, priority, signal }: Sending): Promise<T> {
     // An account that answers nothing gets one probe at a time; the other calls fail without waiting.
     const refused = this.health.refusal(Date.now());
     if (refused) throw this.unreachable(refused);
     // The first signed call also costs node-ovh's GET /auth/time.
     const count = !this.oauth && this.ovh.apiTimeDiff === null ? 2 : 1;
-    const grant = await this.options.rateBudget?.acquire(count, priority);
+    signal?.throwIfAborted();
+    const grant = await this.options.rateBudget?.acquire(count, priority, signal);
+    if (signal?.aborted) {
+      // Cancelled as the slot came: the slot is spent, the call is not sent.
+      grant?.answered();
+      throw signal.reason;
+    }
     this.totalCalls += count;
     onCalls?.(count);
     const fullPath = this.fullPath(request);
@@ -292,6 +301,7 @@ export class OvhSession implements OvhCaller {
   constructor(
     readonly client: OvhClient,
     private readonly priority: RatePriority = 'normal',
+    private readonly signal?: AbortSignal,
   ) {}
 
   request<T>(request: OvhRequest<T>): Promise<T> {
@@ -301,6 +311,7 @@ export class OvhSession implements OvhCaller {
         this.calls += count;
       },
       this.priority,
+      this.signal,
     );
   }
 }

@@ -171,10 +171,28 @@ export class RateBudget {
     this.onWait = options.onWait;
   }
 
-  /** Waits until `tokens` requests may be sent; call `answered()` on the grant when OVH has answered. */
-  acquire(tokens = 1, priority: RatePriority = 'normal'): Promise<RateGrant> {
-    return new Promise<RateGrant>((resolve) => {
-      this.queues[priority].push({ tokens, enqueuedAt: this.now(), resolve });
+  /**
+   * Waits until `tokens` requests may be sent; call `answered()` on the grant when OVH has answered. Aborting
+   * `signal` takes the call out of the queue and rejects with the signal's reason: a cancelled caller's call
+   * is never granted, so it is never sent later.
+   */
+  acquire(tokens = 1, priority: RatePriority = 'normal', signal?: AbortSignal): Promise<RateGrant> {
+    return new Promise<RateGrant>((resolve, reject) => {
+      signal?.throwIfAborted();
+      const waiting: Waiting = {
+        tokens,
+        enqueuedAt: this.now(),
+        resolve: (grant) => {
+          signal?.removeEventListener('abort', leave);
+          resolve(grant);
+        },
+      };
+      const leave = () => {
+        this.leave(this.queues[priority], waiting);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', leave, { once: true });
+      this.queues[priority].push(waiting);
       this.pump();
     }).then((grant) => {
       this.counters.acquired += tokens;
@@ -195,6 +213,13 @@ export class RateBudget {
 
   stats(): RateBudgetStats {
     return { ...this.counters };
+  }
+
+  /** Takes a call out of its queue; the next one may then be due at once. */
+  private leave(queue: Waiting[], waiting: Waiting): void {
+    const index = queue.indexOf(waiting);
+    if (index >= 0) queue.splice(index, 1);
+    this.pump();
   }
 
   /** Grants every call whose slot has come, highest priority first, and sleeps until the next slot. */

@@ -14,15 +14,31 @@ function parse(expression: string, timezone: string, currentMs: number): CronExp
   return CronExpressionClass.parse(expression, { currentDate: new Date(currentMs), tz: timezone });
 }
 
-/** The latest occurrence at or before `nowMs`. */
-export function previousOccurrence(expression: string, timezone: string, nowMs: number): number {
-  // prev() is strictly before currentDate: start one millisecond later so an occurrence at `nowMs` counts.
-  return parse(expression, timezone, nowMs + 1)
-    .prev()
-    .getTime();
-}
+/**
+ * How far before `fromMs` a walk starts: next() started within a daylight-saving shift after a gap skips the
+ * occurrence the gap moved there (2 h: the largest shift in use, Troll's).
+ */
+const DST_SHIFT_MS = 2 * 60 * 60_000;
 
-/** The first occurrence strictly after `nowMs`. */
-export function nextOccurrence(expression: string, timezone: string, nowMs: number): number {
-  return parse(expression, timezone, nowMs).next().getTime();
+/**
+ * The occurrences strictly after `fromMs`, in order, through the first one after `throughMs` (at most
+ * `limit`): one walk forward with next(), the same whatever instant asks. Never prev(): across a
+ * daylight-saving gap next() moves the skipped hour's occurrence to the hour after (02:00 fires at 03:00 the
+ * night clocks go forward) and prev() never returns it, so a window computed from prev() would not be the
+ * one next() announced.
+ */
+export function occurrencesAfter(
+  expression: string,
+  timezone: string,
+  fromMs: number,
+  throughMs: number,
+  limit = Infinity,
+): number[] {
+  const walk = parse(expression, timezone, fromMs - DST_SHIFT_MS);
+  const found: number[] = [];
+  for (;;) {
+    const at = walk.next().getTime();
+    if (at > fromMs) found.push(at);
+    if (at > throughMs || found.length >= limit) return found;
+  }
 }

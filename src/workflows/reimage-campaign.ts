@@ -3,7 +3,8 @@
  *
  * Runbook: qualify the image once (a rejected image halts before any server is touched), then admit
  * servers while a slot is free, the current wave has room, the window is open and the server's expected
- * time (p95 of done servers, the deadlines until 3 are done) fits before it closes. After each wave: bake,
+ * time (p95 of done servers, the deadlines until 3 are done) fits before it closes; when nothing runs and no
+ * window can hold that time, the campaign halts instead of sleeping window after window. After each wave: bake,
  * then wait for approval when configured. A canary (first wave of a ramp) with more failures than its
  * budget (default 0) halts; so does a failure count strictly above the failure budget. Each server is started
  * with the install duration learned from the latest done servers (install-durations.ts; the poll policy's
@@ -23,8 +24,8 @@
  *   (account-outage.ts): the other accounts' servers go on, up to 500 in flight. Outside windows
  *   the workflow sleeps durably.
  * - A crash of the worker replays the workflow; no server is started twice (its workflow ID is its lock).
- *   Changes to the commands it sends are behind patched() (START_CAP_PATCH, CANCEL_CONFIRMED_PATCH), so a
- *   campaign recorded by an older worker replays as it ran.
+ *   Changes to the commands it sends are behind patched() (START_CAP_PATCH, CANCEL_CONFIRMED_PATCH,
+ *   NO_WINDOW_FITS_PATCH), so a campaign recorded by an older worker replays as it ran.
  */
 import {
   allHandlersFinished,
@@ -48,7 +49,7 @@ import { CampaignState } from './campaign-state';
 import { expectedServerMs } from './eta';
 import { qualifyOptions } from './server-activities';
 import { classifyStepFailure } from './server-failures';
-import { fitsInWindow, nextWindowChange, windowAt } from './windows';
+import { fitsInWindow, nextWindowChange, noWindowFits, windowAt } from './windows';
 
 /** Our own continue-as-new threshold, below Temporal's 10,240-event warning even after a 500-server batch. */
 const CONTINUE_AS_NEW_EVENTS = 4_000;
@@ -62,6 +63,8 @@ const MAX_UNCONFIRMED_STARTS = 50;
 
 /** Patch ID of MAX_UNCONFIRMED_STARTS: campaigns recorded before it admitted up to their free slots at once. */
 const START_CAP_PATCH = 'cap-unconfirmed-child-starts';
+/** Patch ID of the halt when no window can hold a server: campaigns recorded before it slept on. */
+const NO_WINDOW_FITS_PATCH = 'halt-when-no-window-fits';
 
 const END_STATE = {
   drain: CampaignEndState.Drained,
@@ -173,7 +176,12 @@ async function admit(campaign: CampaignState): Promise<void> {
   if (!window.open && window.opensAtMs === undefined) {
     return stopCampaign(campaign, 'halt', 'No maintenance window is left: the servers not yet started stay untouched.');
   }
-  if (!fitsInWindow(window, now, expectedServerMs(campaign.durations(), campaign.deadlineMs()))) {
+  const expectedMs = expectedServerMs(campaign.durations(), campaign.deadlineMs());
+  if (!fitsInWindow(window, now, expectedMs)) {
+    // Nothing runs, so the expected time cannot change: a window too short now is too short for good.
+    const tooShort =
+      campaign.servers.runningCount === 0 ? noWindowFits(campaign.settings.windows, now, expectedMs) : undefined;
+    if (tooShort !== undefined && patched(NO_WINDOW_FITS_PATCH)) return stopCampaign(campaign, 'halt', tooShort);
     campaign.status = 'outside_window';
     // Too late in this window: sleep until it closes, then until the next one opens.
     return waitForChange(campaign, nextWindowChange(window));

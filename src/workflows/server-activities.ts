@@ -40,6 +40,15 @@ const WORKER_LOSS_MS = 30_000;
 
 const shortCall: ActivityOptions = { startToCloseTimeout: '2m', retry };
 
+/**
+ * How long a call may wait in the OVH rate budget: admission reads (`low`) and starts (`normal`) queue behind
+ * every poll of a large wave on one key for minutes. The start's timeout exceeds it, so no start times out
+ * while its POST still waits (a timed-out activity sends nothing more either: src/activities/deps.ts).
+ */
+const BUDGET_WAIT_MS = 15 * 60_000;
+/** Room for the start's own calls once its POST has left the budget: reads, the POST and its answer. */
+const START_CALLS_MS = 2 * 60_000;
+
 /** Patch ID (workflow versioning) of the switch of preflight and route detection to local activities. */
 export const LOCAL_READS_PATCH = 'local-preflight-reads';
 
@@ -61,9 +70,18 @@ export function serverActivities(
     // saves a task round trip per server. Re-running a read after a worker crash is harmless. The start is
     // NOT local: its idempotency relies on a heartbeated checkpoint that only a regular activity keeps.
     // Preflight calls wait last in the OVH budget (polls go first): a large wave on one key may wait minutes.
-    reads: proxyLocalActivities<ReimageActivities>({ startToCloseTimeout: '15m', localRetryThreshold: '10s', retry }),
+    reads: proxyLocalActivities<ReimageActivities>({
+      startToCloseTimeout: BUDGET_WAIT_MS,
+      localRetryThreshold: '10s',
+      retry,
+    }),
     regularReads: proxyActivities<ReimageActivities>(shortCall),
-    start: proxyActivities<ReimageActivities>({ ...shortCall, heartbeatTimeout: WORKER_LOSS_MS }),
+    // A dead worker's start is noticed by its heartbeat (30 s), not by this timeout.
+    start: proxyActivities<ReimageActivities>({
+      startToCloseTimeout: BUDGET_WAIT_MS + START_CALLS_MS,
+      heartbeatTimeout: WORKER_LOSS_MS,
+      retry,
+    }),
     wait: proxyActivities<ReimageActivities>({
       startToCloseTimeout: deadlines.installMs + DEADLINE_MARGIN_MS,
       heartbeatTimeout: poll.heartbeatTimeoutMs ?? WORKER_LOSS_MS,

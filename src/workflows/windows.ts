@@ -1,11 +1,14 @@
 /**
  * Maintenance windows: whether one is open at an instant, when it closes, when the next opens. Pure.
  * Absolute windows are [startMs, endMs). A recurring window opens at each cron occurrence (in its time zone)
- * and lasts durationMs; its duration should be shorter than the cron period (one window at a time).
+ * and lasts durationMs; its duration should be shorter than the cron period (one window at a time). Its open
+ * and close come from one forward walk over the occurrences (cron.ts), so across daylight-saving changes the
+ * window that opens is the one announced.
  */
 import type { WindowsSetting } from '../shared/campaign-types';
 import type { WindowStatus } from '../shared/campaign-report-types';
-import { nextOccurrence, previousOccurrence } from './cron';
+import { formatDuration } from '../campaign/units';
+import { occurrencesAfter } from './cron';
 
 /** The window state at `nowMs`; no setting means always open. `opensAtMs` undefined when closed: no window left. */
 export function windowAt(setting: WindowsSetting | undefined, nowMs: number): WindowStatus {
@@ -16,9 +19,11 @@ export function windowAt(setting: WindowsSetting | undefined, nowMs: number): Wi
     const starts = setting.windows.filter((w) => w.startMs > nowMs).map((w) => w.startMs);
     return { configured: true, open: false, ...(starts.length ? { opensAtMs: Math.min(...starts) } : {}) };
   }
-  const last = previousOccurrence(setting.cron, setting.timezone, nowMs);
-  if (nowMs < last + setting.durationMs) return { configured: true, open: true, closesAtMs: last + setting.durationMs };
-  return { configured: true, open: false, opensAtMs: nextOccurrence(setting.cron, setting.timezone, nowMs) };
+  // Openings whose window may still hold `nowMs`, then the next one: the open and the close of one walk.
+  const openings = occurrencesAfter(setting.cron, setting.timezone, nowMs - setting.durationMs, nowMs);
+  const last = openings.at(-2);
+  if (last !== undefined) return { configured: true, open: true, closesAtMs: last + setting.durationMs };
+  return { configured: true, open: false, opensAtMs: openings.at(-1) };
 }
 
 /** Whether a server expected to take `expectedMs` fits before the window closes. */
@@ -30,4 +35,29 @@ export function fitsInWindow(window: WindowStatus, nowMs: number, expectedMs: nu
 /** The next instant worth waking up for: the window's close when open, its next opening when closed. */
 export function nextWindowChange(window: WindowStatus): number | undefined {
   return window.open ? window.closesAtMs : window.opensAtMs;
+}
+
+/**
+ * Why no window that has not ended by `nowMs` is as long as a server expected to take `expectedMs`, or
+ * undefined when one is: waiting for the next opening would then never admit anyone.
+ */
+export function noWindowFits(
+  setting: WindowsSetting | undefined,
+  nowMs: number,
+  expectedMs: number,
+): string | undefined {
+  if (!setting) return undefined;
+  const longestMs =
+    setting.kind === 'recurring'
+      ? setting.durationMs
+      : Math.max(0, ...setting.windows.filter((w) => w.endMs > nowMs).map((w) => w.endMs - w.startMs));
+  if (longestMs >= expectedMs) return undefined;
+  // Whole seconds: the expected time may be a p95 of measured durations.
+  const shown = (ms: number) => formatDuration(Math.round(ms / 1000) * 1000);
+  return (
+    `No maintenance window is long enough for a server: one is expected to take ${shown(expectedMs)} ` +
+    '(deadlines.install + deadlines.boot until the first servers are done, then the time done servers took), ' +
+    `the longest window lasts ${shown(longestMs)}. Lengthen the windows or shorten the deadlines; ` +
+    'the servers not yet started stay untouched.'
+  );
 }

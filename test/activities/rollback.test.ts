@@ -5,6 +5,7 @@ import type { Simulator } from '../../src/simulator';
 import { activitiesFor, clientFor, FAST_POLL, fleet, startInput, inMs, mockEnv, run } from './helpers/harness';
 import { lastSeq, perRoute, serverCalls } from '../helpers/server-calls';
 import { startTestSimulator } from '../helpers/simulator';
+import { reboot, setBootId } from '../../src/ovh/dedicated-server';
 
 const RESCUE = 230242;
 let sim: Simulator;
@@ -20,6 +21,8 @@ beforeAll(async () => {
       { name: 'reboot404.test.eu', faults: ['write_fail'] },
       { name: 'known.test.eu', faults: ['checksum_mismatch'] },
       { name: 'moved.test.eu', faults: ['checksum_mismatch'] },
+      { name: 'fresh404.test.eu' },
+      { name: 'checkpoint404.test.eu' },
     ]),
   });
 });
@@ -35,6 +38,16 @@ const rollback = (serviceName: string, handle?: DeploymentHandle, deadlineMs = 3
     { serviceName, route: handle?.route ?? 'reinstall', handle, deadlineAt: inMs(deadlineMs), pollMs: 10 },
     env,
   );
+
+/** Runs `work` with simulator faults injected, then clears them. */
+async function withFaults<T>(spec: string, work: () => Promise<T>): Promise<T> {
+  sim.state.injectFaults(spec);
+  try {
+    return await work();
+  } finally {
+    sim.state.injectFaults({}, true);
+  }
+}
 
 /** A rollback given the rescue boot ID preflight read, as the workflow passes it. */
 const rollbackKnowing = (serviceName: string, handle: DeploymentHandle, rescueBootId: number) =>
@@ -65,14 +78,32 @@ describe('rollbackToRescue', () => {
       run(activities().waitForDeployment, { handle, deadlineAt: inMs(5000), ...FAST_POLL }),
     ).rejects.toMatchObject({ type: FailureType.DeployFailed });
     // Only tasks read from now on are affected: the reboot task answers 404 to its first two reads.
-    sim.state.injectFaults('task404=2');
-    try {
-      const result = await rollback('reboot404.test.eu', handle);
-      expect(result).toMatchObject({ inRescue: true, rescueBootId: RESCUE, rebootTaskId: expect.any(Number) });
-      expect(sim.state.server('reboot404.test.eu')).toMatchObject({ running: 'rescue', bootId: RESCUE });
-    } finally {
-      sim.state.injectFaults({}, true);
-    }
+    const result = await withFaults('task404=2', () => rollback('reboot404.test.eu', handle));
+    expect(result).toMatchObject({ inRescue: true, rescueBootId: RESCUE, rebootTaskId: expect.any(Number) });
+    expect(sim.state.server('reboot404.test.eu')).toMatchObject({ running: 'rescue', bootId: RESCUE });
+  });
+
+  it('polls on through 404 answers on the deployment task it was just given and reaches rescue', async () => {
+    const handle = await deploy('fresh404.test.eu');
+    // The deployment task has not been read yet: its first two reads answer 404, as OVH's fresh tasks do.
+    const result = await withFaults('task404=2', () => rollback('fresh404.test.eu', handle));
+    expect(result).toMatchObject({ inRescue: true, rescueBootId: RESCUE, rebootTaskId: expect.any(Number) });
+    expect(sim.state.server('fresh404.test.eu')).toMatchObject({ running: 'rescue', bootId: RESCUE });
+  });
+
+  it('follows a checkpointed reboot that OVH still answers 404 for instead of rebooting again', async () => {
+    const api = clientFor(sim).session();
+    // What an earlier attempt left: the rescue boot set, the reboot posted and checkpointed, never read.
+    await setBootId(api, 'checkpoint404.test.eu', RESCUE);
+    const earlier = await reboot(api, 'checkpoint404.test.eu');
+    const since = lastSeq(sim);
+    const retry = mockEnv({ attempt: 2, heartbeatDetails: { rebootTaskId: earlier.taskId } });
+    const result = await withFaults('task404=2', () => rollback('checkpoint404.test.eu', undefined, 3000, retry));
+    expect(result).toMatchObject({ inRescue: true, rescueBootId: RESCUE, rebootTaskId: earlier.taskId });
+    expect(serverCalls(sim, 'checkpoint404.test.eu', since)).not.toContain(
+      'POST /dedicated/server/{serviceName}/reboot',
+    );
+    expect(sim.state.server('checkpoint404.test.eu')).toMatchObject({ running: 'rescue', bootId: RESCUE });
   });
 
   it('brings a server whose install never ends up in rescue after waiting for it', async () => {

@@ -147,6 +147,19 @@ describe('RateBudget', () => {
     }
   });
 
+  it('takes a call whose signal aborts out of the queue, rejecting with its reason, and serves the next', async () => {
+    const budget = new RateBudget({ requests: 100, perMs: 1000, burst: 1, fresh: true });
+    budget.pauseFor(50);
+    const cancel = new AbortController();
+    const cancelled = budget.acquire(1, 'normal', cancel.signal);
+    const next = budget.acquire(1, 'normal');
+    cancel.abort(new Error('the activity timed out'));
+    await expect(cancelled).rejects.toThrow('the activity timed out');
+    await expect(next).resolves.toMatchObject({ waitedMs: expect.any(Number) });
+    await expect(budget.acquire(1, 'normal', cancel.signal)).rejects.toThrow('the activity timed out');
+    expect(budget.stats()).toMatchObject({ acquired: 1 });
+  });
+
   it('counts the acquisitions that waited and the 429 pauses', async () => {
     const budget = new RateBudget({ requests: 200, perMs: 1000, burst: 1, fresh: true });
     await Promise.all([budget.acquire(), budget.acquire(), budget.acquire()]);

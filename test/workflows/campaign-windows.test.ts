@@ -91,6 +91,31 @@ describe('maintenance windows and waits', () => {
     for (const at of startedAt) expect(at).toBeGreaterThanOrEqual(opensAt);
   });
 
+  it('halts, naming the fix, when no window is long enough for a server instead of sleeping through each', async () => {
+    const taskQueue = uniqueTaskQueue('short');
+    const servers = fleet(taskQueue, 2);
+    const started: string[] = [];
+    const activities = scriptedActivities({}, {}, async (sn) => {
+      started.push(sn);
+    });
+    const settings = testSettings(taskQueue, {
+      // Until 3 servers are done, a server needs install + boot = 75 real minutes before the close. The campaign
+      // halts at once, so these durations cost the test nothing.
+      deadlines: { installMs: 60 * 60_000, bootMs: 15 * 60_000, rollbackMs: 10 * 60_000 },
+      windows: { kind: 'recurring', cron: '0 22 * * *', durationMs: 60 * 60_000, timezone: 'Europe/Paris' },
+    });
+    const worker = await createTestWorker(env, { taskQueue, activities });
+    const report = await worker.runUntil(async () => (await startCampaign(env, taskQueue, servers, settings)).result());
+    expect(report.finalState).toBe('halted');
+    expect(report.reason).toBe(
+      'No maintenance window is long enough for a server: one is expected to take 1h15m (deadlines.install + ' +
+        'deadlines.boot until the first servers are done, then the time done servers took), the longest window ' +
+        'lasts 1h. Lengthen the windows or shorten the deadlines; the servers not yet started stay untouched.',
+    );
+    expect(started).toEqual([]);
+    expect(report.totals).toMatchObject({ notStarted: 2 });
+  });
+
   it('bakes between waves before widening', async () => {
     const taskQueue = uniqueTaskQueue('bake');
     const servers = fleet(taskQueue, 3);

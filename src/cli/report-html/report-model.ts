@@ -6,7 +6,7 @@
 import type { CampaignReport, CampaignTotals, ServerReportRow } from '../../shared/campaign-report-types';
 import type { AbsoluteWindow, PhaseSpan, ServerResult, WindowsSetting } from '../../shared/campaign-types';
 import { BUDGET_OUTCOMES, type ServerOutcome } from '../../shared/failure-types';
-import { nextOccurrence, previousOccurrence } from '../../workflows/cron';
+import { occurrencesAfter } from '../../workflows/cron';
 import { quantile } from '../../workflows/eta';
 import type { CampaignHistory, OperatorAction } from './campaign-history';
 import { callsOverTime, type CallBins } from './calls-over-time';
@@ -175,13 +175,10 @@ function waveAt(waveStarts: number[], atMs: number): number | undefined {
 function windowsBetween(setting: WindowsSetting | undefined, fromMs: number, toMs: number): AbsoluteWindow[] {
   if (!setting) return [];
   if (setting.kind === 'absolute') return setting.windows.filter((w) => w.endMs > fromMs && w.startMs < toMs);
-  const windows: AbsoluteWindow[] = [];
-  let startMs = previousOccurrence(setting.cron, setting.timezone, fromMs);
-  while (startMs < toMs && windows.length < 500) {
-    if (startMs + setting.durationMs > fromMs) windows.push({ startMs, endMs: startMs + setting.durationMs });
-    startMs = nextOccurrence(setting.cron, setting.timezone, startMs);
-  }
-  return windows;
+  // The windows the campaign saw: openings from one walk, as windowAt finds them.
+  return occurrencesAfter(setting.cron, setting.timezone, fromMs - setting.durationMs, toMs, 500)
+    .filter((startMs) => startMs < toMs)
+    .map((startMs) => ({ startMs, endMs: startMs + setting.durationMs }));
 }
 
 function failuresOverTime(rows: TimelineRow[]): [number, number][] {

@@ -2,18 +2,54 @@
  * Bringing a server up in rescue, the rollback target of both routes: the rescue boot (preflight's, else
  * looked up: IDs differ by region, so never hard-coded), `PUT {bootId}`, `POST /reboot`, wait for the hardReboot task, then read
  * the server back. Idempotent: the reboot task is checkpointed (heartbeat), so a retried attempt follows
- * it instead of rebooting again; without a checkpoint a retry adopts a hardReboot task still running.
+ * it instead of rebooting again; without a checkpoint a retry adopts a hardReboot task still running. Every
+ * task read (the deployment task, a checkpointed or fresh reboot) polls through OVH's transient 404 on fresh
+ * tasks within the task-read grace, as the deployment wait does.
  */
 import type { OvhCaller } from '../client';
 import { cancelTask, getServer, getTask, listBootIds, listPendingTasks, reboot, setBootId } from '../dedicated-server';
-import { classify, isOvhError, OvhApiError } from '../errors';
+import { classify, isOvhError, OvhApiError, TASK_READ_GRACE_MS } from '../errors';
 import { isPendingTaskStatus, type OvhTask } from '../schemas';
 import { RescueUnreachableError, type RollbackOptions } from './types';
 
 /**
- * Polls a task until it leaves init/todo/doing or `untilMs` passes; returns its last state. A fresh task
- * (the reboot just posted) may answer 404 for a while, like a 5xx: polled on within the task-read grace.
+ * Reads a task, polling on through transient failures until `untilMs`: 5xx and network errors, and the 404
+ * OVH answers for a fresh task within the task-read grace (as the deployment wait does). Returns undefined
+ * when OVH still answers 404 past the grace (it does not know the task); rethrows any other failure, and
+ * the last one at `untilMs`.
  */
+async function readTask(
+  api: OvhCaller,
+  sn: string,
+  taskId: number,
+  options: RollbackOptions,
+  untilMs = options.deadlineMs,
+): Promise<OvhTask | undefined> {
+  const { waiter } = options;
+  let failingSince: number | undefined;
+  for (;;) {
+    try {
+      return await getTask(api, sn, taskId);
+    } catch (error) {
+      const now = waiter.now();
+      failingSince ??= now;
+      const verdict = classify(error, { isTaskRead: true, firstSeenAt: failingSince, now });
+      if (!verdict.retryable && isOvhError(error, 404)) return undefined;
+      if (!verdict.retryable || now + options.pollMs > untilMs) throw error;
+    }
+    waiter.heartbeat();
+    await waiter.sleep(options.pollMs);
+  }
+}
+
+/** A task the rollback must follow that OVH does not know: a person must look. */
+function taskUnknown(sn: string, taskId: number): never {
+  throw new RescueUnreachableError(
+    `OVH still answers 404 for task ${taskId} of ${sn} after the ${TASK_READ_GRACE_MS / 60_000}-minute grace for fresh tasks, so the rollback cannot tell what runs on the server; check it in the OVH control panel.`,
+  );
+}
+
+/** Polls a task until it leaves init/todo/doing or `untilMs` passes; returns its last state. */
 async function waitForTaskEnd(
   api: OvhCaller,
   sn: string,
@@ -22,20 +58,10 @@ async function waitForTaskEnd(
   untilMs = options.deadlineMs,
 ): Promise<OvhTask> {
   const { waiter } = options;
-  let failingSince: number | undefined;
   for (;;) {
-    let task: OvhTask | undefined;
-    try {
-      task = await getTask(api, sn, taskId);
-      failingSince = undefined;
-    } catch (error) {
-      const now = waiter.now();
-      failingSince ??= now;
-      const verdict = classify(error, { isTaskRead: true, firstSeenAt: failingSince, now });
-      if (!verdict.retryable || now + options.pollMs > untilMs) throw error;
-    }
+    const task = (await readTask(api, sn, taskId, options, untilMs)) ?? taskUnknown(sn, taskId);
     waiter.heartbeat();
-    if (task && (!isPendingTaskStatus(task.status) || waiter.now() + options.pollMs > untilMs)) return task;
+    if (!isPendingTaskStatus(task.status) || waiter.now() + options.pollMs > untilMs) return task;
     await waiter.sleep(options.pollMs);
   }
 }
@@ -51,7 +77,7 @@ export async function settleDeploymentTask(
   taskId: number,
   options: RollbackOptions,
 ): Promise<number | undefined> {
-  let task = await getTask(api, sn, taskId);
+  let task = (await readTask(api, sn, taskId, options)) ?? taskUnknown(sn, taskId);
   if (task.status === 'init' || task.status === 'todo') {
     try {
       await cancelTask(api, sn, taskId);
@@ -59,7 +85,7 @@ export async function settleDeploymentTask(
       // The task started running between the read and the cancel: OVH refuses (4xx); wait for it instead.
       if (!(error instanceof OvhApiError) || error.status === undefined || error.status >= 500) throw error;
     }
-    task = await getTask(api, sn, taskId);
+    task = (await readTask(api, sn, taskId, options)) ?? taskUnknown(sn, taskId);
     if (task.status === 'cancelled') return taskId;
   }
   if (task.status === 'doing') {
@@ -88,13 +114,10 @@ async function earlierReboot(
 ): Promise<{ task?: OvhTask; finished: boolean }> {
   const previous = options.checkpoint.rebootTaskId;
   if (previous !== undefined) {
-    try {
-      const task = await getTask(api, sn, previous);
-      if (isPendingTaskStatus(task.status)) return { task, finished: false };
-      if (task.status === 'done') return { task, finished: true };
-    } catch (error) {
-      if (!isOvhError(error, 404)) throw error;
-    }
+    // A fresh reboot task may answer 404 for minutes: only one OVH does not know past the grace is gone.
+    const task = await readTask(api, sn, previous, options);
+    if (task && isPendingTaskStatus(task.status)) return { task, finished: false };
+    if (task?.status === 'done') return { task, finished: true };
     return { finished: false };
   }
   if (options.attempt <= 1) return { finished: false };
