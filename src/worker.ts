@@ -167,7 +167,13 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
   const metrics = options.installRuntime ? meterMetrics(Runtime.instance().metricMeter) : undefined;
   const workflowBundle = options.workflowBundle ?? (await workflowBundleFor(config));
   const { connection, namespace } = await connectWorker(loadClientConfig(env).connect);
-  const deps = { logger, env, hookHosts: config.hookHosts, uiUrl: config.uiUrl };
+  const deps = {
+    logger,
+    env,
+    hookHosts: config.hookHosts,
+    uiUrl: config.uiUrl,
+    ...(config.simulatorSshPort !== undefined ? { simulatorSshPort: config.simulatorSshPort } : {}),
+  };
   const clocks = await simulatorClocks(config, accounts);
   const queues = queuesOf(config, accounts, deps, (account) => {
     const ovh = accountClient(account, logger, metrics);

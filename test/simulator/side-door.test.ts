@@ -216,6 +216,7 @@ describe('simulator command line', () => {
       'port',
       'basePath',
       'caCertPath',
+      'sshPort',
       'appKey',
       'appSecret',
       'consumerKey',
