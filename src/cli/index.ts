@@ -7,6 +7,7 @@ import { readEnvironment } from '../config';
 import { COMMAND_GROUPS, isControlName } from './command-list';
 import type { controlCommand } from './commands/control';
 import { UsageError } from './errors';
+import { failureExitCode, failureMessage } from './failure-causes';
 import { ExitCode } from './exit-codes';
 
 interface Command {
@@ -88,7 +89,7 @@ const EXIT_CODES_BY_NAME: Record<string, ExitCode> = {
 };
 
 function report(err: unknown, command: string): number {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = failureMessage(err);
   const code = (err as NodeJS.ErrnoException | undefined)?.code ?? '';
   if (code.startsWith('ERR_PARSE_ARGS_')) {
     // node:util parseArgs names the bad option but not where to read about the good ones.
@@ -96,5 +97,5 @@ function report(err: unknown, command: string): number {
     return ExitCode.Usage;
   }
   process.stderr.write(`${message}\n`);
-  return (err instanceof Error && EXIT_CODES_BY_NAME[err.name]) || ExitCode.Failure;
+  return (err instanceof Error && EXIT_CODES_BY_NAME[err.name]) || failureExitCode(err) || ExitCode.Failure;
 }
