@@ -86,6 +86,7 @@ const EXIT_CODES_BY_NAME: Record<string, ExitCode> = {
   SimulatorClockError: ExitCode.InvalidInput,
   FaultSpecError: ExitCode.Usage,
   FleetFileError: ExitCode.InvalidInput,
+  InvalidInputError: ExitCode.InvalidInput,
 };
 
 function report(err: unknown, command: string): number {

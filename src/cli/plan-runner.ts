@@ -17,6 +17,7 @@ import { planProgressQuery } from '../shared/campaign-messages';
 import { HOOK_NAMES, type HooksSpec } from '../domain/hooks';
 import type { CampaignPlan, HookTargetCheck, PlanInput, PlanProgress } from '../shared/plan-types';
 import type { planCampaignWorkflow } from '../workflows';
+import { campaignMemo } from './boot-verification';
 import { UsageError } from './errors';
 
 /** No worker polls the task queue: the campaign would wait forever. */
@@ -164,6 +165,7 @@ export async function startCampaign(
       workflowId,
       args: [input],
       typedSearchAttributes: [{ key: campaignIdAttribute, value: campaignId }],
+      ...campaignMemo(spec),
     });
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {

@@ -10,8 +10,10 @@ import { readCampaignHistory } from '../report-html/campaign-history';
 import { renderHtmlReport } from '../report-html/html-report';
 import { buildReportModel } from '../report-html/report-model';
 import { connectClient } from '../../temporal/connection';
+import { bootNotVerified } from '../boot-verification';
 import { campaignHandle, requirePositional } from '../campaign-client';
 import { UsageError } from '../errors';
+import { campaignExitCode } from '../exit-codes';
 import { formatReport, REPORT_FORMATS, type ReportFormat } from '../report-format';
 
 export const usage = `reimage report CAMPAIGN [--format json|csv|markdown|html] [--out FILE] [--rate-limit 60/min]
@@ -38,7 +40,8 @@ export async function fetchReport(
 ): Promise<CampaignReport & { finalState: string }> {
   const handle = await campaignHandle(client, campaignId);
   const description = await handle.describe();
-  if (description.status.name === 'COMPLETED') return (await handle.result()) as CampaignReport;
+  const unverified = bootNotVerified(description.memo) ? { bootNotVerified: true as const } : {};
+  if (description.status.name === 'COMPLETED') return { ...((await handle.result()) as CampaignReport), ...unverified };
   const progress = await handle.query(campaignProgressQuery);
   return {
     campaignId,
@@ -50,17 +53,17 @@ export async function fetchReport(
     totals: progress.totals,
     ...(progress.waveStartedAtMs ? { waveStartedAtMs: progress.waveStartedAtMs } : {}),
     servers: progress.servers,
+    ...unverified,
   } as CampaignReport & { finalState: string };
 }
 
 /** The HTML report of a campaign: its report, plus its history for the phase spans and the operator's actions. */
 export async function campaignHtmlReport(
   client: Client,
-  campaignId: string,
+  report: CampaignReport,
   rateLimit?: { requests: number; perMs: number },
 ): Promise<string> {
-  const report = await fetchReport(client, campaignId);
-  const history = await readCampaignHistory(client, campaignWorkflowId(campaignId));
+  const history = await readCampaignHistory(client, campaignWorkflowId(report.campaignId));
   return renderHtmlReport(buildReportModel(report, history, rateLimit ? { rateLimit } : {}));
 }
 
@@ -92,11 +95,12 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   }
   const rateLimit = reportRateLimit(values['rate-limit'], env);
   const client = await connectClient(loadClientConfig(env));
+  const report = await fetchReport(client, campaignId);
   const text =
     values.format === 'html'
-      ? await campaignHtmlReport(client, campaignId, rateLimit)
-      : formatReport(await fetchReport(client, campaignId), values.format as ReportFormat);
+      ? await campaignHtmlReport(client, report, rateLimit)
+      : formatReport(report, values.format as ReportFormat);
   if (values.out) writeFileSync(values.out, `${text}\n`);
   else process.stdout.write(`${text}\n`);
-  return 0;
+  return campaignExitCode((report.finalState as string) !== 'running', report.totals);
 }
