@@ -69,7 +69,9 @@ const checkEnvReferencesInputSchema: z.ZodType<CheckEnvReferencesInput> = z.obje
     .passthrough()
     .optional(),
   hooks: z.record(z.object({ kind: z.string(), secret: z.string().optional() }).passthrough()).optional(),
-  notify: z.array(z.object({ webhook: z.object({ secret: z.string().optional() }).passthrough() }).passthrough()).optional(),
+  notify: z
+    .array(z.object({ webhook: z.object({ secret: z.string().optional() }).passthrough() }).passthrough())
+    .optional(),
 });
 
 const listAccountsInputSchema: z.ZodType<ListAccountsInput> = z.object({

@@ -75,7 +75,7 @@ export async function verifyBoot(input: VerifyBootInput, deps: ActivityDeps): Pr
     throw toActivityFailure(error);
   }
   const message = bootedFromDisk
-    ? `${input.serviceName} boots from its disk but its OS did not answer ${describeProbe(input.probe as BootProbe, { ip, sshPort: deps.simulatorSshPort })} by ${input.deadlineAt} (${probeAttempts} attempts, last: ${probeError}). Check efiBootloaderPath and the image's network setup; the rollback will put the server in rescue.`
+    ? `${input.serviceName} boots from its disk but its OS did not answer ${describeProbe(input.probe as BootProbe, { ip, sshPort: deps.simulatorSshPort })} by ${input.deadlineAt} (${probeAttempts} attempts, last: ${probeError}). Check efiBootloaderPath, the image's network setup and that the probed service starts at boot.`
     : `${input.serviceName} still boots ${bootId ?? 'no boot'} instead of its disk after the install; OVH did not switch it back. Check the server in the OVH control panel.`;
   throw permanentFailure(FailureType.BootFailed, message, {
     bootedFromDisk,

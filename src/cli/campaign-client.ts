@@ -42,7 +42,8 @@ async function recentCampaignIds(client: Client, count: number): Promise<string[
 /** The most recently started campaign, for commands whose ID is optional. */
 export async function latestCampaignId(client: Client): Promise<string> {
   const [latest] = await recentCampaignIds(client, 1);
-  if (latest === undefined) throw new CampaignNotFoundError('No campaign was found. Start one with "reimage start FILE".');
+  if (latest === undefined)
+    throw new CampaignNotFoundError('No campaign was found. Start one with "reimage start FILE".');
   return latest;
 }
 

@@ -71,7 +71,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
     const problems = refusedHooks.map((check) => check.message).join('\n');
     throw new InvalidInputError(`Nothing was started; the worker refuses these hook hosts:\n${problems}`);
   }
-  if (plan.servers.length === 0) throw new InvalidInputError('Nothing was started: the campaign resolves to no server.');
+  if (plan.servers.length === 0)
+    throw new InvalidInputError('Nothing was started: the campaign resolves to no server.');
   process.stderr.write(
     `Servers to reimage (${plan.servers.length}):\n${plan.servers.map((s) => `  ${s.serviceName}${namesAccounts([s]) ? ` (${s.account})` : ''}`).join('\n')}\n`,
   );

@@ -74,7 +74,7 @@ export function renderStatus(s: StatusSnapshot): string {
     ...(s.bootNotVerified ? [BOOT_NOT_VERIFIED] : []),
     installsLine(s.learnedInstalls),
     ...Object.entries(s.learnedInstallsByRange ?? {}).map(
-      ([range, learned]) => `  ${range}: ${learnedFigures(learned)}`,
+      ([range, learned]) => `  commercial range ${range}: installs ${learnedFigures(learned)}`,
     ),
     ...(s.unreachableAccounts ?? []).map(
       (outage) =>
