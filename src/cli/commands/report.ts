@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { campaignProgressQuery } from '../../shared/campaign-messages';
 import type { CampaignReport } from '../../shared/campaign-report-types';
-import { DEFAULTS, loadClientConfig, parseRateLimit, rateLimitPattern } from '../../config';
+import { loadClientConfig, parseRateLimit, rateLimitPattern } from '../../config';
 import { campaignWorkflowId } from '../../shared/workflow-ids';
 import { readCampaignHistory } from '../report-html/campaign-history';
 import { renderHtmlReport } from '../report-html/html-report';
@@ -23,8 +23,9 @@ OVH API calls, plus totals. For a campaign still running, the report so far (fin
 
 --format html writes one self-contained page (no network needed to open it): a timeline with one row per
 server and one bar per phase, waves, maintenance windows and operator actions, outcome totals, failures
-against the budget, duration percentiles, and OVH calls over time against --rate-limit (default: this
-environment's OVH_RATE_LIMIT, else 60/min). It reads the campaign's history as well as its report.
+against the budget, duration percentiles, and OVH calls over time (an estimate: each phase's calls spread
+over the phase), with the worker's budget as a line only when --rate-limit gives it. It reads the
+campaign's history as well as its report.
 
 Examples:
   reimage report spring-refresh --format markdown > report.md
@@ -67,16 +68,16 @@ export async function campaignHtmlReport(
   return renderHtmlReport(buildReportModel(report, history, rateLimit ? { rateLimit } : {}));
 }
 
-/** --rate-limit, else OVH_RATE_LIMIT when it is valid (a worker setting: the report does not fail on it), else 60/min. */
-function reportRateLimit(option: string | undefined, env: NodeJS.ProcessEnv) {
-  if (option !== undefined) {
-    if (!rateLimitPattern.test(option)) {
-      throw new UsageError(`--rate-limit must look like 60/min, 5/s or 3000/h (got "${option}").`);
-    }
-    return parseRateLimit(option);
+/**
+ * --rate-limit, the budget the operator says the worker had; none otherwise. This environment's OVH_RATE_LIMIT
+ * is not the worker's, and the chart's bars are an estimate: no line is drawn from a guess.
+ */
+function reportRateLimit(option: string | undefined) {
+  if (option === undefined) return undefined;
+  if (!rateLimitPattern.test(option)) {
+    throw new UsageError(`--rate-limit must look like 60/min, 5/s or 3000/h (got "${option}").`);
   }
-  const fromEnv = env.OVH_RATE_LIMIT;
-  return parseRateLimit(fromEnv && rateLimitPattern.test(fromEnv) ? fromEnv : DEFAULTS.ovhRateLimit);
+  return parseRateLimit(option);
 }
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -93,7 +94,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   if (!(FORMATS as readonly string[]).includes(values.format)) {
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got "${values.format}").`);
   }
-  const rateLimit = reportRateLimit(values['rate-limit'], env);
+  const rateLimit = reportRateLimit(values['rate-limit']);
   const client = await connectClient(loadClientConfig(env));
   const report = await fetchReport(client, campaignId);
   const text =
