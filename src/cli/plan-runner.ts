@@ -179,7 +179,10 @@ export async function startCampaign(
 /** Why the plan's servers cannot start, one line each (empty when nothing is wrong). */
 export function serverListProblems(plan: CampaignPlan): string[] {
   return [
-    ...plan.unknown.map((name) => `${name}: no OVH account of the worker has such a server`),
+    ...plan.unknown.map((name) => {
+      const close = plan.suggestions?.[name];
+      return `${name}: no OVH account of the worker has such a server${close ? `; did you mean "${close}"?` : ''}`;
+    }),
     ...(plan.ambiguous ?? []).map(
       ({ serviceName, accounts }) =>
         `${serviceName}: found in several OVH accounts (${accounts.join(' and ')}); restrict the campaign with "accounts:" to the right one`,

@@ -154,8 +154,9 @@ it('checks every hook: a webhook on the allow-list answers its ping, another hos
   });
 });
 
-it('refuses to start a campaign naming a server no OVH account has, with exit 3 and the server named', async () => {
-  const missing = 'ns0000002.ip-10-0-0.eu';
+it('refuses to start a campaign naming a server no OVH account has, with exit 3, the server named and the nearest name', async () => {
+  // One character off the second server's name: a typo.
+  const missing = stack.servers[1]!.replace('.cli.', '.cl1.');
   const file = stack.writeCampaign(
     'unknown-server.yaml',
     campaignYaml(stack, 'unknown-server', { servers: [stack.servers[0]!, missing] }),
@@ -164,6 +165,6 @@ it('refuses to start a campaign naming a server no OVH account has, with exit 3 
   expect(await runCli(['start', file, '--yes'], stack.env)).toEqual({
     code: 3,
     stdout: '',
-    stderr: `Nothing was started; fix the campaign's server list:\n${missing}: no OVH account of the worker has such a server\n`,
+    stderr: `Nothing was started; fix the campaign's server list:\n${missing}: no OVH account of the worker has such a server; did you mean "${stack.servers[1]}"?\n`,
   });
 });
