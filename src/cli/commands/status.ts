@@ -6,7 +6,9 @@ import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { DEFAULT_POLL_POLICY } from '../../activities/poll-policy';
 import { readDuration } from '../../campaign/units';
-import { campaignProgressQuery } from '../../shared/campaign-messages';
+import { campaignProgressQuery, serverProgressQuery } from '../../shared/campaign-messages';
+import type { ServerPhase } from '../../shared/campaign-types';
+import { serverWorkflowId } from '../../shared/workflow-ids';
 import type { CampaignProgress, LearnedInstalls } from '../../shared/campaign-report-types';
 import { loadClientConfig } from '../../config';
 import { connectClient } from '../../temporal/connection';
@@ -34,6 +36,8 @@ Examples:
 /** A progress snapshot plus the install step of each running server. */
 export interface StatusSnapshot extends CampaignProgress {
   completed: boolean;
+  /** The phase each running server's own workflow says it is in (absent when it did not answer). */
+  phases?: Record<string, ServerPhase | undefined>;
   /** The campaign says `bootProbe: none`: its `done` servers' boots are not verified. */
   bootNotVerified?: true;
   installSteps: Record<string, { index: number; total: number; name: string } | undefined>;
@@ -47,12 +51,29 @@ export async function snapshot(client: Client, campaignId: string): Promise<Stat
   const steps = await Promise.all(
     running.map(async (row) => [row.serviceName, (await installProgress(client, row.serviceName))?.step] as const),
   );
+  const phases = await Promise.all(running.map(async (row) => [row.serviceName, await serverPhase(client, row)]));
   return {
     ...progress,
     completed: description.status.name !== 'RUNNING',
     ...(bootNotVerified(description.memo) ? { bootNotVerified: true as const } : {}),
     installSteps: Object.fromEntries(steps),
+    phases: Object.fromEntries(phases) as Record<string, ServerPhase | undefined>,
   };
+}
+
+/** The phase `row`'s server workflow says it is in; undefined when it does not answer. */
+async function serverPhase(client: Client, row: { serviceName: string }): Promise<ServerPhase | undefined> {
+  try {
+    return (await client.workflow.getHandle(serverWorkflowId(row.serviceName)).query(serverProgressQuery)).phase;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A running server in words: its install step when the polls read it, else its phase. */
+function inFlight(step: StatusSnapshot['installSteps'][string], phase: ServerPhase | undefined): string {
+  if (step) return `step ${step.index}/${step.total} ${step.name}`;
+  return phase ? phase.replace('_', ' ') : 'running';
 }
 
 /** The human rendering of a snapshot. */
@@ -84,9 +105,7 @@ export function renderStatus(s: StatusSnapshot): string {
   const accountOf = new Map(namesAccounts(s.servers) ? s.servers.map((row) => [row.serviceName, row.account]) : []);
   for (const [server, step] of Object.entries(s.installSteps)) {
     const account = accountOf.get(server);
-    lines.push(
-      `  ${server}${account ? ` (${account})` : ''}: ${step ? `step ${step.index}/${step.total} ${step.name}` : 'starting'}`,
-    );
+    lines.push(`  ${server}${account ? ` (${account})` : ''}: ${inFlight(step, s.phases?.[server])}`);
   }
   return lines.join('\n');
 }
