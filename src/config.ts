@@ -58,6 +58,7 @@ export const ENV_VARS = [
   'REIMAGE_OVH_ACCOUNTS',
   'REIMAGE_WORKER_ACCOUNTS',
   'REIMAGE_SIMULATOR_SPEED',
+  'REIMAGE_SIMULATOR_SSH_PORT',
   'OVH_ENDPOINT',
   'OVH_APPLICATION_KEY',
   'OVH_APPLICATION_SECRET',
@@ -73,6 +74,7 @@ export const ENV_VARS = [
 export const rateLimitPattern = RATE_LIMIT_PATTERN;
 const SIMULATOR_SPEED_HINT =
   'must be the --speed of the "reimage simulator" the worker rehearses against, a number above 0 (e.g. 20), or unset';
+const SIMULATOR_SSH_PORT_HINT = 'must be the sshPort "reimage simulator" printed (a port from 1 to 65535), or unset';
 const optionalString = z
   .string()
   .optional()
@@ -117,6 +119,14 @@ const envSchema = z.object({
       .number({ invalid_type_error: SIMULATOR_SPEED_HINT })
       .finite(SIMULATOR_SPEED_HINT)
       .positive(SIMULATOR_SPEED_HINT)
+      .optional(),
+  ),
+  REIMAGE_SIMULATOR_SSH_PORT: optionalString.pipe(
+    z.coerce
+      .number({ invalid_type_error: SIMULATOR_SSH_PORT_HINT })
+      .int(SIMULATOR_SSH_PORT_HINT)
+      .min(1, SIMULATOR_SSH_PORT_HINT)
+      .max(65535, SIMULATOR_SSH_PORT_HINT)
       .optional(),
   ),
   OVH_ENDPOINT: z.string().min(1).default(DEFAULTS.ovhEndpoint),
@@ -173,6 +183,9 @@ export interface Config {
   /** The speed of the simulator the worker rehearses against (REIMAGE_SIMULATOR_SPEED): its activities
    * follow the simulator's clock; undefined: real time, as against OVH. */
   simulatorSpeed?: number;
+  /** The port the simulator's servers answer SSH on (REIMAGE_SIMULATOR_SSH_PORT): boot probes of port 22
+   * go there; undefined: port 22 itself, as against OVH. */
+  simulatorSshPort?: number;
   ovh: OvhConfig;
 }
 
@@ -222,6 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     ovhAccountsFile: e.REIMAGE_OVH_ACCOUNTS,
     workerAccounts: listOf(e.REIMAGE_WORKER_ACCOUNTS),
     simulatorSpeed: e.REIMAGE_SIMULATOR_SPEED,
+    simulatorSshPort: e.REIMAGE_SIMULATOR_SSH_PORT,
     ovh: Object.freeze({
       endpoint: e.OVH_ENDPOINT,
       appKey: e.OVH_APPLICATION_KEY,
@@ -255,21 +269,25 @@ const SHORTHAND_CREDENTIALS = ['OVH_APPLICATION_KEY', 'OVH_CLIENT_ID'] as const;
  */
 export function loadWorkerAccounts(config: Readonly<Config>, env: NodeJS.ProcessEnv): WorkerAccounts {
   const accounts = readWorkerAccounts(config, env);
-  if (config.simulatorSpeed !== undefined) refuseOvhWhileRehearsing(accounts.held);
+  if (config.simulatorSpeed !== undefined)
+    refuseOvhWhileRehearsing(accounts.held, 'REIMAGE_SIMULATOR_SPEED', '--speed N');
+  if (config.simulatorSshPort !== undefined)
+    refuseOvhWhileRehearsing(accounts.held, 'REIMAGE_SIMULATOR_SSH_PORT', 'sshPort');
   return accounts;
 }
 
 /**
  * REIMAGE_SIMULATOR_SPEED puts the worker's waits and deadlines on a simulator's clock, N times faster than
- * OVH's: against OVH it would poll N times too often and give up N times too early. So every endpoint must
- * be on this machine (the worker then checks that a simulator at that speed answers there).
+ * OVH's: against OVH it would poll N times too often and give up N times too early; REIMAGE_SIMULATOR_SSH_PORT
+ * would probe real servers on the wrong port. So every endpoint must be on this machine (with the speed, the
+ * worker then checks that a simulator at that speed answers there).
  */
-function refuseOvhWhileRehearsing(held: readonly OvhAccount[]): void {
+function refuseOvhWhileRehearsing(held: readonly OvhAccount[], variable: string, setting: string): void {
   const remote = held.filter((account) => !isLoopbackEndpoint(account.settings.endpoint));
   if (remote.length === 0) return;
   const named = remote.map((account) => `account "${account.name}" uses "${account.settings.endpoint}"`).join(', ');
   throw new ConfigError(
-    `REIMAGE_SIMULATOR_SPEED is a rehearsal setting for "reimage simulator --speed N" on this machine, but ${named}: point OVH_ENDPOINT at the simulator (https://localhost:PORT/1.0), or unset REIMAGE_SIMULATOR_SPEED to work against OVH.`,
+    `${variable} is a rehearsal setting for "reimage simulator ${setting}" on this machine, but ${named}: point OVH_ENDPOINT at the simulator (https://localhost:PORT/1.0), or unset ${variable} to work against OVH.`,
   );
 }
 

@@ -168,8 +168,17 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
   const workflowBundle = options.workflowBundle ?? (await workflowBundleFor(config));
   const { connection, namespace } = await connectWorker(loadClientConfig(env).connect);
   const grant = { names: config.campaignVars, withheld: accounts.credentialVariables };
-  const { hookHosts, imageHosts, allowedServers, uiUrl } = config;
-  const deps = { logger, env, grant, hookHosts, imageHosts, allowedServers, uiUrl };
+  const { hookHosts, imageHosts, allowedServers, uiUrl, simulatorSshPort } = config;
+  const deps = {
+    logger,
+    env,
+    grant,
+    hookHosts,
+    imageHosts,
+    allowedServers,
+    uiUrl,
+    ...(simulatorSshPort !== undefined ? { simulatorSshPort } : {}),
+  };
   const clocks = await simulatorClocks(config, accounts);
   const queues = queuesOf(config, accounts, deps, (account) => {
     const ovh = accountClient(account, logger, metrics);

@@ -15,7 +15,7 @@ import type { Simulator } from '../src/simulator';
 const STACK_OVH_RATE_LIMIT = '1000000/min';
 
 /** What a worker needs to reach a simulator, in process (`createSimulator`) or not (`reimage simulator`). */
-export type SimulatorEndpoint = Pick<Simulator, 'url' | 'port' | 'caCertPath' | 'credentials' | 'servers'>;
+export type SimulatorEndpoint = Pick<Simulator, 'url' | 'port' | 'caCertPath' | 'sshPort' | 'credentials' | 'servers'>;
 
 /** Variables to set (a string) or to remove (undefined). */
 export type EnvOverrides = Record<string, string | undefined>;
@@ -52,6 +52,8 @@ export function simulatorEnv(
     OVH_APPLICATION_SECRET: sim.credentials.appSecret,
     OVH_CONSUMER_KEY: sim.credentials.consumerKey,
     OVH_CA_FILE: sim.caCertPath,
+    // Boot probes reach the simulated servers' SSH ports on their loopback addresses.
+    REIMAGE_SIMULATOR_SSH_PORT: String(sim.sshPort),
     // The image server and the boot probe are signed by the simulator's CA too (a child process trusts it).
     NODE_EXTRA_CA_CERTS: sim.caCertPath,
     OVH_RATE_LIMIT: STACK_OVH_RATE_LIMIT,

@@ -65,13 +65,14 @@ export function simulatorProcess(options: SimulatorProcessOptions): SimulatorSta
       url,
       port,
       caCertPath,
+      sshPort,
       servers,
       host: _host,
       basePath: _path,
       ...credentials
     } = JSON.parse(text) as ConnectionLine;
     return {
-      sim: { url, port, caCertPath, servers, credentials, pid: child.pid ?? -1 },
+      sim: { url, port, caCertPath, sshPort, servers, credentials, pid: child.pid ?? -1 },
       close: async () => {
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
         await exited;

@@ -39,6 +39,8 @@ export interface ActivityDeps {
   hookHosts?: readonly string[];
   /** Temporal Web UI base URL for notification links (REIMAGE_UI_URL); absent: no link. */
   uiUrl?: string;
+  /** The port the simulator's servers answer their SSH port (22) on (REIMAGE_SIMULATOR_SSH_PORT); absent: 22. */
+  simulatorSshPort?: number;
   /** Stable server facts shared by this worker's activities; createActivities makes one when absent. */
   stableFacts?: StableFactsCache;
 }

@@ -28,8 +28,10 @@ import { qualifyImage, type ImageDeps } from './qualify-image';
 import { resolveServers } from './resolve-servers';
 import { rollbackToRescue } from './rollback';
 import { startDeployment } from './start-deployment';
-import type { HookActivities, ReimageActivities } from './types';
+import type { CheckEnvReferencesInput, HookActivities, ReimageActivities } from './types';
 import { verifyBoot } from './verify-boot';
+import { checkEnvReferences } from './env-check';
+import { campaignVariables } from './secrets';
 import { waitForDeployment } from './wait-for-deployment';
 
 export type { ActivityDeps } from './deps';
@@ -53,6 +55,24 @@ const resolveServersInputSchema: z.ZodType<ResolveServersInput> = z.object({
   allowList: z.array(z.string()).optional(),
   needPlacement: z.boolean(),
   account: z.string().optional(),
+});
+
+/** The fields checkEnvReferences reads; the rest of the campaign's settings passes through unchecked. */
+const checkEnvReferencesInputSchema: z.ZodType<CheckEnvReferencesInput> = z.object({
+  image: z.object({ httpHeaders: z.record(z.string()).optional() }).passthrough(),
+  configDrive: z
+    .object({
+      hostname: z.string().optional(),
+      sshKey: z.string().optional(),
+      userData: z.string().optional(),
+      metadata: z.record(z.string()).optional(),
+    })
+    .passthrough()
+    .optional(),
+  hooks: z.record(z.object({ kind: z.string(), secret: z.string().optional() }).passthrough()).optional(),
+  notify: z
+    .array(z.object({ webhook: z.object({ secret: z.string().optional() }).passthrough() }).passthrough())
+    .optional(),
 });
 
 const listAccountsInputSchema: z.ZodType<ListAccountsInput> = z.object({
@@ -123,6 +143,10 @@ function hookActivities(deps: HookDeps): HookActivities {
     },
     async checkHookTargets(raw) {
       return keepAlive(() => checkHookTargets(parseInput(checkHookTargetsInputSchema, raw, 'checkHookTargets'), deps));
+    },
+    async checkEnvReferences(raw) {
+      const input = parseInput(checkEnvReferencesInputSchema, raw, 'checkEnvReferences');
+      return checkEnvReferences(input, campaignVariables(deps));
     },
   };
 }

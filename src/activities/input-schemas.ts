@@ -94,6 +94,11 @@ export const verifyBootInputSchema: z.ZodType<VerifyBootInput> = z.object({
   probe: z
     .discriminatedUnion('type', [
       z.object({
+        type: z.literal('ssh'),
+        port: z.number().int().min(1).max(65535),
+        timeoutMs: z.number().int().positive(),
+      }),
+      z.object({
         type: z.literal('tcp'),
         host: z.string().optional(),
         port: z.number().int().min(1).max(65535),

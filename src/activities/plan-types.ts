@@ -10,6 +10,8 @@ export interface ResolvedServers {
   servers: ServerTarget[];
   /** Listed servers the account does not have. */
   unknown: string[];
+  /** For an unknown server, the account's server whose name is closest (a likely typo); absent: none close. */
+  suggestions?: Record<string, string>;
   /** Servers removed by `exclude`. */
   excluded: string[];
   /** Servers refused because they are not on the allow-list. */

@@ -28,6 +28,24 @@ function effectiveCap(input: QualifyImageInput): number | undefined {
   return caps.length > 0 ? Math.min(...caps) : undefined;
 }
 
+/** TLS errors of a certificate the worker does not trust: retrying cannot help. */
+const UNTRUSTED_CERTIFICATE = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/;
+
+/** The failure of an image URL that did not answer: untrusted (permanent) or unreachable (retried). */
+function unreachableImage(where: string, error: NodeJS.ErrnoException): ApplicationFailure {
+  const reason = error.code ?? error.message;
+  if (UNTRUSTED_CERTIFICATE.test(reason)) {
+    return rejected(
+      `The worker does not trust the certificate of the image server at ${where} (${reason}). Give the worker the CA that signed it (NODE_EXTRA_CA_CERTS=ca.pem in its environment), or serve the image with a certificate of a public CA.`,
+    );
+  }
+  return ApplicationFailure.create({
+    type: FailureType.ImageRejected,
+    message: `The image at ${where} could not be downloaded (${reason}). Check image.url's host and port, and that the worker can reach it.`,
+    nonRetryable: false,
+  });
+}
+
 async function download(input: QualifyImageInput, deps: ImageDeps): Promise<StreamResult> {
   const where = describeUrl(input.image.url);
   assertImageHostAllowed(input.image.url, deps.imageHosts);
@@ -39,11 +57,7 @@ async function download(input: QualifyImageInput, deps: ImageDeps): Promise<Stre
   } catch (error) {
     if (error instanceof ImageOriginRefused)
       throw rejected(`The image at ${where} ${error.message}; change image.url.`);
-    throw ApplicationFailure.create({
-      type: FailureType.ImageRejected,
-      message: `The image at ${where} could not be downloaded (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the download will be retried.`,
-      nonRetryable: false,
-    });
+    throw unreachableImage(where, error as NodeJS.ErrnoException);
   }
   const status = response.statusCode ?? 0;
   if (status < 200 || status > 299) {

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { globToRegExp, matchesSelector } from '../campaign/selector';
+import { closestMatch } from '../campaign/suggest';
 import type { OvhCaller } from '../ovh/client';
 import { serverPath } from '../ovh/dedicated-server';
 import type { ServerTarget } from '../shared/campaign-types';
@@ -41,9 +42,11 @@ export async function resolveServers(
   const owned = new Set(account);
   let candidates: string[];
   let unknown: string[] = [];
+  let suggestions: Record<string, string> = {};
   if (input.selection.kind === 'list') {
     candidates = input.selection.serviceNames.filter((name) => owned.has(name));
     unknown = input.selection.serviceNames.filter((name) => !owned.has(name));
+    suggestions = closestServers(unknown, account);
   } else {
     const pattern = input.selection.selector.namePattern;
     const glob = pattern ? globToRegExp(pattern) : undefined;
@@ -63,6 +66,7 @@ export async function resolveServers(
     return {
       servers: candidates.map((serviceName) => ({ serviceName, ...tag })),
       unknown,
+      ...(Object.keys(suggestions).length > 0 ? { suggestions } : {}),
       excluded,
       notAllowed,
       apiCalls: api.calls,
@@ -81,5 +85,18 @@ export async function resolveServers(
     const range = detail.commercialRange ? { commercialRange: detail.commercialRange } : {};
     servers.push({ serviceName, ...tag, datacenter: detail.datacenter, rack: detail.rack, ...range });
   }
-  return { servers, unknown, excluded, notAllowed, apiCalls: api.calls };
+  const suggested = Object.keys(suggestions).length > 0 ? { suggestions } : {};
+  return { servers, unknown, ...suggested, excluded, notAllowed, apiCalls: api.calls };
+}
+
+/**
+ * Service names of one account share long prefixes, so a third of their length in edits would name
+ * unrelated servers: two edits at most, a typo's worth.
+ */
+const SERVICE_NAME_TYPO_EDITS = 2;
+
+/** Each unknown name's closest server of the account, when one is close enough to be a typo. */
+function closestServers(unknown: string[], owned: readonly string[]): Record<string, string> {
+  const pairs = unknown.map((name) => [name, closestMatch(name, owned, SERVICE_NAME_TYPO_EDITS)] as const);
+  return Object.fromEntries(pairs.filter((pair): pair is readonly [string, string] => pair[1] !== undefined));
 }

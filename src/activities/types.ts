@@ -250,4 +250,19 @@ export interface HookActivities {
   callWebhookHook(input: WebhookHookInput): Promise<WebhookHookResult>;
   deliverNotification(input: NotificationInput): Promise<WebhookHookResult>;
   checkHookTargets(input: CheckHookTargetsInput): Promise<HookTargetCheck[]>;
+  /** Resolves every `${VAR}` of the campaign on the worker; ConfigurationError names each missing one. */
+  checkEnvReferences(input: CheckEnvReferencesInput): Promise<EnvReferencesCheck>;
+}
+
+/** The campaign fields that may hold `${VAR}` references. */
+export interface CheckEnvReferencesInput {
+  image: Pick<ImageSpec, 'httpHeaders'>;
+  configDrive?: ConfigDriveSpec;
+  hooks?: Partial<Record<HookName, { kind: string; secret?: string }>>;
+  notify?: { webhook: { secret?: string } }[];
+}
+
+export interface EnvReferencesCheck {
+  /** The variables referred to, each resolved (names only). */
+  references: string[];
 }

@@ -1,67 +1,24 @@
 /**
  * verifyBoot: after OVH reports done, the server must boot from its disk (its bootId is a `harddisk` boot)
- * and, when a probe is configured, its new OS must answer it (HTTP 2xx, or a TCP connect) before the
- * deadline. Retries inside the activity; gives up with BootFailed.
+ * and, when a probe is configured, its new OS must answer it (an SSH greeting, a TCP connect, HTTP 2xx:
+ * boot-probes.ts) before the deadline. Retries inside the activity; gives up with BootFailed.
  *
  * The install task's `done` is already proven by the last poll and is not read again. The harddisk boot IDs
  * come from preflight (input) and the worker's boot catalogue of the endpoint (stable-facts.ts), so one read
  * of the server proves the disk boot; a server that does not show one of those IDs makes the activity list
  * its own (once) before it concludes, so a stale or empty list can never fail a good install.
  */
-import net from 'node:net';
-import http from 'node:http';
-import https from 'node:https';
 import { FailureType } from '../shared/failure-types';
 import type { OvhCaller } from '../ovh/client';
 import { getServer, listBootIds } from '../ovh/dedicated-server';
 import { activityWaiter, ovhSession, workflowDeadline, type ActivityDeps } from './deps';
 import { permanentFailure, toActivityFailure } from './failures';
-import { describeUrl } from './secrets';
+import { describeProbe, runProbe } from './boot-probes';
 import type { BootProbe } from '../domain/deployment';
 import type { BootVerification, VerifyBootInput } from './types';
 
 /** Default pause between attempts. */
 const DEFAULT_RETRY_INTERVAL_MS = 10_000;
-
-function httpProbe(url: string, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const client = url.startsWith('https:') ? https : http;
-    const request = client.get(url, { timeout: timeoutMs }, (response) => {
-      response.resume();
-      const status = response.statusCode ?? 0;
-      if (status >= 200 && status < 300) resolve();
-      else reject(new Error(`HTTP ${status}`));
-    });
-    request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    request.on('error', reject);
-  });
-}
-
-function tcpProbe(host: string, port: number, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port, timeout: timeoutMs }, () => {
-      socket.end();
-      resolve();
-    });
-    socket.on('timeout', () => socket.destroy(new Error(`no connection within ${timeoutMs} ms`)));
-    socket.on('error', reject);
-  });
-}
-
-function describeProbe(probe: BootProbe, ip: string | undefined): string {
-  return probe.type === 'http' ? `GET ${describeUrl(probe.url)}` : `TCP ${probe.host ?? ip ?? '(no IP)'}:${probe.port}`;
-}
-
-/** Runs the probe once; resolves with an error text, or undefined when it answered. */
-async function runProbe(probe: BootProbe, ip: string | undefined): Promise<string | undefined> {
-  try {
-    if (probe.type === 'http') await httpProbe(probe.url, probe.timeoutMs);
-    else await tcpProbe(probe.host ?? ip ?? '', probe.port, probe.timeoutMs);
-    return undefined;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-  }
-}
 
 /** The harddisk boot IDs: given and known of the endpoint, or (`fresh`) the server's own list, then recorded. */
 async function harddiskBoots(
@@ -106,7 +63,7 @@ export async function verifyBoot(input: VerifyBootInput, deps: ActivityDeps): Pr
       }
       if (bootedFromDisk && input.probe) {
         probeAttempts += 1;
-        probeError = await runProbe(input.probe, ip);
+        probeError = await runProbe(input.probe, { ip, sshPort: deps.simulatorSshPort });
       }
       if (bootedFromDisk && (!input.probe || probeError === undefined)) {
         return { bootedFromDisk, probeOk: input.probe ? true : undefined, probeAttempts, apiCalls: api.calls };
@@ -118,7 +75,7 @@ export async function verifyBoot(input: VerifyBootInput, deps: ActivityDeps): Pr
     throw toActivityFailure(error);
   }
   const message = bootedFromDisk
-    ? `${input.serviceName} boots from its disk but its OS did not answer ${describeProbe(input.probe as BootProbe, ip)} by ${input.deadlineAt} (${probeAttempts} attempts, last: ${probeError}). Check efiBootloaderPath and the image's network setup; the rollback will put the server in rescue.`
+    ? `${input.serviceName} boots from its disk but its OS did not answer ${describeProbe(input.probe as BootProbe, { ip, sshPort: deps.simulatorSshPort })} by ${input.deadlineAt} (${probeAttempts} attempts, last: ${probeError}). Check efiBootloaderPath, the image's network setup and that the probed service starts at boot.`
     : `${input.serviceName} still boots ${bootId ?? 'no boot'} instead of its disk after the install; OVH did not switch it back. Check the server in the OVH control panel.`;
   throw permanentFailure(FailureType.BootFailed, message, {
     bootedFromDisk,

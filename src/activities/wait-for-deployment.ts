@@ -137,7 +137,7 @@ function timedOut(input: WaitForDeploymentInput, state: PollState): Error {
   const last = state.failingSince !== undefined && state.lastError ? ` The last polls failed: ${state.lastError}` : '';
   return permanentFailure(
     FailureType.TimedOut,
-    `The deployment on ${input.handle.serviceName} did not finish by ${input.deadlineAt} (OVH status ${status}${where}).${last} Check the server in the OVH control panel; the rollback will put it in rescue.`,
+    `The deployment on ${input.handle.serviceName} did not finish by ${input.deadlineAt} (OVH status ${status}${where}).${last} Check the server in the OVH control panel.`,
     { ...state.progress },
   );
 }

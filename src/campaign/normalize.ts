@@ -3,7 +3,7 @@
  * {type, value}, counts and percentages as {count} / {percent}, "none" probes dropped, user data inlined.
  * Workflow-safe: no Node.js built-ins.
  */
-import type { BootProbe } from '../domain/deployment';
+import type { BootProbeSetting } from '../domain/deployment';
 import { HOOK_NAMES, type HookSpec, type HooksSpec, type NotifySpec } from '../domain/hooks';
 import type { ChecksumType } from '../domain/image';
 import type { ServerSelection } from '../domain/servers';
@@ -43,8 +43,9 @@ function toWindows(windows: ParsedCampaignFile['windows']): WindowsSetting | und
   return { kind: 'absolute', windows: list };
 }
 
-function toBootProbe(probe: ParsedCampaignFile['bootProbe']): BootProbe | undefined {
-  if (probe === 'none') return undefined;
+function toBootProbe(probe: ParsedCampaignFile['bootProbe']): BootProbeSetting {
+  if (probe === 'none') return 'none';
+  if (probe.type === 'ssh') return { type: 'ssh', port: probe.port, timeoutMs: parseDuration(probe.timeout) };
   if (probe.type === 'tcp') return { type: 'tcp', port: probe.port, timeoutMs: parseDuration(probe.timeout) };
   return { type: 'http', url: probe.url, timeoutMs: parseDuration(probe.timeout) };
 }

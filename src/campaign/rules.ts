@@ -135,6 +135,18 @@ function bootProbeFitsDeadline(file: ParsedCampaignFile): CampaignIssue[] {
   ];
 }
 
+/** An afterBoot hook puts a server back in service: only after a boot probe proved the new OS answers. */
+function afterBootNeedsBootProof(file: ParsedCampaignFile): CampaignIssue[] {
+  if (file.bootProbe !== 'none' || file.hooks?.afterBoot === undefined) return [];
+  return [
+    {
+      path: 'hooks.afterBoot',
+      message:
+        'needs a boot proof, but bootProbe is "none": the hook would put back in service a server whose OS may not answer; remove "bootProbe: none" (the default probes SSH) or name a probe',
+    },
+  ];
+}
+
 /** maxPerRack does not exceed maxPerDatacenter: a rack sits in one datacenter. */
 function rackCapWithinDatacenterCap(file: ParsedCampaignFile): CampaignIssue[] {
   const { maxPerRack, maxPerDatacenter } = file.rollout;
@@ -170,6 +182,7 @@ const CAMPAIGN_RULES: readonly CampaignRule[] = [
   legacyRouteHasNoEfiPath,
   pollIntervalsOrdered,
   bootProbeFitsDeadline,
+  afterBootNeedsBootProof,
   rackCapWithinDatacenterCap,
   canaryApprovalHasWaves,
   windowsHaveOneKind,

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { ConfigDriveSpec } from '../domain/config-drive';
 import type { HooksSpec, NotifySpec } from '../domain/hooks';
-import type { BootProbe } from '../domain/deployment';
+import { SSH_PORT, type BootProbeSetting } from '../domain/deployment';
 import type { ImageFormat, ImageSpec } from '../domain/image';
 import type { ApprovalMode, FailurePolicy, WindowCloseAction } from '../domain/rollout';
 import { ROUTE_CHOICES, type RouteChoice } from '../domain/routes';
@@ -55,6 +55,13 @@ const bootProbeSchema = z
       z.discriminatedUnion('type', [
         z
           .object({
+            type: z.literal('ssh').describe("Probe kind: the server's SSH server answers with its greeting."),
+            port: z.number().int().min(1).max(65535).default(SSH_PORT).describe('SSH port on the address OVH reports.'),
+            timeout: duration('Timeout of one attempt (connection and greeting).', { positive: true }).default('10s'),
+          })
+          .strict(),
+        z
+          .object({
             type: z.literal('tcp').describe('Probe kind: a TCP connection to the server.'),
             port: z.number().int().min(1).max(65535).describe('TCP port that must accept a connection, e.g. 22.'),
             timeout: duration('Timeout of one connection attempt.', { positive: true }).default('10s'),
@@ -72,10 +79,12 @@ const bootProbeSchema = z
           .strict(),
       ]),
     ],
-    { errorMap: () => ({ message: 'must be "none" or an object with type "tcp" or "http"' }) },
+    { errorMap: () => ({ message: 'must be "none" or an object with type "ssh", "tcp" or "http"' }) },
   )
-  .default('none')
-  .describe('How to check that the new OS is up after the install: "none", a TCP connect, or an HTTP GET.');
+  .default({ type: 'ssh', port: SSH_PORT, timeout: '10s' })
+  .describe(
+    'How to prove that the new OS is up after the install: its SSH greeting on the address OVH reports (the default), a TCP connect, an HTTP GET, or "none" (the boot is not verified; no afterBoot hook then).',
+  );
 
 function probeUrlProblem(text: string): string | undefined {
   const syntax = templateSyntaxProblem(text);
@@ -224,7 +233,7 @@ export interface CampaignSpec {
   windows?: WindowsSetting;
   atClose: WindowCloseAction;
   retry: { redeployAfterRollback: number };
-  bootProbe?: BootProbe;
+  bootProbe: BootProbeSetting;
   hooks?: HooksSpec;
   notify?: NotifySpec[];
 }

@@ -20,15 +20,15 @@ function levenshtein(a: string, b: string): number {
 
 /**
  * The candidate closest to `input`, when it is close enough to be a likely typo: at most a third of the
- * longer word's length in edits (minimum 1), so "maxParalel" suggests "maxParallel" but "foo" suggests nothing.
- * Ties go to the candidate listed first.
+ * longer word's length in edits (minimum 1), so "maxParalel" suggests "maxParallel" but "foo" suggests nothing;
+ * or at most `maxEdits` when given. Ties go to the candidate listed first.
  */
-export function closestMatch(input: string, candidates: readonly string[]): string | undefined {
+export function closestMatch(input: string, candidates: readonly string[], maxEdits?: number): string | undefined {
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of candidates) {
     const distance = levenshtein(input, candidate);
-    const allowed = Math.max(1, Math.floor(Math.max(input.length, candidate.length) / 3));
+    const allowed = maxEdits ?? Math.max(1, Math.floor(Math.max(input.length, candidate.length) / 3));
     if (distance <= allowed && distance < bestDistance) {
       best = candidate;
       bestDistance = distance;

@@ -6,3 +6,9 @@ export class UsageError extends Error {
   override name = 'UsageError';
   readonly exitCode = ExitCode.Usage;
 }
+
+/** The command line is well formed but names something wrong (a server, a schedule, a cron): exit 3. */
+export class InvalidInputError extends Error {
+  override name = 'InvalidInputError';
+  readonly exitCode = ExitCode.InvalidInput;
+}

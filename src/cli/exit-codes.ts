@@ -1,3 +1,5 @@
+import type { CampaignTotals } from '../shared/campaign-report-types';
+
 /** Documented exit codes of the `reimage` command (the README lists them). */
 export const ExitCode = {
   Ok: 0,
@@ -15,3 +17,8 @@ export const ExitCode = {
   Aborted: 6,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** The exit code of a command that shows a campaign: 5 once it finished with a server not done, else 0. */
+export function campaignExitCode(finished: boolean, totals: Pick<CampaignTotals, 'servers' | 'byOutcome'>): ExitCode {
+  return finished && (totals.byOutcome.done ?? 0) < totals.servers ? ExitCode.CampaignNotClean : ExitCode.Ok;
+}

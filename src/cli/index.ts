@@ -7,6 +7,7 @@ import { readEnvironment } from '../config';
 import { COMMAND_GROUPS, isControlName } from './command-list';
 import type { controlCommand } from './commands/control';
 import { UsageError } from './errors';
+import { failureExitCode, failureMessage } from './failure-causes';
 import { ExitCode } from './exit-codes';
 
 interface Command {
@@ -102,21 +103,11 @@ const EXIT_CODES_BY_NAME: Record<string, ExitCode> = {
   SimulatorClockError: ExitCode.InvalidInput,
   FaultSpecError: ExitCode.Usage,
   FleetFileError: ExitCode.InvalidInput,
+  InvalidInputError: ExitCode.InvalidInput,
 };
 
-/**
- * The message to print: a workflow that failed (a plan the worker refused) says only "Workflow execution
- * failed"; the innermost cause (the activity's own failure) says what and why.
- */
-function messageOf(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  let inner: Error = err;
-  while (err.name === 'WorkflowFailedError' && inner.cause instanceof Error) inner = inner.cause;
-  return inner.message;
-}
-
 function report(err: unknown, command: string): number {
-  const message = messageOf(err);
+  const message = failureMessage(err);
   const code = (err as NodeJS.ErrnoException | undefined)?.code ?? '';
   if (code.startsWith('ERR_PARSE_ARGS_')) {
     // node:util parseArgs names the bad option but not where to read about the good ones.
@@ -124,5 +115,5 @@ function report(err: unknown, command: string): number {
     return ExitCode.Usage;
   }
   process.stderr.write(`${message}\n`);
-  return (err instanceof Error && EXIT_CODES_BY_NAME[err.name]) || ExitCode.Failure;
+  return (err instanceof Error && EXIT_CODES_BY_NAME[err.name]) || failureExitCode(err) || ExitCode.Failure;
 }

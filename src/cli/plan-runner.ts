@@ -17,6 +17,7 @@ import { planProgressQuery } from '../shared/campaign-messages';
 import { HOOK_NAMES, type HooksSpec } from '../domain/hooks';
 import type { CampaignPlan, HookTargetCheck, PlanInput, PlanProgress } from '../shared/plan-types';
 import type { planCampaignWorkflow } from '../workflows';
+import { campaignMemo } from './boot-verification';
 import { UsageError } from './errors';
 
 /** No worker polls the task queue: the campaign would wait forever. */
@@ -164,6 +165,7 @@ export async function startCampaign(
       workflowId,
       args: [input],
       typedSearchAttributes: [{ key: campaignIdAttribute, value: campaignId }],
+      ...campaignMemo(spec),
     });
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
@@ -177,7 +179,10 @@ export async function startCampaign(
 /** Why the plan's servers cannot start, one line each (empty when nothing is wrong). */
 export function serverListProblems(plan: CampaignPlan): string[] {
   return [
-    ...plan.unknown.map((name) => `${name}: no OVH account of the worker has such a server`),
+    ...plan.unknown.map((name) => {
+      const close = plan.suggestions?.[name];
+      return `${name}: no OVH account of the worker has such a server${close ? `; did you mean "${close}"?` : ''}`;
+    }),
     ...(plan.ambiguous ?? []).map(
       ({ serviceName, accounts }) =>
         `${serviceName}: found in several OVH accounts (${accounts.join(' and ')}); restrict the campaign with "accounts:" to the right one`,

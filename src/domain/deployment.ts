@@ -21,5 +21,20 @@ export interface DeploymentProgress {
   lastPollAt: string;
 }
 
+/**
+ * How the new OS proves it is up: `ssh` connects to the address OVH reports and must get the SSH server's
+ * greeting (`SSH-2.0-...`), `tcp` must only connect, `http` must answer 2xx.
+ */
 export type BootProbe =
-  { type: 'tcp'; host?: string; port: number; timeoutMs: number } | { type: 'http'; url: string; timeoutMs: number };
+  | { type: 'ssh'; port: number; timeoutMs: number }
+  | { type: 'tcp'; host?: string; port: number; timeoutMs: number }
+  | { type: 'http'; url: string; timeoutMs: number };
+
+/** A campaign's boot check: a probe, or `none` (only the disk boot is checked: the boot is not verified). */
+export type BootProbeSetting = BootProbe | 'none';
+
+/** The SSH port servers answer on. */
+export const SSH_PORT = 22;
+
+/** The boot probe of a campaign that names none: the server's SSH port answers with its greeting. */
+export const DEFAULT_BOOT_PROBE = { type: 'ssh', port: SSH_PORT, timeoutMs: 10_000 } as const satisfies BootProbe;

@@ -179,4 +179,6 @@ export interface CampaignReport {
   servers: ServerReportRow[];
   /** Notifications that could not be delivered (absent when every one was, or none was configured). */
   failedNotifications?: FailedNotification[];
+  /** Set by the CLI for a campaign with `bootProbe: none` (from its memo): no boot was verified. */
+  bootNotVerified?: true;
 }

@@ -3,7 +3,7 @@
  * Workflow-safe: plain serializable data (epoch milliseconds, no Dates, no classes).
  */
 import type { ConfigDriveSpec } from '../domain/config-drive';
-import type { BootProbe } from '../domain/deployment';
+import type { BootProbeSetting } from '../domain/deployment';
 import type { HooksSpec, NotifySpec } from '../domain/hooks';
 import type { ImageSpec } from '../domain/image';
 import type { ApprovalMode, FailurePolicy, WindowCloseAction } from '../domain/rollout';
@@ -60,7 +60,8 @@ export interface DeploySettings {
   configDrive?: ConfigDriveSpec;
   deadlines: DeployDeadlines;
   poll: PollPolicy;
-  bootProbe?: BootProbe;
+  /** Absent: DEFAULT_BOOT_PROBE (the SSH greeting); `none`: only the disk boot is checked. */
+  bootProbe?: BootProbeSetting;
   /** Whole deployments retried after a failure that rolled back cleanly (0: never). */
   redeployAfterRollback: number;
   diskGroupId?: number;
@@ -97,7 +98,6 @@ export interface CampaignSettings extends DeploySettings {
   windows?: WindowsSetting;
   /** Servers still installing when a window closes: continue, or roll back. */
   atClose: WindowCloseAction;
-  bootProbe?: BootProbe;
   qualifyImage: boolean;
   /** Task queue of the server workflows (and their activities). */
   taskQueue: string;

@@ -53,6 +53,8 @@ export const ServerOutcome = {
   Skipped: 'skipped',
   /** A beforeWipe hook failed (the server was not touched) or an afterBoot hook failed (installed, not back in service). */
   HookFailed: 'hook_failed',
+  /** The worker could not build the install request (a `${VAR}` it does not have): nothing was sent to OVH. */
+  ConfigurationError: 'configuration_error',
 } as const;
 export type ServerOutcome = (typeof ServerOutcome)[keyof typeof ServerOutcome];
 
@@ -64,6 +66,7 @@ export const BUDGET_OUTCOMES: readonly ServerOutcome[] = [
   ServerOutcome.BootFailed,
   ServerOutcome.RollbackFailed,
   ServerOutcome.HookFailed,
+  ServerOutcome.ConfigurationError,
 ];
 
 /** Details of an AccountUnreachable failure. */

@@ -68,6 +68,8 @@ export interface CampaignPlan {
   /** Servers a campaign would skip, with every failed check. */
   skipped: { serviceName: string; failedChecks: PreflightFailure[] }[];
   unknown: string[];
+  /** For an unknown server, a server of the worker's accounts whose name is close (a likely typo). */
+  suggestions?: Record<string, string>;
   /** Servers found in several OVH accounts: a campaign naming them does not start. */
   ambiguous?: AmbiguousServer[];
   excluded: string[];

@@ -31,6 +31,7 @@ import { z } from 'zod';
 import { COMPATIBLE_TEMPLATES } from './catalog';
 import { imageFaultSchema } from './faults';
 import { Prng } from './prng';
+import { loopbackAddress } from './ssh';
 
 const diskGroupSchema = z
   .object({
@@ -101,13 +102,9 @@ export function compatibleTemplatesOf(spec: ServerSpec): readonly string[] {
   return spec.compatibleTemplates ?? COMPATIBLE_TEMPLATES;
 }
 
-/** Numbers derived from the name, so a fleet file needs no server IDs or IPs. */
-function withIdentity(spec: z.output<typeof fleetServerSchema>, index: number): ServerSpec {
-  const octets = /ip-(\d+)-(\d+)-(\d+)/.exec(spec.name);
-  const ip = octets
-    ? `${octets[1]}.${octets[2]}.${octets[3]}.${10 + (index % 240)}`
-    : `10.0.${index >> 8}.${index & 255}`;
-  return { ...spec, serverId: 100_000 + index, ip };
+/** Numbers derived from the position and the seed, so a fleet file needs no server IDs or IPs (ssh.ts). */
+function withIdentity(spec: z.output<typeof fleetServerSchema>, index: number, seed: string): ServerSpec {
+  return { ...spec, serverId: 100_000 + index, ip: loopbackAddress(index, seed) };
 }
 
 /** Generates `count` servers from the seed: names, datacenters, racks, boot modes, disks, RAM, tags. */
@@ -134,13 +131,15 @@ export function generateFleet(count: number, seed: string): ServerSpec[] {
       commercialRange: kind.range,
       iamTags: { env: prng.pick(TAG_ENVS), role: prng.pick(TAG_ROLES) },
     });
-    servers.push({ ...spec, serverId: 100_000 + i, ip: `${a}.${b}.${c}.${prng.int(2, 250)}` });
+    // The draw stays so that every later name and fault is the one the seed always gave.
+    prng.int(2, 250);
+    servers.push({ ...spec, serverId: 100_000 + i, ip: loopbackAddress(i, seed) });
   }
   return servers;
 }
 
 /** Parses fleet file content (already JSON-decoded). */
-export function parseFleet(content: unknown, source = 'fleet'): ServerSpec[] {
+export function parseFleet(content: unknown, source: string, seed: string): ServerSpec[] {
   const parsed = fleetFileSchema.safeParse(content);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'fleet'}: ${i.message}`);
@@ -152,16 +151,16 @@ export function parseFleet(content: unknown, source = 'fleet'): ServerSpec[] {
       throw new FleetFileError(`The ${source} lists server ${server.name} twice; keep one entry.`);
     names.add(server.name);
   }
-  return parsed.data.servers.map(withIdentity);
+  return parsed.data.servers.map((server, index) => withIdentity(server, index, seed));
 }
 
 /** Reads and validates a fleet file. */
-export function loadFleetFile(filePath: string): ServerSpec[] {
+export function loadFleetFile(filePath: string, seed: string): ServerSpec[] {
   let content: unknown;
   try {
     content = JSON.parse(readFileSync(filePath, 'utf8'));
   } catch (error) {
     throw new FleetFileError(`The fleet file ${filePath} cannot be read as JSON (${(error as Error).message}).`);
   }
-  return parseFleet(content, `fleet file ${filePath}`);
+  return parseFleet(content, `fleet file ${filePath}`, seed);
 }

@@ -26,6 +26,7 @@ import { registerServerRoutes } from './routes/servers';
 import { registerTaskRoutes } from './routes/tasks';
 import { createRequestHandler } from './server';
 import { SideDoor } from './side-door';
+import { SshPorts } from './ssh';
 import { SimState } from './state';
 
 export type { SimulatorOptions } from './options';
@@ -79,6 +80,8 @@ export interface Simulator {
   caCertPath: string;
   credentials: Credentials;
   servers: string[];
+  /** The port every server's SSH answers on, at the loopback address its `ip` says (ssh.ts). */
+  sshPort: number;
   state: SimulatorControl;
   /**
    * Stops answering, as an OVH API that is down: the port is closed (connections are refused) and open
@@ -92,7 +95,9 @@ export interface Simulator {
 
 function loadSpecs(options: ResolvedOptions): ServerSpec[] {
   if (options.fleet === undefined) return generateFleet(options.servers, options.seed);
-  return typeof options.fleet === 'string' ? loadFleetFile(options.fleet) : parseFleet(options.fleet, 'fleet option');
+  return typeof options.fleet === 'string'
+    ? loadFleetFile(options.fleet, options.seed)
+    : parseFleet(options.fleet, 'fleet option', options.seed);
 }
 
 function credentialsFor(state: SimState): Credentials {
@@ -134,6 +139,23 @@ function stop(server: Server): Promise<void> {
   });
 }
 
+/** The fleet's SSH ports, listening from each server's first install (the first server's from now). */
+async function sshPorts(
+  state: SimState,
+  sideDoor: SideDoor,
+  port: number,
+  log?: (line: string) => void,
+): Promise<SshPorts> {
+  const ssh = new SshPorts(
+    (name) => state.spec(name)?.ip,
+    (name) => sideDoor.probe(name).status === 200,
+    log,
+  );
+  await ssh.start(state.names[0] as string, port);
+  state.onInstall = (name) => ssh.listenFor(name);
+  return ssh;
+}
+
 /** Builds the simulated fleet and starts the HTTPS server. */
 export async function createSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const o = resolveOptions(options);
@@ -164,6 +186,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   const server = createServer({ cert: leaf.certPem, key: leaf.keyPem, keepAliveTimeout: 30_000 }, handler);
   server.on('clientError', (_error, socket) => socket.destroy());
   const port = await listen(server, o.port, o.host);
+  const ssh = await sshPorts(state, sideDoor, o.sshPort, o.log);
   const basePath = '/1.0';
   return {
     url: `https://${o.canonicalHost}:${port}${basePath}`,
@@ -173,6 +196,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     caCertPath: ca.caCertPath,
     credentials,
     servers: [...state.names],
+    sshPort: ssh.port,
     state: {
       server: (name) => sideDoor.server(name),
       probe: (name) => sideDoor.probe(name),
@@ -195,6 +219,8 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     listenAgain: async () => {
       await listen(server, port, o.host);
     },
-    close: () => stop(server),
+    close: async () => {
+      await Promise.all([stop(server), ssh.close()]);
+    },
   };
 }

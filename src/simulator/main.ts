@@ -92,13 +92,16 @@ export function parseSimulatorArgs(argv: string[]): SimulatorOptions & { quiet: 
 }
 
 /** What the one stdout line holds: everything a client needs to connect. */
-export type ConnectionLine = Pick<Simulator, 'url' | 'host' | 'port' | 'basePath' | 'caCertPath' | 'servers'> &
+export type ConnectionLine = Pick<
+  Simulator,
+  'url' | 'host' | 'port' | 'basePath' | 'caCertPath' | 'sshPort' | 'servers'
+> &
   Credentials;
 
 /** The one stdout line. */
 function connectionLine(sim: Simulator): string {
-  const { url, host, port, basePath, caCertPath, credentials, servers } = sim;
-  const line: ConnectionLine = { url, host, port, basePath, caCertPath, ...credentials, servers };
+  const { url, host, port, basePath, caCertPath, sshPort, credentials, servers } = sim;
+  const line: ConnectionLine = { url, host, port, basePath, caCertPath, sshPort, ...credentials, servers };
   return JSON.stringify(line);
 }
 

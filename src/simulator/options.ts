@@ -8,6 +8,8 @@ export const simulatorOptionsSchema = z
   .object({
     /** TCP port; 0 picks a free one. */
     port: z.number().int().min(0).max(65535).default(0),
+    /** The port every server's SSH answers on, at its loopback address (ssh.ts); 0 picks a free one. */
+    sshPort: z.number().int().min(0).max(65535).default(0),
     /** Interface to bind; loopback by default. */
     host: z.string().min(1).default('127.0.0.1'),
     /** Host name clients sign with (node-ovh signs `https://<host><path>` without the port). */

@@ -63,6 +63,8 @@ export class SimState {
   readonly traffic = new Traffic(REQUEST_LOG_SIZE);
   private servers = new Map<string, ServerRecord>();
   private nextTaskId = FIRST_TASK_ID;
+  /** Called with the server's name at each install (the SSH ports listen from then on: ssh.ts). */
+  onInstall?: (name: string) => void;
 
   constructor(
     readonly seed: string,
@@ -82,6 +84,11 @@ export class SimState {
     this.nextTaskId = FIRST_TASK_ID;
     this.faults.config = this.initialFaults;
     this.traffic.reset();
+  }
+
+  /** The server's fixed description, without settling anything; undefined for an unknown service name. */
+  spec(name: string): ServerSpec | undefined {
+    return this.servers.get(name)?.spec;
   }
 
   /** The server, settled to now; undefined for an unknown service name. */
@@ -179,6 +186,7 @@ export class SimState {
     const comment = route === 'reinstall' ? REINSTALL_COMMENT : LEGACY_INSTALL_COMMENT;
     const task = this.newTask(server, { function: TASK_FUNCTION.reinstallServer, comment, startSim, deployment });
     const post500 = route === 'reinstall' && this.faults.post500(server.spec.name, index);
+    this.onInstall?.(server.spec.name);
     return { task, post500 };
   }
 

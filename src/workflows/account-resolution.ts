@@ -45,9 +45,17 @@ export function mergeAccountAnswers(
       left === undefined ? resolved.unknown : left.filter((name) => resolved.unknown.includes(name)),
     undefined,
   );
+  const unknown = unknownEverywhere ?? [];
+  const suggestions = Object.fromEntries(
+    unknown.flatMap((name) => {
+      const close = answers.map(({ resolved }) => resolved.suggestions?.[name]).find((match) => match !== undefined);
+      return close === undefined ? [] : [[name, close]];
+    }),
+  );
   return {
     servers,
-    unknown: unknownEverywhere ?? [],
+    unknown,
+    ...(Object.keys(suggestions).length > 0 ? { suggestions } : {}),
     ambiguous,
     excluded: unique(answers.flatMap(({ resolved }) => resolved.excluded)),
     notAllowed: unique(answers.flatMap(({ resolved }) => resolved.notAllowed)),

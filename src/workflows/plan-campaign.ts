@@ -4,6 +4,9 @@
  * preflight (GETs only), then returns what a campaign would do. It never starts a deployment.
  * It runs on the worker, so the CLI needs no OVH credentials.
  *
+ * Before any OVH call it resolves every `${VAR}` reference of the campaign on the worker (by name: a
+ * missing one fails the plan with ConfigurationError, never echoing a value).
+ *
  * Servers are resolved account by account, each on its account's task queue (the worker holding it lists
  * that account's servers), and each preflight runs on its server's account queue. Plans recorded before
  * accounts existed resolved once on the shared queue: they replay that way (ACCOUNTS_PATCH).
@@ -26,6 +29,13 @@ const qualify = proxyActivities<ReimageActivities>(qualifyOptions);
 
 /** Patch ID of resolving and preflighting servers on their OVH account's task queue. */
 const ACCOUNTS_PATCH = 'resolve-per-ovh-account';
+/** Patch ID of resolving the campaign's `${VAR}` references first. */
+const ENV_REFERENCES_PATCH = 'check-env-references';
+
+/** Resolves every `${VAR}` of the campaign on the worker: a misspelled name stops the plan, named. */
+async function checkEnvReferences({ image, configDrive, hooks, notify }: PlanInput['settings']): Promise<void> {
+  await reads.checkEnvReferences({ image, configDrive, hooks, notify });
+}
 
 /** The read activities on `account`'s task queue (the shared one for the default account or none). */
 function readsOn(account: string | undefined): typeof reads {
@@ -55,6 +65,7 @@ const UNKNOWN_RANGE = 'unknown';
 export async function planCampaignWorkflow(input: PlanInput): Promise<CampaignPlan> {
   const progress: PlanProgress = { phase: 'resolving', total: 0, done: 0, apiCalls: 0 };
   setHandler(planProgressQuery, () => progress);
+  if (patched(ENV_REFERENCES_PATCH)) await checkEnvReferences(input.settings);
   const resolved = patched(ACCOUNTS_PATCH) ? await resolveInAccounts(input) : await reads.resolveServers(input);
   progress.apiCalls = resolved.apiCalls;
   const plan: CampaignPlan = { campaignId: input.campaignId, ...resolved, skipped: [], waves: [], apiCalls: 0 };

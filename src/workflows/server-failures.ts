@@ -21,6 +21,7 @@ const OUTCOME_BY_TYPE: Partial<Record<FailureType, ServerOutcome>> = {
   [FailureType.BootFailed]: ServerOutcome.BootFailed,
   [FailureType.RollbackFailed]: ServerOutcome.RollbackFailed,
   [FailureType.ServerLocked]: ServerOutcome.Skipped,
+  [FailureType.ConfigurationError]: ServerOutcome.ConfigurationError,
 };
 
 /** The innermost failure of an ActivityFailure / ChildWorkflowFailure chain. */

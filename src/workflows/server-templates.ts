@@ -3,7 +3,7 @@
  * and the boot probe URL ("http://{serviceName}:8080/healthz"). Pure and deterministic.
  */
 import type { ConfigDriveSpec } from '../domain/config-drive';
-import type { BootProbe } from '../domain/deployment';
+import { DEFAULT_BOOT_PROBE, type BootProbe, type BootProbeSetting } from '../domain/deployment';
 import { renderTemplate } from '../campaign/hostname-template';
 
 /** The config drive with its hostname template rendered for `serviceName`. */
@@ -11,7 +11,12 @@ export function configDriveFor(drive: ConfigDriveSpec | undefined, serviceName: 
   return drive?.hostname ? { ...drive, hostname: renderTemplate(drive.hostname, serviceName) } : drive;
 }
 
-/** The boot probe with its URL template rendered for `serviceName`. */
-export function bootProbeFor(probe: BootProbe | undefined, serviceName: string): BootProbe | undefined {
-  return probe?.type === 'http' ? { ...probe, url: renderTemplate(probe.url, serviceName) } : probe;
+/**
+ * The boot probe of `serviceName`: the campaign's (its URL template rendered), the SSH greeting when the
+ * campaign names none, nothing when it says `none`.
+ */
+export function bootProbeFor(probe: BootProbeSetting | undefined, serviceName: string): BootProbe | undefined {
+  if (probe === 'none') return undefined;
+  if (probe === undefined) return DEFAULT_BOOT_PROBE;
+  return probe.type === 'http' ? { ...probe, url: renderTemplate(probe.url, serviceName) } : probe;
 }

@@ -124,7 +124,7 @@ describe('the reinstall route', () => {
       nonRetryable: true,
       message: expect.stringMatching(
         new RegExp(
-          `^The deployment on never\\.test\\.eu did not finish by ${deadlineAt} \\(OVH status doing, at step \\d/9 `,
+          `^The deployment on never\\.test\\.eu did not finish by ${deadlineAt} \\(OVH status doing, at step \\d/9 .*\\. Check the server in the OVH control panel\\.$`,
         ),
       ),
     });
@@ -148,7 +148,7 @@ describe('the reinstall route', () => {
       nonRetryable: true,
       message: expect.stringMatching(
         new RegExp(
-          `^efi\\.test\\.eu boots from its disk but its OS did not answer GET ${probeUrl.replace(/[.]/g, '\\.')} by ${deadlineAt} \\(\\d+ attempts, last: HTTP 503\\)`,
+          `^efi\\.test\\.eu boots from its disk but its OS did not answer GET ${probeUrl.replace(/[.]/g, '\\.')} by ${deadlineAt} \\(\\d+ attempts, last: HTTP 503\\)\\. Check efiBootloaderPath, the image's network setup and that the probed service starts at boot\\.$`,
         ),
       ),
     });

@@ -61,6 +61,7 @@ describe('the example campaigns', () => {
       deadlines: { installMs: 3_600_000, bootMs: 900_000, rollbackMs: 1_200_000, preflightMs: 300_000 },
       poll: { minMs: 15_000, maxMs: 600_000, stepEvery: 0 },
       atClose: 'continue',
+      bootProbe: { type: 'ssh', port: 22, timeoutMs: 10_000 },
       retry: { redeployAfterRollback: 0 },
     });
   });
@@ -93,7 +94,7 @@ describe('the example campaigns', () => {
       durationMs: 14_400_000,
       timezone: 'Europe/Paris',
     });
-    expect(spec.bootProbe).toEqual({ type: 'tcp', port: 22, timeoutMs: 10_000 });
+    expect(spec.bootProbe).toEqual({ type: 'ssh', port: 22, timeoutMs: 10_000 });
     expect(spec.accounts).toEqual(['eu-prod']);
   });
 

@@ -6,7 +6,7 @@
  */
 import { ServerOutcome } from '../../src/shared/failure-types';
 import type { CampaignProgress } from '../../src/shared/campaign-report-types';
-import { campaignYaml, cliJson, startCliStack, type CliStack } from './helpers/cli-harness';
+import { campaignYaml, cliJson, runCli, startCliStack, type CliStack } from './helpers/cli-harness';
 
 type Status = CampaignProgress & { completed: boolean; installSteps: Record<string, unknown> };
 
@@ -24,7 +24,20 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-const status = (id: string) => cliJson<Status>(['status', id, '--json'], stack.env);
+/** `status ID --json`: exit 0 while the campaign runs or once every server is done, 5 once it ended otherwise. */
+async function status(id: string): Promise<Status> {
+  const result = await runCli(['status', id, '--json'], stack.env);
+  const s = JSON.parse(result.stdout) as Status;
+  const clean = !s.completed || (s.totals.byOutcome.done ?? 0) === s.totals.servers;
+  expect({ code: result.code, stderr: result.stderr }).toEqual({ code: clean ? 0 : 5, stderr: '' });
+  return s;
+}
+
+/** The line of `status ID` (human) that says what the operator can do next. */
+async function nextLine(id: string): Promise<string | undefined> {
+  const result = await runCli(['status', id], stack.env);
+  return result.stdout.split('\n').find((line) => line.startsWith('next: '));
+}
 
 /** What a status shows about the rollout, without timings, ETA and per-row API calls. */
 function rollout(s: Status) {
@@ -83,6 +96,7 @@ describe('campaign A: approval before each wave', () => {
       rows: [[a[0], 'finished', 'done', 1], ...a.slice(1).map((name) => [name, 'pending', undefined, 0])],
     });
     expect(s.installSteps).toEqual({});
+    expect(await nextLine('ctl-a')).toBe('next: reimage approve ctl-a (wave 1 waits for it)');
   });
 
   it('answers skip, pause, set-concurrency and approve in JSON, and status shows each effect', async () => {
@@ -126,6 +140,7 @@ describe('campaign A: approval before each wave', () => {
         [a[5], 'finished', ServerOutcome.Skipped, 1],
       ],
     });
+    expect(await nextLine('ctl-a')).toBe('next: reimage resume ctl-a (no server starts meanwhile)');
   });
 
   it('resumes: wave 2 runs one server at a time, and a failed server shows its outcome', async () => {

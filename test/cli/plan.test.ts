@@ -36,7 +36,14 @@ it('lists the servers to reimage, the skipped ones with their failed checks, unk
   );
   const callsBefore = stack.sim.state.counters().total;
 
-  const plan = await cliJson<Record<string, unknown>>(['plan', file, '--json'], stack.env);
+  const result = await runCli(['plan', file, '--json'], stack.env);
+  const plan = JSON.parse(result.stdout) as Record<string, unknown>;
+
+  // An unknown server makes "reimage start" refuse the campaign: the plan says so and exits 3.
+  expect({ code: result.code, lastLine: result.stderr.trimEnd().split('\n').at(-1) }).toEqual({
+    code: 3,
+    lastLine: 'reimage start would refuse this campaign (1 refused): fix each "refused" line, then plan again.',
+  });
 
   // The OVH_* variables are the worker's one account, `default`.
   const placement = { account: 'default', datacenter: 'gra3', rack: 'G101A01' };
@@ -133,7 +140,7 @@ it('checks every hook: a webhook on the allow-list answers its ping, another hos
 
   const plan = await runCli(['plan', file], stack.env);
 
-  expect(plan.code).toBe(0);
+  expect(plan.code).toBe(3);
   expect(plan.stdout.split('\n').filter((line) => line.startsWith('hook '))).toEqual([
     `hook ok hooks.beforeWipe.webhook.url (${receiver.url('/lb')}): answers a ping with HTTP 204`,
     `hook refused hooks.afterRollback.webhook.url (https://tickets.example.com/reimage): hooks.afterRollback.webhook.url: "tickets.example.com" is not on the worker's hook allow-list (REIMAGE_HOOK_HOSTS; it holds ${receiver.host}); add the host there or change the URL`,
@@ -143,7 +150,22 @@ it('checks every hook: a webhook on the allow-list answers its ping, another hos
 
   const start = await runCli(['start', file, '--yes'], stack.env);
   expect({ code: start.code, stderr: start.stderr.trim() }).toEqual({
-    code: 2,
+    code: 3,
     stderr: `Nothing was started; the worker refuses these hook hosts:\nhooks.afterRollback.webhook.url: "tickets.example.com" is not on the worker's hook allow-list (REIMAGE_HOOK_HOSTS; it holds ${receiver.host}); add the host there or change the URL`,
+  });
+});
+
+it('refuses to start a campaign naming a server no OVH account has, with exit 3, the server named and the nearest name', async () => {
+  // One character off the second server's name: a typo.
+  const missing = stack.servers[1]!.replace('.cli.', '.cl1.');
+  const file = stack.writeCampaign(
+    'unknown-server.yaml',
+    campaignYaml(stack, 'unknown-server', { servers: [stack.servers[0]!, missing] }),
+  );
+
+  expect(await runCli(['start', file, '--yes'], stack.env)).toEqual({
+    code: 3,
+    stdout: '',
+    stderr: `Nothing was started; fix the campaign's server list:\n${missing}: no OVH account of the worker has such a server; did you mean "${stack.servers[1]}"?\n`,
   });
 });

@@ -45,9 +45,10 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 
 describe('reimage report', () => {
-  it('prints the final report as JSON', async () => {
-    const printed = await cliJson(['report', 'rpt', '--format', 'json'], stack.env);
-    expect(printed).toEqual(JSON.parse(JSON.stringify(report)));
+  it('prints the final report as JSON and exits 5: a server failed', async () => {
+    const result = await runCli(['report', 'rpt', '--format', 'json'], stack.env);
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 5, stderr: '' });
+    expect(JSON.parse(result.stdout)).toEqual(JSON.parse(JSON.stringify(report)));
     expect(report).toMatchObject({
       campaignId: 'rpt',
       finalState: 'done',
@@ -64,7 +65,7 @@ describe('reimage report', () => {
     const quoted = `"${failed.message!.replace(/"/g, '""')}"`;
     const result = await runCli(['report', 'rpt', '--format', 'csv'], stack.env);
     expect(result).toEqual({
-      code: 0,
+      code: 5,
       stderr: '',
       stdout: [
         'serviceName,state,outcome,failureType,message,attempts,deployments,apiCalls,durationMs,installMs',
@@ -80,7 +81,7 @@ describe('reimage report', () => {
     const t = report.totals;
     const result = await runCli(['report', 'rpt', '--format', 'markdown'], stack.env);
     expect(result).toEqual({
-      code: 0,
+      code: 5,
       stderr: '',
       stdout: [
         '# Campaign rpt: done',
@@ -92,10 +93,10 @@ describe('reimage report', () => {
         '| done | 1 |',
         '| deploy_failed | 1 |',
         '',
-        '| server | outcome | failure type | message | attempts | duration | API calls |',
-        '|---|---|---|---|---|---|---|',
-        `| ${done.serviceName} | done |  |  | 1 | ${formatDuration(done.durationMs!)} | ${done.apiCalls} |`,
-        `| ${failed.serviceName} | deploy_failed | DeployFailed | ${failed.message} | 1 | ${formatDuration(failed.durationMs!)} | ${failed.apiCalls} |`,
+        '| server | outcome | failure type | message | attempts | deployments | duration | API calls |',
+        '|---|---|---|---|---|---|---|---|',
+        `| ${done.serviceName} | done |  |  | 1 | 1 | ${formatDuration(done.durationMs!)} | ${done.apiCalls} |`,
+        `| ${failed.serviceName} | deploy_failed | DeployFailed | ${failed.message} | 1 | 1 | ${formatDuration(failed.durationMs!)} | ${failed.apiCalls} |`,
         '',
       ].join('\n'),
     });
@@ -123,12 +124,26 @@ function rowsInOrder(page: Page): Promise<string[]> {
   );
 }
 
+describe('reimage status of the finished campaign', () => {
+  it('exits 5, once and with --watch: a server failed', async () => {
+    const once = await runCli(['status', 'rpt'], stack.env);
+    expect({ code: once.code, stderr: once.stderr }).toEqual({ code: 5, stderr: '' });
+    expect(once.stdout.split('\n').slice(0, 3)).toEqual([
+      'campaign rpt: finished',
+      `[${'#'.repeat(30)}] 2/2 finished, 0 running, 0 pending`,
+      'outcomes: done 1, deploy_failed 1; failures 1/1 budget',
+    ]);
+    const watched = await runCli(['status', 'rpt', '--watch'], stack.env);
+    expect({ code: watched.code, stderr: watched.stderr }).toEqual({ code: 5, stderr: '' });
+  });
+});
+
 describe('reimage report --format html, opened in headless Chromium', () => {
   it('shows one bar per server-phase, the failure, the waves and the operator actions, without a console error', async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     const file = path.join(ARTIFACTS, 'report.html');
     expect(await runCli(['report', 'rpt', '--format', 'html', '--out', file], stack.env)).toEqual({
-      code: 0,
+      code: 5,
       stdout: '',
       stderr: '',
     });
@@ -212,6 +227,31 @@ describe('reimage schedule', () => {
       id,
       nextRuns: [0, 1, 2].map(() => times.next().toDate().toISOString()),
       paused: false,
+    });
+  });
+
+  it('checks --cron and --timezone before the plan reads anything from OVH, and exits 3', async () => {
+    const file = stack.writeCampaign('bad-when.yaml', campaignYaml(stack, 'bad-when', { servers: stack.servers }));
+    const callsBefore = stack.sim.state.counters().total;
+    const args = ['schedule', 'create', file, '--cron', '0 25 * *', '--timezone', 'Europe/Pari', '--yes'];
+    expect(await runCli(args, stack.env)).toEqual({
+      code: 3,
+      stdout: '',
+      stderr: [
+        'Nothing was scheduled:',
+        '--cron must have 5 fields (minute hour day-of-month month day-of-week), e.g. "0 22 * * 1-5" (got 4)',
+        '--timezone "Europe/Pari" is not an IANA time zone; did you mean "Europe/Paris"?',
+        '',
+      ].join('\n'),
+    });
+    expect(stack.sim.state.counters().total).toBe(callsBefore);
+  });
+
+  it('says plainly that a schedule to delete does not exist, and exits 3', async () => {
+    expect(await runCli(['schedule', 'delete', 'no-such-schedule'], stack.env)).toEqual({
+      code: 3,
+      stdout: '',
+      stderr: 'No schedule "no-such-schedule" exists: nothing was deleted. "reimage schedule list" lists them.\n',
     });
   });
 

@@ -168,13 +168,14 @@ describe('reimage simulator as the README runs it', () => {
     expect(readmeSection('Rehearsing against the simulator')).toContain(`\n${commandLine(README_ARGS)}\n`);
   });
 
-  it('prints one JSON line with the URL, the CA file, the credentials and the service names', () => {
+  it('prints one JSON line with the URL, the CA file, the SSH port, the credentials and the service names', () => {
     expect(connection).toEqual({
       url: `https://localhost:${connection.port}/1.0`,
       host: 'localhost',
       port: expect.any(Number) as number,
       basePath: '/1.0',
       caCertPath: expect.stringMatching(/ca\.pem$/) as string,
+      sshPort: expect.any(Number) as number,
       appKey: expect.any(String) as string,
       appSecret: expect.any(String) as string,
       consumerKey: expect.any(String) as string,

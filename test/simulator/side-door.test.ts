@@ -207,6 +207,7 @@ describe('simulator command line', () => {
       'port',
       'basePath',
       'caCertPath',
+      'sshPort',
       'appKey',
       'appSecret',
       'consumerKey',

@@ -119,3 +119,27 @@ describe('what campaigns may read and fetch', () => {
     }
   });
 });
+
+describe('REIMAGE_SIMULATOR_SSH_PORT', () => {
+  it('takes the port the simulator printed', () => {
+    expect(loadConfig({ REIMAGE_SIMULATOR_SSH_PORT: '40022' }).simulatorSshPort).toBe(40022);
+    expect(loadConfig({}).simulatorSshPort).toBeUndefined();
+  });
+
+  it('names the variable and what it must be when it is not a port', () => {
+    expect(() => loadConfig({ REIMAGE_SIMULATOR_SSH_PORT: '70000' })).toThrow(
+      new ConfigError(
+        'The environment is not valid:\nREIMAGE_SIMULATOR_SSH_PORT: must be the sshPort "reimage simulator" printed (a port from 1 to 65535), or unset',
+      ),
+    );
+  });
+
+  it("refuses a worker whose OVH endpoint is not on this machine: real servers' SSH is on port 22", () => {
+    const env = { OVH_ENDPOINT: 'ovh-eu', REIMAGE_SIMULATOR_SSH_PORT: '40022' };
+    expect(() => loadWorkerAccounts(loadConfig(env), env)).toThrow(
+      new ConfigError(
+        'REIMAGE_SIMULATOR_SSH_PORT is a rehearsal setting for "reimage simulator sshPort" on this machine, but account "default" uses "ovh-eu": point OVH_ENDPOINT at the simulator (https://localhost:PORT/1.0), or unset REIMAGE_SIMULATOR_SSH_PORT to work against OVH.',
+      ),
+    );
+  });
+});

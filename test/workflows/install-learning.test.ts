@@ -157,7 +157,7 @@ describe('learned install durations with the real activities against the OVH sim
     });
     const status = renderStatus({ ...atEnd, completed: true, installSteps: {} }).split('\n');
     expect(status).toContain(
-      `  stor-1: typically ${formatDuration(nearestRank(stor, 0.5))} (learned from the last 6 done servers)`,
+      `  commercial range stor-1: installs typically ${formatDuration(nearestRank(stor, 0.5))} (learned from the last 6 done servers)`,
     );
   }, 120_000);
 });

@@ -42,13 +42,14 @@ let running: Promise<void>;
 
 beforeAll(async () => {
   eu = await accountSimulator('eu', [...EU, TWIN], SPEED);
-  ca = await accountSimulator('ca', [...CA, TWIN], SPEED);
+  ca = await accountSimulator('ca', [...CA, TWIN], SPEED, eu.sshPort);
   worker = await createWorker({
     env: {
       TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS,
       REIMAGE_TASK_QUEUE: baseQueue,
       REIMAGE_LOG_LEVEL: 'error',
       REIMAGE_OVH_ACCOUNTS: twoAccountsFile(eu, ca),
+      REIMAGE_SIMULATOR_SSH_PORT: String(eu.sshPort),
       ...euCredentials(eu),
       ...caCredentials(ca),
     },

@@ -41,7 +41,7 @@ function baseEnvironment(): NodeJS.ProcessEnv {
 
 beforeAll(async () => {
   eu = await accountSimulator('eu', EU, SPEED);
-  ca = await accountSimulator('ca', CA, SPEED);
+  ca = await accountSimulator('ca', CA, SPEED, eu.sshPort);
   const bundle = path.join(mkdtempSync(path.join(os.tmpdir(), 'reimage-bundle-')), 'workflow-bundle.js');
   writeFileSync(bundle, (await workflowBundle()).code);
   const shared = {
@@ -49,6 +49,7 @@ beforeAll(async () => {
     REIMAGE_TASK_QUEUE: baseQueue,
     REIMAGE_LOG_LEVEL: 'error',
     REIMAGE_OVH_ACCOUNTS: twoAccountsFile(eu, ca),
+    REIMAGE_SIMULATOR_SSH_PORT: String(eu.sshPort),
     REIMAGE_WORKFLOW_BUNDLE: bundle,
   };
   const [euWorker, caWorker] = await Promise.all([

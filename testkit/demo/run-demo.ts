@@ -84,7 +84,7 @@ export async function runDemo(
     const report = await fetchReport(client, campaignId);
     process.stdout.write(`\n${formatReport(report, 'markdown')}\n\n${poolLine(pool, sim.servers)}\n\n`);
     const htmlFile = path.join(DEMO_DIR, `${campaignId}.html`);
-    writeFileSync(htmlFile, await campaignHtmlReport(client, campaignId, stack.config.ovh.rateLimit));
+    writeFileSync(htmlFile, await campaignHtmlReport(client, report, stack.config.ovh.rateLimit));
     process.stdout.write(`HTML report (timeline, charts; opens offline): ${htmlFile}\n`);
     process.stdout.write(
       `Temporal UI: ${uiUrl} (it stops with the demo; "npm run temporal" keeps a dev server and its UI running)\n`,

@@ -18,6 +18,7 @@ import type { CampaignPlan, PlanProgress } from '../../shared/plan-types';
 import { DEFAULT_ACCOUNT } from '../../shared/task-queues';
 import { requirePositional } from '../campaign-client';
 import { UsageError } from '../errors';
+import { ExitCode } from '../exit-codes';
 import { formatDuration } from '../output';
 import { defaultCampaignId, runPlan, serverListProblems } from '../plan-runner';
 import { estimate, type Estimate } from '../plan-estimate';
@@ -144,5 +145,15 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   const eta = estimate(spec, plan, rateLimits);
   if (values.json) process.stdout.write(`${JSON.stringify({ ...plan, etaMs: eta.etaMs, estimate: eta }, null, 2)}\n`);
   else process.stdout.write(`${render(spec, plan, eta)}\n`);
-  return 0;
+  return refusedByStart(plan);
+}
+
+/** 3 (with a line on stderr) when "reimage start" would refuse the campaign as planned, else 0. */
+function refusedByStart(plan: CampaignPlan): number {
+  const refusals = serverListProblems(plan).length + (plan.hooks ?? []).filter((check) => !check.allowed).length;
+  if (refusals === 0) return ExitCode.Ok;
+  process.stderr.write(
+    `reimage start would refuse this campaign (${refusals} refused): fix each "refused" line, then plan again.\n`,
+  );
+  return ExitCode.InvalidInput;
 }

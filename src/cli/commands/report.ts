@@ -4,14 +4,16 @@ import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { campaignProgressQuery } from '../../shared/campaign-messages';
 import type { CampaignReport } from '../../shared/campaign-report-types';
-import { DEFAULTS, loadClientConfig, parseRateLimit, rateLimitPattern } from '../../config';
+import { loadClientConfig, parseRateLimit, rateLimitPattern } from '../../config';
 import { campaignWorkflowId } from '../../shared/workflow-ids';
 import { readCampaignHistory } from '../report-html/campaign-history';
 import { renderHtmlReport } from '../report-html/html-report';
 import { buildReportModel } from '../report-html/report-model';
 import { connectClient } from '../../temporal/connection';
+import { bootNotVerified } from '../boot-verification';
 import { campaignHandle, requirePositional } from '../campaign-client';
 import { UsageError } from '../errors';
+import { campaignExitCode } from '../exit-codes';
 import { formatReport, REPORT_FORMATS, type ReportFormat } from '../report-format';
 
 export const usage = `reimage report CAMPAIGN [--format json|csv|markdown|html] [--out FILE] [--rate-limit 60/min]
@@ -21,8 +23,9 @@ OVH API calls, plus totals. For a campaign still running, the report so far (fin
 
 --format html writes one self-contained page (no network needed to open it): a timeline with one row per
 server and one bar per phase, waves, maintenance windows and operator actions, outcome totals, failures
-against the budget, duration percentiles, and OVH calls over time against --rate-limit (default: this
-environment's OVH_RATE_LIMIT, else 60/min). It reads the campaign's history as well as its report.
+against the budget, duration percentiles, and OVH calls over time (an estimate: each phase's calls spread
+over the phase), with the worker's budget as a line only when --rate-limit gives it. It reads the
+campaign's history as well as its report.
 
 Examples:
   reimage report spring-refresh --format markdown > report.md
@@ -38,7 +41,8 @@ export async function fetchReport(
 ): Promise<CampaignReport & { finalState: string }> {
   const handle = await campaignHandle(client, campaignId);
   const description = await handle.describe();
-  if (description.status.name === 'COMPLETED') return (await handle.result()) as CampaignReport;
+  const unverified = bootNotVerified(description.memo) ? { bootNotVerified: true as const } : {};
+  if (description.status.name === 'COMPLETED') return { ...((await handle.result()) as CampaignReport), ...unverified };
   const progress = await handle.query(campaignProgressQuery);
   return {
     campaignId,
@@ -50,30 +54,30 @@ export async function fetchReport(
     totals: progress.totals,
     ...(progress.waveStartedAtMs ? { waveStartedAtMs: progress.waveStartedAtMs } : {}),
     servers: progress.servers,
+    ...unverified,
   } as CampaignReport & { finalState: string };
 }
 
 /** The HTML report of a campaign: its report, plus its history for the phase spans and the operator's actions. */
 export async function campaignHtmlReport(
   client: Client,
-  campaignId: string,
+  report: CampaignReport,
   rateLimit?: { requests: number; perMs: number },
 ): Promise<string> {
-  const report = await fetchReport(client, campaignId);
-  const history = await readCampaignHistory(client, campaignWorkflowId(campaignId));
+  const history = await readCampaignHistory(client, campaignWorkflowId(report.campaignId));
   return renderHtmlReport(buildReportModel(report, history, rateLimit ? { rateLimit } : {}));
 }
 
-/** --rate-limit, else OVH_RATE_LIMIT when it is valid (a worker setting: the report does not fail on it), else 60/min. */
-function reportRateLimit(option: string | undefined, env: NodeJS.ProcessEnv) {
-  if (option !== undefined) {
-    if (!rateLimitPattern.test(option)) {
-      throw new UsageError(`--rate-limit must look like 60/min, 5/s or 3000/h (got "${option}").`);
-    }
-    return parseRateLimit(option);
+/**
+ * --rate-limit, the budget the operator says the worker had; none otherwise. This environment's OVH_RATE_LIMIT
+ * is not the worker's, and the chart's bars are an estimate: no line is drawn from a guess.
+ */
+function reportRateLimit(option: string | undefined) {
+  if (option === undefined) return undefined;
+  if (!rateLimitPattern.test(option)) {
+    throw new UsageError(`--rate-limit must look like 60/min, 5/s or 3000/h (got "${option}").`);
   }
-  const fromEnv = env.OVH_RATE_LIMIT;
-  return parseRateLimit(fromEnv && rateLimitPattern.test(fromEnv) ? fromEnv : DEFAULTS.ovhRateLimit);
+  return parseRateLimit(option);
 }
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -90,13 +94,14 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   if (!(FORMATS as readonly string[]).includes(values.format)) {
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got "${values.format}").`);
   }
-  const rateLimit = reportRateLimit(values['rate-limit'], env);
+  const rateLimit = reportRateLimit(values['rate-limit']);
   const client = await connectClient(loadClientConfig(env));
+  const report = await fetchReport(client, campaignId);
   const text =
     values.format === 'html'
-      ? await campaignHtmlReport(client, campaignId, rateLimit)
-      : formatReport(await fetchReport(client, campaignId), values.format as ReportFormat);
+      ? await campaignHtmlReport(client, report, rateLimit)
+      : formatReport(report, values.format as ReportFormat);
   if (values.out) writeFileSync(values.out, `${text}\n`);
   else process.stdout.write(`${text}\n`);
-  return 0;
+  return campaignExitCode((report.finalState as string) !== 'running', report.totals);
 }

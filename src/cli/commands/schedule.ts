@@ -9,7 +9,9 @@ import { loadCampaignFile } from '../../campaign/loader';
 import { campaignFileOptions, loadClientConfig, loadConfig } from '../../config';
 import { campaignWorkflowId } from '../../shared/workflow-ids';
 import { connectClient } from '../../temporal/connection';
-import { UsageError } from '../errors';
+import { cronProblem, timeZoneProblem } from '../../campaign/schema-fields';
+import { campaignMemo } from '../boot-verification';
+import { InvalidInputError, UsageError } from '../errors';
 import { printResult } from '../output';
 import { campaignInput, runPlan, serverListProblems } from '../plan-runner';
 import { assertSecretsProtected } from '../secrets-guard';
@@ -28,6 +30,15 @@ Examples:
 
 const PREFIX = 'reimage-';
 
+/** A bad --cron or --timezone stops the command before the plan reads anything from OVH. */
+function checkWhen(cron: string, timezone: string): void {
+  const problems = [
+    ...[cronProblem(cron)].filter(Boolean).map((problem) => `--cron ${problem}`),
+    ...[timeZoneProblem(timezone)].filter(Boolean).map((problem) => `--timezone ${problem}`),
+  ];
+  if (problems.length > 0) throw new InvalidInputError(`Nothing was scheduled:\n${problems.join('\n')}`);
+}
+
 async function create(client: Client, argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -41,6 +52,7 @@ async function create(client: Client, argv: string[], env: NodeJS.ProcessEnv): P
     allowPositionals: true,
   });
   if (!positionals[0] || !values.cron) throw new UsageError(`schedule create needs FILE and --cron.\n\n${usage}`);
+  checkWhen(values.cron, values.timezone);
   const spec = await loadCampaignFile(positionals[0], campaignFileOptions(env));
   const config = loadConfig(env);
   assertSecretsProtected(spec, config.codecKeys);
@@ -48,7 +60,7 @@ async function create(client: Client, argv: string[], env: NodeJS.ProcessEnv): P
   const plan = await runPlan(client, spec, id, false, config);
   const problems = serverListProblems(plan);
   if (problems.length > 0)
-    throw new UsageError(`Nothing was scheduled; fix the campaign's server list:\n${problems.join('\n')}`);
+    throw new InvalidInputError(`Nothing was scheduled; fix the campaign's server list:\n${problems.join('\n')}`);
   if (!values.yes)
     throw new UsageError(`Scheduling reimages ${plan.servers.length} servers at every run; pass --yes to confirm.`);
   const input = campaignInput(spec, id, plan.servers, config.taskQueue);
@@ -61,6 +73,7 @@ async function create(client: Client, argv: string[], env: NodeJS.ProcessEnv): P
       taskQueue: config.taskQueue,
       workflowId: campaignWorkflowId(id),
       args: [input],
+      ...campaignMemo(spec),
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1h' },
   });
@@ -93,7 +106,12 @@ async function list(client: Client, argv: string[]): Promise<number> {
 async function remove(client: Client, argv: string[]): Promise<number> {
   const id = argv[0];
   if (!id) throw new UsageError(`schedule delete needs the schedule ID.\n\n${usage}`);
-  await client.schedule.getHandle(`${PREFIX}${id}`).delete();
+  try {
+    await client.schedule.getHandle(`${PREFIX}${id}`).delete();
+  } catch (err) {
+    if ((err as Error).name !== 'ScheduleNotFoundError') throw err;
+    throw new InvalidInputError(`No schedule "${id}" exists: nothing was deleted. "reimage schedule list" lists them.`);
+  }
   process.stdout.write(`Deleted schedule ${id}.\n`);
   return 0;
 }

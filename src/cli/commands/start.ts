@@ -9,7 +9,7 @@ import type { CampaignSpec } from '../../campaign/schema';
 import { campaignFileOptions, loadClientConfig, loadConfig } from '../../config';
 import { connectClient } from '../../temporal/connection';
 import { requirePositional } from '../campaign-client';
-import { UsageError } from '../errors';
+import { InvalidInputError, UsageError } from '../errors';
 import { printResult } from '../output';
 import { namesAccounts } from '../report-format';
 import { defaultCampaignId, runPlan, serverListProblems, startCampaign } from '../plan-runner';
@@ -67,14 +67,15 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   const plan = await runPlan(client, spec, campaignId, false, config);
   const problems = serverListProblems(plan);
   if (problems.length > 0) {
-    throw new UsageError(`Nothing was started; fix the campaign's server list:\n${problems.join('\n')}`);
+    throw new InvalidInputError(`Nothing was started; fix the campaign's server list:\n${problems.join('\n')}`);
   }
   const refusedHooks = (plan.hooks ?? []).filter((check) => !check.allowed);
   if (refusedHooks.length > 0) {
     const problems = refusedHooks.map((check) => check.message).join('\n');
-    throw new UsageError(`Nothing was started; the worker refuses these hook hosts:\n${problems}`);
+    throw new InvalidInputError(`Nothing was started; the worker refuses these hook hosts:\n${problems}`);
   }
-  if (plan.servers.length === 0) throw new UsageError('Nothing was started: the campaign resolves to no server.');
+  if (plan.servers.length === 0)
+    throw new InvalidInputError('Nothing was started: the campaign resolves to no server.');
   process.stderr.write(
     `Servers to reimage (${plan.servers.length}):\n${plan.servers.map((s) => `  ${s.serviceName}${namesAccounts([s]) ? ` (${s.account})` : ''}`).join('\n')}\n`,
   );

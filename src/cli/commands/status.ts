@@ -6,13 +6,17 @@ import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { DEFAULT_POLL_POLICY } from '../../activities/poll-policy';
 import { readDuration } from '../../campaign/units';
-import { campaignProgressQuery } from '../../shared/campaign-messages';
+import { campaignProgressQuery, serverProgressQuery } from '../../shared/campaign-messages';
+import type { ServerPhase } from '../../shared/campaign-types';
+import { serverWorkflowId } from '../../shared/workflow-ids';
 import type { CampaignProgress, LearnedInstalls } from '../../shared/campaign-report-types';
 import { loadClientConfig } from '../../config';
 import { connectClient } from '../../temporal/connection';
 import { MIN_SAMPLES } from '../../workflows/eta';
+import { BOOT_NOT_VERIFIED, bootNotVerified } from '../boot-verification';
 import { campaignHandle, latestCampaignId } from '../campaign-client';
 import { UsageError } from '../errors';
+import { campaignExitCode } from '../exit-codes';
 import { installProgress } from '../install-steps';
 import { formatDuration, progressBar } from '../output';
 import { namesAccounts } from '../report-format';
@@ -32,6 +36,10 @@ Examples:
 /** A progress snapshot plus the install step of each running server. */
 export interface StatusSnapshot extends CampaignProgress {
   completed: boolean;
+  /** The phase each running server's own workflow says it is in (absent when it did not answer). */
+  phases?: Record<string, ServerPhase | undefined>;
+  /** The campaign says `bootProbe: none`: its `done` servers' boots are not verified. */
+  bootNotVerified?: true;
   installSteps: Record<string, { index: number; total: number; name: string } | undefined>;
 }
 
@@ -43,7 +51,29 @@ export async function snapshot(client: Client, campaignId: string): Promise<Stat
   const steps = await Promise.all(
     running.map(async (row) => [row.serviceName, (await installProgress(client, row.serviceName))?.step] as const),
   );
-  return { ...progress, completed: description.status.name !== 'RUNNING', installSteps: Object.fromEntries(steps) };
+  const phases = await Promise.all(running.map(async (row) => [row.serviceName, await serverPhase(client, row)]));
+  return {
+    ...progress,
+    completed: description.status.name !== 'RUNNING',
+    ...(bootNotVerified(description.memo) ? { bootNotVerified: true as const } : {}),
+    installSteps: Object.fromEntries(steps),
+    phases: Object.fromEntries(phases) as Record<string, ServerPhase | undefined>,
+  };
+}
+
+/** The phase `row`'s server workflow says it is in; undefined when it does not answer. */
+async function serverPhase(client: Client, row: { serviceName: string }): Promise<ServerPhase | undefined> {
+  try {
+    return (await client.workflow.getHandle(serverWorkflowId(row.serviceName)).query(serverProgressQuery)).phase;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A running server in words: its install step when the polls read it, else its phase. */
+function inFlight(step: StatusSnapshot['installSteps'][string], phase: ServerPhase | undefined): string {
+  if (step) return `step ${step.index}/${step.total} ${step.name}`;
+  return phase ? phase.replace('_', ' ') : 'running';
 }
 
 /** The human rendering of a snapshot. */
@@ -61,9 +91,11 @@ export function renderStatus(s: StatusSnapshot): string {
       (s.window.configured ? `, window ${s.window.open ? 'open' : 'closed'}` : '') +
       (s.etaMs !== undefined ? `, ETA ${formatDuration(s.etaMs)}` : '') +
       `, OVH calls ${t.apiCalls}`,
+    ...nextStep(s),
+    ...(s.bootNotVerified ? [BOOT_NOT_VERIFIED] : []),
     installsLine(s.learnedInstalls),
     ...Object.entries(s.learnedInstallsByRange ?? {}).map(
-      ([range, learned]) => `  ${range}: ${learnedFigures(learned)}`,
+      ([range, learned]) => `  commercial range ${range}: installs ${learnedFigures(learned)}`,
     ),
     ...(s.unreachableAccounts ?? []).map(
       (outage) =>
@@ -73,11 +105,22 @@ export function renderStatus(s: StatusSnapshot): string {
   const accountOf = new Map(namesAccounts(s.servers) ? s.servers.map((row) => [row.serviceName, row.account]) : []);
   for (const [server, step] of Object.entries(s.installSteps)) {
     const account = accountOf.get(server);
-    lines.push(
-      `  ${server}${account ? ` (${account})` : ''}: ${step ? `step ${step.index}/${step.total} ${step.name}` : 'starting'}`,
-    );
+    lines.push(`  ${server}${account ? ` (${account})` : ''}: ${inFlight(step, s.phases?.[server])}`);
   }
   return lines.join('\n');
+}
+
+/** What the operator can do next, when the campaign waits for them or finished with servers not done. */
+function nextStep(s: StatusSnapshot): string[] {
+  const id = s.campaignId;
+  if (s.completed) {
+    return campaignExitCode(true, s.totals) === 0
+      ? []
+      : [`next: reimage report ${id} --format markdown (each failure and its fix), then reimage retry ${id} SERVER`];
+  }
+  if (s.status === 'awaiting_approval') return [`next: reimage approve ${id} (wave ${s.wave.number} waits for it)`];
+  if (s.status === 'paused') return [`next: reimage resume ${id} (no server starts meanwhile)`];
+  return [];
 }
 
 /** What the campaign expects of the next installs: the default until it has learned from done servers. */
@@ -107,7 +150,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
     const s = await snapshot(client, campaignId);
     if (values.json) process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
     else process.stdout.write(`${values.watch && process.stdout.isTTY ? '\x1b[2J\x1b[H' : ''}${renderStatus(s)}\n`);
-    if (!values.watch || s.completed) return 0;
+    if (!values.watch || s.completed) return campaignExitCode(s.completed, s.totals);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

@@ -3,6 +3,7 @@
  * with the campaign's summary, charts and timeline. Every text from the campaign (server names, OVH's
  * messages, reasons) is escaped; the report holds no secret (outcomes and OVH's words only).
  */
+import { BOOT_NOT_VERIFIED } from '../boot-verification';
 import { formatDuration } from '../output';
 import { callsChart, failuresChart, outcomesBar } from './charts-svg';
 import { esc } from './escape';
@@ -108,6 +109,7 @@ export function renderHtmlReport(model: ReportModel): string {
     `<h1>${esc(title)}</h1>`,
     `<p class="muted">Started ${started} UTC, ${formatDuration(model.endMs - model.startMs)}, ${t.servers} servers, ${t.failures} failures (budget ${t.failureBudget}), ${t.apiCalls} OVH API calls. Times are UTC.</p>`,
     model.reason ? `<p><strong>Reason:</strong> ${esc(model.reason)}</p>` : '',
+    model.bootNotVerified ? `<p><strong>${esc(BOOT_NOT_VERIFIED)}</strong></p>` : '',
     summary(model),
     '<h2>Timeline</h2>',
     `<div class="controls"><label>Order <select id="order"><option value="wave">by wave, then start</option>${model.rows.some((row) => row.account) ? '<option value="account">by OVH account</option>' : ''}<option value="dc">by datacenter and rack</option><option value="duration">by duration</option><option value="name">by name</option></select></label>`,

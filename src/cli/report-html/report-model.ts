@@ -56,6 +56,8 @@ export interface ReportModel {
   campaignId: string;
   finalState: string;
   reason?: string;
+  /** The campaign says `bootProbe: none`: no boot was verified. */
+  bootNotVerified?: true;
   startMs: number;
   endMs: number;
   totals: CampaignTotals;
@@ -105,6 +107,7 @@ export function buildReportModel(
     campaignId: report.campaignId,
     finalState: report.finalState,
     ...(report.reason ? { reason: report.reason } : {}),
+    ...(report.bootNotVerified ? { bootNotVerified: true as const } : {}),
     startMs: report.startedAtMs,
     endMs: report.finishedAtMs,
     totals: report.totals,

@@ -6,9 +6,9 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { trustCaFile } from '../../../src/ovh/settings';
-import { ensureCa, issueLeafCert } from '../../../src/simulator/ca';
+import { issueLeafCert } from '../../../src/simulator/ca';
+import { testCa } from '../../helpers/simulator';
 
 export interface RecordedRequest {
   path: string;
@@ -52,7 +52,7 @@ export async function startRecordingOrigin(
 }
 
 function tlsOptions(): https.ServerOptions {
-  const ca = ensureCa(process.env.REIMAGE_TEST_CA_DIR ?? path.join(__dirname, '../../../.data/test-ca'));
+  const ca = testCa();
   // NODE_EXTRA_CA_CERTS only works for processes started after it was set (not an in-band jest run).
   trustCaFile(ca.caCertPath);
   const leaf = issueLeafCert(ca, ['localhost', '127.0.0.1']);

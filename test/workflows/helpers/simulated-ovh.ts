@@ -64,7 +64,7 @@ export async function simulatedOvh(options: SimulatedOvhOptions): Promise<Simula
     { rateBudget: new RateBudget({ requests: 1_000_000, perMs: 60_000, burst: 1000, fresh: true }) },
   );
   const activities = {
-    ...createActivities({ ovh, env: {}, ...options.deps }),
+    ...createActivities({ ovh, env: {}, simulatorSshPort: sim.sshPort, ...options.deps }),
     ...accountActivities({ accountNames: ['default'] }),
   };
   return {

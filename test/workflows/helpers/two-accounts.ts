@@ -8,10 +8,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { createSimulator, type Simulator } from '../../../src/simulator';
 
-/** A simulator of `servers` only, its CA in a directory of its own. */
-export async function accountSimulator(region: string, servers: string[], speed: number): Promise<Simulator> {
+/**
+ * A simulator of `servers` only, its CA in a directory of its own; its servers answer SSH on `sshPort` (0: a
+ * free port), so that the second account's can share the first's (one REIMAGE_SIMULATOR_SSH_PORT per worker).
+ */
+export async function accountSimulator(
+  region: string,
+  servers: string[],
+  speed: number,
+  sshPort = 0,
+): Promise<Simulator> {
   const caDir = mkdtempSync(path.join(os.tmpdir(), `reimage-${region}-ca-`));
-  return createSimulator({ seed: region, speed, caDir, fleet: { servers: servers.map((name) => ({ name })) } });
+  const fleet = { servers: servers.map((name) => ({ name })) };
+  return createSimulator({ seed: region, speed, caDir, sshPort, fleet });
 }
 
 const EU_KEYS = { applicationKey: 'EU_AK', applicationSecret: 'EU_AS', consumerKey: 'EU_CK' };

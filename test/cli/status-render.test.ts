@@ -1,0 +1,59 @@
+/** `reimage status` as text: what a running server is doing, and what the operator can do next. */
+import { renderStatus, type StatusSnapshot } from '../../src/cli/commands/status';
+
+/** A running campaign of three servers, two of them in flight. */
+function snapshot(overrides: Partial<StatusSnapshot>): StatusSnapshot {
+  return {
+    campaignId: 'spring',
+    run: 1,
+    status: 'running',
+    paused: false,
+    draining: false,
+    cancelling: false,
+    concurrency: 2,
+    wave: { number: 1, size: 3, admitted: 2, approvalNeeded: false },
+    window: { configured: false, open: true },
+    totals: {
+      servers: 3,
+      pending: 1,
+      running: 2,
+      finished: 0,
+      notStarted: 0,
+      byOutcome: {},
+      failures: 0,
+      failureBudget: 0,
+      apiCalls: 12,
+    },
+    servers: [],
+    completed: false,
+    installSteps: {},
+    ...overrides,
+  };
+}
+
+const inFlightLines = (s: StatusSnapshot) =>
+  renderStatus(s)
+    .split('\n')
+    .filter((line) => line.startsWith('  ns'));
+
+describe('reimage status, rendered', () => {
+  it('shows each running server by its install step when the polls read it, else by its own phase', () => {
+    const s = snapshot({
+      installSteps: {
+        'ns1.ip-1-2-3.eu': { index: 5, total: 9, name: 'Downloading OS image' },
+        'ns2.ip-1-2-3.eu': undefined,
+      },
+      phases: { 'ns1.ip-1-2-3.eu': 'installing', 'ns2.ip-1-2-3.eu': 'rolling_back' },
+    });
+    expect(inFlightLines(s)).toEqual([
+      '  ns1.ip-1-2-3.eu: step 5/9 Downloading OS image',
+      '  ns2.ip-1-2-3.eu: rolling back',
+    ]);
+  });
+
+  it('says a running server whose workflow did not answer is running, not that it is starting', () => {
+    expect(inFlightLines(snapshot({ installSteps: { 'ns3.ip-1-2-3.eu': undefined } }))).toEqual([
+      '  ns3.ip-1-2-3.eu: running',
+    ]);
+  });
+});
