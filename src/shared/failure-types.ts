@@ -53,7 +53,10 @@ export const ServerOutcome = {
   Skipped: 'skipped',
   /** A beforeWipe hook failed (the server was not touched) or an afterBoot hook failed (installed, not back in service). */
   HookFailed: 'hook_failed',
-  /** The worker could not build the install request (a `${VAR}` it does not have): nothing was sent to OVH. */
+  /**
+   * The worker could not or would not build the install request (a `${VAR}` it lacks or does not grant, an
+   * image host or server off its allow-lists): nothing was sent to OVH.
+   */
   ConfigurationError: 'configuration_error',
 } as const;
 export type ServerOutcome = (typeof ServerOutcome)[keyof typeof ServerOutcome];

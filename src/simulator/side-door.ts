@@ -33,6 +33,8 @@ import type { Counters, RequestLogEntry } from './traffic';
 /** What `GET /_sim/servers/{sn}` reports. */
 export interface ServerView {
   serviceName: string;
+  /** The address OVH reports for the server: a loopback address whose SSH port answers boot probes. */
+  ip: string;
   running: string;
   runningSince: string;
   bootId: number;
@@ -102,6 +104,7 @@ export class SideDoor {
     const step = d ? (installProgress(d, now)?.progress.find((p) => p.status !== 'done')?.comment ?? null) : null;
     return {
       serviceName: name,
+      ip: server.spec.ip,
       running: server.running,
       runningSince: formatDate(server.runningSince),
       bootId: server.bootId,

@@ -22,6 +22,7 @@ const OUTCOME_BY_TYPE: Partial<Record<FailureType, ServerOutcome>> = {
   [FailureType.RollbackFailed]: ServerOutcome.RollbackFailed,
   [FailureType.ServerLocked]: ServerOutcome.Skipped,
   [FailureType.ConfigurationError]: ServerOutcome.ConfigurationError,
+  [FailureType.NotAllowed]: ServerOutcome.ConfigurationError,
 };
 
 /** The innermost failure of an ActivityFailure / ChildWorkflowFailure chain. */

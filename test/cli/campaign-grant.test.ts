@@ -92,8 +92,8 @@ it('refuses, at `reimage plan`, an image header that reads a variable the worker
     WORKER_ONLY_TOKEN: 'never-sent',
   });
   expect({ code: result.code, stderr: result.stderr }).toEqual({
-    code: 1,
-    stderr: `image.httpHeaders.X-Trace refers to \${WORKER_ONLY_TOKEN}, which this worker does not give to campaigns: the worker gives a campaign only REIMAGE_VAR_* variables and those REIMAGE_CAMPAIGN_VARS lists; ${FIX}.\n`,
+    code: 3,
+    stderr: `The worker cannot resolve the campaign's environment references; nothing was started:\nimage.httpHeaders.X-Trace refers to \${WORKER_ONLY_TOKEN}, which this worker does not give to campaigns: the worker gives a campaign only REIMAGE_VAR_* variables and those REIMAGE_CAMPAIGN_VARS lists; ${FIX}.\n`,
   });
   expect(attacker.requests).toEqual([]);
 }, 30_000);

@@ -85,9 +85,9 @@ describe('reimage plan of a campaign whose ${VAR} references the worker cannot r
       type: 'raw',
       checksum: `sha256:${stack.image.sha256}`,
       efiBootloaderPath: '\\efi\\debian\\grubx64.efi',
-      httpHeaders: { Authorization: 'Bearer ${IMAGE_TOKN}' },
+      httpHeaders: { Authorization: 'Bearer ${REIMAGE_VAR_IMAGE_TOKN}' },
     };
-    const configDrive = { sshKey: '${DEPLOY_SSH_KEYY}' };
+    const configDrive = { sshKey: '${REIMAGE_VAR_DEPLOY_SSH_KEYY}' };
     const file = stack.writeCampaign(
       'misspelled.yaml',
       campaignYaml(stack, 'misspelled', { servers: [stack.servers[0]!], top: { image, configDrive } }),
@@ -99,8 +99,8 @@ describe('reimage plan of a campaign whose ${VAR} references the worker cannot r
     expect(result.stderr).toBe(
       [
         "The worker cannot resolve the campaign's environment references; nothing was started:",
-        "image.httpHeaders.Authorization references ${IMAGE_TOKN}, which is not set in the worker's environment; set IMAGE_TOKN on every worker (or remove the reference).",
-        "configDrive.sshKey references ${DEPLOY_SSH_KEYY}, which is not set in the worker's environment; set DEPLOY_SSH_KEYY on every worker (or remove the reference).",
+        "image.httpHeaders.Authorization references ${REIMAGE_VAR_IMAGE_TOKN}, which is not set in the worker's environment; set REIMAGE_VAR_IMAGE_TOKN on every worker (or remove the reference).",
+        "configDrive.sshKey references ${REIMAGE_VAR_DEPLOY_SSH_KEYY}, which is not set in the worker's environment; set REIMAGE_VAR_DEPLOY_SSH_KEYY on every worker (or remove the reference).",
         '',
       ].join('\n'),
     );

@@ -3,7 +3,6 @@
  * (the simulated servers answer on loopback), on the dev server with the real activities.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { loopbackAddress } from '../../src/simulator/ssh';
 import { startHookReceiver, type HookReceiver } from '../../testkit/hook-receiver';
 import { testCa } from '../helpers/simulator';
 import { createTestWorker, devServerPerFile, uniqueTaskQueue } from '../helpers/temporal';
@@ -46,8 +45,8 @@ describe('the boot proof of a campaign that names no bootProbe', () => {
     const byName = new Map(report.servers.map((row) => [row.serviceName, row]));
     expect(byName.get(good)).toMatchObject({ outcome: 'done' });
     expect(byName.get(dead)).toMatchObject({ outcome: 'boot_failed', failureType: 'BootFailed' });
-    // The second server of the fleet: the address OVH reports for it.
-    const address = loopbackAddress(1, '5');
+    // The address OVH reports for it.
+    const address = sim.sim.state.server(dead)!.ip;
     expect(byName.get(dead)!.message).toMatch(
       new RegExp(
         `^${dead} boots from its disk but its OS did not answer an SSH greeting on ${address.replace(/\./g, '\\.')}:${sim.sim.sshPort} by .+ \\(\\d+ attempts, last: .+\\)\\. Check efiBootloaderPath`,
