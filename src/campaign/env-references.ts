@@ -9,21 +9,6 @@ import { GRANT_FIX, reservedVariableRule } from './variable-grant';
 const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 const WHOLE_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
 
-/** A `${NAME}` reference names an environment variable the worker does not have. */
-export class MissingEnvVariableError extends Error {
-  override readonly name = 'MissingEnvVariableError';
-  constructor(
-    readonly variable: string,
-    readonly field: string | undefined,
-  ) {
-    super(
-      `The environment variable ${variable} is not set on this worker, but ` +
-        `${field === undefined ? 'the campaign' : `the campaign field ${field}`} refers to it as \${${variable}}. ` +
-        `Set ${variable} in the worker's environment and retry.`,
-    );
-  }
-}
-
 /** Names of the variables `value` refers to, in order of appearance, without duplicates. */
 export function listEnvReferences(value: string): string[] {
   return [...new Set(Array.from(value.matchAll(REFERENCE), (match) => match[1] as string))];
@@ -60,20 +45,4 @@ export function reservedReferenceProblem(value: string): string | undefined {
     if (rule !== undefined) return `refers to \${${name}}: ${rule}; ${GRANT_FIX}`;
   }
   return undefined;
-}
-
-/**
- * `value` with every `${NAME}` replaced by `env[NAME]`. Throws MissingEnvVariableError naming the first
- * variable that is not set (an empty string counts as set). `field` (e.g. "image.httpHeaders.Authorization")
- * names the campaign field in that message. The resolved value is a secret: never log it.
- */
-export function resolveEnvReferences(
-  value: string,
-  env: Readonly<Record<string, string | undefined>>,
-  field?: string,
-): string {
-  for (const name of listEnvReferences(value)) {
-    if (env[name] === undefined) throw new MissingEnvVariableError(name, field);
-  }
-  return value.replace(REFERENCE, (_whole, name: string) => env[name] as string);
 }

@@ -97,7 +97,6 @@ const EXIT_CODES_BY_NAME: Record<string, ExitCode> = {
   TemporalUnavailableError: ExitCode.TemporalUnavailable,
   ConfirmationDeclinedError: ExitCode.Aborted,
   InlineSecretsError: ExitCode.InvalidInput,
-  MissingEnvVariableError: ExitCode.InvalidInput,
   NoWorkerError: ExitCode.TemporalUnavailable,
   SimulatorOptionsError: ExitCode.Usage,
   SimulatorClockError: ExitCode.InvalidInput,
