@@ -48,6 +48,12 @@ export const CONTROLS = {
     summary: 'Skip a server that has not started yet',
     example: 'reimage skip spring-refresh ns3012345.ip-51-91-12.eu',
   },
+  release: {
+    args: 'CAMPAIGN SERVER',
+    summary:
+      'Release a running server: cancel its run (it rolls back to rescue), or record it run_closed when its run closed without reporting',
+    example: 'reimage release spring-refresh ns3012345.ip-51-91-12.eu',
+  },
   retry: {
     args: 'CAMPAIGN SERVER',
     summary: 'Queue a failed, skipped or cancelled server again',

@@ -103,6 +103,8 @@ export interface CampaignSettings extends DeploySettings {
   taskQueue: string;
   /** Continue-as-new once a run's history passes this many events (default and maximum 4,000). */
   continueAsNewAfterEvents?: number;
+  /** How often server runs carried across continue-as-new are checked for a close unheard (default 30 minutes). */
+  runCheckEveryMs?: number;
   /** Campaign events sent to webhooks; absent: none. */
   notify?: NotifySpec[];
 }

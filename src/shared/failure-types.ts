@@ -37,6 +37,11 @@ export const FailureType = {
   AccountUnreachable: 'AccountUnreachable',
   /** A lifecycle hook refused (4xx), failed, or gave no success within its timeout. */
   HookFailed: 'HookFailed',
+  /**
+   * The server's workflow run closed (terminated, reset, timed out) without reporting: the server may be in
+   * any state, a person must look. Recorded by the campaign, never thrown by an activity.
+   */
+  RunClosed: 'RunClosed',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 
@@ -53,6 +58,8 @@ export const ServerOutcome = {
   Skipped: 'skipped',
   /** A beforeWipe hook failed (the server was not touched) or an afterBoot hook failed (installed, not back in service). */
   HookFailed: 'hook_failed',
+  /** The server's workflow run closed without reporting (terminated, reset): its state is unknown. */
+  RunClosed: 'run_closed',
 } as const;
 export type ServerOutcome = (typeof ServerOutcome)[keyof typeof ServerOutcome];
 
@@ -64,6 +71,7 @@ export const BUDGET_OUTCOMES: readonly ServerOutcome[] = [
   ServerOutcome.BootFailed,
   ServerOutcome.RollbackFailed,
   ServerOutcome.HookFailed,
+  ServerOutcome.RunClosed,
 ];
 
 /** Details of an AccountUnreachable failure. */

@@ -17,7 +17,9 @@
  *   (another campaign's or a manual run holds the server's workflow ID, and is left alone).
  * - Children are ABANDONed on close and report by signal to this workflow ID, so they outlive the
  *   continue-as-new this workflow does when Temporal suggests it or past CONTINUE_AS_NEW_EVENTS events; a
- *   report that arrives twice (or late) is ignored (idempotent on server + attempt).
+ *   report that arrives twice (or late) is ignored (idempotent on server + attempt). A server run that closes
+ *   without reporting (terminated, reset) is noticed by its run ID and recorded `run_closed` (closed-runs.ts),
+ *   so no cancel or drain waits for it forever.
  * - At most min(maxParallel, 500) children in flight, at most 50 of their starts unconfirmed. A server waiting
  *   for its unreachable OVH account keeps no slot, and no other server of that account starts meanwhile
  *   (account-outage.ts): the other accounts' servers go on, up to 500 in flight. Outside windows
@@ -45,6 +47,7 @@ import { budgetExceeded, MAX_IN_FLIGHT } from './budget';
 import { cancelRunning, startServers } from './campaign-children';
 import { installCampaignHandlers, stopCampaign } from './campaign-controls';
 import { CampaignState } from './campaign-state';
+import { checkCarriedRunsIfDue, runCheckDueAt } from './closed-runs';
 import { expectedServerMs } from './eta';
 import { qualifyOptions } from './server-activities';
 import { classifyStepFailure } from './server-failures';
@@ -112,6 +115,7 @@ async function qualifyImage(campaign: CampaignState): Promise<void> {
 /** The main loop: one decision per wake-up, until nothing runs and nothing more may start. */
 async function rollOut(campaign: CampaignState): Promise<void> {
   for (;;) {
+    await checkCarriedRunsIfDue(campaign);
     await continueAsNewIfDue(campaign);
     await rollBackAtWindowClose(campaign);
     const stop = campaign.controls.stop;
@@ -213,7 +217,7 @@ async function waitForChange(campaign: CampaignState, untilMs?: number): Promise
   const window = windowAt(campaign.settings.windows, Date.now());
   const closeAt =
     campaign.settings.atClose === 'rollback' && campaign.servers.runningCount > 0 ? window.closesAtMs : undefined;
-  const wakes = [untilMs, closeAt].filter((t): t is number => t !== undefined);
+  const wakes = [untilMs, closeAt, runCheckDueAt(campaign)].filter((t): t is number => t !== undefined);
   if (wakes.length === 0) {
     await condition(() => campaign.changes !== seen);
     return;

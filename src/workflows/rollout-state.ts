@@ -35,6 +35,8 @@ export interface ServerSlot {
    * waits until every start is confirmed.
    */
   cancelWhenStarted?: boolean;
+  /** Its run was started by this run of the campaign, which hears of its close (closed-runs.ts). Never carried. */
+  watched?: boolean;
   result?: FinishedRow;
 }
 
@@ -190,6 +192,7 @@ export class RolloutState {
 
   private leaveRunning(slot: ServerSlot): void {
     slot.cancelWhenStarted = undefined;
+    slot.watched = undefined;
     this.runningCount -= 1;
     for (const key of this.allKeys(slot)) this.runningByKey.set(key, (this.runningByKey.get(key) ?? 1) - 1);
   }

@@ -70,3 +70,22 @@ export function startRefused(failure: StepFailure): boolean {
   ];
   return failure.outcome !== ServerOutcome.Cancelled && refusals.includes(failure.failureType);
 }
+
+/** A deployment's failure: refused before OVH created anything, or rolled back (maybe over a live task). */
+export type DeployFailure = StepFailure & { refused?: true; taskPending?: true };
+
+/** The failure that caused a redeploy, when that redeploy was refused (the server is as the rollback left it). */
+export function redeployRefused(cause: StepFailure, refusal: StepFailure): StepFailure {
+  return {
+    ...cause,
+    message: `${cause.message} The redeploy that followed the rollback was refused: ${refusal.message}`,
+  };
+}
+
+/** A failure after which no redeploy starts: OVH still runs the install task the rollback rebooted over. */
+export function stillInstalling(failure: StepFailure): StepFailure {
+  return {
+    ...failure,
+    message: `${failure.message} OVH still runs the install task, so no redeploy was started over it; check the server once the task ends.`,
+  };
+}
