@@ -46,7 +46,7 @@ import {
   type ReimageServerInput,
   type ServerResult,
 } from '../shared/campaign-types';
-import { ServerOutcome } from '../shared/failure-types';
+import { BUDGET_OUTCOMES, ServerOutcome } from '../shared/failure-types';
 import { campaignWorkflowId } from '../shared/workflow-ids';
 import { untilAccountAnswers } from './account-outage';
 import { LOCAL_READS_PATCH, serverActivities } from './server-activities';
@@ -63,6 +63,9 @@ import { runHook } from './server-hooks';
 import { bootProbeFor, configDriveFor } from './server-templates';
 
 type Activities = ReturnType<typeof serverActivities>;
+
+/** Patch ID of rolling back after a start refusal the activity does not prove. */
+const START_PROOF_PATCH = 'start-refusal-proved';
 
 /** Outcomes after which a clean rollback may be followed by another deployment. */
 const REDEPLOYABLE: ServerOutcome[] = [ServerOutcome.DeployFailed, ServerOutcome.TimedOut, ServerOutcome.BootFailed];
@@ -116,8 +119,10 @@ async function reimage(server: ServerState, acts: Activities): Promise<ServerRes
   for (;;) {
     const failure = await deployOnce(server, acts, route);
     if (!failure) return backInService(server);
-    // A refused redeploy changes nothing on the server: it ends with the failure that caused the redeploy.
-    if (cause && failure.refused) return server.finish(cause.outcome, redeployRefused(cause, failure));
+    // A redeploy that did not start ends with the failure that caused it, unless its own failure counts too.
+    if (cause && failure.startFailed && !BUDGET_OUTCOMES.includes(failure.outcome)) {
+      return server.finish(cause.outcome, redeployRefused(cause, failure));
+    }
     const again = REDEPLOYABLE.includes(failure.outcome) && server.deployments < server.maxDeployments;
     if (!again || failure.taskPending || CancellationScope.current().consideredCancelled) {
       return server.finish(failure.outcome, failure.taskPending && again ? stillInstalling(failure) : failure);
@@ -191,8 +196,13 @@ async function deployOnce(
     return undefined;
   } catch (err) {
     const failure = classifyStepFailure(err, ServerOutcome.DeployFailed);
-    if (!handle && startRefused(failure)) return { ...failure, refused: true };
-    return rollBack(server, acts, route, handle, failure);
+    if (handle) return rollBack(server, acts, route, handle, failure);
+    // Only a refusal the activity proves (nothing posted) skips the rollback; runs recorded before it was
+    // proved skipped it for any refusal.
+    if (startRefused(failure) && (failure.untouched || !patched(START_PROOF_PATCH))) {
+      return { ...failure, startFailed: true };
+    }
+    return { ...(await rollBack(server, acts, route, handle, failure)), startFailed: true };
   }
 }
 

@@ -11,6 +11,8 @@ export interface StepFailure {
   outcome: ServerOutcome;
   failureType?: FailureType;
   message: string;
+  /** The activity proved OVH created nothing (details `untouched`): no rollback is needed. */
+  untouched?: true;
 }
 
 const OUTCOME_BY_TYPE: Partial<Record<FailureType, ServerOutcome>> = {
@@ -44,7 +46,13 @@ export function classifyStepFailure(err: unknown, fallback: ServerOutcome): Step
   }
   const cause = rootCause(err);
   if (cause instanceof ApplicationFailure && isFailureType(cause.type)) {
-    return { outcome: OUTCOME_BY_TYPE[cause.type] ?? fallback, failureType: cause.type, message: cause.message };
+    const untouched = (cause.details?.[0] as { untouched?: unknown } | undefined)?.untouched === true;
+    return {
+      outcome: OUTCOME_BY_TYPE[cause.type] ?? fallback,
+      failureType: cause.type,
+      message: cause.message,
+      ...(untouched ? { untouched } : {}),
+    };
   }
   if (cause instanceof TimeoutFailure) {
     return {
@@ -71,8 +79,8 @@ export function startRefused(failure: StepFailure): boolean {
   return failure.outcome !== ServerOutcome.Cancelled && refusals.includes(failure.failureType);
 }
 
-/** A deployment's failure: refused before OVH created anything, or rolled back (maybe over a live task). */
-export type DeployFailure = StepFailure & { refused?: true; taskPending?: true };
+/** A deployment's failure: its start failed (refused, or rolled back), or it was rolled back over a live task. */
+export type DeployFailure = StepFailure & { startFailed?: true; taskPending?: true };
 
 /** The failure that caused a redeploy, when that redeploy was refused (the server is as the rollback left it). */
 export function redeployRefused(cause: StepFailure, refusal: StepFailure): StepFailure {
