@@ -190,6 +190,8 @@ export interface ServerResult {
   ovhInstallMs?: number;
   /** The server's offer as preflight read it (e.g. `advance-1`): campaigns learn install durations per range. */
   commercialRange?: string;
+  /** The new OS is installed and kept (no rollback, e.g. a cancel during afterBoot): never installed again by a requeue. */
+  installKept?: true;
 }
 
 /** What serverProgressQuery answers: only what the workflow itself knows. */

@@ -146,6 +146,7 @@ async function backInService(server: ServerState): Promise<ServerResult> {
     if (!isCancellation(err)) throw err;
     return server.finish(ServerOutcome.Cancelled, {
       message: `The reimage was cancelled during the afterBoot hook. ${NOT_BACK}`,
+      installKept: true,
     });
   }
 }

@@ -109,7 +109,8 @@ export class RolloutState {
     const slot = this.byName.get(result.serviceName);
     if (!slot || slot.state !== 'running' || slot.attempt !== result.attempt) return 'ignored';
     this.leaveRunning(slot);
-    if (slot.windowCancelled && result.outcome === 'cancelled') {
+    // A server cancelled at its window's close waits for the next one, unless it kept its new OS.
+    if (slot.windowCancelled && result.outcome === 'cancelled' && !result.installKept) {
       slot.windowCancelled = undefined;
       this.requeue(slot);
       return 'requeued';

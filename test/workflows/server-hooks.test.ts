@@ -314,6 +314,41 @@ describe('lifecycle hooks in a campaign', () => {
     expect(sim.running(name)).toBe('rescue');
   });
 
+  it('with atClose rollback, ends a server whose window closes during afterBoot cancelled with its install kept, never wiped again in the next window', async () => {
+    receiver.answer((delivery) => (delivery.path === '/boot' ? 'hang' : 200));
+    const sim = await fleet(1);
+    const name = sim.servers[0]!.serviceName;
+    // The server fits the first window (its deadlines, 7 s, with 3 s to spare); its afterBoot hook hangs past
+    // that window's close, and a second window opens 5 s later.
+    const deadlines = { installMs: 5000, bootMs: 2000, rollbackMs: 10_000 };
+    const opensAt = Date.now();
+    const first = { startMs: opensAt, endMs: opensAt + 10_000 };
+    const next = { startMs: first.endMs + 5000, endMs: first.endMs + 25_000 };
+    const { report } = await runCampaign(sim, () => receiverHooks(), {
+      settings: { deadlines, windows: { kind: 'absolute', windows: [first, next] }, atClose: 'rollback' },
+    });
+
+    expect(report.finalState).toBe('done');
+    expect(
+      report.servers.map(({ outcome, message, attempts, deployments }) => ({
+        outcome,
+        message,
+        attempts,
+        deployments,
+      })),
+    ).toEqual([
+      {
+        outcome: 'cancelled',
+        message: `The reimage was cancelled during the afterBoot hook. ${NOT_BACK}`,
+        attempts: 1,
+        deployments: 1,
+      },
+    ]);
+    expect(receiver.deliveries.map((d) => d.path)).toEqual(['/lb', '/boot']);
+    expect(sim.installPosts(name)).toBe(1);
+    expect(sim.running(name)).toBe('disk');
+  });
+
   it('tells the notify targets about the campaign, and records a failed delivery in the report without failing it', async () => {
     receiver.answer((delivery, nth) =>
       delivery.path === '/slack' ? (nth === 0 ? 500 : { status: 404, body: 'no_service' }) : 200,
