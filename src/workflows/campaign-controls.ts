@@ -155,6 +155,11 @@ function validateRelease(campaign: CampaignState, name: string): void {
 
 function validateRetry(campaign: CampaignState, name: string): void {
   const slot = knownSlot(campaign, name, 'retryServer');
+  if (campaign.rolloutEnded) {
+    throw new Error(
+      `retryServer: campaign ${campaign.input.campaignId} has finished its rollout and only writes its report; start a new campaign for server "${name}".`,
+    );
+  }
   if (campaign.controls.stop)
     throw new Error(`retryServer: the campaign admits no more servers. ${campaign.controls.stop.reason}`);
   if (slot.state !== 'finished') {

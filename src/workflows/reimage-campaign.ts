@@ -88,11 +88,15 @@ export async function reimageCampaignWorkflow(input: CampaignInput): Promise<Cam
     await CancellationScope.nonCancellable(() => rollOut(campaign));
   }
   campaign.status = 'stopping';
+  campaign.rolloutEnded = true;
   const stop = campaign.controls.stop;
   const finalState = stop ? END_STATE[stop.kind] : CampaignEndState.Done;
   campaign.notifier.raise('campaign.finished', { state: finalState, ...(stop ? { reason: stop.reason } : {}) });
-  // The report lists failed deliveries: wait for the last ones (each is bounded by its target's timeout).
-  if (campaign.notifier.inFlight > 0) await condition(() => campaign.notifier.inFlight === 0);
+  // The report lists failed deliveries: wait for the last ones (each is bounded by its target's timeout),
+  // through a cancel too, which nothing is left to roll back: the campaign still ends with its report.
+  if (campaign.notifier.inFlight > 0) {
+    await CancellationScope.nonCancellable(() => condition(() => campaign.notifier.inFlight === 0));
+  }
   return campaign.report(finalState);
 }
 

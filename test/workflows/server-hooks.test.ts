@@ -6,6 +6,7 @@
  * afterBoot, afterRollback and its recorded failure, and cancels during a hook and during the install.
  */
 import path from 'node:path';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createPoolActivities } from '../../examples/hooks/activities';
@@ -13,7 +14,7 @@ import { NOTIFY_EVENTS, type HooksSpec } from '../../src/domain/hooks';
 import type { CampaignEvent } from '../../src/shared/campaign-events';
 import type { CampaignReport } from '../../src/shared/campaign-report-types';
 import type { CampaignSettings } from '../../src/shared/campaign-types';
-import { approveNextWaveUpdate, serverProgressQuery } from '../../src/shared/campaign-messages';
+import { approveNextWaveUpdate, retryServerUpdate, serverProgressQuery } from '../../src/shared/campaign-messages';
 import { serverWorkflowId } from '../../src/shared/workflow-ids';
 import { ensureCa } from '../../src/simulator/ca';
 import { startHookReceiver, type HookReceiver } from '../../testkit/hook-receiver';
@@ -116,6 +117,16 @@ async function stepsOf(serviceName: string): Promise<string[]> {
     const child = event.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name;
     return activity ? [activity] : child ? [`child ${child}`] : [];
   });
+}
+
+/** The message an update was refused with. */
+async function updateRefusal(promise: Promise<unknown>): Promise<string> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+  return ((err as WorkflowUpdateFailedError).cause as Error).message;
 }
 
 /** OVH calls that change something (anything but a GET) made on `serviceName`. */
@@ -347,6 +358,44 @@ describe('lifecycle hooks in a campaign', () => {
     expect(receiver.deliveries.map((d) => d.path)).toEqual(['/lb', '/boot']);
     expect(sim.installPosts(name)).toBe(1);
     expect(sim.running(name)).toBe('disk');
+  });
+
+  it('ends with its report when cancelled while the last notification is delivered, and refuses a retry meanwhile', async () => {
+    receiver.answer(() => 'hang');
+    const sim = await fleet(1);
+    const name = sim.servers[0]!.serviceName;
+    let refusal = '';
+    const { campaignId, report } = await runCampaign(sim, () => ({}), {
+      settings: {
+        notify: [
+          {
+            webhook: { url: receiver.url('/events'), format: 'generic', timeoutMs: 3000 },
+            events: ['campaign.finished'],
+          },
+        ],
+      },
+      during: async (campaign) => {
+        await waitFor(() => receiver.to('/events').length === 1, { what: 'the campaign.finished notification' });
+        refusal = await updateRefusal(campaign.executeUpdate(retryServerUpdate, { args: [name] }));
+        await campaign.cancel();
+      },
+    });
+
+    expect(refusal).toBe(
+      `retryServer: campaign ${campaignId} has finished its rollout and only writes its report; start a new campaign for server "${name}".`,
+    );
+    expect(report.finalState).toBe('done');
+    expect(report.servers.map(({ outcome, attempts }) => ({ outcome, attempts }))).toEqual([
+      { outcome: 'done', attempts: 1 },
+    ]);
+    expect(report.failedNotifications).toEqual([
+      {
+        event: 'campaign.finished',
+        target: 'notify[0]',
+        message: expect.stringMatching(/ gave no 2xx answer before its timeout \(\d+ tr(y|ies), last: .+\)\.$/),
+      },
+    ]);
+    expect(sim.installPosts(name)).toBe(1);
   });
 
   it('tells the notify targets about the campaign, and records a failed delivery in the report without failing it', async () => {
