@@ -46,7 +46,7 @@ import {
   type ReimageServerInput,
   type ServerResult,
 } from '../shared/campaign-types';
-import { BUDGET_OUTCOMES, ServerOutcome } from '../shared/failure-types';
+import { ServerOutcome } from '../shared/failure-types';
 import { campaignWorkflowId } from '../shared/workflow-ids';
 import { untilAccountAnswers } from './account-outage';
 import { LOCAL_READS_PATCH, serverActivities } from './server-activities';
@@ -119,8 +119,8 @@ async function reimage(server: ServerState, acts: Activities): Promise<ServerRes
   for (;;) {
     const failure = await deployOnce(server, acts, route);
     if (!failure) return backInService(server);
-    // A redeploy that did not start ends with the failure that caused it, unless its own failure counts too.
-    if (cause && failure.startFailed && !BUDGET_OUTCOMES.includes(failure.outcome)) {
+    // A redeploy OVH refused as locked (our own task, or another process's) ends with the failure that caused it.
+    if (cause && failure.startFailed && failure.outcome === ServerOutcome.Skipped) {
       return server.finish(cause.outcome, redeployRefused(cause, failure));
     }
     const again = REDEPLOYABLE.includes(failure.outcome) && server.deployments < server.maxDeployments;

@@ -329,17 +329,21 @@ describe('lifecycle hooks in a campaign', () => {
     receiver.answer((delivery) => (delivery.path === '/boot' ? 'hang' : 200));
     const sim = await fleet(1);
     const name = sim.servers[0]!.serviceName;
-    // The server fits the first window (its deadlines, 7 s, with 3 s to spare); its afterBoot hook hangs past
-    // that window's close, and a second window opens 5 s later.
+    // The server fits the first window (its deadlines, 7 s, with 23 s to spare for the workers' start and the
+    // admission); its afterBoot hook hangs past that window's close, and a second window opens 5 s later.
     const deadlines = { installMs: 5000, bootMs: 2000, rollbackMs: 10_000 };
     const opensAt = Date.now();
-    const first = { startMs: opensAt, endMs: opensAt + 10_000 };
+    const first = { startMs: opensAt, endMs: opensAt + 30_000 };
     const next = { startMs: first.endMs + 5000, endMs: first.endMs + 25_000 };
-    const { report } = await runCampaign(sim, () => receiverHooks(), {
+    // The afterBoot hook's own timeout (2 minutes) is far past the window's close.
+    const hooks = (): HooksSpec => ({
+      ...receiverHooks(),
+      afterBoot: { kind: 'webhook', url: receiver.url('/boot'), timeoutMs: 120_000 },
+    });
+    const { report } = await runCampaign(sim, hooks, {
       settings: { deadlines, windows: { kind: 'absolute', windows: [first, next] }, atClose: 'rollback' },
     });
 
-    expect(report.finalState).toBe('done');
     expect(
       report.servers.map(({ outcome, message, attempts, deployments }) => ({
         outcome,
@@ -355,7 +359,11 @@ describe('lifecycle hooks in a campaign', () => {
         deployments: 1,
       },
     ]);
-    expect(receiver.deliveries.map((d) => d.path)).toEqual(['/lb', '/boot']);
+    expect(report.finalState).toBe('done');
+    // One beforeWipe, one afterBoot delivery (tried again while it hung), no rollback.
+    expect(receiver.to('/lb')).toHaveLength(1);
+    expect(new Set(receiver.to('/boot').map((d) => d.deliveryId)).size).toBe(1);
+    expect(receiver.to('/tickets')).toEqual([]);
     expect(sim.installPosts(name)).toBe(1);
     expect(sim.running(name)).toBe('disk');
   });

@@ -19,6 +19,8 @@ export interface ServerScript {
   deployFailures?: number;
   /** The first N starts find the server's OVH account unreachable (AccountUnreachable, before any POST). */
   accountOutages?: number;
+  /** Every start after the first deployment's is refused as locked (ServerLocked, proved untouched). */
+  redeployLocked?: boolean;
 }
 
 export interface ScriptedActivities extends ReimageActivities, Omit<HookActivities, 'checkHookTargets'> {
@@ -66,6 +68,11 @@ export function scriptedActivities(
       if (outages <= (script(serviceName).accountOutages ?? 0)) {
         fail('OVH account default answered no call for 60 s', FailureType.AccountUnreachable, {
           details: [{ account: 'default', sinceMs: Date.now() - 60_000 }],
+        });
+      }
+      if (script(serviceName).redeployLocked && (installPosts.get(serviceName) ?? 0) > 0) {
+        fail(`${serviceName} is locked by another OVH task or process.`, FailureType.ServerLocked, {
+          details: [{ status: 400, untouched: true }],
         });
       }
       installPosts.set(serviceName, (installPosts.get(serviceName) ?? 0) + 1);
