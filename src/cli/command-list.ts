@@ -50,8 +50,7 @@ export const CONTROLS = {
   },
   release: {
     args: 'CAMPAIGN SERVER',
-    summary:
-      'Release a running server: cancel its run (it rolls back to rescue), or record it run_closed when its run closed without reporting',
+    summary: 'Cancel a running server, or record it run_closed when its run closed unheard',
     example: 'reimage release spring-refresh ns3012345.ip-51-91-12.eu',
   },
   retry: {
