@@ -17,6 +17,29 @@ export function permanentFailure(
   return ApplicationFailure.create({ type, message, nonRetryable: true, details: details ? [details] : undefined });
 }
 
+/**
+ * `error` marked as proving that OVH created nothing (details `untouched: true`), so the workflow may skip
+ * the rollback. Only non-retryable failures are marked (a retried attempt may post), an account outage
+ * never (the workflow runs the start again).
+ */
+export function markUntouched(error: unknown): unknown {
+  if (!(error instanceof ApplicationFailure) || !error.nonRetryable) return error;
+  if (error.type === FailureType.AccountUnreachable) return error;
+  const details = error.details?.[0];
+  return ApplicationFailure.create({
+    type: error.type ?? undefined,
+    message: error.message,
+    nonRetryable: true,
+    details: [{ ...(typeof details === 'object' && details !== null ? details : {}), untouched: true }],
+  });
+}
+
+/** Whether a failure is OVH's 4xx answer (its details carry the status): OVH refused, it created nothing. */
+export function isClientRefusal(failure: ApplicationFailure): boolean {
+  const status = (failure.details?.[0] as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
 /** A retryable OvhApiRetryable failure; after a 429 it carries OVH's Retry-After as `nextRetryDelay`. */
 function retryableOvhFailure(error: OvhApiError, retryAfterMs?: number): ApplicationFailure {
   return ApplicationFailure.create({

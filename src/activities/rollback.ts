@@ -2,10 +2,14 @@
  * rollbackToRescue: stops what can be stopped (a deployment task still waiting is cancelled; a running one
  * is awaited, OVH cannot stop it), then boots the server into rescue and reads it back. Idempotent: a
  * reboot an earlier attempt started is adopted. A rollback that cannot reach rescue throws RollbackFailed
- * (non-retryable): a person must look at the server.
+ * (non-retryable): a person must look at the server. The result says whether the deployment task still
+ * runs at OVH once the server is in rescue (a hung installer): no redeploy may start over it.
  */
 import { FailureType } from '../shared/failure-types';
+import type { OvhCaller } from '../ovh/client';
+import { getTask } from '../ovh/dedicated-server';
 import { routeFor } from '../ovh/routes';
+import { isPendingTaskStatus } from '../ovh/schemas';
 import { activityInfo } from '@temporalio/activity';
 import { z } from 'zod';
 import type { RescueCheckpoint } from '../ovh/routes/types';
@@ -41,9 +45,23 @@ export async function rollbackToRescue(input: RollbackInput, deps: ActivityDeps)
       },
     );
     deps.logger?.info('Server is in rescue.', { serviceName: input.serviceName, rescueBootId: outcome.rescueBootId });
-    return { inRescue: true, ...outcome, apiCalls: api.calls };
+    const pending = await stillPending(api, input.serviceName, input.handle?.taskId);
+    return { inRescue: true, ...outcome, ...(pending ? { deploymentTaskPending: true } : {}), apiCalls: api.calls };
   } catch (error) {
     // Permanent OVH refusals during a rollback also need a person: they become RollbackFailed.
     throw toActivityFailure(error, { permanentType: FailureType.RollbackFailed });
+  }
+}
+
+/**
+ * Whether the deployment task still runs (OVH cannot stop a running installer; the rollback reboots over a
+ * hung one). A task that cannot be read counts as running: a redeploy must never post over a live install.
+ */
+async function stillPending(api: OvhCaller, sn: string, taskId: number | undefined): Promise<boolean> {
+  if (taskId === undefined) return false;
+  try {
+    return isPendingTaskStatus((await getTask(api, sn, taskId)).status);
+  } catch {
+    return true;
   }
 }

@@ -27,7 +27,13 @@ import { isOvhError, OvhAccountUnreachableError, type OvhApiError } from '../ovh
 import { OVA_REJECTION, routeFor, type DeployRequest } from '../ovh/routes';
 import type { OvhTask } from '../ovh/schemas';
 import { beat, ovhNow, ovhSession, ownTasksSince, type ActivityDeps } from './deps';
-import { accountUnreachableFailure, permanentFailure, toActivityFailure } from './failures';
+import {
+  accountUnreachableFailure,
+  isClientRefusal,
+  markUntouched,
+  permanentFailure,
+  toActivityFailure,
+} from './failures';
 import { assertImageHostAllowed } from './image-origin';
 import { campaignVariables, resolveConfigDrive, resolveImageHeaders } from './secrets';
 import type { DeploymentHandle, StartDeploymentInput } from './types';
@@ -117,11 +123,13 @@ function mayHavePosted(input: StartDeploymentInput): boolean {
   return activityInfo().attempt > 1 || input.resumed === true;
 }
 
-/** The checkpoint an earlier attempt heartbeated, or the one an earlier run reported with its outage. */
+/**
+ * The checkpoint an earlier attempt heartbeated, else the input's (preflight's list, or the one an earlier
+ * run reported with its outage): a heartbeat held back by the SDK's throttling never reaches a retry.
+ */
 function earlierCheckpoint(input: StartDeploymentInput): number | undefined {
   const previous = checkpointSchema.safeParse(activityInfo().heartbeatDetails);
-  if (previous.success) return previous.data.maxTaskIdBeforePost;
-  return input.resumed ? input.taskCheckpoint : undefined;
+  return previous.success ? previous.data.maxTaskIdBeforePost : input.taskCheckpoint;
 }
 
 /** The checkpoint to keep: the earlier attempt's (or run's), or the newest task ID now. */
@@ -182,6 +190,23 @@ function isLock(error: unknown): error is OvhApiError {
 
 /** The startDeployment activity body. */
 export async function startDeployment(input: StartDeploymentInput, deps: ActivityDeps): Promise<DeploymentHandle> {
+  // Whether a failure proves OVH created nothing: none may have been posted before, and this attempt's POST
+  // was not sent, or OVH refused it (4xx). Only such a refusal lets the workflow skip the rollback.
+  const post = { sent: false, answered: false };
+  try {
+    return await startOrAdopt(input, deps, post);
+  } catch (error) {
+    const refusedPost = post.sent && !post.answered && error instanceof ApplicationFailure && isClientRefusal(error);
+    const untouched = !mayHavePosted(input) && (!post.sent || refusedPost);
+    throw untouched ? markUntouched(error) : error;
+  }
+}
+
+async function startOrAdopt(
+  input: StartDeploymentInput,
+  deps: ActivityDeps,
+  post: { sent: boolean; answered: boolean },
+): Promise<DeploymentHandle> {
   checkRequest(input, deps.allowedServers);
   const request = deployRequest(input, deps);
   const api = ovhSession(deps);
@@ -200,9 +225,12 @@ export async function startDeployment(input: StartDeploymentInput, deps: Activit
       return handleFor(input, api, deps, own, true);
     }
     beat({ maxTaskIdBeforePost });
+    post.sent = true;
+    const started = await routeFor(input.route, api).start(request);
+    post.answered = true;
     // The seed route answers void: its task is the one newer than the checkpoint.
     const task =
-      (await routeFor(input.route, api).start(request)) ??
+      started ??
       (
         await readTasks(
           api,
@@ -215,23 +243,7 @@ export async function startDeployment(input: StartDeploymentInput, deps: Activit
     log?.info('Deployment started.', { route: input.route, taskId: task?.taskId });
     return handleFor(input, api, deps, task, false);
   } catch (error) {
-    if (isLock(error)) {
-      // A retry whose earlier attempt timed out while still running can lose the race to that attempt's
-      // POST: the lock is then our own install, to adopt rather than report as someone else's.
-      // A failed read here retries the activity (whose next attempt looks again before posting): never guess.
-      const own = await lockedByOwnTask(api, input, deps).catch((readError: unknown) => {
-        throw toActivityFailure(readError);
-      });
-      if (own) {
-        log?.info('Adopting the deployment an earlier attempt started meanwhile.', { taskId: own.taskId });
-        return handleFor(input, api, deps, own, true);
-      }
-      throw permanentFailure(
-        FailureType.ServerLocked,
-        `${input.serviceName} is locked by another OVH task or process: ${error.ovhMessage} Wait for it to end (or cancel it), then retry this server.`,
-        error.toDetails(),
-      );
-    }
+    if (isLock(error)) return adoptOrRefuse(error, input, deps, api, log);
     // The account is down, perhaps after our POST went out: the workflow runs the start again once it is
     // back, with this checkpoint, so that it adopts the task the POST may have created.
     if (error instanceof OvhAccountUnreachableError) {
@@ -239,4 +251,30 @@ export async function startDeployment(input: StartDeploymentInput, deps: Activit
     }
     throw toActivityFailure(error);
   }
+}
+
+/**
+ * On a lock refusal: adopts the task an earlier attempt created meanwhile (a retry whose earlier attempt
+ * timed out while still running can lose the race to that attempt's POST), else refuses with ServerLocked.
+ * A failed read here retries the activity (whose next attempt looks again before posting): never guess.
+ */
+async function adoptOrRefuse(
+  error: OvhApiError,
+  input: StartDeploymentInput,
+  deps: ActivityDeps,
+  api: OvhSession,
+  log: ActivityDeps['logger'],
+): Promise<DeploymentHandle> {
+  const own = await lockedByOwnTask(api, input, deps).catch((readError: unknown) => {
+    throw toActivityFailure(readError);
+  });
+  if (own) {
+    log?.info('Adopting the deployment an earlier attempt started meanwhile.', { taskId: own.taskId });
+    return handleFor(input, api, deps, own, true);
+  }
+  throw permanentFailure(
+    FailureType.ServerLocked,
+    `${input.serviceName} is locked by another OVH task or process: ${error.ovhMessage} Wait for it to end (or cancel it), then retry this server.`,
+    error.toDetails(),
+  );
 }

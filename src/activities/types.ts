@@ -177,6 +177,8 @@ export interface RollbackResult {
   rebootTaskId?: number;
   /** Set when a deployment task still waiting to run was cancelled. */
   cancelledTaskId?: number;
+  /** Set when the deployment task still runs with the server in rescue (a hung installer): no redeploy. */
+  deploymentTaskPending?: true;
   apiCalls: number;
 }
 

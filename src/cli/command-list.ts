@@ -48,6 +48,11 @@ export const CONTROLS = {
     summary: 'Skip a server that has not started yet',
     example: 'reimage skip spring-refresh ns3012345.ip-51-91-12.eu',
   },
+  release: {
+    args: 'CAMPAIGN SERVER',
+    summary: 'Cancel a running server, or record it run_closed when its run closed unheard',
+    example: 'reimage release spring-refresh ns3012345.ip-51-91-12.eu',
+  },
   retry: {
     args: 'CAMPAIGN SERVER',
     summary: 'Queue a failed, skipped or cancelled server again',

@@ -10,6 +10,12 @@ import type { PlanProgress } from './plan-types';
 /** Sent by each server workflow to its campaign's workflow ID when it ends (survives continue-as-new). */
 export const serverFinishedSignal = defineSignal<[ServerResult]>('serverFinished');
 
+/**
+ * Sent by a campaign to a server run, by run ID, to learn whether it is still open (the signal of a closed
+ * run fails); the server workflow ignores it.
+ */
+export const serverRunCheckSignal = defineSignal('serverRunCheck');
+
 /** Sent by a server workflow when its OVH account stops answering, and again when it answers. */
 export const accountStatusSignal = defineSignal<[AccountStatusReport]>('accountStatus');
 
@@ -35,6 +41,13 @@ export const setConcurrencyUpdate = defineUpdate<number, [number]>('setConcurren
 export const approveNextWaveUpdate = defineUpdate<number, []>('approveNextWave');
 /** Marks a server that has not started as skipped. */
 export const skipServerUpdate = defineUpdate<void, [string]>('skipServer');
+/**
+ * Releases a running server: its run is cancelled by run ID (it rolls back and reports `cancelled`), or,
+ * when that run already closed without reporting, the server is recorded `run_closed`; returns which.
+ */
+export const releaseServerUpdate = defineUpdate<ReleaseAnswer, [string]>('releaseServer');
+/** What releaseServer did: cancelled a run still open, or recorded a closed one. */
+export type ReleaseAnswer = 'cancelling' | 'run_closed';
 /** Queues a failed (or skipped, or cancelled) server again; returns its new attempt number. */
 export const retryServerUpdate = defineUpdate<number, [string]>('retryServer');
 

@@ -103,6 +103,8 @@ export interface CampaignSettings extends DeploySettings {
   taskQueue: string;
   /** Continue-as-new once a run's history passes this many events (default and maximum 4,000). */
   continueAsNewAfterEvents?: number;
+  /** How often server runs carried across continue-as-new are checked for a close unheard (default 30 minutes). */
+  runCheckEveryMs?: number;
   /** Campaign events sent to webhooks; absent: none. */
   notify?: NotifySpec[];
 }
@@ -188,6 +190,8 @@ export interface ServerResult {
   ovhInstallMs?: number;
   /** The server's offer as preflight read it (e.g. `advance-1`): campaigns learn install durations per range. */
   commercialRange?: string;
+  /** The new OS is installed and kept (no rollback, e.g. a cancel during afterBoot): never installed again by a requeue. */
+  installKept?: true;
 }
 
 /** What serverProgressQuery answers: only what the workflow itself knows. */

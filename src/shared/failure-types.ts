@@ -37,6 +37,11 @@ export const FailureType = {
   AccountUnreachable: 'AccountUnreachable',
   /** A lifecycle hook refused (4xx), failed, or gave no success within its timeout. */
   HookFailed: 'HookFailed',
+  /**
+   * The server's workflow run closed (terminated, reset, timed out) without reporting: the server may be in
+   * any state, a person must look. Recorded by the campaign, never thrown by an activity.
+   */
+  RunClosed: 'RunClosed',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 
@@ -58,6 +63,8 @@ export const ServerOutcome = {
    * image host or server off its allow-lists): nothing was sent to OVH.
    */
   ConfigurationError: 'configuration_error',
+  /** The server's workflow run closed without reporting (terminated, reset): its state is unknown. */
+  RunClosed: 'run_closed',
 } as const;
 export type ServerOutcome = (typeof ServerOutcome)[keyof typeof ServerOutcome];
 
@@ -70,6 +77,7 @@ export const BUDGET_OUTCOMES: readonly ServerOutcome[] = [
   ServerOutcome.RollbackFailed,
   ServerOutcome.HookFailed,
   ServerOutcome.ConfigurationError,
+  ServerOutcome.RunClosed,
 ];
 
 /** Details of an AccountUnreachable failure. */

@@ -31,6 +31,7 @@ import {
 import { accountTaskQueue } from '../shared/task-queues';
 import { serverWorkflowId } from '../shared/workflow-ids';
 import type { CampaignState } from './campaign-state';
+import { checkRun, watchRun } from './closed-runs';
 import { reimageServerWorkflow } from './reimage-server';
 import type { ServerSlot } from './rollout-state';
 
@@ -62,7 +63,8 @@ async function startOne(campaign: CampaignState, slot: ServerSlot): Promise<void
     const handle = await startChild(reimageServerWorkflow, childOptions(campaign, slot));
     if (!current()) return;
     slot.runId = handle.firstExecutionRunId;
-    if (slot.cancelWhenStarted) await cancelChild(slot);
+    watchRun(campaign, slot, handle);
+    if (slot.cancelWhenStarted) await cancelChild(campaign, slot);
   } catch (err) {
     if (current()) refused(campaign, slot, err);
   }
@@ -150,17 +152,27 @@ export async function cancelRunning(campaign: CampaignState, options: { requeue:
   const deferred = unconfirmed.length > 0 && patched(CANCEL_CONFIRMED_PATCH);
   for (const slot of deferred ? unconfirmed : []) slot.cancelWhenStarted = true;
   const targets = deferred ? running.filter((slot) => slot.runId !== undefined) : running;
-  await CancellationScope.nonCancellable(() => Promise.all(targets.map(cancelChild)));
+  await CancellationScope.nonCancellable(() => Promise.all(targets.map((slot) => cancelChild(campaign, slot))));
 }
 
-/** Cancels the server's workflow: the run this campaign started when its run ID is known, else the current run. */
-async function cancelChild(slot: ServerSlot): Promise<void> {
+/**
+ * Cancels the server's workflow: the run this campaign started when its run ID is known, else the current
+ * run. Returns false when a carried run turned out closed without reporting: the server is then recorded
+ * `run_closed` (closed-runs.ts) and nothing is cancelled.
+ */
+export async function cancelChild(
+  campaign: CampaignState,
+  slot: ServerSlot,
+  how = 'seen when the campaign cancelled it',
+): Promise<boolean> {
   slot.cancelWhenStarted = undefined;
+  if (!(await checkRun(campaign, slot, how))) return false;
   try {
     await getExternalWorkflowHandle(serverWorkflowId(slot.target.serviceName), slot.runId).cancel();
   } catch {
     // Already closed: its finish report is on its way (or already applied).
   }
+  return true;
 }
 
 /** The part of the campaign settings a server workflow needs (keeps each child's input small). */

@@ -14,13 +14,16 @@ import {
   drainCampaignSignal,
   pauseCampaignSignal,
   resumeCampaignSignal,
+  releaseServerUpdate,
   retryServerUpdate,
   serverFinishedSignal,
+  type ReleaseAnswer,
   setConcurrencyUpdate,
   skipServerUpdate,
 } from '../shared/campaign-messages';
 import type { ControlState } from '../shared/campaign-report-types';
 import { MAX_IN_FLIGHT } from './budget';
+import { cancelChild } from './campaign-children';
 import type { CampaignState } from './campaign-state';
 import type { ServerSlot } from './rollout-state';
 
@@ -55,6 +58,9 @@ export function installCampaignHandlers(campaign: CampaignState): void {
   setHandler(skipServerUpdate, (name) => skipServer(campaign, name), {
     validator: (name) => validateSkip(campaign, name),
   });
+  setHandler(releaseServerUpdate, (name) => releaseServer(campaign, name), {
+    validator: (name) => validateRelease(campaign, name),
+  });
   setHandler(retryServerUpdate, (name) => retryServer(campaign, name), {
     validator: (name) => validateRetry(campaign, name),
   });
@@ -84,6 +90,12 @@ function skipServer(campaign: CampaignState, name: string): void {
     'An operator skipped the server before it started.',
   );
   campaign.touch();
+}
+
+async function releaseServer(campaign: CampaignState, name: string): Promise<ReleaseAnswer> {
+  const open = await cancelChild(campaign, slotOf(campaign, name), 'an operator released it');
+  campaign.touch();
+  return open ? 'cancelling' : 'run_closed';
 }
 
 function retryServer(campaign: CampaignState, name: string): number {
@@ -122,14 +134,32 @@ function knownSlot(campaign: CampaignState, name: string, verb: string): ServerS
 function validateSkip(campaign: CampaignState, name: string): void {
   const slot = knownSlot(campaign, name, 'skipServer');
   if (slot.state !== 'pending') {
+    const release = slot.state === 'running' ? ' Release a running one with releaseServer.' : '';
     throw new Error(
-      `skipServer: server "${name}" is ${slot.state}; only a server that has not started can be skipped.`,
+      `skipServer: server "${name}" is ${slot.state}; only a server that has not started can be skipped.${release}`,
+    );
+  }
+}
+
+function validateRelease(campaign: CampaignState, name: string): void {
+  const slot = knownSlot(campaign, name, 'releaseServer');
+  if (slot.state !== 'running') {
+    throw new Error(`releaseServer: server "${name}" is ${slot.state}; only a running server can be released.`);
+  }
+  if (slot.runId === undefined) {
+    throw new Error(
+      `releaseServer: the start of server "${name}" is not confirmed yet, so its run is unknown; try again in a moment.`,
     );
   }
 }
 
 function validateRetry(campaign: CampaignState, name: string): void {
   const slot = knownSlot(campaign, name, 'retryServer');
+  if (campaign.rolloutEnded) {
+    throw new Error(
+      `retryServer: campaign ${campaign.input.campaignId} has finished its rollout and only writes its report; start a new campaign for server "${name}".`,
+    );
+  }
   if (campaign.controls.stop)
     throw new Error(`retryServer: the campaign admits no more servers. ${campaign.controls.stop.reason}`);
   if (slot.state !== 'finished') {

@@ -56,6 +56,10 @@ export class CampaignState {
   changes = 0;
   /** Child starts sent but not yet confirmed by the server. */
   startsInFlight = 0;
+  /** Set once the rollout returned: only the report is left to write, no server starts again. */
+  rolloutEnded = false;
+  /** When the runs carried across continue-as-new are next checked for a close unheard (closed-runs.ts). */
+  runCheckAtMs?: number;
   /** Campaign events to the notify targets; carried across continue-as-new. */
   readonly notifier: Notifier;
   private readonly doneDurations: number[] = [];

@@ -18,7 +18,9 @@
  *   (another campaign's or a manual run holds the server's workflow ID, and is left alone).
  * - Children are ABANDONed on close and report by signal to this workflow ID, so they outlive the
  *   continue-as-new this workflow does when Temporal suggests it or past CONTINUE_AS_NEW_EVENTS events; a
- *   report that arrives twice (or late) is ignored (idempotent on server + attempt).
+ *   report that arrives twice (or late) is ignored (idempotent on server + attempt). A server run that closes
+ *   without reporting (terminated, reset) is noticed by its run ID and recorded `run_closed` (closed-runs.ts),
+ *   so no cancel or drain waits for it forever.
  * - At most min(maxParallel, 500) children in flight, at most 50 of their starts unconfirmed. A server waiting
  *   for its unreachable OVH account keeps no slot, and no other server of that account starts meanwhile
  *   (account-outage.ts): the other accounts' servers go on, up to 500 in flight. Outside windows
@@ -46,6 +48,7 @@ import { budgetExceeded, MAX_IN_FLIGHT } from './budget';
 import { cancelRunning, startServers } from './campaign-children';
 import { installCampaignHandlers, stopCampaign } from './campaign-controls';
 import { CampaignState } from './campaign-state';
+import { checkCarriedRunsIfDue, runCheckDueAt } from './closed-runs';
 import { expectedServerMs } from './eta';
 import { qualifyOptions } from './server-activities';
 import { classifyStepFailure } from './server-failures';
@@ -88,11 +91,15 @@ export async function reimageCampaignWorkflow(input: CampaignInput): Promise<Cam
     await CancellationScope.nonCancellable(() => rollOut(campaign));
   }
   campaign.status = 'stopping';
+  campaign.rolloutEnded = true;
   const stop = campaign.controls.stop;
   const finalState = stop ? END_STATE[stop.kind] : CampaignEndState.Done;
   campaign.notifier.raise('campaign.finished', { state: finalState, ...(stop ? { reason: stop.reason } : {}) });
-  // The report lists failed deliveries: wait for the last ones (each is bounded by its target's timeout).
-  if (campaign.notifier.inFlight > 0) await condition(() => campaign.notifier.inFlight === 0);
+  // The report lists failed deliveries: wait for the last ones (each is bounded by its target's timeout),
+  // through a cancel too, which nothing is left to roll back: the campaign still ends with its report.
+  if (campaign.notifier.inFlight > 0) {
+    await CancellationScope.nonCancellable(() => condition(() => campaign.notifier.inFlight === 0));
+  }
   return campaign.report(finalState);
 }
 
@@ -115,6 +122,7 @@ async function qualifyImage(campaign: CampaignState): Promise<void> {
 /** The main loop: one decision per wake-up, until nothing runs and nothing more may start. */
 async function rollOut(campaign: CampaignState): Promise<void> {
   for (;;) {
+    await checkCarriedRunsIfDue(campaign);
     await continueAsNewIfDue(campaign);
     await rollBackAtWindowClose(campaign);
     const stop = campaign.controls.stop;
@@ -221,7 +229,7 @@ async function waitForChange(campaign: CampaignState, untilMs?: number): Promise
   const window = windowAt(campaign.settings.windows, Date.now());
   const closeAt =
     campaign.settings.atClose === 'rollback' && campaign.servers.runningCount > 0 ? window.closesAtMs : undefined;
-  const wakes = [untilMs, closeAt].filter((t): t is number => t !== undefined);
+  const wakes = [untilMs, closeAt, runCheckDueAt(campaign)].filter((t): t is number => t !== undefined);
   if (wakes.length === 0) {
     await condition(() => campaign.changes !== seen);
     return;

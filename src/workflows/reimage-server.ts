@@ -11,6 +11,9 @@
  *   A failed afterBoot hook ends the server hook_failed with its install kept (no rollback: the OS is fine);
  *   a cancel during it ends the server cancelled, also without a rollback. A cancel during a hook runs no
  *   further hook but afterRollback after a rollback.
+ * - A redeploy (redeployAfterRollback) starts only when the rollback found the install task ended: over a
+ *   hung installer the server ends with its failure (timed_out). A redeploy OVH refuses ends the server with
+ *   the failure that caused it, so the failure budget and the canary count it.
  * - Waiting is one heartbeating activity, never workflow timers; the read-only preflight runs as a local
  *   activity inside the first workflow task: an 11-minute install costs 36 events (bench/b5). It polls around
  *   the install duration the campaign learned (its range's, else the campaign's), and only the install
@@ -36,7 +39,7 @@ import {
 } from '@temporalio/workflow';
 import type { DeploymentHandle } from '../activities/types';
 import type { DeployRoute } from '../domain/routes';
-import { serverFinishedSignal, serverProgressQuery } from '../shared/campaign-messages';
+import { serverFinishedSignal, serverProgressQuery, serverRunCheckSignal } from '../shared/campaign-messages';
 import {
   ServerPhase,
   type InstallExpectation,
@@ -47,12 +50,22 @@ import { ServerOutcome } from '../shared/failure-types';
 import { campaignWorkflowId } from '../shared/workflow-ids';
 import { untilAccountAnswers } from './account-outage';
 import { LOCAL_READS_PATCH, serverActivities } from './server-activities';
-import { classifyStepFailure, startRefused, type StepFailure } from './server-failures';
+import {
+  classifyStepFailure,
+  redeployRefused,
+  startRefused,
+  stillInstalling,
+  type DeployFailure,
+  type StepFailure,
+} from './server-failures';
 import { ServerState } from './server-state';
 import { runHook } from './server-hooks';
 import { bootProbeFor, configDriveFor } from './server-templates';
 
 type Activities = ReturnType<typeof serverActivities>;
+
+/** Patch ID of rolling back after a start refusal the activity does not prove. */
+const START_PROOF_PATCH = 'start-refusal-proved';
 
 /** Outcomes after which a clean rollback may be followed by another deployment. */
 const REDEPLOYABLE: ServerOutcome[] = [ServerOutcome.DeployFailed, ServerOutcome.TimedOut, ServerOutcome.BootFailed];
@@ -61,6 +74,8 @@ const REDEPLOYABLE: ServerOutcome[] = [ServerOutcome.DeployFailed, ServerOutcome
 export async function reimageServerWorkflow(input: ReimageServerInput): Promise<ServerResult> {
   const server = new ServerState(input);
   setHandler(serverProgressQuery, () => server.progress());
+  // The campaign's check that this run is still open: delivered is the answer.
+  setHandler(serverRunCheckSignal, () => undefined);
   const acts = serverActivities(input.settings.deadlines, input.settings.poll);
   // Workflows started by an older worker ran their reads as regular activities: they replay that way.
   if (!patched(LOCAL_READS_PATCH)) acts.reads = acts.regularReads;
@@ -100,11 +115,19 @@ async function reimage(server: ServerState, acts: Activities): Promise<ServerRes
   server.commercialRange = commercialRange;
   const refused = await runHook(server, 'beforeWipe');
   if (refused) return server.finish(refused.outcome, { ...refused, message: `${refused.message} ${UNTOUCHED}` });
+  let cause: DeployFailure | undefined;
   for (;;) {
     const failure = await deployOnce(server, acts, route);
     if (!failure) return backInService(server);
+    // A redeploy OVH refused as locked (our own task, or another process's) ends with the failure that caused it.
+    if (cause && failure.startFailed && failure.outcome === ServerOutcome.Skipped) {
+      return server.finish(cause.outcome, redeployRefused(cause, failure));
+    }
     const again = REDEPLOYABLE.includes(failure.outcome) && server.deployments < server.maxDeployments;
-    if (!again || CancellationScope.current().consideredCancelled) return server.finish(failure.outcome, failure);
+    if (!again || failure.taskPending || CancellationScope.current().consideredCancelled) {
+      return server.finish(failure.outcome, failure.taskPending && again ? stillInstalling(failure) : failure);
+    }
+    cause = failure;
   }
 }
 
@@ -123,6 +146,7 @@ async function backInService(server: ServerState): Promise<ServerResult> {
     if (!isCancellation(err)) throw err;
     return server.finish(ServerOutcome.Cancelled, {
       message: `The reimage was cancelled during the afterBoot hook. ${NOT_BACK}`,
+      installKept: true,
     });
   }
 }
@@ -138,7 +162,11 @@ async function resolveRoute(server: ServerState, acts: Activities): Promise<Depl
 }
 
 /** One deployment; undefined when the server booted its new OS, else the (rolled back) failure. */
-async function deployOnce(server: ServerState, acts: Activities, route: DeployRoute): Promise<StepFailure | undefined> {
+async function deployOnce(
+  server: ServerState,
+  acts: Activities,
+  route: DeployRoute,
+): Promise<DeployFailure | undefined> {
   const { input } = server;
   let handle: DeploymentHandle | undefined;
   try {
@@ -169,8 +197,13 @@ async function deployOnce(server: ServerState, acts: Activities, route: DeployRo
     return undefined;
   } catch (err) {
     const failure = classifyStepFailure(err, ServerOutcome.DeployFailed);
-    if (!handle && startRefused(failure)) return failure;
-    return rollBack(server, acts, route, handle, failure);
+    if (handle) return rollBack(server, acts, route, handle, failure);
+    // Only a refusal the activity proves (nothing posted) skips the rollback; runs recorded before it was
+    // proved skipped it for any refusal.
+    if (startRefused(failure) && (failure.untouched || !patched(START_PROOF_PATCH))) {
+      return { ...failure, startFailed: true };
+    }
+    return { ...(await rollBack(server, acts, route, handle, failure)), startFailed: true };
   }
 }
 
@@ -226,7 +259,7 @@ async function rollBack(
   route: DeployRoute,
   handle: DeploymentHandle | undefined,
   failure: StepFailure,
-): Promise<StepFailure> {
+): Promise<DeployFailure> {
   return CancellationScope.nonCancellable(async () => {
     server.enter(ServerPhase.RollingBack);
     try {
@@ -241,7 +274,8 @@ async function rollBack(
         }),
       );
       server.count(rolledBack);
-      return afterRollback(server, failure);
+      const rolledBackFailure = await afterRollback(server, failure);
+      return rolledBack.deploymentTaskPending ? { ...rolledBackFailure, taskPending: true } : rolledBackFailure;
     } catch (err) {
       const rollbackFailure = classifyStepFailure(err, ServerOutcome.RollbackFailed);
       return afterRollback(server, {

@@ -35,6 +35,8 @@ export interface ServerSlot {
    * waits until every start is confirmed.
    */
   cancelWhenStarted?: boolean;
+  /** Its run was started by this run of the campaign, which hears of its close (closed-runs.ts). Never carried. */
+  watched?: boolean;
   result?: FinishedRow;
 }
 
@@ -107,7 +109,8 @@ export class RolloutState {
     const slot = this.byName.get(result.serviceName);
     if (!slot || slot.state !== 'running' || slot.attempt !== result.attempt) return 'ignored';
     this.leaveRunning(slot);
-    if (slot.windowCancelled && result.outcome === 'cancelled') {
+    // A server cancelled at its window's close waits for the next one, unless it kept its new OS.
+    if (slot.windowCancelled && result.outcome === 'cancelled' && !result.installKept) {
       slot.windowCancelled = undefined;
       this.requeue(slot);
       return 'requeued';
@@ -190,6 +193,7 @@ export class RolloutState {
 
   private leaveRunning(slot: ServerSlot): void {
     slot.cancelWhenStarted = undefined;
+    slot.watched = undefined;
     this.runningCount -= 1;
     for (const key of this.allKeys(slot)) this.runningByKey.set(key, (this.runningByKey.get(key) ?? 1) - 1);
   }

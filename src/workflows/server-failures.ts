@@ -11,6 +11,8 @@ export interface StepFailure {
   outcome: ServerOutcome;
   failureType?: FailureType;
   message: string;
+  /** The activity proved OVH created nothing (details `untouched`): no rollback is needed. */
+  untouched?: true;
 }
 
 const OUTCOME_BY_TYPE: Partial<Record<FailureType, ServerOutcome>> = {
@@ -46,7 +48,13 @@ export function classifyStepFailure(err: unknown, fallback: ServerOutcome): Step
   }
   const cause = rootCause(err);
   if (cause instanceof ApplicationFailure && isFailureType(cause.type)) {
-    return { outcome: OUTCOME_BY_TYPE[cause.type] ?? fallback, failureType: cause.type, message: cause.message };
+    const untouched = (cause.details?.[0] as { untouched?: unknown } | undefined)?.untouched === true;
+    return {
+      outcome: OUTCOME_BY_TYPE[cause.type] ?? fallback,
+      failureType: cause.type,
+      message: cause.message,
+      ...(untouched ? { untouched } : {}),
+    };
   }
   if (cause instanceof TimeoutFailure) {
     return {
@@ -71,4 +79,23 @@ export function startRefused(failure: StepFailure): boolean {
     FailureType.NotAllowed,
   ];
   return failure.outcome !== ServerOutcome.Cancelled && refusals.includes(failure.failureType);
+}
+
+/** A deployment's failure: its start failed (refused, or rolled back), or it was rolled back over a live task. */
+export type DeployFailure = StepFailure & { startFailed?: true; taskPending?: true };
+
+/** The failure that caused a redeploy, when that redeploy was refused (the server is as the rollback left it). */
+export function redeployRefused(cause: StepFailure, refusal: StepFailure): StepFailure {
+  return {
+    ...cause,
+    message: `${cause.message} The redeploy that followed the rollback was refused: ${refusal.message}`,
+  };
+}
+
+/** A failure after which no redeploy starts: OVH still runs the install task the rollback rebooted over. */
+export function stillInstalling(failure: StepFailure): StepFailure {
+  return {
+    ...failure,
+    message: `${failure.message} OVH still runs the install task, so no redeploy was started over it; check the server once the task ends.`,
+  };
 }

@@ -69,7 +69,10 @@ export class ServerState {
   }
 
   /** Ends the reimage with `outcome`; returns the result the workflow reports. */
-  finish(outcome: ServerOutcome, failure?: { failureType?: FailureType; message?: string }): ServerResult {
+  finish(
+    outcome: ServerOutcome,
+    failure?: { failureType?: FailureType; message?: string; installKept?: true },
+  ): ServerResult {
     this.closePhase();
     this.phase = ServerPhase.Finished;
     const now = Date.now();
@@ -87,6 +90,7 @@ export class ServerState {
       apiCalls: this.apiCalls,
       ...(this.ovhInstallMs !== undefined ? { ovhInstallMs: this.ovhInstallMs } : {}),
       ...(this.commercialRange ? { commercialRange: this.commercialRange } : {}),
+      ...(failure?.installKept ? { installKept: true } : {}),
     };
     upsertSearchAttributes([
       { key: phaseAttribute, value: ServerPhase.Finished },

@@ -163,11 +163,9 @@ const CORPUS: Case[] = [
   [['report', 'c1', '--out'], 2, "Option '--out <value>' argument missing"],
   [['status', '--bogus'], 2, unknownOption('--bogus')],
   [['status', 'c1', '--watch=yes'], 2, "Option '--watch' does not take an argument"],
-  ...['pause', 'resume', 'drain', 'cancel', 'approve', 'set-concurrency', 'skip', 'retry'].map((control): Case => [
-    [control],
-    2,
-    'Missing the campaign ID.',
-  ]),
+  ...['pause', 'resume', 'drain', 'cancel', 'approve', 'set-concurrency', 'skip', 'release', 'retry'].map(
+    (control): Case => [[control], 2, 'Missing the campaign ID.'],
+  ),
   [['pause', 'c1', '--force'], 2, unknownOption('--force')],
   [['cancel', 'c1', '--yes'], 2, unknownOption('--yes')],
   [['schedule'], 2, 'Unknown schedule verb "".'],

@@ -26,6 +26,7 @@ Operator controls:
   approve          Approve the next wave when the campaign waits for approval
   set-concurrency  Set how many servers may install at once (1 to 500)
   skip             Skip a server that has not started yet
+  release          Cancel a running server, or record it run_closed when its run closed unheard
   retry            Queue a failed, skipped or cancelled server again
 
 Services:
@@ -71,7 +72,7 @@ describe('reimage --help', () => {
 
   it('lists each command once', () => {
     expect(new Set(LISTED).size).toBe(LISTED.length);
-    expect(LISTED).toHaveLength(18);
+    expect(LISTED).toHaveLength(19);
   });
 });
 

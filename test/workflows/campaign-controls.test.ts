@@ -219,7 +219,7 @@ describe('campaign controls', () => {
           /^skipServer: server "nope.example" is not part of campaign ctl-[0-9a-f-]+\.$/,
         );
         expect(await rejection(handle.executeUpdate(skipServerUpdate, { args: [names[0]!] }))).toBe(
-          `skipServer: server "${names[0]}" is running; only a server that has not started can be skipped.`,
+          `skipServer: server "${names[0]}" is running; only a server that has not started can be skipped. Release a running one with releaseServer.`,
         );
         await handle.executeUpdate(skipServerUpdate, { args: [names[2]!] });
       },

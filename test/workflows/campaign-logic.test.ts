@@ -85,4 +85,32 @@ describe('reimageCampaignWorkflow (scripted activities)', () => {
     expect(activities.calls[servers[0]!.serviceName]).toEqual(['preflight', 'start', 'wait', 'rollback']);
     expect(result.totals.notStarted).toBe(3);
   });
+
+  it('ends a server whose redeploy is refused as locked with the failure that caused it, against the budget', async () => {
+    const taskQueue = uniqueTaskQueue('camp');
+    const servers = fleet(taskQueue, 2);
+    const failing = servers[0]!.serviceName;
+    const { result, activities } = await withWorker(
+      taskQueue,
+      { [failing]: { deployFailures: 1, redeployLocked: true } },
+      {},
+      async () => {
+        const settings = testSettings(taskQueue, {
+          maxParallel: { count: 1 },
+          failureBudget: { count: 0 },
+          redeployAfterRollback: 1,
+        });
+        return (await startCampaign(taskQueue, servers, settings)).result();
+      },
+    );
+    expect(result.finalState).toBe('halted');
+    expect(result.servers[0]).toMatchObject({
+      outcome: ServerOutcome.DeployFailed,
+      failureType: FailureType.DeployFailed,
+      message: `Could not download image: 404 Not Found. The redeploy that followed the rollback was refused: ${failing} is locked by another OVH task or process.`,
+      deployments: 2,
+    });
+    expect(result.totals.failures).toBe(1);
+    expect(activities.calls[failing]).toEqual(['preflight', 'start', 'wait', 'rollback', 'start']);
+  });
 });

@@ -12,6 +12,10 @@
  *   start-cap-campaign.
  * - cancel-at-start: a campaign cancelled before its first start is confirmed: cancel-at-start-campaign.
  * - cancel-in-flight: a campaign cancelled while two servers install: cancel-in-flight-campaign.
+ * - features: webhook hooks around every server, notifications of every event, a server that waits out its
+ *   OVH account's outage, a failure rolled back (afterRollback), and servers started with the install
+ *   durations the campaign learned: features-campaign, features-server-outage, features-server-rolled-back,
+ *   features-server-learned.
  *
  * `--workflows` records with other workflow code (the src of an older commit, from `git archive`, with
  * node_modules linked beside it), so that the histories older workers wrote keep replaying. The files named
@@ -38,6 +42,7 @@ import {
   setConcurrencyUpdate,
   skipServerUpdate,
 } from '../../src/shared/campaign-messages';
+import { NOTIFY_EVENTS } from '../../src/domain/hooks';
 import type { CampaignSettings } from '../../src/shared/campaign-types';
 import { campaignWorkflowId, serverWorkflowId } from '../../src/shared/workflow-ids';
 import { scriptedActivities, type ScriptedActivities } from './helpers/scripted-activities';
@@ -60,6 +65,7 @@ const SCENARIOS: Record<string, (r: Recorder) => Promise<void>> = {
   'start-cap': recordStartCap,
   'cancel-at-start': recordCancelAtStart,
   'cancel-in-flight': recordCancelInFlight,
+  features: recordFeatures,
 };
 
 function startCampaign(r: Recorder, id: string, names: string[], settings: CampaignSettings) {
@@ -139,6 +145,43 @@ async function recordCancelInFlight(r: Recorder): Promise<void> {
     await campaign.result();
   });
   await r.save('cancel-in-flight-campaign', campaignWorkflowId('record-cancel-in-flight'));
+}
+
+/** Hooks and notifications (scripted: answered 200), an account outage, a rollback, learned durations. */
+async function recordFeatures(r: Recorder): Promise<void> {
+  const taskQueue = 'record-features';
+  const names = Array.from({ length: 6 }, (_, i) => `rec-feat-${i + 1}.example`);
+  const [outage, failed, , , , learned] = names as [string, string, string, string, string, string];
+  const activities = scriptedActivities(
+    { [outage]: { accountOutages: 1 }, [failed]: { deploy: 'fail' } },
+    { installMs: 300 },
+  );
+  const webhook = (path: string) => ({
+    kind: 'webhook' as const,
+    url: `https://hooks.example.test${path}`,
+    timeoutMs: 5000,
+  });
+  await (
+    await r.worker(taskQueue, activities)
+  ).runUntil(async () => {
+    const settings = testSettings(taskQueue, {
+      maxParallel: { count: 1 },
+      failureBudget: { count: 1 },
+      poll: { ...testSettings(taskQueue).poll, accountRetryMs: 200 },
+      hooks: { beforeWipe: webhook('/lb'), afterBoot: webhook('/boot'), afterRollback: webhook('/tickets') },
+      notify: [
+        {
+          webhook: { url: 'https://hooks.example.test/events', format: 'generic', timeoutMs: 5000 },
+          events: [...NOTIFY_EVENTS],
+        },
+      ],
+    });
+    await (await startCampaign(r, 'record-features', names, settings)).result();
+  });
+  await r.save('features-campaign', campaignWorkflowId('record-features'));
+  await r.save('features-server-outage', serverWorkflowId(outage));
+  await r.save('features-server-rolled-back', serverWorkflowId(failed));
+  await r.save('features-server-learned', serverWorkflowId(learned));
 }
 
 async function record(options: { workflows: string; prefix: string; scenarios: string[] }): Promise<void> {

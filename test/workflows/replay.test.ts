@@ -18,7 +18,7 @@ const files = readdirSync(DIR)
 describe('recorded histories', () => {
   beforeAll(() => quietRuntime());
 
-  it('include both workflows, recorded now and by the workers before each patch', () => {
+  it('include both workflows, recorded now and by the workers before each patch, hooks, notifications, an outage and learned durations among them', () => {
     expect(files).toEqual([
       'before-deferred-cancel-cancel-in-flight-campaign.json',
       'before-local-reads-reimage-campaign.json',
@@ -27,6 +27,10 @@ describe('recorded histories', () => {
       'before-start-cap-campaign.json',
       'cancel-at-start-campaign.json',
       'cancel-in-flight-campaign.json',
+      'features-campaign.json',
+      'features-server-learned.json',
+      'features-server-outage.json',
+      'features-server-rolled-back.json',
       'reimage-campaign.json',
       'reimage-server-done.json',
       'reimage-server-failed.json',

@@ -5,6 +5,7 @@
  * the order around the wipe and the boot, once per attempt across replays, a refused beforeWipe, a failed
  * afterBoot, afterRollback and its recorded failure, and cancels during a hook and during the install.
  */
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createPoolActivities } from '../../examples/hooks/activities';
@@ -12,7 +13,7 @@ import { NOTIFY_EVENTS, type HooksSpec } from '../../src/domain/hooks';
 import type { CampaignEvent } from '../../src/shared/campaign-events';
 import type { CampaignReport } from '../../src/shared/campaign-report-types';
 import type { CampaignSettings } from '../../src/shared/campaign-types';
-import { approveNextWaveUpdate, serverProgressQuery } from '../../src/shared/campaign-messages';
+import { approveNextWaveUpdate, retryServerUpdate, serverProgressQuery } from '../../src/shared/campaign-messages';
 import { serverWorkflowId } from '../../src/shared/workflow-ids';
 import { startHookReceiver, type HookReceiver } from '../../testkit/hook-receiver';
 import { startLbPool, type LbPool } from '../../testkit/lb-pool';
@@ -117,6 +118,16 @@ async function stepsOf(serviceName: string): Promise<string[]> {
     const child = event.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name;
     return activity ? [activity] : child ? [`child ${child}`] : [];
   });
+}
+
+/** The message an update was refused with. */
+async function updateRefusal(promise: Promise<unknown>): Promise<string> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+  return ((err as WorkflowUpdateFailedError).cause as Error).message;
 }
 
 /** OVH calls that change something (anything but a GET) made on `serviceName`. */
@@ -313,6 +324,87 @@ describe('lifecycle hooks in a campaign', () => {
       outcome: 'cancelled',
     });
     expect(sim.running(name)).toBe('rescue');
+  });
+
+  it('with atClose rollback, ends a server whose window closes during afterBoot cancelled with its install kept, never wiped again in the next window', async () => {
+    receiver.answer((delivery) => (delivery.path === '/boot' ? 'hang' : 200));
+    const sim = await fleet(1);
+    const name = sim.servers[0]!.serviceName;
+    // The server fits the first window (its deadlines, 7 s, with 23 s to spare for the workers' start and the
+    // admission); its afterBoot hook hangs past that window's close, and a second window opens 5 s later.
+    const deadlines = { installMs: 5000, bootMs: 2000, rollbackMs: 10_000 };
+    const opensAt = Date.now();
+    const first = { startMs: opensAt, endMs: opensAt + 30_000 };
+    const next = { startMs: first.endMs + 5000, endMs: first.endMs + 25_000 };
+    // The afterBoot hook's own timeout (2 minutes) is far past the window's close.
+    const hooks = (): HooksSpec => ({
+      ...receiverHooks(),
+      afterBoot: { kind: 'webhook', url: receiver.url('/boot'), timeoutMs: 120_000 },
+    });
+    const { report } = await runCampaign(sim, hooks, {
+      settings: { deadlines, windows: { kind: 'absolute', windows: [first, next] }, atClose: 'rollback' },
+    });
+
+    expect(
+      report.servers.map(({ outcome, message, attempts, deployments }) => ({
+        outcome,
+        message,
+        attempts,
+        deployments,
+      })),
+    ).toEqual([
+      {
+        outcome: 'cancelled',
+        message: `The reimage was cancelled during the afterBoot hook. ${NOT_BACK}`,
+        attempts: 1,
+        deployments: 1,
+      },
+    ]);
+    expect(report.finalState).toBe('done');
+    // One beforeWipe, one afterBoot delivery (tried again while it hung), no rollback.
+    expect(receiver.to('/lb')).toHaveLength(1);
+    expect(new Set(receiver.to('/boot').map((d) => d.deliveryId)).size).toBe(1);
+    expect(receiver.to('/tickets')).toEqual([]);
+    expect(sim.installPosts(name)).toBe(1);
+    expect(sim.running(name)).toBe('disk');
+  });
+
+  it('ends with its report when cancelled while the last notification is delivered, and refuses a retry meanwhile', async () => {
+    receiver.answer(() => 'hang');
+    const sim = await fleet(1);
+    const name = sim.servers[0]!.serviceName;
+    let refusal = '';
+    const { campaignId, report } = await runCampaign(sim, () => ({}), {
+      settings: {
+        notify: [
+          {
+            webhook: { url: receiver.url('/events'), format: 'generic', timeoutMs: 3000 },
+            events: ['campaign.finished'],
+          },
+        ],
+      },
+      during: async (campaign) => {
+        await waitFor(() => receiver.to('/events').length === 1, { what: 'the campaign.finished notification' });
+        refusal = await updateRefusal(campaign.executeUpdate(retryServerUpdate, { args: [name] }));
+        await campaign.cancel();
+      },
+    });
+
+    expect(refusal).toBe(
+      `retryServer: campaign ${campaignId} has finished its rollout and only writes its report; start a new campaign for server "${name}".`,
+    );
+    expect(report.finalState).toBe('done');
+    expect(report.servers.map(({ outcome, attempts }) => ({ outcome, attempts }))).toEqual([
+      { outcome: 'done', attempts: 1 },
+    ]);
+    expect(report.failedNotifications).toEqual([
+      {
+        event: 'campaign.finished',
+        target: 'notify[0]',
+        message: expect.stringMatching(/ gave no 2xx answer before its timeout \(\d+ tr(y|ies), last: .+\)\.$/),
+      },
+    ]);
+    expect(sim.installPosts(name)).toBe(1);
   });
 
   it('tells the notify targets about the campaign, and records a failed delivery in the report without failing it', async () => {

@@ -1,5 +1,5 @@
 /**
- * Operator controls: pause, resume, drain, cancel, approve, set-concurrency, skip and retry. Signals for
+ * Operator controls: pause, resume, drain, cancel, approve, set-concurrency, skip, release and retry. Signals for
  * the fire-and-forget ones; updates, validated by the workflow, where the operator needs an answer.
  */
 import { parseArgs } from 'node:util';
@@ -8,6 +8,7 @@ import {
   cancelCampaignSignal,
   drainCampaignSignal,
   pauseCampaignSignal,
+  releaseServerUpdate,
   resumeCampaignSignal,
   retryServerUpdate,
   setConcurrencyUpdate,
@@ -37,6 +38,10 @@ const ACTS: Record<ControlName, Act> = {
     await h.executeUpdate(skipServerUpdate, { args: [needServer(server)] }),
     { skipped: server }
   ),
+  release: async (h, [server]) => ({
+    server,
+    released: await h.executeUpdate(releaseServerUpdate, { args: [needServer(server)] }),
+  }),
   retry: async (h, [server]) => ({
     server,
     attempt: await h.executeUpdate(retryServerUpdate, { args: [needServer(server)] }),

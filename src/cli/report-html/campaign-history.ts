@@ -15,6 +15,7 @@ import {
   drainCampaignSignal,
   pauseCampaignSignal,
   resumeCampaignSignal,
+  releaseServerUpdate,
   retryServerUpdate,
   serverFinishedSignal,
   setConcurrencyUpdate,
@@ -27,8 +28,8 @@ import { serverNameFromWorkflowId } from '../../shared/workflow-ids';
 /** An operator's action on the campaign, as its history recorded it. */
 export interface OperatorAction {
   atMs: number;
-  kind: 'pause' | 'resume' | 'drain' | 'cancel' | 'approve' | 'set-concurrency' | 'skip' | 'retry';
-  /** The update's argument: the new concurrency, or the server skipped or retried. */
+  kind: 'pause' | 'resume' | 'drain' | 'cancel' | 'approve' | 'set-concurrency' | 'skip' | 'release' | 'retry';
+  /** The update's argument: the new concurrency, or the server skipped, released or retried. */
   detail?: string;
 }
 
@@ -55,6 +56,7 @@ const UPDATE_ACTIONS: Record<string, OperatorAction['kind']> = {
   [approveNextWaveUpdate.name]: 'approve',
   [setConcurrencyUpdate.name]: 'set-concurrency',
   [skipServerUpdate.name]: 'skip',
+  [releaseServerUpdate.name]: 'release',
   [retryServerUpdate.name]: 'retry',
 };
 

@@ -5,7 +5,7 @@
  */
 import { ApplicationFailure, type ApplicationFailureOptions } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
-import type { ReimageActivities } from '../../../src/activities/types';
+import type { HookActivities, ReimageActivities } from '../../../src/activities/types';
 import { FailureType } from '../../../src/shared/failure-types';
 
 export interface ServerScript {
@@ -17,9 +17,14 @@ export interface ServerScript {
   installMs?: number;
   /** The first N deployments of the server fail (then `deploy` applies). */
   deployFailures?: number;
+  /** The first N starts find the server's OVH account unreachable (AccountUnreachable, before any POST). */
+  accountOutages?: number;
+  /** Every start after the first deployment's is refused as locked (ServerLocked, proved untouched). */
+  redeployLocked?: boolean;
 }
 
-export interface ScriptedActivities extends ReimageActivities {
+export interface ScriptedActivities
+  extends ReimageActivities, Omit<HookActivities, 'checkHookTargets' | 'checkEnvReferences'> {
   calls: Record<string, string[]>;
   installPosts: Map<string, number>;
 }
@@ -60,6 +65,17 @@ export function scriptedActivities(
     },
     async startDeployment({ serviceName, route }) {
       record(serviceName, 'start');
+      const outages = calls[serviceName]?.filter((step) => step === 'start').length ?? 0;
+      if (outages <= (script(serviceName).accountOutages ?? 0)) {
+        fail('OVH account default answered no call for 60 s', FailureType.AccountUnreachable, {
+          details: [{ account: 'default', sinceMs: Date.now() - 60_000 }],
+        });
+      }
+      if (script(serviceName).redeployLocked && (installPosts.get(serviceName) ?? 0) > 0) {
+        fail(`${serviceName} is locked by another OVH task or process.`, FailureType.ServerLocked, {
+          details: [{ status: 400, untouched: true }],
+        });
+      }
       installPosts.set(serviceName, (installPosts.get(serviceName) ?? 0) + 1);
       return {
         serviceName,
@@ -90,6 +106,13 @@ export function scriptedActivities(
       if (script(serviceName).boot === 'fail')
         fail('The server did not answer on port 22 within the boot deadline.', FailureType.BootFailed);
       return { bootedFromDisk: true, probeAttempts: 1, apiCalls: 1 };
+    },
+    async callWebhookHook({ hook, payload }) {
+      record(payload.server.serviceName, `hook ${hook}`);
+      return { status: 200, tries: 1 };
+    },
+    async deliverNotification() {
+      return { status: 200, tries: 1 };
     },
     async rollbackToRescue({ serviceName }) {
       record(serviceName, 'rollback');

@@ -4,11 +4,12 @@
  * never collide between tests sharing the dev server.
  */
 import { randomUUID } from 'node:crypto';
-import { accountActivities, createActivities } from '../../../src/activities';
+import { accountActivities, createActivities, followSimulator } from '../../../src/activities';
 import type { ActivityDeps } from '../../../src/activities/deps';
 import type { HookActivities, ReimageActivities } from '../../../src/activities/types';
 import { OvhClient } from '../../../src/ovh/client';
 import { RateBudget } from '../../../src/ovh/rate-budget';
+import { followSimulatorClock } from '../../../src/ovh/simulator-clock';
 import type { Simulator } from '../../../src/simulator';
 import type { CampaignSettings, ServerTarget } from '../../../src/shared/campaign-types';
 import { startTestSimulator } from '../../helpers/simulator';
@@ -41,6 +42,8 @@ export interface SimulatedOvhOptions {
   hardware?: (i: number) => { commercialRange: string; installPace: number };
   /** What the worker's activities get besides the OVH client: its hook allow-list, its environment. */
   deps?: Partial<ActivityDeps>;
+  /** The activities keep the simulator's time (deadlines and waits in simulated ms), as `reimage worker` does. */
+  followClock?: boolean;
 }
 
 export async function simulatedOvh(options: SimulatedOvhOptions): Promise<SimulatedOvh> {
@@ -63,8 +66,11 @@ export async function simulatedOvh(options: SimulatedOvhOptions): Promise<Simula
     // Fresh: this simulator has no other caller, so there is no predecessor's burst to wait out.
     { rateBudget: new RateBudget({ requests: 1_000_000, perMs: 60_000, burst: 1000, fresh: true }) },
   );
+  const clock = options.followClock
+    ? followSimulator(await followSimulatorClock(sim.url, sim.caCertPath, options.speed), ovh)
+    : {};
   const activities = {
-    ...createActivities({ ovh, env: {}, simulatorSshPort: sim.sshPort, ...options.deps }),
+    ...createActivities({ ovh, env: {}, simulatorSshPort: sim.sshPort, ...clock, ...options.deps }),
     ...accountActivities({ accountNames: ['default'] }),
   };
   return {
