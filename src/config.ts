@@ -136,6 +136,7 @@ const envSchema = z.object({
   OVH_CLIENT_ID: optionalString,
   OVH_CLIENT_SECRET: optionalString,
   OVH_CA_FILE: optionalString,
+  NODE_EXTRA_CA_CERTS: optionalString,
   OVH_RATE_LIMIT: z
     .string()
     .regex(rateLimitPattern, 'must look like 60/min, 5/s or 3000/h')
@@ -186,6 +187,8 @@ export interface Config {
   /** The port the simulator's servers answer SSH on (REIMAGE_SIMULATOR_SSH_PORT): boot probes of port 22
    * go there; undefined: port 22 itself, as against OVH. */
   simulatorSshPort?: number;
+  /** The CA file Node itself trusts from its start (NODE_EXTRA_CA_CERTS): kept trusted next to OVH_CA_FILE. */
+  nodeExtraCaCerts?: string;
   ovh: OvhConfig;
 }
 
@@ -236,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     workerAccounts: listOf(e.REIMAGE_WORKER_ACCOUNTS),
     simulatorSpeed: e.REIMAGE_SIMULATOR_SPEED,
     simulatorSshPort: e.REIMAGE_SIMULATOR_SSH_PORT,
+    nodeExtraCaCerts: e.NODE_EXTRA_CA_CERTS,
     ovh: Object.freeze({
       endpoint: e.OVH_ENDPOINT,
       appKey: e.OVH_APPLICATION_KEY,

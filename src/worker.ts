@@ -34,6 +34,7 @@ import type { OvhAccount } from './ovh/accounts-file';
 import { OvhClient } from './ovh/client';
 import { RateBudget } from './ovh/rate-budget';
 import { followSimulatorClock, type SimulatorClock } from './ovh/simulator-clock';
+import { keepStartupCas } from './ovh/settings';
 import { accountTaskQueue } from './shared/task-queues';
 import { connectWorker, dataConverterFor } from './temporal/connection';
 
@@ -161,6 +162,7 @@ function queuesOf(
 export async function createWorker(options: CreateWorkerOptions): Promise<WorkerHandle> {
   const { env } = options;
   const config = loadConfig(env);
+  keepStartupCas(config.nodeExtraCaCerts);
   const accounts = loadWorkerAccounts(config, env);
   const logger = options.logger ?? createJsonLogger(config.logLevel);
   if (options.installRuntime) installRuntime(config);

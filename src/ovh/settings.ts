@@ -124,23 +124,36 @@ const trustedExtraCas = new Set<string>();
  * Trusts the CA in `caFile` for API calls: node-ovh uses https.globalAgent, so the CA is added there,
  * next to Node's bundled roots (setting `ca` replaces the default list). Process-wide by nature.
  * OAuth2 token requests go through simple-oauth2's own agent; OvhClient points it at https.globalAgent when
- * a CA file is set. Setting NODE_EXTRA_CA_CERTS=<caFile> at process start also works for both.
+ * a CA file is set. Setting NODE_EXTRA_CA_CERTS=<caFile> at process start also works for both; a process
+ * that has both calls keepStartupCas first, or the new context would drop NODE_EXTRA_CA_CERTS's CAs.
  */
 export function trustCaFile(caFile: string): void {
-  let pem: string;
-  try {
-    pem = readFileSync(caFile, 'utf8');
-  } catch (error) {
-    throw new OvhSettingsError(
-      `OVH_CA_FILE "${caFile}" cannot be read (${(error as Error).message}); point it at a PEM file.`,
-    );
-  }
+  const pem = readCaFile(caFile, 'OVH_CA_FILE');
   if (trustedExtraCas.has(pem)) return;
   trustedExtraCas.add(pem);
   // One secure context for every connection: with `ca` in the agent's options, Node would parse the ~140
   // bundled roots again for each new socket (measured: 39% of a busy worker's CPU) and copy them into
   // every agent pool key.
   https.globalAgent.options.secureContext = tls.createSecureContext({ ca: trustedCas() });
+}
+
+/**
+ * Keeps the CAs Node trusted at start (NODE_EXTRA_CA_CERTS, which Node reads before any code runs and no
+ * API lists) in every secure context trustCaFile builds, so an image host signed by one of them stays
+ * trusted once OVH_CA_FILE is set.
+ */
+export function keepStartupCas(nodeExtraCaCerts: string | undefined): void {
+  if (nodeExtraCaCerts) trustedExtraCas.add(readCaFile(nodeExtraCaCerts, 'NODE_EXTRA_CA_CERTS'));
+}
+
+function readCaFile(file: string, variable: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new OvhSettingsError(
+      `${variable} "${file}" cannot be read (${(error as Error).message}); point it at a PEM file.`,
+    );
+  }
 }
 
 /** Node's bundled roots plus every CA file trusted so far. */
