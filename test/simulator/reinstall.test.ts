@@ -228,7 +228,7 @@ describe('simulator reinstall validation', () => {
       {
         class: 'Client::BadRequest::HostnameInvalidFormat',
         message:
-          'Hostname bad_host! is not valid: each label must have at most 63 characters, letters, digits or hyphens, and must not start or end with a hyphen (RFC 1035 section 2.3.1)',
+          'Hostname bad_host! is not valid: each label must have at most 63 characters, letters, digits or hyphens, start with a letter and not end with a hyphen (RFC 1035 section 2.3.1)',
       },
     ],
     [

@@ -122,10 +122,10 @@ function checkHostname(hostname: unknown): void {
       'HostnameSizeExceeded',
     );
   }
-  const label = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+  const label = /^[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
   if (!hostname.split('.').every((part) => label.test(part))) {
     throw badRequest(
-      `Hostname ${hostname} is not valid: each label must have at most 63 characters, letters, digits or hyphens, and must not start or end with a hyphen (RFC 1035 section 2.3.1)`,
+      `Hostname ${hostname} is not valid: each label must have at most 63 characters, letters, digits or hyphens, start with a letter and not end with a hyphen (RFC 1035 section 2.3.1)`,
       'HostnameInvalidFormat',
     );
   }
