@@ -9,6 +9,7 @@ import { keepAlive, type ActivityDeps } from './deps';
 import { withFailureMapping } from './failures';
 import { checkHookTargetsInputSchema, notificationInputSchema, webhookHookInputSchema } from './hook-input-schemas';
 import {
+  checkCredentialRightsInputSchema,
   detectRouteInputSchema,
   parseInput,
   preflightInputSchema,
@@ -20,6 +21,7 @@ import {
 } from './input-schemas';
 import type { ListAccountsInput, ResolveServersInput } from '../shared/plan-types';
 import { listAccounts } from './accounts';
+import { checkCredentialRights } from './credential-rights';
 import type { PlanActivities } from './plan-types';
 import { callWebhookHook, checkHookTargets, deliverNotification, type HookDeps } from './hooks';
 import { runPreflight } from './preflight';
@@ -74,6 +76,10 @@ export function createActivities(
       const input = parseInput(resolveServersInputSchema, raw, 'resolveServers');
       const api = deps.ovh.session();
       return withFailureMapping(() => resolveServers(api, input, deps.allowedServers));
+    },
+    async checkCredentialRights(raw) {
+      const input = parseInput(checkCredentialRightsInputSchema, raw, 'checkCredentialRights');
+      return withFailureMapping(() => checkCredentialRights(deps.ovh, input));
     },
     async detectRoute(raw) {
       const input = parseInput(detectRouteInputSchema, raw, 'detectRoute');

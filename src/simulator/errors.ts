@@ -8,6 +8,8 @@ export interface OvhErrorBody {
   errorCode?: string;
   httpCode?: string;
   message: string;
+  /** Extra facts, e.g. `unauthorizedActionsByIAM` on an IAM refusal. */
+  details?: Record<string, string>;
 }
 
 /** An error answer: HTTP status, OVH body, optional extra headers (e.g. Retry-After). */

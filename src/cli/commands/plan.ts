@@ -18,6 +18,8 @@ import type { CampaignPlan, PlanProgress } from '../../shared/plan-types';
 import { DEFAULT_ACCOUNT } from '../../shared/task-queues';
 import { requirePositional } from '../campaign-client';
 import { UsageError } from '../errors';
+import { ExitCode } from '../exit-codes';
+import { missingRightsRefusal, rightsLines } from '../rights-format';
 import { formatDuration } from '../output';
 import { defaultCampaignId, runPlan, serverListProblems } from '../plan-runner';
 import { estimate, type Estimate } from '../plan-estimate';
@@ -31,7 +33,9 @@ the OVH API calls. A progress bar with its own ETA runs on stderr meanwhile. Its
 worker's OVH budget like a campaign's, and the worker keeps what it read for 6 hours, so a campaign started
 within that time reads less. It checks each hook and notification: a webhook's host must be on the worker's
 REIMAGE_HOOK_HOSTS and answer a signed "ping" event with a 2xx, and a worker must poll each hook workflow's
-task queue. Needs a running worker ("reimage worker").
+task queue. It checks that each OVH account's consumer key may make every call a campaign needs (its rules,
+from GET /auth/currentCredential), names each missing call with the rule that grants it, and then exits 3;
+an OAuth2 account's IAM rights cannot be read, and the plan says so. Needs a running worker ("reimage worker").
 
 Options:
   --sample N   preflight only N servers per commercial range (hardware model), and say what was sampled;
@@ -76,6 +80,7 @@ function render(spec: CampaignSpec, plan: CampaignPlan, eta: Estimate): string {
   if (accounts) lines.push(`accounts: ${accounts}`);
   for (const problem of serverListProblems(plan)) lines.push(`refused ${problem}`);
   for (const name of plan.excluded) lines.push(`excluded ${name}`);
+  lines.push(...rightsLines(plan.rights));
   for (const check of plan.hooks ?? []) {
     const verdict = !check.allowed ? 'refused' : check.answers === false ? 'not ready' : 'ok';
     lines.push(`hook ${verdict} ${check.path} (${check.target}): ${check.message}`);
@@ -144,5 +149,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   const eta = estimate(spec, plan, rateLimits);
   if (values.json) process.stdout.write(`${JSON.stringify({ ...plan, etaMs: eta.etaMs, estimate: eta }, null, 2)}\n`);
   else process.stdout.write(`${render(spec, plan, eta)}\n`);
-  return 0;
+  const refusal = missingRightsRefusal(plan.rights);
+  if (refusal === undefined) return ExitCode.Ok;
+  process.stderr.write(`${refusal}\n`);
+  return ExitCode.InvalidInput;
 }
