@@ -37,6 +37,12 @@ export const FailureType = {
   AccountUnreachable: 'AccountUnreachable',
   /** A lifecycle hook refused (4xx), failed, or gave no success within its timeout. */
   HookFailed: 'HookFailed',
+  /**
+   * OVH refused the call with 403 because the account's credential was not granted it (a consumer key's
+   * rules, an OAuth2 service account's IAM policy): an account problem, so the campaign admits no more
+   * servers of that account.
+   */
+  NotGranted: 'NotGranted',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 
@@ -53,6 +59,8 @@ export const ServerOutcome = {
   Skipped: 'skipped',
   /** A beforeWipe hook failed (the server was not touched) or an afterBoot hook failed (installed, not back in service). */
   HookFailed: 'hook_failed',
+  /** OVH refused a call the account's credential was not granted; the server was not touched. */
+  NotGranted: 'not_granted',
 } as const;
 export type ServerOutcome = (typeof ServerOutcome)[keyof typeof ServerOutcome];
 

@@ -21,6 +21,7 @@ const OUTCOME_BY_TYPE: Partial<Record<FailureType, ServerOutcome>> = {
   [FailureType.BootFailed]: ServerOutcome.BootFailed,
   [FailureType.RollbackFailed]: ServerOutcome.RollbackFailed,
   [FailureType.ServerLocked]: ServerOutcome.Skipped,
+  [FailureType.NotGranted]: ServerOutcome.NotGranted,
 };
 
 /** The innermost failure of an ActivityFailure / ChildWorkflowFailure chain. */
@@ -67,6 +68,7 @@ export function startRefused(failure: StepFailure): boolean {
     FailureType.ConfigurationError,
     FailureType.OvhApiPermanent,
     FailureType.NotAllowed,
+    FailureType.NotGranted,
   ];
   return failure.outcome !== ServerOutcome.Cancelled && refusals.includes(failure.failureType);
 }

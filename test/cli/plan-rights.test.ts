@@ -64,3 +64,43 @@ it('names each write a GET-only key may not make, with its access rule and IAM a
   expect(methods).toEqual(new Set(['GET']));
   expect(stack.servers.map((name) => stack.sim.state.server(name)?.installPosts)).toEqual([0, 0]);
 });
+
+it('started anyway, the campaign installs nothing: its first server meets 403 NOT_GRANTED_CALL and no other server of the account starts', async () => {
+  const [first, second] = stack.servers as [string, string];
+  const file = stack.writeCampaign(
+    'rights-start.yaml',
+    campaignYaml(stack, 'rights-start', { servers: [first, second], rollout: { waves: ['100%'], maxParallel: 1 } }),
+  );
+
+  const started = await runCli(['start', file, '--yes', '--id', 'rights-start'], stack.env);
+  expect(started.code).toBe(0);
+  const report = await stack.result('rights-start');
+
+  const refusal =
+    `OVH answered 403 Client::Forbidden to POST /dedicated/server/${first}/reinstall: This call has not been granted` +
+    ` The account's credential may not make this call: the consumer key's rules do not allow it: create a key with` +
+    ` the access rule "POST /dedicated/server/*/reinstall". No server of this account can be reimaged until then.`;
+  expect(
+    report.servers.map(({ serviceName, outcome, failureType, message }) => ({
+      serviceName,
+      outcome,
+      failureType,
+      // OVH's query ID differs on every run.
+      message: message?.replace(/ \(OVH query ID [\w.-]+\)/, ''),
+    })),
+  ).toEqual([
+    { serviceName: first, outcome: 'not_granted', failureType: 'NotGranted', message: refusal },
+    {
+      serviceName: second,
+      outcome: 'not_granted',
+      failureType: 'NotGranted',
+      message: `Not started: OVH refused a call on ${first} that the credential of account default was not granted. ${refusal}`,
+    },
+  ]);
+  expect(report.totals.failures).toBe(0);
+  expect(stack.servers.map((name) => stack.sim.state.server(name)?.installPosts)).toEqual([0, 0]);
+  const secondWrites = stack.sim.state
+    .requests()
+    .filter((entry) => entry.path.includes(second) && !entry.route.startsWith('GET '));
+  expect(secondWrites).toEqual([]);
+});
