@@ -58,6 +58,13 @@ export function toActivityFailure(error: unknown, context: FailureContext = {}):
   if (error instanceof RescueUnreachableError) return permanentFailure(FailureType.RollbackFailed, error.message);
   if (!(error instanceof OvhApiError)) return error;
   if (isNotGranted(error)) return notGrantedFailure(error);
+  if (error.status === SERVICE_EXPIRED_STATUS) {
+    return permanentFailure(
+      context.permanentType ?? FailureType.OvhApiPermanent,
+      `${error.message} OVH answers 460 when the server's service has expired or is suspended: renew it or settle the suspension in the OVH manager, then retry the server.`,
+      error.toDetails(),
+    );
+  }
   const verdict = classify(error, context);
   if (verdict.retryable) return retryableOvhFailure(error, verdict.retryAfterMs);
   if (isRetiredRoute(error)) {
@@ -73,6 +80,9 @@ export function toActivityFailure(error: unknown, context: FailureContext = {}):
     error.toDetails(),
   );
 }
+
+/** OVH's status for a service that expired or is suspended (python-ovh's ResourceExpiredError). */
+const SERVICE_EXPIRED_STATUS = 460;
 
 /** OVH's `errorCode`s of a 403 that refuses the credential's rights (go-ovh, python-ovh; docs/ovh-api.md). */
 const NOT_GRANTED_CODES = ['NOT_GRANTED_CALL', 'NOT_CREDENTIAL', 'FORBIDDEN'];

@@ -66,3 +66,8 @@ export function internalError(message: string, subclass?: string): SimHttpError 
   const cls = subclass ? `Server::InternalServerError::${subclass}` : 'Server::InternalServerError';
   return new SimHttpError(500, { class: cls, message });
 }
+
+/** 460: the service has expired or is suspended (python-ovh's ResourceExpiredError); the body is assumed. */
+export function serviceExpired(serviceName: string): SimHttpError {
+  return new SimHttpError(460, { class: 'Client::ResourceExpired', message: `The service ${serviceName} is expired` });
+}

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { AuthStore, Identity, RateLimiter } from './auth';
-import { badRequest, invalidUrl, methodNotAllowed, SimHttpError } from './errors';
+import { badRequest, invalidUrl, methodNotAllowed, serviceExpired, SimHttpError } from './errors';
 import type { Router } from './router';
 import { splitPath } from './router';
 import type { SideDoor } from './side-door';
@@ -167,6 +167,8 @@ function dispatch(
   if (apiPath === CURRENT_CREDENTIAL && method === 'GET') return currentCredential(deps, identity);
   if (match.kind === 'none') throw invalidUrl();
   if (match.kind === 'wrong-method') throw methodNotAllowed(method);
+  const serviceName = match.params.serviceName;
+  if (serviceName !== undefined && deps.state.faults.expired(serviceName)) throw serviceExpired(serviceName);
   const body = match.route.handler({
     method,
     params: match.params,

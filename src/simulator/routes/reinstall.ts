@@ -165,6 +165,12 @@ function reinstall(ctx: RouteContext): unknown {
   assertNoRunningInstall(ctx, server);
   checkHostname(c.hostname);
   const diskGroupId = checkStorage(body, server);
+  if (ctx.state.faults.disturbLocked(server.spec.name, server.installPosts)) {
+    throw new SimHttpError(409, {
+      class: 'Client::Conflict::DisturbAlreadyExists',
+      message: `Server resource ${server.spec.name} is already locked by another process, blocking any new OS reinstallation`,
+    });
+  }
   const asText = (v: unknown) => (typeof v === 'string' ? v : null);
   const image = {
     url: asText(c.imageURL),
