@@ -232,6 +232,15 @@ describe('simulator reinstall validation', () => {
       },
     ],
     [
+      'user data above the customization size limit',
+      () => byoiReinstallBody({ configDriveUserData: 'x'.repeat(50_000) }),
+      400,
+      {
+        class: 'Client::BadRequest::CustomizationSizeExceeded',
+        message: 'Customization is 50002 big, which is exceeding limit of 49152',
+      },
+    ],
+    [
       'an unknown disk group',
       () => ({ ...byoiReinstallBody(), storage: [{ diskGroupId: 9 }] }),
       404,

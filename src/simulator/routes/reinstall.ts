@@ -89,7 +89,22 @@ function checkOperatingSystem(os: string, server: ServerRecord): void {
   }
 }
 
+/** The size above which the simulator refuses one customization; OVH publishes none (**assumed**, §6.4). */
+export const CUSTOMIZATION_MAX_BYTES = 48 * 1024;
+
+function checkCustomizationSize(customizations: Record<string, unknown>): void {
+  for (const value of Object.values(customizations)) {
+    const length = Buffer.byteLength(JSON.stringify(value) ?? '');
+    if (length <= CUSTOMIZATION_MAX_BYTES) continue;
+    throw badRequest(
+      `Customization is ${length} big, which is exceeding limit of ${CUSTOMIZATION_MAX_BYTES}`,
+      'CustomizationSizeExceeded',
+    );
+  }
+}
+
 function checkCustomizations(os: string, customizations: Record<string, unknown>): void {
+  checkCustomizationSize(customizations);
   const allowed = customizationsFor(os);
   for (const name of Object.keys(customizations)) {
     if (!allowed.includes(name)) {
