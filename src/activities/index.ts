@@ -85,8 +85,8 @@ export function createActivities(
       const input = parseInput(detectRouteInputSchema, raw, 'detectRoute');
       // Admission reads wait behind servers already under way when the rate budget is short.
       const api = deps.ovh.session('low');
-      const route = await withFailureMapping(() => detectDeployRoute(api, input.serviceName));
-      return { route, apiCalls: api.calls };
+      const decision = await withFailureMapping(() => detectDeployRoute(api, input.serviceName));
+      return { ...decision, apiCalls: api.calls };
     },
     async preflightServer(raw) {
       const input = parseInput(preflightInputSchema, raw, 'preflightServer');

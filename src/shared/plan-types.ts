@@ -90,6 +90,8 @@ export interface CampaignPlan {
   sampled?: SampledRange[];
   /** Every hook and notification target, checked (absent when the campaign has none). */
   hooks?: HookTargetCheck[];
+  /** With route `auto`: what the probes decided, why, and for how many servers (plans with preflight). */
+  routeDecisions?: { route: DeployRoute; reason: string; servers: number }[];
   /** Per OVH account, the calls its credential may not make (plans with preflight only). */
   rights?: CredentialRights[];
 }

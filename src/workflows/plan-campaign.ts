@@ -10,7 +10,7 @@
  */
 import { patched, proxyActivities, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { PlanActivities } from '../activities/plan-types';
-import type { HookActivities, ReimageActivities } from '../activities/types';
+import type { DetectedRoute, HookActivities, ReimageActivities } from '../activities/types';
 import { waveSizes } from '../campaign/rollout-math';
 import type { DeployRoute } from '../domain/routes';
 import { planProgressQuery } from '../shared/campaign-messages';
@@ -97,6 +97,7 @@ export async function planCampaignWorkflow(input: PlanInput): Promise<CampaignPl
       const verdicts = await Promise.all(batch.map((server) => preflight(input, server, plan.image!.sizeBytes)));
       for (const [index, verdict] of verdicts.entries()) {
         progress.apiCalls += verdict.apiCalls;
+        if (verdict.detected) recordDecision(plan, verdict.detected);
         if (verdict.ok)
           kept.push({ ...batch[index]!, datacenter: verdict.server?.datacenter, rack: verdict.server?.rack });
         else plan.skipped.push({ serviceName: verdict.serviceName, failedChecks: verdict.failedChecks });
@@ -117,6 +118,15 @@ export async function planCampaignWorkflow(input: PlanInput): Promise<CampaignPl
   }
   progress.phase = 'done';
   return plan;
+}
+
+/** Counts what `auto` decided, and why, per distinct decision. */
+function recordDecision(plan: CampaignPlan, detected: DetectedRoute): void {
+  const reason = detected.reason ?? 'no reason recorded';
+  plan.routeDecisions ??= [];
+  const same = plan.routeDecisions.find((d) => d.route === detected.route && d.reason === reason);
+  if (same) same.servers += 1;
+  else plan.routeDecisions.push({ route: detected.route, reason, servers: 1 });
 }
 
 /** The servers to preflight: all of them, or the first `perRange` of each commercial range. */
@@ -160,5 +170,5 @@ async function preflight(input: PlanInput, server: ServerTarget, imageSizeBytes:
     imageSizeBytes,
     diskGroupId: input.settings.diskGroupId,
   });
-  return { ...verdict, apiCalls: verdict.apiCalls + (detected?.apiCalls ?? 0) };
+  return { ...verdict, detected, apiCalls: verdict.apiCalls + (detected?.apiCalls ?? 0) };
 }

@@ -104,3 +104,16 @@ it('started anyway, the campaign installs nothing: its first server meets 403 NO
     .filter((entry) => entry.path.includes(second) && !entry.route.startsWith('GET '));
   expect(secondWrites).toEqual([]);
 });
+
+it('says what route auto decided for the servers and why', async () => {
+  const file = stack.writeCampaign(
+    'rights-auto.yaml',
+    campaignYaml(stack, 'plan-auto', { servers: stack.servers, top: { route: 'auto' } }),
+  );
+
+  const plan = await runCli(['plan', file], stack.env);
+
+  expect(plan.stdout.split('\n').filter((line) => line.startsWith('route auto'))).toEqual([
+    'route auto chose reinstall for 2 servers: GET .../bringYourOwnImage answered 404 "invalid URL": retired',
+  ]);
+});

@@ -80,6 +80,8 @@ function render(spec: CampaignSpec, plan: CampaignPlan, eta: Estimate): string {
   if (accounts) lines.push(`accounts: ${accounts}`);
   for (const problem of serverListProblems(plan)) lines.push(`refused ${problem}`);
   for (const name of plan.excluded) lines.push(`excluded ${name}`);
+  for (const d of plan.routeDecisions ?? [])
+    lines.push(`route auto chose ${d.route} for ${d.servers} servers: ${d.reason}`);
   lines.push(...rightsLines(plan.rights));
   for (const check of plan.hooks ?? []) {
     const verdict = !check.allowed ? 'refused' : check.answers === false ? 'not ready' : 'ok';
