@@ -27,7 +27,7 @@ const CHECKSUM_HEX_LENGTH: Readonly<Record<ChecksumType, number>> = {
  */
 export const USER_DATA_MAX_BYTES = 32 * 1024;
 /** Largest config-drive metadata accepted: its keys and values together, in bytes (UTF-8): 8 KiB. */
-export const METADATA_MAX_BYTES = 8 * 1024;
+const METADATA_MAX_BYTES = 8 * 1024;
 
 /** What is wrong with a checksum value for its type, or undefined. */
 function checksumValueProblem(type: ChecksumType, value: string): string | undefined {

@@ -90,7 +90,7 @@ function checkOperatingSystem(os: string, server: ServerRecord): void {
 }
 
 /** The size above which the simulator refuses one customization; OVH publishes none (**assumed**, §6.4). */
-export const CUSTOMIZATION_MAX_BYTES = 48 * 1024;
+const CUSTOMIZATION_MAX_BYTES = 48 * 1024;
 
 function checkCustomizationSize(customizations: Record<string, unknown>): void {
   for (const value of Object.values(customizations)) {
