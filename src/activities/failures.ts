@@ -80,6 +80,14 @@ export function toActivityFailure(error: unknown, context: FailureContext = {}):
   if (error instanceof OvhSettingsError) return permanentFailure(FailureType.ConfigurationError, error.message);
   if (error instanceof RescueUnreachableError) return permanentFailure(FailureType.RollbackFailed, error.message);
   if (!(error instanceof OvhApiError)) return error;
+  if (isNotGranted(error)) return notGrantedFailure(error);
+  if (error.status === SERVICE_EXPIRED_STATUS) {
+    return permanentFailure(
+      context.permanentType ?? FailureType.OvhApiPermanent,
+      `${error.message} OVH answers 460 when the server's service has expired or is suspended: renew it or settle the suspension in the OVH manager, then retry the server.`,
+      error.toDetails(),
+    );
+  }
   const verdict = classify(error, context);
   if (verdict.retryable) return retryableOvhFailure(error, verdict.retryAfterMs);
   if (isRetiredRoute(error)) {
@@ -92,6 +100,32 @@ export function toActivityFailure(error: unknown, context: FailureContext = {}):
   return permanentFailure(
     context.permanentType ?? FailureType.OvhApiPermanent,
     `${error.message} ${verdict.reason}`,
+    error.toDetails(),
+  );
+}
+
+/** OVH's status for a service that expired or is suspended (python-ovh's ResourceExpiredError). */
+const SERVICE_EXPIRED_STATUS = 460;
+
+/** OVH's `errorCode`s of a 403 that refuses the credential's rights (go-ovh, python-ovh; docs/ovh-api.md). */
+const NOT_GRANTED_CODES = ['NOT_GRANTED_CALL', 'NOT_CREDENTIAL', 'FORBIDDEN'];
+
+/** A 403 saying the credential may not make this call (rules or IAM), not that the server is refused. */
+function isNotGranted(error: OvhApiError): boolean {
+  if (error.status !== 403) return false;
+  return NOT_GRANTED_CODES.includes(error.errorCode ?? '') || Boolean(error.details?.unauthorizedActionsByIAM);
+}
+
+/** The NotGranted failure, naming the missing IAM action (from OVH's details) or the access rule to grant. */
+function notGrantedFailure(error: OvhApiError): ApplicationFailure {
+  const action = error.details?.unauthorizedActionsByIAM;
+  const rule = `${error.method} ${error.path.replace(/^\/dedicated\/server\/[^/]+/, '/dedicated/server/*').replace(/\/task\/\d+/, '/task/*')}`;
+  const grant = action
+    ? `the IAM policy of the OAuth2 service account lacks the action ${action}: add it to the policy`
+    : `the consumer key's rules do not allow it: create a key with the access rule "${rule}"`;
+  return permanentFailure(
+    FailureType.NotGranted,
+    `${error.message} The account's credential may not make this call: ${grant}. No server of this account can be reimaged until then.`,
     error.toDetails(),
   );
 }

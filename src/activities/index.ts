@@ -9,6 +9,7 @@ import { keepAlive, ovhSession, type ActivityDeps } from './deps';
 import { withFailureMapping } from './failures';
 import { checkHookTargetsInputSchema, notificationInputSchema, webhookHookInputSchema } from './hook-input-schemas';
 import {
+  checkCredentialRightsInputSchema,
   detectRouteInputSchema,
   parseInput,
   preflightInputSchema,
@@ -20,6 +21,7 @@ import {
 } from './input-schemas';
 import type { ListAccountsInput, ResolveServersInput } from '../shared/plan-types';
 import { listAccounts } from './accounts';
+import { checkCredentialRights } from './credential-rights';
 import type { PlanActivities } from './plan-types';
 import { callWebhookHook, checkHookTargets, deliverNotification, type HookDeps } from './hooks';
 import { runPreflight } from './preflight';
@@ -95,12 +97,16 @@ export function createActivities(
       const api = ovhSession(deps);
       return withFailureMapping(() => resolveServers(api, input, deps.allowedServers));
     },
+    async checkCredentialRights(raw) {
+      const input = parseInput(checkCredentialRightsInputSchema, raw, 'checkCredentialRights');
+      return withFailureMapping(() => checkCredentialRights(deps.ovh, input));
+    },
     async detectRoute(raw) {
       const input = parseInput(detectRouteInputSchema, raw, 'detectRoute');
       // Admission reads wait behind servers already under way when the rate budget is short.
       const api = ovhSession(deps, 'low');
-      const route = await withFailureMapping(() => detectDeployRoute(api, input.serviceName));
-      return { route, apiCalls: api.calls };
+      const decision = await withFailureMapping(() => detectDeployRoute(api, input.serviceName));
+      return { ...decision, apiCalls: api.calls };
     },
     async preflightServer(raw) {
       const input = parseInput(preflightInputSchema, raw, 'preflightServer');

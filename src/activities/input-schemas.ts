@@ -8,6 +8,7 @@ import { CHECKSUM_TYPES, DECLARED_IMAGE_TYPES, type ImageSpec } from '../domain/
 import { DEPLOY_ROUTES } from '../domain/routes';
 import { FailureType } from '../shared/failure-types';
 import { permanentFailure } from './failures';
+import type { CheckCredentialRightsInput } from '../shared/plan-types';
 import type {
   DeploymentHandle,
   DetectRouteInput,
@@ -47,6 +48,11 @@ const handleSchema: z.ZodType<DeploymentHandle> = z.object({
   startedAt: isoTime,
   adopted: z.boolean(),
   apiCalls: z.number().int(),
+});
+
+export const checkCredentialRightsInputSchema: z.ZodType<CheckCredentialRightsInput> = z.object({
+  routes: z.array(z.enum(DEPLOY_ROUTES)),
+  serviceName: z.string().min(1).optional(),
 });
 
 export const detectRouteInputSchema: z.ZodType<DetectRouteInput> = z.object({ serviceName: z.string().min(1) });

@@ -4,7 +4,8 @@
  * lives in src/shared/plan-types.ts, because the plan workflow's input extends it.
  */
 import type { ServerTarget } from '../shared/campaign-types';
-import type { ListAccountsInput, ResolveServersInput } from '../shared/plan-types';
+import type { CheckedRights } from '../shared/credential-rights';
+import type { CheckCredentialRightsInput, ListAccountsInput, ResolveServersInput } from '../shared/plan-types';
 
 export interface ResolvedServers {
   servers: ServerTarget[];
@@ -23,4 +24,6 @@ export interface PlanActivities {
   resolveServers(input: ResolveServersInput): Promise<ResolvedServers>;
   /** The OVH accounts the worker knows (all of them, or `restrict` once checked), in its file's order. */
   listAccounts(input: ListAccountsInput): Promise<{ accounts: string[] }>;
+  /** Which calls a campaign needs the account's credential may not make (its worker's client). */
+  checkCredentialRights(input: CheckCredentialRightsInput): Promise<CheckedRights>;
 }

@@ -188,6 +188,8 @@ export interface DetectRouteInput {
 
 export interface DetectedRoute {
   route: DeployRoute;
+  /** The probe answer that decided (absent from workflows recorded before it was reported). */
+  reason?: string;
   apiCalls: number;
 }
 

@@ -1,7 +1,8 @@
 /**
  * Config-drive hostname templates such as "{shortName}.fleet.example.com": placeholders, rendering, and the
- * RFC 1035 hostname check (labels of letters, digits and hyphens, at most 63 characters each; a label may
- * start with a digit, as RFC 1123 allows). Workflow-safe: imports only other workflow-safe modules.
+ * hostname check OVH applies (RFC 1035 section 2.3.1: labels of letters, digits and hyphens, at most 63
+ * characters each, starting with a letter: OVH refuses a leading digit with `HostnameInvalidFormat`, though
+ * RFC 1123 would allow it). Workflow-safe: imports only other workflow-safe modules.
  */
 import { quote } from './service-names';
 import { closestMatch } from './suggest';
@@ -52,9 +53,10 @@ function hostnameProblem(hostname: string): string | undefined {
     if (!/^[A-Za-z0-9-]+$/.test(label)) {
       return `has the label ${quote(label)}; labels may contain only letters, digits and hyphens`;
     }
-    if (label.startsWith('-') || label.endsWith('-')) {
-      return `has the label ${quote(label)}, which starts or ends with a hyphen`;
+    if (!/^[A-Za-z]/.test(label)) {
+      return `has the label ${quote(label)}; OVH requires each label to start with a letter`;
     }
+    if (label.endsWith('-')) return `has the label ${quote(label)}, which ends with a hyphen`;
   }
   return undefined;
 }

@@ -20,8 +20,14 @@ const CHECKSUM_HEX_LENGTH: Readonly<Record<ChecksumType, number>> = {
   sha512: 128,
 };
 
-/** Largest config-drive user data accepted, in bytes (UTF-8): 32 KiB. */
+/**
+ * Largest config-drive user data accepted, in bytes (UTF-8): 32 KiB. OVH refuses a customization above a
+ * limit it does not publish (400 CustomizationSizeExceeded); these caps stay well below any it could set
+ * without breaking ordinary cloud-init files (docs/ovh-api.md §6.4).
+ */
 export const USER_DATA_MAX_BYTES = 32 * 1024;
+/** Largest config-drive metadata accepted: its keys and values together, in bytes (UTF-8): 8 KiB. */
+const METADATA_MAX_BYTES = 8 * 1024;
 
 /** What is wrong with a checksum value for its type, or undefined. */
 function checksumValueProblem(type: ChecksumType, value: string): string | undefined {
@@ -159,6 +165,13 @@ export function userDataProblem(text: string): string | undefined {
   return userDataSizeProblem(utf8ByteLength(text));
 }
 
+/** What is wrong with config-drive metadata (its total size), or undefined. */
+function metadataProblem(metadata: Record<string, string>): string | undefined {
+  const bytes = Object.entries(metadata).reduce((sum, [k, v]) => sum + utf8ByteLength(k) + utf8ByteLength(v), 0);
+  if (bytes <= METADATA_MAX_BYTES) return undefined;
+  return `holds ${bytes} bytes of keys and values; config-drive metadata is capped at 8 KiB (${METADATA_MAX_BYTES} bytes), below the size OVH refuses with CustomizationSizeExceeded: keep a few short values and put the rest in the user data or a download`;
+}
+
 const SSH_PUBLIC_KEY =
   /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) AAAA[A-Za-z0-9+/]+={0,3}( [^\r\n]*)?$/;
 
@@ -202,6 +215,7 @@ export const configDriveSchema = z
       ),
     metadata: z
       .record(z.string().min(1), secretString('Metadata value; may contain ${NAME} references resolved on the worker.'))
+      .superRefine(check(metadataProblem))
       .optional()
       .describe('Key/value pairs written under "meta" in the config drive\'s meta_data.json.'),
   })

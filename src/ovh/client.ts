@@ -14,6 +14,7 @@ import type { ZodType } from 'zod';
 import type { Logger } from '../observability/logger';
 import { noMetrics, type ReimageMetrics } from '../observability/metrics';
 import { AccountHealth, type AccountHealthOptions, type Outage } from './account-health';
+import { readAccessRules, type AccessRule, type SigningOptions } from './current-credential';
 import { OvhAccountUnreachableError, OvhApiError, OvhErrorKind } from './errors';
 import type { RateBudget, RatePriority } from './rate-budget';
 import { installResponseCapture, takeCapturedResponse, type CapturedResponse } from './response-capture';
@@ -82,6 +83,7 @@ export class OvhClient implements OvhCaller {
   private readonly basePath: string;
   private readonly timeoutMs: number;
   private readonly oauth: boolean;
+  private readonly signing?: SigningOptions;
   private readonly metrics: ReimageMetrics;
   private lastBody?: CapturedBody;
 
@@ -98,6 +100,8 @@ export class OvhClient implements OvhCaller {
     this.basePath = nodeOptions.basePath;
     this.timeoutMs = parsed.requestTimeoutMs;
     this.oauth = Boolean(nodeOptions.clientID);
+    const { appKey, appSecret, consumerKey } = nodeOptions;
+    if (appKey && appSecret && consumerKey) this.signing = { ...nodeOptions, appKey, appSecret, consumerKey };
     this.metrics = options.metrics ?? noMetrics;
     installResponseCapture();
     this.ovh = createNodeOvh({ ...nodeOptions, debug: (...args: unknown[]) => this.onDebug(args) });
@@ -131,6 +135,14 @@ export class OvhClient implements OvhCaller {
   /** OVH's clock minus the local clock, in seconds (0 until known, and in OAuth2 mode). */
   apiTimeDiffSeconds(): number {
     return this.ovh.apiTimeDiff ?? 0;
+  }
+
+  /** The consumer key's access rules (`GET /auth/currentCredential`); undefined in OAuth2 mode, where OVH
+   * offers no such read (the token's rights live in IAM policies). */
+  async accessRules(): Promise<AccessRule[] | undefined> {
+    if (!this.signing) return undefined;
+    this.totalCalls += 1;
+    return readAccessRules(this.signing, this.apiTimeDiffSeconds(), this.timeoutMs);
   }
 
   async request<T>(

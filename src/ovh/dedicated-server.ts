@@ -105,8 +105,9 @@ export async function getInstallStatus(api: OvhCaller, sn: string): Promise<OvhI
       schema: installStatusSchema,
     });
   } catch (error) {
-    // 404 "not being installed" before the installer starts and after it ends; 460 while not ready yet.
-    if (isOvhError(error, 404) || isOvhError(error, 460)) return null;
+    // 404 "not being installed" before the installer starts and after it ends. A 460 is no "not yet": the
+    // service has expired or is suspended (docs/ovh-api.md §3.2), and the error says so.
+    if (isOvhError(error, 404)) return null;
     throw error;
   }
 }

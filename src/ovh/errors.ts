@@ -31,6 +31,8 @@ export interface OvhApiErrorInit {
   queryId?: string;
   /** From a 429's `Retry-After` header. */
   retryAfterMs?: number;
+  /** OVH's `details` map, e.g. `unauthorizedActionsByIAM` on an IAM refusal; string values only. */
+  details?: Record<string, string>;
 }
 
 /** A failed OVH API call. */
@@ -45,6 +47,7 @@ export class OvhApiError extends Error {
   readonly method: string;
   readonly path: string;
   readonly retryAfterMs?: number;
+  readonly details?: Record<string, string>;
 
   constructor(init: OvhApiErrorInit) {
     super(describe(init));
@@ -57,6 +60,7 @@ export class OvhApiError extends Error {
     this.method = init.method;
     this.path = init.path;
     this.retryAfterMs = init.retryAfterMs;
+    this.details = init.details;
   }
 
   /** Plain data for ApplicationFailure details and logs (no request body, no credentials). */
@@ -70,6 +74,7 @@ export class OvhApiError extends Error {
       queryId: this.queryId,
       method: this.method,
       path: this.path,
+      ...(this.details ? { details: this.details } : {}),
     };
   }
 }

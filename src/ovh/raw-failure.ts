@@ -22,6 +22,14 @@ interface ErrorBody {
   class?: string;
   errorCode?: string;
   message?: string;
+  details?: Record<string, string>;
+}
+
+/** OVH's `details` map with its string values, or undefined when the body has none. */
+function detailsOf(value: unknown): Record<string, string> | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
 }
 
 function parseBody(rawBody: string | undefined): ErrorBody {
@@ -31,7 +39,12 @@ function parseBody(rawBody: string | undefined): ErrorBody {
     if (parsed === null || typeof parsed !== 'object') return {};
     const record = parsed as Record<string, unknown>;
     const text = (key: string) => (typeof record[key] === 'string' ? (record[key] as string) : undefined);
-    return { class: text('class'), errorCode: text('errorCode'), message: text('message') };
+    return {
+      class: text('class'),
+      errorCode: text('errorCode'),
+      message: text('message'),
+      details: detailsOf(record.details),
+    };
   } catch {
     return {};
   }
@@ -66,6 +79,7 @@ export function toOvhApiError(failure: RawFailure, method: string, path: string)
       errorClass: body.class,
       errorCode: body.errorCode,
       ovhMessage: message ?? 'OVH sent no message',
+      details: body.details,
       retryAfterMs: failure.captured?.retryAfterMs,
     });
   }

@@ -42,6 +42,12 @@ export const FailureType = {
    * any state, a person must look. Recorded by the campaign, never thrown by an activity.
    */
   RunClosed: 'RunClosed',
+  /**
+   * OVH refused the call with 403 because the account's credential was not granted it (a consumer key's
+   * rules, an OAuth2 service account's IAM policy): an account problem, so the campaign admits no more
+   * servers of that account.
+   */
+  NotGranted: 'NotGranted',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 
@@ -65,6 +71,8 @@ export const ServerOutcome = {
   ConfigurationError: 'configuration_error',
   /** The server's workflow run closed without reporting (terminated, reset): its state is unknown. */
   RunClosed: 'run_closed',
+  /** OVH refused a call the account's credential was not granted; the server was not touched. */
+  NotGranted: 'not_granted',
 } as const;
 export type ServerOutcome = (typeof ServerOutcome)[keyof typeof ServerOutcome];
 

@@ -3,9 +3,11 @@
  * shared by the workflow, the resolveServers activity and the CLI. Workflow-safe: plain serializable data.
  */
 import type { ImageQualification } from '../domain/image';
+import type { DeployRoute } from '../domain/routes';
 import type { PreflightFailure } from '../domain/preflight';
 import type { ServerSelection } from '../domain/servers';
 import type { CampaignSettings, ServerTarget } from './campaign-types';
+import type { CredentialRights } from './credential-rights';
 
 /** Which servers to resolve: the input of the resolveServers activity, and the core of a plan's input. */
 export interface ResolveServersInput {
@@ -49,6 +51,14 @@ export interface SampledRange {
   preflighted: number;
 }
 
+/** Input of the checkCredentialRights activity (run on the account's task queue). */
+export interface CheckCredentialRightsInput {
+  /** The routes the campaign may deploy with. */
+  routes: DeployRoute[];
+  /** A server of the account, to match the rules against; a sample name when the account has none. */
+  serviceName?: string;
+}
+
 /** Input of the listAccounts activity. */
 export interface ListAccountsInput {
   /** The accounts a campaign restricts itself to; each must be one the worker knows. */
@@ -82,6 +92,10 @@ export interface CampaignPlan {
   sampled?: SampledRange[];
   /** Every hook and notification target, checked (absent when the campaign has none). */
   hooks?: HookTargetCheck[];
+  /** With route `auto`: what the probes decided, why, and for how many servers (plans with preflight). */
+  routeDecisions?: { route: DeployRoute; reason: string; servers: number }[];
+  /** Per OVH account, the calls its credential may not make (plans with preflight only). */
+  rights?: CredentialRights[];
 }
 
 /** What the plan found about one hook or notification target (a webhook, or a hook workflow's task queue). */

@@ -7,6 +7,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { SimClock } from './clock';
 import { authError, SimHttpError } from './errors';
+import { globPattern } from '../shared/glob';
+import { iamActionOf, iamAllows } from './iam';
 
 export interface AccessRule {
   method: string;
@@ -39,6 +41,14 @@ export interface SignedRequest {
 }
 
 const ALL_RULES: AccessRule[] = ['GET', 'POST', 'PUT', 'DELETE'].map((method) => ({ method, path: '/*' }));
+const READ_ONLY_RULES: AccessRule[] = [{ method: 'GET', path: '/*' }];
+
+export interface GrantOptions {
+  /** The fleet's consumer key is granted `GET /*` only. */
+  readOnlyKey?: boolean;
+  /** IAM actions the OAuth2 client's policy grants (`*` wildcards); default every action. */
+  iamActions?: readonly string[];
+}
 /** Tokens live one hour, like OVH's. */
 const TOKEN_LIFETIME_S = 3600;
 
@@ -55,8 +65,7 @@ function ruleMatches(rule: AccessRule, method: string, path: string): boolean {
   if (rule.path === '/*') return true;
   let pattern = rulePatterns.get(rule.path);
   if (!pattern) {
-    const parts = rule.path.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
-    pattern = new RegExp(`^${parts.join('.*')}$`);
+    pattern = globPattern(rule.path);
     rulePatterns.set(rule.path, pattern);
   }
   return pattern.test(path);
@@ -71,8 +80,18 @@ export class AuthStore {
     private readonly clock: SimClock,
     private readonly canonicalHost: string,
     private readonly maxSkewSeconds: number,
+    private readonly grants: GrantOptions = {},
   ) {
-    this.consumers.set(credentials.consumerKey, ALL_RULES);
+    this.consumers.set(credentials.consumerKey, this.fleetKeyRules());
+  }
+
+  private fleetKeyRules(): AccessRule[] {
+    return this.grants.readOnlyKey ? READ_ONLY_RULES : ALL_RULES;
+  }
+
+  /** The access rules of a consumer key, as `GET /auth/currentCredential` lists them. */
+  rulesOf(consumerKey: string): AccessRule[] | undefined {
+    return this.consumers.get(consumerKey);
   }
 
   /** Registers a consumer key limited to `rules` (what `POST /auth/credential` does); returns the key. */
@@ -136,8 +155,17 @@ export class AuthStore {
     if (!entry || entry.expiresAt < Date.now()) {
       throw authError(401, 'Client::Unauthorized', 'INVALID_CREDENTIAL', 'This credential is not valid');
     }
-    this.checkRules(ALL_RULES, req);
+    this.checkIam(req);
     return { consumer: `oauth2:${entry.clientId}` };
+  }
+
+  /** OVH's IAM refusal: 403 with the missing action in `details.unauthorizedActionsByIAM`. */
+  private checkIam(req: SignedRequest): void {
+    const action = iamActionOf(req.method, req.apiPath);
+    if (iamAllows(this.grants.iamActions ?? ['*'], action)) return;
+    const refusal = authError(403, 'Client::Forbidden', 'NOT_GRANTED_CALL', 'This call has not been granted');
+    refusal.body.details = { unauthorizedActionsByIAM: action };
+    throw refusal;
   }
 
   /** `POST /auth/oauth2/token` (client credentials): OAuth2-shaped answer and status. */
@@ -172,7 +200,7 @@ export class AuthStore {
   /** Forgets tokens and extra consumer keys. */
   reset(): void {
     this.tokens.clear();
-    this.consumers = new Map([[this.credentials.consumerKey, ALL_RULES]]);
+    this.consumers = new Map([[this.credentials.consumerKey, this.fleetKeyRules()]]);
   }
 }
 

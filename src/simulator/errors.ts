@@ -8,6 +8,8 @@ export interface OvhErrorBody {
   errorCode?: string;
   httpCode?: string;
   message: string;
+  /** Extra facts, e.g. `unauthorizedActionsByIAM` on an IAM refusal. */
+  details?: Record<string, string>;
 }
 
 /** An error answer: HTTP status, OVH body, optional extra headers (e.g. Retry-After). */
@@ -63,4 +65,9 @@ export function authError(status: 400 | 401 | 403, cls: string, errorCode: strin
 export function internalError(message: string, subclass?: string): SimHttpError {
   const cls = subclass ? `Server::InternalServerError::${subclass}` : 'Server::InternalServerError';
   return new SimHttpError(500, { class: cls, message });
+}
+
+/** 460: the service has expired or is suspended (python-ovh's ResourceExpiredError); the body is assumed. */
+export function serviceExpired(serviceName: string): SimHttpError {
+  return new SimHttpError(460, { class: 'Client::ResourceExpired', message: `The service ${serviceName} is expired` });
 }

@@ -15,6 +15,8 @@
  *          | "latency" "=" DURATION                              added to every answer: 20ms, 1s, 20
  *          | "drop" "=" RATE                                     share of requests whose socket is destroyed
  *          | "http429" "=" RATE                                  share of API requests answered 429 (Retry-After: 1)
+ *          | "disturb_locked" "=" target                       POST /reinstall answers 409 DisturbAlreadyExists
+ *          | "expired" "=" target                              every call on the server answers 460 (expired)
  *          | "install_factor" "=" FACTOR                         installs started from now on last FACTOR times
  *                                             longer (1.5: 50 % slower; 1: as drawn), on top of each server's ±20 %
  * target  := RATE | SERVER ("+" SERVER)*      RATE is a number in [0, 1] (share of installs);
@@ -58,6 +60,10 @@ export const faultConfigSchema = z
     image: z.record(imageFaultSchema, targetSchema).default({}),
     /** `post_500_creates_task`: POST /reinstall answers 500 Server::InternalServerError::TaskCreate yet creates the task. */
     post500: targetSchema.default({}),
+    /** `disturb_locked`: POST /reinstall answers 409 Client::Conflict::DisturbAlreadyExists, creating nothing. */
+    disturbLocked: targetSchema.default({}),
+    /** `expired`: every call on the server answers 460 (the service expired or is suspended). */
+    expired: targetSchema.default({}),
     /** The first N reads of each task answer 404. */
     taskNotFoundReads: z.number().int().min(0).default(0),
     /** After those, the next N reads of each task answer 500. */
@@ -133,6 +139,8 @@ function applyEntry(config: FaultConfig, entry: string): void {
   if (image.success) config.image[image.data] = targetSchema.parse(parseTarget(entry, value));
   else if (name === 'http500' || name === 'post_500_creates_task')
     config.post500 = targetSchema.parse(parseTarget(entry, value));
+  else if (name === 'disturb_locked') config.disturbLocked = targetSchema.parse(parseTarget(entry, value));
+  else if (name === 'expired') config.expired = targetSchema.parse(parseTarget(entry, value));
   else if (name === 'task404' || name === 'task_read_flaky') config.taskNotFoundReads = parseCount(entry, value);
   else if (name === 'task500') config.taskServerErrorReads = parseCount(entry, value);
   else if (name === 'latency') config.latencyMs = parseDuration(entry, value);
@@ -144,6 +152,8 @@ function applyEntry(config: FaultConfig, entry: string): void {
       ...IMAGE_FAULTS,
       'http500',
       'post_500_creates_task',
+      'disturb_locked',
+      'expired',
       'task404',
       'task500',
       'latency',
@@ -191,6 +201,8 @@ export function mergeFaults(base: FaultConfig, add: FaultConfig): FaultConfig {
   return {
     image,
     post500: mergeTarget(base.post500, add.post500),
+    disturbLocked: mergeTarget(base.disturbLocked, add.disturbLocked),
+    expired: mergeTarget(base.expired, add.expired),
     taskNotFoundReads: add.taskNotFoundReads || base.taskNotFoundReads,
     taskServerErrorReads: add.taskServerErrorReads || base.taskServerErrorReads,
     latencyMs: add.latencyMs || base.latencyMs,
@@ -230,6 +242,16 @@ export class FaultPlan {
   /** Whether install POST number `installIndex` answers 500 while still creating the task. */
   post500(server: string, installIndex: number): boolean {
     return hits(this.seed, this.config.post500, 'post500', server, installIndex);
+  }
+
+  /** Whether install POST number `installIndex` is refused: another OVH process holds the server. */
+  disturbLocked(server: string, installIndex: number): boolean {
+    return hits(this.seed, this.config.disturbLocked, 'disturbLocked', server, installIndex);
+  }
+
+  /** Whether the server's service has expired (or is suspended): every call on it answers 460. */
+  expired(server: string): boolean {
+    return hits(this.seed, this.config.expired, 'expired', server, 0);
   }
 
   /** What the duration drawn for an install started now is multiplied by (the install_factor fault). */

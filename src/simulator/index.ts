@@ -163,7 +163,10 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   const clock = new SimClock(o.speed, o.clockOffsetSeconds);
   const state = new SimState(o.seed, clock, loadSpecs(o), faults);
   const credentials = credentialsFor(state);
-  const auth = new AuthStore(credentials, clock, o.canonicalHost, o.maxSkewSeconds);
+  const auth = new AuthStore(credentials, clock, o.canonicalHost, o.maxSkewSeconds, {
+    readOnlyKey: o.readOnlyKey,
+    iamActions: o.iamActions,
+  });
   const limiter = new RateLimiter(o.rateLimit);
   const router = new Router();
   registerServerRoutes(router, Date.now());

@@ -4,7 +4,7 @@
  *
  * ```
  * reimage simulator [--port 0] [--host 127.0.0.1] [--servers 50] [--seed 1] [--speed 60] [--fleet FILE]
- *                   [--faults SPEC] [--legacy-byoi] [--rate-limit 60/min] [--ca-dir DIR]
+ *                   [--faults SPEC] [--legacy-byoi] [--read-only-key] [--rate-limit 60/min] [--ca-dir DIR]
  *                   [--max-skew 300] [--clock-offset 0] [--quiet]
  * ```
  * Runnable directly: `npx tsx src/simulator/main.ts --servers 5`.
@@ -64,6 +64,7 @@ export function parseSimulatorArgs(argv: string[]): SimulatorOptions & { quiet: 
       fleet: { type: 'string' },
       faults: { type: 'string' },
       'legacy-byoi': { type: 'boolean' },
+      'read-only-key': { type: 'boolean' },
       'rate-limit': { type: 'string' },
       'ca-dir': { type: 'string' },
       'max-skew': { type: 'string' },
@@ -80,6 +81,7 @@ export function parseSimulatorArgs(argv: string[]): SimulatorOptions & { quiet: 
     fleet: values.fleet,
     faults: values.faults,
     legacyByoi: values['legacy-byoi'] ? true : undefined,
+    readOnlyKey: values['read-only-key'] ? true : undefined,
     rateLimit: values['rate-limit'] === undefined ? undefined : parseRateLimit(values['rate-limit']),
     caDir: values['ca-dir'],
     maxSkewSeconds: integer('max-skew', values['max-skew']),

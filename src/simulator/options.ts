@@ -26,6 +26,11 @@ export const simulatorOptionsSchema = z
     faults: z.union([z.string(), z.record(z.unknown())]).optional(),
     /** Serve the retired `/bringYourOwnImage` route; off by default, answering 404 as production does today. */
     legacyByoi: z.boolean().default(false),
+    /** The fleet's consumer key is granted `GET /*` only (a common first key), to rehearse OVH's 403
+     * NOT_GRANTED_CALL on every write. */
+    readOnlyKey: z.boolean().default(false),
+    /** IAM actions the OAuth2 client's policy grants; `*` grants every action. Default: every action. */
+    iamActions: z.array(z.string().min(1)).default(['*']),
     /** Per consumer key request limit, answered with 429 and Retry-After; off when absent. */
     rateLimit: z
       .object({ requests: z.number().int().positive(), perMs: z.number().int().positive() })

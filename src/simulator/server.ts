@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { AuthStore, Identity, RateLimiter } from './auth';
-import { badRequest, invalidUrl, methodNotAllowed, SimHttpError } from './errors';
+import { badRequest, invalidUrl, methodNotAllowed, serviceExpired, SimHttpError } from './errors';
 import type { Router } from './router';
 import { splitPath } from './router';
 import type { SideDoor } from './side-door';
@@ -98,6 +98,24 @@ function authRoutes(deps: ServerDeps, req: IncomingMessage, apiPath: string, raw
   return undefined;
 }
 
+const CURRENT_CREDENTIAL = '/auth/currentCredential';
+
+/** `GET /auth/currentCredential` (`auth.ApiCredential`): the signing consumer key's access rules. */
+function currentCredential(deps: ServerDeps, identity: Identity): Outcome {
+  const rules = deps.auth.rulesOf(identity.consumer);
+  // An OAuth2 token has no consumer key: OVH documents no credential for it.
+  if (!rules) throw invalidUrl();
+  const body = {
+    applicationId: 1,
+    credentialId: 1,
+    creation: new Date(0).toISOString(),
+    ovhSupport: false,
+    rules,
+    status: 'validated',
+  };
+  return { status: 200, body, route: `GET ${CURRENT_CREDENTIAL}`, consumer: identity.consumer };
+}
+
 /** Route template and caller, known as early as possible so failed calls are counted too. */
 interface Trace {
   route: string;
@@ -146,8 +164,11 @@ function dispatch(
       { 'Retry-After': String(retryAfter) },
     );
   }
+  if (apiPath === CURRENT_CREDENTIAL && method === 'GET') return currentCredential(deps, identity);
   if (match.kind === 'none') throw invalidUrl();
   if (match.kind === 'wrong-method') throw methodNotAllowed(method);
+  const serviceName = match.params.serviceName;
+  if (serviceName !== undefined && deps.state.faults.expired(serviceName)) throw serviceExpired(serviceName);
   const body = match.route.handler({
     method,
     params: match.params,

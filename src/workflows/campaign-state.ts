@@ -5,7 +5,7 @@
  * continue-as-new. Deterministic; the clock is the workflow clock.
  */
 import { ApprovalMode } from '../domain/rollout';
-import { BUDGET_OUTCOMES, ServerOutcome } from '../shared/failure-types';
+import { BUDGET_OUTCOMES, FailureType, ServerOutcome } from '../shared/failure-types';
 import type { AccountStatusReport, CampaignEndState, ServerResult } from '../shared/campaign-types';
 import { DEFAULT_ACCOUNT } from '../shared/task-queues';
 import type {
@@ -170,8 +170,23 @@ export class CampaignState {
     }
     if (result.outcome === ServerOutcome.Done) this.learn(result);
     if (effect === 'finished' && !NOT_FAILED.includes(result.outcome)) this.notifyFailed(result, slot);
+    if (effect === 'finished' && slot && result.failureType === FailureType.NotGranted) this.stopAccount(slot, result);
     this.touch();
     return effect;
+  }
+
+  /**
+   * OVH refused a call the account's credential was not granted: every server of that account would meet
+   * the same refusal, so those still pending end unstarted with the first refusal's message, and the
+   * failure budget stays whole.
+   */
+  private stopAccount(refused: ServerSlot, result: ServerResult): void {
+    const account = refused.target.account ?? DEFAULT_ACCOUNT;
+    const message = `Not started: OVH refused a call on ${result.serviceName} that the credential of account ${account} was not granted. ${result.message ?? ''}`;
+    for (const slot of this.servers.slots) {
+      if (slot.state !== 'pending' || (slot.target.account ?? DEFAULT_ACCOUNT) !== account) continue;
+      this.servers.finishWithout(slot, ServerOutcome.NotGranted, message.trim(), FailureType.NotGranted);
+    }
   }
 
   /** A running server started or stopped waiting for its OVH account; stale reports change nothing. */

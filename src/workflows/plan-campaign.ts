@@ -13,10 +13,12 @@
  */
 import { patched, proxyActivities, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { PlanActivities } from '../activities/plan-types';
-import type { HookActivities, ReimageActivities } from '../activities/types';
+import type { DetectedRoute, HookActivities, ReimageActivities } from '../activities/types';
 import { waveSizes } from '../campaign/rollout-math';
+import type { DeployRoute } from '../domain/routes';
 import { planProgressQuery } from '../shared/campaign-messages';
 import type { ServerTarget } from '../shared/campaign-types';
+import type { CheckedRights } from '../shared/credential-rights';
 import type { CampaignPlan, PlanInput, PlanProgress, SampledRange } from '../shared/plan-types';
 import { accountTaskQueue } from '../shared/task-queues';
 import { mergeAccountAnswers } from './account-resolution';
@@ -56,6 +58,23 @@ async function resolveInAccounts(input: PlanInput) {
   return mergeAccountAnswers(input, answers);
 }
 
+/** Patch ID of checking each account's credential rights in a plan with preflight. */
+const RIGHTS_PATCH = 'check-credential-rights';
+
+/** Each account's credential rights, checked on one of its servers (on the account's task queue). */
+async function checkRights(input: PlanInput, servers: ServerTarget[]): Promise<CheckedRights[]> {
+  const firstByAccount = new Map<string | undefined, string>();
+  for (const server of servers)
+    if (!firstByAccount.has(server.account)) firstByAccount.set(server.account, server.serviceName);
+  // `auto` picks reinstall wherever OVH serves it, as production does.
+  const routes: DeployRoute[] = [input.settings.route === 'bringYourOwnImage' ? 'bringYourOwnImage' : 'reinstall'];
+  return Promise.all(
+    [...firstByAccount].map(([account, serviceName]) =>
+      readsOn(account).checkCredentialRights({ routes, serviceName }),
+    ),
+  );
+}
+
 /** Preflights run this many servers at a time: the OVH rate budget is the real limit, this bounds memory. */
 const PREFLIGHT_BATCH = 20;
 /** The range of a server OVH names none for. */
@@ -69,6 +88,11 @@ export async function planCampaignWorkflow(input: PlanInput): Promise<CampaignPl
   const resolved = patched(ACCOUNTS_PATCH) ? await resolveInAccounts(input) : await reads.resolveServers(input);
   progress.apiCalls = resolved.apiCalls;
   const plan: CampaignPlan = { campaignId: input.campaignId, ...resolved, skipped: [], waves: [], apiCalls: 0 };
+  if (input.preflight && patched(RIGHTS_PATCH)) {
+    const checked = await checkRights(input, resolved.servers);
+    plan.rights = checked.map(({ rights }) => rights);
+    progress.apiCalls += checked.reduce((sum, { apiCalls }) => sum + apiCalls, 0);
+  }
   if (input.preflight) {
     progress.phase = 'qualifying';
     // A campaign that names an EFI loader targets UEFI servers: the image then needs an EFI system partition.
@@ -84,6 +108,7 @@ export async function planCampaignWorkflow(input: PlanInput): Promise<CampaignPl
       const verdicts = await Promise.all(batch.map((server) => preflight(input, server, plan.image!.sizeBytes)));
       for (const [index, verdict] of verdicts.entries()) {
         progress.apiCalls += verdict.apiCalls;
+        if (verdict.detected) recordDecision(plan, verdict.detected);
         if (verdict.ok)
           kept.push({ ...batch[index]!, datacenter: verdict.server?.datacenter, rack: verdict.server?.rack });
         else plan.skipped.push({ serviceName: verdict.serviceName, failedChecks: verdict.failedChecks });
@@ -104,6 +129,15 @@ export async function planCampaignWorkflow(input: PlanInput): Promise<CampaignPl
   }
   progress.phase = 'done';
   return plan;
+}
+
+/** Counts what `auto` decided, and why, per distinct decision. */
+function recordDecision(plan: CampaignPlan, detected: DetectedRoute): void {
+  const reason = detected.reason ?? 'no reason recorded';
+  plan.routeDecisions ??= [];
+  const same = plan.routeDecisions.find((d) => d.route === detected.route && d.reason === reason);
+  if (same) same.servers += 1;
+  else plan.routeDecisions.push({ route: detected.route, reason, servers: 1 });
 }
 
 /** The servers to preflight: all of them, or the first `perRange` of each commercial range. */
@@ -147,5 +181,5 @@ async function preflight(input: PlanInput, server: ServerTarget, imageSizeBytes:
     imageSizeBytes,
     diskGroupId: input.settings.diskGroupId,
   });
-  return { ...verdict, apiCalls: verdict.apiCalls + (detected?.apiCalls ?? 0) };
+  return { ...verdict, detected, apiCalls: verdict.apiCalls + (detected?.apiCalls ?? 0) };
 }

@@ -25,6 +25,7 @@ const OUTCOME_BY_TYPE: Partial<Record<FailureType, ServerOutcome>> = {
   [FailureType.ServerLocked]: ServerOutcome.Skipped,
   [FailureType.ConfigurationError]: ServerOutcome.ConfigurationError,
   [FailureType.NotAllowed]: ServerOutcome.ConfigurationError,
+  [FailureType.NotGranted]: ServerOutcome.NotGranted,
 };
 
 /** The innermost failure of an ActivityFailure / ChildWorkflowFailure chain. */
@@ -77,6 +78,7 @@ export function startRefused(failure: StepFailure): boolean {
     FailureType.ConfigurationError,
     FailureType.OvhApiPermanent,
     FailureType.NotAllowed,
+    FailureType.NotGranted,
   ];
   return failure.outcome !== ServerOutcome.Cancelled && refusals.includes(failure.failureType);
 }

@@ -91,7 +91,23 @@ describe('the seed bringYourOwnImage route', () => {
   it('detects that auto means reinstall while /reinstall is served, even next to the legacy route', async () => {
     await expect(run(activities().detectRoute, { serviceName: 'seed.test.eu' })).resolves.toEqual({
       route: 'reinstall',
+      reason: 'GET .../bringYourOwnImage answered, and so did GET .../reinstall (405): both exist, reinstall preferred',
       apiCalls: 3,
+    });
+  });
+
+  it('never picks the retired route when the credential may not read the /reinstall probe: the 403 is NotGranted', async () => {
+    const consumerKey = sim.state.addConsumerKey([
+      { method: 'GET', path: '/dedicated/server/*/bringYourOwnImage' },
+      { method: 'GET', path: '/auth/time' },
+    ]);
+    const limited = activitiesFor(clientFor(sim, { consumerKey }));
+    await expect(run(limited.detectRoute, { serviceName: 'seed.test.eu' })).rejects.toMatchObject({
+      type: FailureType.NotGranted,
+      nonRetryable: true,
+      message: expect.stringContaining(
+        `The account's credential may not make this call: the consumer key's rules do not allow it: create a key with the access rule "GET /dedicated/server/*/reinstall".`,
+      ),
     });
   });
 });
@@ -106,6 +122,7 @@ describe('route detection on a production-like endpoint', () => {
   it('resolves auto to reinstall with one read when the legacy route is retired', async () => {
     await expect(run(activitiesFor(clientFor(prod)).detectRoute, { serviceName: 'prod.test.eu' })).resolves.toEqual({
       route: 'reinstall',
+      reason: 'GET .../bringYourOwnImage answered 404 "invalid URL": retired',
       apiCalls: 2,
     });
   });

@@ -79,6 +79,7 @@ it('lists the servers to reimage, the skipped ones with their failed checks, unk
       partitionTable: 'gpt',
       hasEfiSystemPartition: true,
     },
+    rights: [{ account: 'default', mode: 'application-key', missing: [] }],
     apiCalls: stack.sim.state.counters().total - callsBefore,
     // Two servers, two at a time: one slot of a typical 11-minute install.
     etaMs: 11 * 60_000,

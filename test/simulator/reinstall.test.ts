@@ -229,7 +229,16 @@ describe('simulator reinstall validation', () => {
       {
         class: 'Client::BadRequest::HostnameInvalidFormat',
         message:
-          'Hostname bad_host! is not valid: each label must have at most 63 characters, letters, digits or hyphens, and must not start or end with a hyphen (RFC 1035 section 2.3.1)',
+          'Hostname bad_host! is not valid: each label must have at most 63 characters, letters, digits or hyphens, start with a letter and not end with a hyphen (RFC 1035 section 2.3.1)',
+      },
+    ],
+    [
+      'user data above the customization size limit',
+      () => byoiReinstallBody({ configDriveUserData: 'x'.repeat(50_000) }),
+      400,
+      {
+        class: 'Client::BadRequest::CustomizationSizeExceeded',
+        message: 'Customization is 50002 big, which is exceeding limit of 49152',
       },
     ],
     [

@@ -19,6 +19,7 @@ import { DEFAULT_ACCOUNT } from '../../shared/task-queues';
 import { requirePositional } from '../campaign-client';
 import { UsageError } from '../errors';
 import { ExitCode } from '../exit-codes';
+import { missingRightsRefusal, rightsLines } from '../rights-format';
 import { formatDuration } from '../output';
 import { defaultCampaignId, runPlan, serverListProblems } from '../plan-runner';
 import { estimate, type Estimate } from '../plan-estimate';
@@ -32,7 +33,9 @@ the OVH API calls. A progress bar with its own ETA runs on stderr meanwhile. Its
 worker's OVH budget like a campaign's, and the worker keeps what it read for 6 hours, so a campaign started
 within that time reads less. It checks each hook and notification: a webhook's host must be on the worker's
 REIMAGE_HOOK_HOSTS and answer a signed "ping" event with a 2xx, and a worker must poll each hook workflow's
-task queue. Needs a running worker ("reimage worker").
+task queue. It checks that each OVH account's consumer key may make every call a campaign needs (its rules,
+from GET /auth/currentCredential), names each missing call with the rule that grants it, and then exits 3;
+an OAuth2 account's IAM rights cannot be read, and the plan says so. Needs a running worker ("reimage worker").
 
 Options:
   --sample N   preflight only N servers per commercial range (hardware model), and say what was sampled;
@@ -77,6 +80,9 @@ function render(spec: CampaignSpec, plan: CampaignPlan, eta: Estimate): string {
   if (accounts) lines.push(`accounts: ${accounts}`);
   for (const problem of serverListProblems(plan)) lines.push(`refused ${problem}`);
   for (const name of plan.excluded) lines.push(`excluded ${name}`);
+  for (const d of plan.routeDecisions ?? [])
+    lines.push(`route auto chose ${d.route} for ${d.servers} servers: ${d.reason}`);
+  lines.push(...rightsLines(plan.rights));
   for (const check of plan.hooks ?? []) {
     const verdict = !check.allowed ? 'refused' : check.answers === false ? 'not ready' : 'ok';
     lines.push(`hook ${verdict} ${check.path} (${check.target}): ${check.message}`);
@@ -148,12 +154,19 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   return refusedByStart(plan);
 }
 
-/** 3 (with a line on stderr) when "reimage start" would refuse the campaign as planned, else 0. */
+/**
+ * 3 (with lines on stderr) when the credential lacks a right the campaign needs or "reimage start" would
+ * refuse the campaign as planned, else 0.
+ */
 function refusedByStart(plan: CampaignPlan): number {
+  const rights = missingRightsRefusal(plan.rights);
+  if (rights !== undefined) process.stderr.write(`${rights}\n`);
   const refusals = serverListProblems(plan).length + (plan.hooks ?? []).filter((check) => !check.allowed).length;
-  if (refusals === 0) return ExitCode.Ok;
-  process.stderr.write(
-    `reimage start would refuse this campaign (${refusals} refused): fix each "refused" line, then plan again.\n`,
-  );
+  if (refusals > 0) {
+    process.stderr.write(
+      `reimage start would refuse this campaign (${refusals} refused): fix each "refused" line, then plan again.\n`,
+    );
+  }
+  if (rights === undefined && refusals === 0) return ExitCode.Ok;
   return ExitCode.InvalidInput;
 }

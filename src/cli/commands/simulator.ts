@@ -2,11 +2,12 @@
 import { runSimulatorCli } from '../../simulator/main';
 
 export const usage = `reimage simulator [--port 0] [--host 127.0.0.1] [--servers 50] [--seed 1] [--speed 60]
-                  [--fleet FILE] [--faults SPEC] [--legacy-byoi] [--rate-limit 60/min] [--ca-dir DIR]
-                  [--max-skew 300] [--clock-offset 0] [--quiet]
+                  [--fleet FILE] [--faults SPEC] [--legacy-byoi] [--read-only-key] [--rate-limit 60/min]
+                  [--ca-dir DIR] [--max-skew 300] [--clock-offset 0] [--quiet]
 
 Runs an HTTPS stand-in for the OVH dedicated-server API (the reinstall route; the retired bringYourOwnImage
-route with --legacy-byoi; fault injection), for rehearsals and tests. Prints one JSON line on stdout first (url, port, caCertPath, credentials, servers), then one line
+route with --legacy-byoi; a consumer key granted GET only with --read-only-key, to rehearse OVH's 403
+NOT_GRANTED_CALL; fault injection), for rehearsals and tests. Prints one JSON line on stdout first (url, port, caCertPath, credentials, servers), then one line
 per answered request on stderr (none with --quiet), until Ctrl-C or SIGTERM. Point the worker at it with
 OVH_ENDPOINT=<url>, the printed credentials and OVH_CA_FILE=<caCertPath>, and REIMAGE_SIMULATOR_SPEED=<speed>
 so that it waits on the simulator's clock; other clients trust the CA with NODE_EXTRA_CA_CERTS=<caCertPath>.

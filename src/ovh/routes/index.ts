@@ -25,12 +25,26 @@ export function routeFor(name: DeployRoute, api: OvhCaller): DeploymentRoute {
   return name === 'reinstall' ? createReinstallRoute(api) : createBringYourOwnImageRoute(api);
 }
 
-/** Resolves `auto` for one server (one read in production, two where the legacy route still answers). */
-export async function detectDeployRoute(api: OvhCaller, serviceName: string): Promise<DeployRoute> {
+/** What `auto` chose for one server, and the answer that decided it. */
+export interface RouteDecision {
+  route: DeployRoute;
+  reason: string;
+}
+
+const BYOI_PROBE = 'GET .../bringYourOwnImage';
+const REINSTALL_PROBE = 'GET .../reinstall';
+
+/**
+ * Resolves `auto` for one server (one read in production, two where the legacy route still answers). Only
+ * OVH's "invalid URL" 404 on the reinstall probe picks the retired route: any other refusal (a 403 of the
+ * credential's rights, a 5xx) is thrown, never read as an answer about the routes.
+ */
+export async function detectDeployRoute(api: OvhCaller, serviceName: string): Promise<RouteDecision> {
   try {
     await getByoiStatus(api, serviceName);
   } catch (error) {
-    if (isRetiredRoute(error)) return 'reinstall';
+    if (isRetiredRoute(error))
+      return { route: 'reinstall', reason: `${BYOI_PROBE} answered 404 "invalid URL": retired` };
     throw error;
   }
   try {
@@ -41,10 +55,18 @@ export async function detectDeployRoute(api: OvhCaller, serviceName: string): Pr
       schema: voidSchema,
     });
   } catch (error) {
-    if (isRetiredRoute(error)) return 'bringYourOwnImage';
+    if (isRetiredRoute(error)) {
+      return {
+        route: 'bringYourOwnImage',
+        reason: `${REINSTALL_PROBE} answered 404 "invalid URL": only the legacy route exists`,
+      };
+    }
     if (!isOvhError(error, 405)) throw error;
   }
-  return 'reinstall';
+  return {
+    route: 'reinstall',
+    reason: `${BYOI_PROBE} answered, and so did ${REINSTALL_PROBE} (405): both exist, reinstall preferred`,
+  };
 }
 
 /** True when OVH answered that the route does not exist on this endpoint. */

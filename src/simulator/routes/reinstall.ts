@@ -89,7 +89,22 @@ function checkOperatingSystem(os: string, server: ServerRecord): void {
   }
 }
 
+/** The size above which the simulator refuses one customization; OVH publishes none (**assumed**, §6.4). */
+const CUSTOMIZATION_MAX_BYTES = 48 * 1024;
+
+function checkCustomizationSize(customizations: Record<string, unknown>): void {
+  for (const value of Object.values(customizations)) {
+    const length = Buffer.byteLength(JSON.stringify(value) ?? '');
+    if (length <= CUSTOMIZATION_MAX_BYTES) continue;
+    throw badRequest(
+      `Customization is ${length} big, which is exceeding limit of ${CUSTOMIZATION_MAX_BYTES}`,
+      'CustomizationSizeExceeded',
+    );
+  }
+}
+
 function checkCustomizations(os: string, customizations: Record<string, unknown>): void {
+  checkCustomizationSize(customizations);
   const allowed = customizationsFor(os);
   for (const name of Object.keys(customizations)) {
     if (!allowed.includes(name)) {
@@ -122,10 +137,10 @@ function checkHostname(hostname: unknown): void {
       'HostnameSizeExceeded',
     );
   }
-  const label = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+  const label = /^[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
   if (!hostname.split('.').every((part) => label.test(part))) {
     throw badRequest(
-      `Hostname ${hostname} is not valid: each label must have at most 63 characters, letters, digits or hyphens, and must not start or end with a hyphen (RFC 1035 section 2.3.1)`,
+      `Hostname ${hostname} is not valid: each label must have at most 63 characters, letters, digits or hyphens, start with a letter and not end with a hyphen (RFC 1035 section 2.3.1)`,
       'HostnameInvalidFormat',
     );
   }
@@ -165,6 +180,12 @@ function reinstall(ctx: RouteContext): unknown {
   assertNoRunningInstall(ctx, server);
   checkHostname(c.hostname);
   const diskGroupId = checkStorage(body, server);
+  if (ctx.state.faults.disturbLocked(server.spec.name, server.installPosts)) {
+    throw new SimHttpError(409, {
+      class: 'Client::Conflict::DisturbAlreadyExists',
+      message: `Server resource ${server.spec.name} is already locked by another process, blocking any new OS reinstallation`,
+    });
+  }
   const asText = (v: unknown) => (typeof v === 'string' ? v : null);
   const image = {
     url: asText(c.imageURL),

@@ -14,7 +14,7 @@ import { createJsonLogger, type Logger } from '../../../src/observability/logger
 import { campaignProgressQuery } from '../../../src/shared/campaign-messages';
 import type { CampaignProgress, CampaignReport } from '../../../src/shared/campaign-report-types';
 import { campaignWorkflowId } from '../../../src/shared/workflow-ids';
-import type { Simulator } from '../../../src/simulator';
+import type { Simulator, SimulatorOptions } from '../../../src/simulator';
 import type { WorkerHandle } from '../../../src/worker';
 import { demoCampaignYaml } from '../../../testkit/demo/campaign';
 import { withOverrides, type EnvOverrides } from '../../../testkit/env';
@@ -88,6 +88,8 @@ export async function startCliStack(
   speed: number,
   workerLogger?: Logger,
   env?: EnvOverrides,
+  /** Further simulator options, e.g. `readOnlyKey`. */
+  simulatorOptions: Pick<SimulatorOptions, 'readOnlyKey' | 'iamActions'> = {},
 ): Promise<CliStack> {
   const prefix = randomUUID().slice(0, 8);
   const servers = fleet.map((_, i) => `ns${prefix}-${i + 1}.cli.eu`);
@@ -97,6 +99,7 @@ export async function startCliStack(
     caDir: testCaDir(),
     temporal: { address: devServerAddress() },
     simulator: inProcessSimulator({
+      ...simulatorOptions,
       seed: prefix,
       speed,
       fleet: { servers: fleet.map((server, i) => ({ name: servers[i], ...server })) },
