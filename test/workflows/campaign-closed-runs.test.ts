@@ -18,6 +18,11 @@ import { simSettings, simulatorPerTest, type SimulatedOvh } from './helpers/simu
 /** Simulated seconds per real second: an install (9 to 13 simulated minutes) takes 18 to 26 s. */
 const SPEED = 30;
 const POLL = { minMs: 250, maxMs: 500 };
+/**
+ * The first server's install never ends, so its run is still installing whenever the test terminates it,
+ * however long a loaded runner takes to get there.
+ */
+const HANGS_FIRST = { 0: ['never_ends'] };
 
 let env: TestWorkflowEnvironment;
 devServerPerFile((connected) => (env = connected));
@@ -64,7 +69,7 @@ function rowsOf(report: Awaited<ReturnType<CampaignHandle['result']>>) {
 
 describe('server runs that close without reporting', () => {
   it('records a server whose run is terminated mid-install run_closed at once, and halts on the failure budget', async () => {
-    const sim = await openSimulator({ count: 2, speed: SPEED });
+    const sim = await openSimulator({ count: 2, speed: SPEED, faults: HANGS_FIRST });
     const [first, second] = sim.servers.map((s) => s.serviceName) as [string, string];
     const taskQueue = uniqueTaskQueue('terminated-run');
     const worker = await createTestWorker(env, { taskQueue, activities: sim.activities });
@@ -97,7 +102,7 @@ describe('server runs that close without reporting', () => {
   }, 120_000);
 
   it('after continue-as-new, a cancel finds the terminated run closed, records it run_closed and the campaign ends cancelled with its report', async () => {
-    const sim = await openSimulator({ count: 1, speed: SPEED });
+    const sim = await openSimulator({ count: 1, speed: SPEED, faults: HANGS_FIRST });
     const [server] = sim.servers.map((s) => s.serviceName) as [string];
     const taskQueue = uniqueTaskQueue('carried-terminated-run');
     const worker = await createTestWorker(env, { taskQueue, activities: sim.activities });
@@ -124,7 +129,7 @@ describe('server runs that close without reporting', () => {
   }, 120_000);
 
   it('releases a server whose terminated run was carried across continue-as-new, and the campaign goes on to the end', async () => {
-    const sim = await openSimulator({ count: 2, speed: SPEED });
+    const sim = await openSimulator({ count: 2, speed: SPEED, faults: HANGS_FIRST });
     const [released, next] = sim.servers.map((s) => s.serviceName) as [string, string];
     const taskQueue = uniqueTaskQueue('released-run');
     const worker = await createTestWorker(env, { taskQueue, activities: sim.activities });
@@ -156,7 +161,7 @@ describe('server runs that close without reporting', () => {
   }, 120_000);
 
   it('notices a terminated run carried across continue-as-new by its periodic check, and the campaign ends', async () => {
-    const sim = await openSimulator({ count: 1, speed: SPEED });
+    const sim = await openSimulator({ count: 1, speed: SPEED, faults: HANGS_FIRST });
     const [server] = sim.servers.map((s) => s.serviceName) as [string];
     const taskQueue = uniqueTaskQueue('checked-run');
     const worker = await createTestWorker(env, { taskQueue, activities: sim.activities });
