@@ -9,6 +9,7 @@ import { FailureType } from '../shared/failure-types';
 import type { ConfigDriveSpec } from '../domain/config-drive';
 import type { ImageSpec } from '../domain/image';
 import { GRANT_FIX, PREFIX_ONLY_GRANT, variableRefusal, type VariableGrant } from '../campaign/variable-grant';
+import { closestMatch } from '../campaign/suggest';
 import { permanentFailure } from './failures';
 
 const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
@@ -26,14 +27,27 @@ export function campaignVariables(deps: { env?: Environment; grant?: VariableGra
   return { env: deps.env ?? {}, grant: deps.grant ?? PREFIX_ONLY_GRANT };
 }
 
+/**
+ * The variable the campaign most likely meant by `name`: one within two edits that the worker grants and has
+ * set. Only granted names are offered, so a suggestion reveals nothing a campaign could not read anyway.
+ */
+function grantedNear(name: string, vars: CampaignVariables): string | undefined {
+  const granted = Object.keys(vars.env).filter(
+    (candidate) => vars.env[candidate] !== undefined && variableRefusal(candidate, vars.grant) === undefined,
+  );
+  return closestMatch(name, granted.sort(), 2);
+}
+
 /** Throws NotAllowed when `text` refers to a variable the worker does not grant; `field` names the spec path. */
-function refuseUngranted(text: string, grant: VariableGrant, field: string): void {
+function refuseUngranted(text: string, vars: CampaignVariables, field: string): void {
   for (const [, name] of text.matchAll(REFERENCE)) {
-    const rule = variableRefusal(name as string, grant);
+    const rule = variableRefusal(name as string, vars.grant);
     if (rule === undefined) continue;
+    const near = grantedNear(name as string, vars);
+    const fix = near === undefined ? GRANT_FIX : `did you mean \${${near}}, which it grants? Otherwise ${GRANT_FIX}`;
     throw permanentFailure(
       FailureType.NotAllowed,
-      `${field} refers to \${${name}}, which this worker does not give to campaigns: ${rule}; ${GRANT_FIX}.`,
+      `${field} refers to \${${name}}, which this worker does not give to campaigns: ${rule}; ${fix}.`,
       { field, variable: name },
     );
   }
@@ -41,13 +55,15 @@ function refuseUngranted(text: string, grant: VariableGrant, field: string): voi
 
 /** `text` with every `${VAR}` replaced from `vars.env`; `field` names the spec path for the error message. */
 function resolveReferences(text: string, vars: CampaignVariables, field: string): string {
-  refuseUngranted(text, vars.grant, field);
+  refuseUngranted(text, vars, field);
   return text.replace(REFERENCE, (_match, name: string) => {
     const value = vars.env[name];
     if (value === undefined) {
+      const near = grantedNear(name, vars);
+      const fix = near === undefined ? '' : `did you mean \${${near}}? Otherwise `;
       throw permanentFailure(
         FailureType.ConfigurationError,
-        `${field} references \${${name}}, which is not set in the worker's environment; set ${name} on every worker (or remove the reference).`,
+        `${field} references \${${name}}, which is not set in the worker's environment; ${fix}set ${name} on every worker (or remove the reference).`,
         { field, variable: name },
       );
     }
@@ -63,7 +79,7 @@ export function resolveSecret(text: string, vars: CampaignVariables, field: stri
 function resolveMap(record: Record<string, string> | undefined, vars: CampaignVariables, field: string) {
   if (!record) return undefined;
   const entries = Object.entries(record);
-  for (const [key, value] of entries) refuseUngranted(value, vars.grant, `${field}.${key}`);
+  for (const [key, value] of entries) refuseUngranted(value, vars, `${field}.${key}`);
   return Object.fromEntries(entries.map(([key, value]) => [key, resolveReferences(value, vars, `${field}.${key}`)]));
 }
 
