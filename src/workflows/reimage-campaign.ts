@@ -1,7 +1,8 @@
 /**
  * reimageCampaignWorkflow: reimages a fleet, one reimageServerWorkflow per server, as a sliding window.
  *
- * Runbook: qualify the image once (a rejected image halts before any server is touched), then admit
+ * Runbook: resolve every `${VAR}` reference on the worker and qualify the image, once (a reference the
+ * worker lacks or withholds, or a rejected image, halts before any server is touched), then admit
  * servers while a slot is free, the current wave has room, the window is open and the server's expected
  * time (p95 of done servers, the deadlines until 3 are done) fits before it closes; when nothing runs and no
  * window can hold that time, the campaign halts instead of sleeping window after window. After each wave: bake,
@@ -27,7 +28,7 @@
  *   the workflow sleeps durably.
  * - A crash of the worker replays the workflow; no server is started twice (its workflow ID is its lock).
  *   Changes to the commands it sends are behind patched() (START_CAP_PATCH, CANCEL_CONFIRMED_PATCH,
- *   NO_WINDOW_FITS_PATCH), so a campaign recorded by an older worker replays as it ran.
+ *   NO_WINDOW_FITS_PATCH, REFERENCES_PATCH), so a campaign recorded by an older worker replays as it ran.
  */
 import {
   allHandlersFinished,
@@ -39,7 +40,7 @@ import {
   proxyActivities,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { ReimageActivities } from '../activities/types';
+import type { HookActivities, ReimageActivities } from '../activities/types';
 import { CampaignEndState } from '../shared/campaign-types';
 import type { CampaignInput, CampaignReport } from '../shared/campaign-report-types';
 import { ServerOutcome } from '../shared/failure-types';
@@ -68,6 +69,8 @@ const MAX_UNCONFIRMED_STARTS = 50;
 const START_CAP_PATCH = 'cap-unconfirmed-child-starts';
 /** Patch ID of the halt when no window can hold a server: campaigns recorded before it slept on. */
 const NO_WINDOW_FITS_PATCH = 'halt-when-no-window-fits';
+/** Patch ID of checking the references before the first server: campaigns recorded before it went straight on. */
+const REFERENCES_PATCH = 'check-references-before-servers';
 
 const END_STATE = {
   drain: CampaignEndState.Drained,
@@ -83,7 +86,8 @@ export async function reimageCampaignWorkflow(input: CampaignInput): Promise<Cam
   installCampaignHandlers(campaign);
   if (!input.carried) campaign.notifier.raise('campaign.started');
   try {
-    if (!campaign.imageQualified) await qualifyImage(campaign);
+    if (!input.carried && patched(REFERENCES_PATCH)) await checkReferences(campaign);
+    if (!campaign.imageQualified && !campaign.controls.stop) await qualifyImage(campaign);
     await rollOut(campaign);
   } catch (err) {
     if (!isCancellation(err)) throw err;
@@ -101,6 +105,21 @@ export async function reimageCampaignWorkflow(input: CampaignInput): Promise<Cam
     await CancellationScope.nonCancellable(() => condition(() => campaign.notifier.inFlight === 0));
   }
   return campaign.report(finalState);
+}
+
+/**
+ * The check `reimage plan` makes, again for a campaign started any other way: a reference the worker lacks
+ * or does not grant would fail every server at its start, so it halts the campaign before the first one.
+ */
+async function checkReferences(campaign: CampaignState): Promise<void> {
+  const { image, configDrive, hooks, notify } = campaign.settings;
+  const acts = proxyActivities<HookActivities>(qualifyOptions);
+  try {
+    await acts.checkEnvReferences({ image, configDrive, hooks, notify });
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    stopCampaign(campaign, 'halt', classifyStepFailure(err, ServerOutcome.ConfigurationError).message);
+  }
 }
 
 async function qualifyImage(campaign: CampaignState): Promise<void> {

@@ -7,7 +7,6 @@
 import { parseCampaign } from '../../src/campaign/loader';
 import { campaignInput } from '../../src/cli/plan-runner';
 import type { CampaignInput, CampaignReport } from '../../src/shared/campaign-report-types';
-import { FailureType } from '../../src/shared/failure-types';
 import { campaignWorkflowId } from '../../src/shared/workflow-ids';
 import { startRecordingOrigin, type RecordingOrigin } from '../activities/helpers/recording-origin';
 import { serverCalls } from '../helpers/server-calls';
@@ -59,27 +58,25 @@ it("halts before any request when the image header reads the worker's OVH secret
   const report = await runDirectly('grant-header', input);
   expect(report).toMatchObject({
     finalState: 'halted',
-    reason: `The image was rejected before any server was touched: image.httpHeaders.X-Trace refers to \${OVH_APPLICATION_SECRET}, which this worker does not give to campaigns: OVH_* variables are the worker's own configuration, never given to a campaign; ${FIX}.`,
+    reason: `The worker cannot resolve the campaign's environment references; nothing was started:\nimage.httpHeaders.X-Trace refers to \${OVH_APPLICATION_SECRET}, which this worker does not give to campaigns: OVH_* variables are the worker's own configuration, never given to a campaign; ${FIX}.`,
   });
   expect(attacker.requests).toEqual([]);
   expect(serverCalls(stack.sim, server)).toEqual([]);
 }, 30_000);
 
-it('fails the server, with no install request to OVH, when its config drive reads a variable not granted', async () => {
+it('halts before any request when its config drive reads a variable not granted, with the image check off', async () => {
   const [, server] = stack.servers as [string, string];
   const input = inputFor('grant-drive', server, ({ settings }) => {
     settings.qualifyImage = false;
     settings.configDrive = { metadata: { vault: '${OVH_CONSUMER_KEY}' } };
   });
   const report = await runDirectly('grant-drive', input);
-  expect(report.servers).toEqual([
-    expect.objectContaining({
-      serviceName: server,
-      failureType: FailureType.NotAllowed,
-      message: `configDrive.metadata.vault refers to \${OVH_CONSUMER_KEY}, which this worker does not give to campaigns: OVH_* variables are the worker's own configuration, never given to a campaign; ${FIX}.`,
-    }),
-  ]);
-  expect(serverCalls(stack.sim, server).filter((route) => !route.startsWith('GET '))).toEqual([]);
+  expect(report).toMatchObject({
+    finalState: 'halted',
+    reason: `The worker cannot resolve the campaign's environment references; nothing was started:\nconfigDrive.metadata.vault refers to \${OVH_CONSUMER_KEY}, which this worker does not give to campaigns: OVH_* variables are the worker's own configuration, never given to a campaign; ${FIX}.`,
+    totals: { notStarted: 1 },
+  });
+  expect(serverCalls(stack.sim, server)).toEqual([]);
 }, 30_000);
 
 it('refuses, at `reimage plan`, an image header that reads a variable the worker does not grant, sending nothing', async () => {

@@ -23,8 +23,7 @@ export interface ServerScript {
   redeployLocked?: boolean;
 }
 
-export interface ScriptedActivities
-  extends ReimageActivities, Omit<HookActivities, 'checkHookTargets' | 'checkEnvReferences'> {
+export interface ScriptedActivities extends ReimageActivities, Omit<HookActivities, 'checkHookTargets'> {
   calls: Record<string, string[]>;
   installPosts: Map<string, number>;
 }
@@ -113,6 +112,9 @@ export function scriptedActivities(
     },
     async deliverNotification() {
       return { status: 200, tries: 1 };
+    },
+    async checkEnvReferences() {
+      return { references: [] };
     },
     async rollbackToRescue({ serviceName }) {
       record(serviceName, 'rollback');
