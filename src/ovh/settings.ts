@@ -131,9 +131,15 @@ export function trustCaFile(caFile: string): void {
   const pem = readCaFile(caFile, 'OVH_CA_FILE');
   if (trustedExtraCas.has(pem)) return;
   trustedExtraCas.add(pem);
-  // One secure context for every connection: with `ca` in the agent's options, Node would parse the ~140
-  // bundled roots again for each new socket (measured: 39% of a busy worker's CPU) and copy them into
-  // every agent pool key.
+  useTrustedCas();
+}
+
+/**
+ * One secure context for every connection: with `ca` in the agent's options, Node would parse the ~140
+ * bundled roots again for each new socket (measured: 39% of a busy worker's CPU) and copy them into every
+ * agent pool key.
+ */
+function useTrustedCas(): void {
   https.globalAgent.options.secureContext = tls.createSecureContext({ ca: trustedCas() });
 }
 
@@ -143,7 +149,10 @@ export function trustCaFile(caFile: string): void {
  * trusted once OVH_CA_FILE is set.
  */
 export function keepStartupCas(nodeExtraCaCerts: string | undefined): void {
-  if (nodeExtraCaCerts) trustedExtraCas.add(readCaFile(nodeExtraCaCerts, 'NODE_EXTRA_CA_CERTS'));
+  if (!nodeExtraCaCerts) return;
+  trustedExtraCas.add(readCaFile(nodeExtraCaCerts, 'NODE_EXTRA_CA_CERTS'));
+  // Built now: a later trustCaFile of the same file finds it trusted and builds nothing.
+  useTrustedCas();
 }
 
 function readCaFile(file: string, variable: string): string {
