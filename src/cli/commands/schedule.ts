@@ -14,6 +14,7 @@ import { campaignMemo } from '../boot-verification';
 import { InvalidInputError, UsageError } from '../errors';
 import { printResult } from '../output';
 import { campaignInput, runPlan, serverListProblems } from '../plan-runner';
+import { refuseExtraPositionals } from '../campaign-client';
 import { assertSecretsProtected } from '../secrets-guard';
 
 export const usage = `reimage schedule create FILE --cron "MIN HOUR DOM MON DOW" [--timezone TZ] [--id ID] [--yes] [--json]
@@ -52,6 +53,7 @@ async function create(client: Client, argv: string[], env: NodeJS.ProcessEnv): P
     allowPositionals: true,
   });
   if (!positionals[0] || !values.cron) throw new UsageError(`schedule create needs FILE and --cron.\n\n${usage}`);
+  refuseExtraPositionals(positionals, 1, usage);
   checkWhen(values.cron, values.timezone);
   const spec = await loadCampaignFile(positionals[0], campaignFileOptions(env));
   const config = loadConfig(env);
@@ -106,6 +108,7 @@ async function list(client: Client, argv: string[]): Promise<number> {
 async function remove(client: Client, argv: string[]): Promise<number> {
   const id = argv[0];
   if (!id) throw new UsageError(`schedule delete needs the schedule ID.\n\n${usage}`);
+  refuseExtraPositionals(argv, 1, usage);
   try {
     await client.schedule.getHandle(`${PREFIX}${id}`).delete();
   } catch (err) {

@@ -14,7 +14,7 @@ import { loadClientConfig } from '../../config';
 import { connectClient } from '../../temporal/connection';
 import { MIN_SAMPLES } from '../../workflows/eta';
 import { BOOT_NOT_VERIFIED, bootNotVerified } from '../boot-verification';
-import { campaignHandle, latestCampaignId } from '../campaign-client';
+import { campaignHandle, latestCampaignId, refuseExtraPositionals } from '../campaign-client';
 import { UsageError } from '../errors';
 import { campaignExitCode } from '../exit-codes';
 import { installProgress } from '../install-steps';
@@ -141,6 +141,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
     options: { watch: { type: 'boolean' }, json: { type: 'boolean' }, interval: { type: 'string', default: '2s' } },
     allowPositionals: true,
   });
+  refuseExtraPositionals(positionals, 1, usage);
   const interval = readDuration(values.interval);
   if ('problem' in interval) throw new UsageError(`--interval ${interval.problem}.`);
   const intervalMs = Math.max(100, interval.ms);
