@@ -86,7 +86,7 @@ export async function reimageCampaignWorkflow(input: CampaignInput): Promise<Cam
   installCampaignHandlers(campaign);
   if (!input.carried) campaign.notifier.raise('campaign.started');
   try {
-    if (!input.carried && patched(REFERENCES_PATCH)) await checkReferences(campaign);
+    if (!input.carried && hasReferences(campaign) && patched(REFERENCES_PATCH)) await checkReferences(campaign);
     if (!campaign.imageQualified && !campaign.controls.stop) await qualifyImage(campaign);
     await rollOut(campaign);
   } catch (err) {
@@ -105,6 +105,12 @@ export async function reimageCampaignWorkflow(input: CampaignInput): Promise<Cam
     await CancellationScope.nonCancellable(() => condition(() => campaign.notifier.inFlight === 0));
   }
   return campaign.report(finalState);
+}
+
+/** Whether any field the workers resolve holds a `${VAR}` reference: without one there is nothing to check. */
+function hasReferences(campaign: CampaignState): boolean {
+  const { image, configDrive, hooks, notify } = campaign.settings;
+  return JSON.stringify([image.httpHeaders, configDrive, hooks, notify]).includes('${');
 }
 
 /**
