@@ -6,13 +6,18 @@
  * operator).
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { cancelCampaignSignal, releaseServerUpdate, setConcurrencyUpdate } from '../../src/shared/campaign-messages';
+import {
+  campaignProgressQuery,
+  cancelCampaignSignal,
+  releaseServerUpdate,
+  setConcurrencyUpdate,
+} from '../../src/shared/campaign-messages';
 import type { CampaignSettings } from '../../src/shared/campaign-types';
 import { isPendingTaskStatus } from '../../src/ovh/schemas';
 import { serverWorkflowId } from '../../src/shared/workflow-ids';
 import { createTestWorker, devServerPerFile, uniqueTaskQueue } from '../helpers/temporal';
-import { waitFor } from '../helpers/wait-for';
-import { startCampaign, waitForProgress, type CampaignHandle } from './helpers/campaign-driver';
+import { waitFor, waitForValue } from '../helpers/wait-for';
+import { startCampaign, type CampaignHandle } from './helpers/campaign-driver';
 import { simSettings, simulatorPerTest, type SimulatedOvh } from './helpers/simulated-ovh';
 
 /** Simulated seconds per real second: an install (9 to 13 simulated minutes) takes 18 to 26 s. */
@@ -52,8 +57,16 @@ async function carriedCampaign(sim: SimulatedOvh, taskQueue: string, settings: C
   await waitFor(async () => (await first.describe().catch(() => undefined))?.status.name === 'RUNNING', {
     what: 'the first server run started',
   });
-  await campaign.executeUpdate(setConcurrencyUpdate, { args: [1] });
-  await waitForProgress(campaign, (p) => p.run >= 2, 'the second run');
+  // Each update wakes the run to look at its history length, which grows with the update's own events: the
+  // run continues as new at the first wake past the threshold.
+  await waitForValue(
+    async () => {
+      await campaign.executeUpdate(setConcurrencyUpdate, { args: [1] });
+      return campaign.query(campaignProgressQuery);
+    },
+    (p) => p.run >= 2,
+    { what: `${campaign.workflowId}: the second run`, everyMs: 250, show: (p) => ({ ...p, servers: undefined }) },
+  );
   return campaign;
 }
 
