@@ -10,6 +10,7 @@ import {
   mockEnv,
   run,
   startInput,
+  preflightCheckpoint,
 } from './helpers/harness';
 import { waitFor } from '../helpers/wait-for';
 import { lastSeq, serverCalls } from '../helpers/server-calls';
@@ -35,18 +36,6 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 
 const input = (serviceName: string) => startInput(serviceName);
-
-/** Preflight on `serviceName` through `ovh`: the checkpoint the workflow hands to the first start. */
-async function preflightCheckpoint(ovh: ReturnType<typeof clientFor>, serviceName: string): Promise<number> {
-  const verdict = await run(activitiesFor(ovh).preflightServer, {
-    campaignId: 'c1',
-    serviceName,
-    route: 'reinstall',
-    image: imageSpec(),
-  });
-  expect(verdict.ok).toBe(true);
-  return verdict.installTaskCheckpoint ?? Number.NaN;
-}
 
 describe('startDeployment idempotency', () => {
   it('adopts the task a timed-out POST created, so the server receives one install request', async () => {

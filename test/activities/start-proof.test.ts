@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../../src/shared/failure-types';
 import type { Simulator } from '../../src/simulator';
 import { startTestSimulator } from '../helpers/simulator';
-import { activitiesFor, clientFor, fleet, imageSpec, mockEnv, run, startInput } from './helpers/harness';
+import { activitiesFor, clientFor, fleet, mockEnv, preflightCheckpoint, run, startInput } from './helpers/harness';
 
 let sim: Simulator;
 
@@ -22,18 +22,6 @@ beforeAll(async () => {
   });
 });
 afterAll(() => sim.close());
-
-/** Preflight's checkpoint of `serviceName`: the one the workflow hands to the first start. */
-async function preflightCheckpoint(ovh: ReturnType<typeof clientFor>, serviceName: string): Promise<number> {
-  const verdict = await run(activitiesFor(ovh).preflightServer, {
-    campaignId: 'c1',
-    serviceName,
-    route: 'reinstall',
-    image: imageSpec(),
-  });
-  expect(verdict.ok).toBe(true);
-  return verdict.installTaskCheckpoint ?? Number.NaN;
-}
 
 /** The failure a start threw, with its first details object. */
 async function startFailure(promise: Promise<unknown>): Promise<{ type?: string | null; details: unknown }> {

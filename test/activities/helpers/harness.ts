@@ -105,3 +105,15 @@ export function run<I, O>(
 ): Promise<O> {
   return env.run(activity, input);
 }
+
+/** Preflight on `serviceName` through `ovh`: the checkpoint the workflow hands to the first start. */
+export async function preflightCheckpoint(ovh: OvhClient, serviceName: string): Promise<number> {
+  const verdict = await run(activitiesFor(ovh).preflightServer, {
+    campaignId: 'c1',
+    serviceName,
+    route: 'reinstall',
+    image: imageSpec(),
+  });
+  expect(verdict.ok).toBe(true);
+  return verdict.installTaskCheckpoint ?? Number.NaN;
+}
