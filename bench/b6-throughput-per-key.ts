@@ -30,6 +30,7 @@
  *   npx tsx bench/b6-throughput-per-key.ts --quick    # 200 servers, 100 at a time, speed 90 (CI, about 70 s)
  *   npx tsx bench/b6-throughput-per-key.ts --accounts 2   # 1,000 servers over two keys, 400 at a time
  */
+import { InstallLearning } from '../src/workflows/install-durations';
 import { readEnvironment } from '../src/config';
 import { RateBudget } from '../src/ovh/rate-budget';
 import { benchArgs, printResult } from './lib/args';
@@ -37,7 +38,8 @@ import {
   benchCaDir,
   chainRunner,
   DetectionLog,
-  InstallLearning,
+  chainExpectation,
+  recordChain,
   latencySummary,
   meanCalls,
   slidingWindow,
@@ -133,8 +135,8 @@ async function runCampaign(options: RunOptions) {
     await slidingWindow(fleet, options.inFlight, async ({ name, i }) => {
       const account = accounts[i] as Account;
       try {
-        const done = await account.chain.reimage(name, learning.expectation());
-        learning.record(done);
+        const done = await account.chain.reimage(name, chainExpectation(learning));
+        recordChain(learning, done);
         calls.push(done);
         if (done.ok) doneAt.push(account.sim.state.now() - (startedAt[i] as number));
       } catch (error) {
@@ -164,7 +166,7 @@ async function runCampaign(options: RunOptions) {
       ),
       http429,
       detectionS: latencySummary(accounts.flatMap((account) => account.detections.latenciesS())),
-      learned: learning.expectation(),
+      learned: chainExpectation(learning),
     };
   } finally {
     await Promise.all(accounts.map((account) => account.sim.close()));

@@ -40,18 +40,14 @@ const CANCEL_CONFIRMED_PATCH = 'cancel-after-start-confirmed';
 
 /**
  * Admits `slots` and starts their workflows without waiting for the starts to be confirmed: a busy server
- * may take seconds to confirm, and the main loop must keep refilling slots meanwhile. `campaign.startsInFlight`
+ * may take seconds to confirm, and the main loop must keep admitting meanwhile. `campaign.startsInFlight`
  * counts unconfirmed starts; continue-as-new waits for it to reach 0.
  */
 export function startServers(campaign: CampaignState, slots: ServerSlot[]): void {
   for (const slot of slots) {
-    campaign.markAdmitted(slot);
-    campaign.startsInFlight += 1;
+    campaign.admit(slot);
     // Not cancellable: a start already sent must resolve, so the campaign knows the run it may cancel later.
-    void CancellationScope.nonCancellable(() => startOne(campaign, slot)).finally(() => {
-      campaign.startsInFlight -= 1;
-      campaign.touch();
-    });
+    void CancellationScope.nonCancellable(() => startOne(campaign, slot)).finally(() => campaign.startSettled());
   }
 }
 
@@ -110,9 +106,9 @@ function childOptions(
 function expectedInstall(
   campaign: CampaignState,
 ): Pick<ReimageServerInput, 'expectedInstall' | 'expectedInstallByRange'> {
-  const learned = campaign.learnedInstalls();
+  const learned = campaign.learning.learned();
   if (!learned) return {};
-  const byRange = campaign.learnedInstallsByRange();
+  const byRange = campaign.learning.learnedByRange();
   return {
     expectedInstall: expectationOf(learned),
     ...(byRange

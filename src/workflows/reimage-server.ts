@@ -40,15 +40,11 @@ import {
 import type { DeploymentHandle } from '../activities/types';
 import type { DeployRoute } from '../domain/routes';
 import { serverFinishedSignal, serverProgressQuery, serverRunCheckSignal } from '../shared/campaign-messages';
-import {
-  ServerPhase,
-  type InstallExpectation,
-  type ReimageServerInput,
-  type ServerResult,
-} from '../shared/campaign-types';
+import { ServerPhase, type ReimageServerInput, type ServerResult } from '../shared/campaign-types';
 import { ServerOutcome } from '../shared/failure-types';
 import { campaignWorkflowId } from '../shared/workflow-ids';
 import { untilAccountAnswers } from './account-outage';
+import { pollExpectation } from './install-durations';
 import { LOCAL_READS_PATCH, serverActivities } from './server-activities';
 import {
   classifyStepFailure,
@@ -220,7 +216,7 @@ async function waitAndVerify(server: ServerState, acts: Activities, handle: Depl
       pollMinMs: settings.poll.minMs,
       pollMaxMs: settings.poll.maxMs,
       ...(settings.poll.stepEvery ? { stepEveryPolls: settings.poll.stepEvery } : {}),
-      ...pollExpectation(expectationFor(server.input, server.commercialRange)),
+      ...pollExpectation(server.input, server.commercialRange),
     }),
   );
   server.count(waited);
@@ -238,18 +234,6 @@ async function waitAndVerify(server: ServerState, acts: Activities, handle: Depl
     }),
   );
   server.count(verified);
-}
-
-/** The server's range's learned durations when the campaign has them, else the campaign's. */
-function expectationFor(input: ReimageServerInput, range: string | undefined): InstallExpectation | undefined {
-  return (range ? input.expectedInstallByRange?.[range] : undefined) ?? input.expectedInstall;
-}
-
-/** What the campaign learned of install durations, as waitForDeployment's input takes it (nothing: 11 minutes). */
-function pollExpectation(expected: InstallExpectation | undefined) {
-  if (!expected) return {};
-  const { typicalMs, earlyMs } = expected;
-  return { expectedDurationMs: typicalMs, ...(earlyMs !== undefined ? { earlyDurationMs: earlyMs } : {}) };
 }
 
 /** Brings the server back to rescue; a failed rollback turns the outcome into rollback_failed. */

@@ -7,6 +7,7 @@
 import { BUDGET_OUTCOMES, type FailureType, type ServerOutcome } from '../shared/failure-types';
 import type { ServerResult, ServerTarget } from '../shared/campaign-types';
 import type { CarriedState, ResultTuple, RunningTuple } from '../shared/campaign-report-types';
+import { DEFAULT_ACCOUNT } from '../shared/task-queues';
 
 /** A finished server's compact outcome. */
 export interface FinishedRow {
@@ -133,6 +134,15 @@ export class RolloutState {
       durationMs: 0,
       installMs: 0,
     });
+  }
+
+  /** Ends every pending server of `account` unstarted, as finishWithout does. */
+  finishPendingOf(account: string, outcome: ServerOutcome, message: string, failureType?: FailureType): void {
+    for (const slot of this.slots) {
+      if (slot.state === 'pending' && (slot.target.account ?? DEFAULT_ACCOUNT) === account) {
+        this.finishWithout(slot, outcome, message, failureType);
+      }
+    }
   }
 
   /** Queues a finished server again with the next attempt number. */
