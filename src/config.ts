@@ -18,7 +18,7 @@ import {
   type AccountSpec,
   type OvhAccount,
 } from './ovh/accounts-file';
-import { isLoopbackEndpoint } from './ovh/simulator-clock';
+import { isLoopbackEndpoint } from './rehearsal/simulator-clock';
 import { grantListProblem } from './campaign/variable-grant';
 import { DEFAULT_ACCOUNT, DEFAULT_TASK_QUEUE } from './shared/task-queues';
 

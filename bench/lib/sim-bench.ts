@@ -20,7 +20,7 @@ import { isPendingTaskStatus } from '../../src/ovh/schemas';
 import { z } from 'zod';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
 import { PROJECT_ROOT } from '../../src/temporal/binaries';
-import { quantile } from '../../src/workflows/eta';
+import { quantile } from '../../src/shared/eta';
 import { type InstallLearning, pollExpectation } from '../../src/workflows/install-durations';
 
 /** The CA of the benchmarks' simulators: REIMAGE_TEST_CA_DIR in the script's environment, or .data/bench-ca. */

@@ -8,7 +8,7 @@ import type { Logger } from '../observability/logger';
 import type { OvhClient, OvhSession } from '../ovh/client';
 import type { RatePriority } from '../ovh/rate-budget';
 import type { Waiter } from '../ovh/routes';
-import type { SimulatorClock } from '../ovh/simulator-clock';
+import type { SimulatorClock } from '../rehearsal/simulator-clock';
 import type { ImageOpener } from './image-download';
 import type { VariableGrant } from '../campaign/variable-grant';
 import type { Environment } from './secrets';

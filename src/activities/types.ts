@@ -13,7 +13,14 @@ import type { ImageQualification, ImageSpec } from '../domain/image';
 import type { HookName, HookPayload, HooksSpec, NotifySpec, WebhookTarget } from '../domain/hooks';
 import type { PreflightFailure } from '../domain/preflight';
 import type { CampaignEvent } from '../shared/campaign-events';
-import type { HookTargetCheck } from '../shared/plan-types';
+import type { ServerTarget } from '../shared/campaign-types';
+import type { CheckedRights } from '../shared/credential-rights';
+import type {
+  CheckCredentialRightsInput,
+  HookTargetCheck,
+  ListAccountsInput,
+  ResolveServersInput,
+} from '../shared/plan-types';
 import type { DeployRoute } from '../domain/routes';
 
 export interface PreflightInput {
@@ -269,4 +276,26 @@ export interface CheckEnvReferencesInput {
 export interface EnvReferencesCheck {
   /** The variables referred to, each resolved (names only). */
   references: string[];
+}
+
+/** The plan activities: read-only, over a campaign's server selection rather than one server. */
+export interface ResolvedServers {
+  servers: ServerTarget[];
+  /** Listed servers the account does not have. */
+  unknown: string[];
+  /** For an unknown server, the account's server whose name is closest (a likely typo); absent: none close. */
+  suggestions?: Record<string, string>;
+  /** Servers removed by `exclude`. */
+  excluded: string[];
+  /** Servers refused because they are not on the allow-list. */
+  notAllowed: string[];
+  apiCalls: number;
+}
+
+export interface PlanActivities {
+  resolveServers(input: ResolveServersInput): Promise<ResolvedServers>;
+  /** The OVH accounts the worker knows (all of them, or `restrict` once checked), in its file's order. */
+  listAccounts(input: ListAccountsInput): Promise<{ accounts: string[] }>;
+  /** Which calls a campaign needs the account's credential may not make (its worker's client). */
+  checkCredentialRights(input: CheckCredentialRightsInput): Promise<CheckedRights>;
 }

@@ -15,7 +15,7 @@ import { classify, OvhAccountUnreachableError, OvhApiError } from '../ovh/errors
 import { routeFor, type RouteStatus } from '../ovh/routes';
 import { activityWaiter, beat, ovhNow, ovhSession, type ActivityDeps } from './deps';
 import { permanentFailure, toActivityFailure } from './failures';
-import { nextPollDelay, pollPolicyFor } from './poll-policy';
+import { nextPollDelay, pollPolicyFor } from '../shared/poll-policy';
 import type { DeploymentProgress, DeploymentStep } from '../domain/deployment';
 import type { DeploymentResult, WaitForDeploymentInput } from './types';
 

@@ -16,10 +16,11 @@ import { renderTemplate, SAMPLE_SERVICE_NAME, templateSyntaxProblem } from './ho
 import { hooksSchema, notifySchema } from './schema-hooks';
 import { configDriveSchema, imageSchema } from './schema-image';
 import { rolloutSchema, windowsSchema } from './schema-rollout';
-import { check, duration, serviceName } from './schema-fields';
-import { accountNameProblem } from './account-names';
+import { check, duration } from '../input/fields';
+import { serviceName } from './schema-fields';
+import { accountNameProblem } from '../input/account-names';
 import { globProblem } from './selector';
-import { quote } from './service-names';
+import { quote } from '../input/quote';
 
 function datacenterProblem(code: string): string | undefined {
   return /^[a-z]+[0-9]*$/.test(code)

@@ -12,7 +12,8 @@
 import { CancellationScope, proxyActivities } from '@temporalio/workflow';
 import type { HookActivities } from '../activities/types';
 import type { NotifyEvent, NotifySpec } from '../domain/hooks';
-import type { CampaignEvent, FailedNotification } from '../shared/campaign-events';
+import type { CampaignEvent } from '../shared/campaign-events';
+import type { FailedNotification } from '../shared/campaign-report-types';
 import type { ServerResult, ServerTarget } from '../shared/campaign-types';
 import { FailureType } from '../shared/failure-types';
 import type { CampaignWaves } from './campaign-waves';

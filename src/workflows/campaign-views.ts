@@ -3,19 +3,20 @@
  * answer and the final report. Read-only views of the campaign's state; deterministic.
  */
 import type { CampaignEndState } from '../shared/campaign-types';
-import type { CampaignEvent, FailedNotification } from '../shared/campaign-events';
+import type { CampaignEvent } from '../shared/campaign-events';
 import type {
   CampaignInput,
   CampaignProgress,
   CampaignReport,
   CampaignTotals,
   ControlState,
+  FailedNotification,
   ServerReportRow,
 } from '../shared/campaign-report-types';
 import { DEFAULT_ACCOUNT } from '../shared/task-queues';
 import type { AccountWaits } from './account-waits';
 import type { CampaignWaves } from './campaign-waves';
-import { estimateEtaMs } from './eta';
+import { estimateEtaMs } from '../shared/eta';
 import type { InstallLearning } from './install-durations';
 import type { RolloutState, ServerSlot } from './rollout-state';
 import { windowAt } from './windows';

@@ -17,7 +17,7 @@
  */
 import type { InstallSample, LearnedInstalls } from '../shared/campaign-report-types';
 import type { ReimageServerInput } from '../shared/campaign-types';
-import { MIN_SAMPLES, quantile, SAMPLE_SIZE } from './eta';
+import { MIN_SAMPLES, quantile, SAMPLE_SIZE } from '../shared/eta';
 
 /** How many of the latest done servers the figures come from. */
 export const INSTALL_WINDOW = 32;

@@ -12,7 +12,7 @@
  * accounts existed resolved once on the shared queue: they replay that way (ACCOUNTS_PATCH).
  */
 import { patched, proxyActivities, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
-import type { PlanActivities } from '../activities/plan-types';
+import type { PlanActivities } from '../activities/types';
 import type { DetectedRoute, HookActivities, ReimageActivities } from '../activities/types';
 import { waveSizes } from '../campaign/rollout-math';
 import type { DeployRoute } from '../domain/routes';
@@ -22,7 +22,7 @@ import type { CheckedRights } from '../shared/credential-rights';
 import type { CampaignPlan, PlanInput, PlanProgress, SampledRange } from '../shared/plan-types';
 import { accountTaskQueue } from '../shared/task-queues';
 import { mergeAccountAnswers } from './account-resolution';
-import { NON_RETRYABLE_TYPES, qualifyOptions } from './server-activities';
+import { NON_RETRYABLE_TYPES, qualifyOptions } from './activity-options';
 
 const retry = { maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE_TYPES };
 const readOptions: ActivityOptions = { startToCloseTimeout: '10m', retry };

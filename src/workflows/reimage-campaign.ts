@@ -51,8 +51,8 @@ import { installCampaignHandlers } from './campaign-controls';
 import { CampaignState } from './campaign-state';
 import { campaignReport } from './campaign-views';
 import { checkCarriedRunsIfDue, runCheckDueAt } from './closed-runs';
-import { expectedServerMs } from './eta';
-import { qualifyOptions } from './server-activities';
+import { expectedServerMs } from '../shared/eta';
+import { qualifyOptions } from './activity-options';
 import { classifyStepFailure } from './server-failures';
 import { fitsInWindow, nextWindowChange, noWindowFits, windowAt } from './windows';
 

@@ -45,7 +45,7 @@ import { ServerOutcome } from '../shared/failure-types';
 import { campaignWorkflowId } from '../shared/workflow-ids';
 import { untilAccountAnswers } from './account-outage';
 import { pollExpectation } from './install-durations';
-import { LOCAL_READS_PATCH, serverActivities } from './server-activities';
+import { LOCAL_READS_PATCH, serverActivities } from './activity-options';
 import {
   classifyStepFailure,
   redeployRefused,

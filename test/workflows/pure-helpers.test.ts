@@ -5,7 +5,7 @@ import {
   resolveBudget,
   waveSize,
 } from '../../src/workflows/budget';
-import { estimateEtaMs, expectedServerMs, quantile } from '../../src/workflows/eta';
+import { estimateEtaMs, expectedServerMs, quantile } from '../../src/shared/eta';
 import { CampaignState } from '../../src/workflows/campaign-state';
 import { campaignProgress, campaignReport } from '../../src/workflows/campaign-views';
 import { MAX_RECORDED_WAVES } from '../../src/workflows/campaign-waves';

@@ -4,15 +4,15 @@
  */
 import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
-import { DEFAULT_POLL_POLICY } from '../../activities/poll-policy';
-import { readDuration } from '../../campaign/units';
+import { DEFAULT_POLL_POLICY } from '../../shared/poll-policy';
+import { readDuration } from '../../input/units';
 import { campaignProgressQuery, serverProgressQuery } from '../../shared/campaign-messages';
 import type { ServerPhase } from '../../shared/campaign-types';
 import { serverWorkflowId } from '../../shared/workflow-ids';
 import type { CampaignProgress, LearnedInstalls } from '../../shared/campaign-report-types';
 import { loadClientConfig } from '../../config';
 import { connectClient } from '../../temporal/connection';
-import { MIN_SAMPLES } from '../../workflows/eta';
+import { MIN_SAMPLES } from '../../shared/eta';
 import { BOOT_NOT_VERIFIED, bootNotVerified } from '../boot-verification';
 import { campaignHandle, latestCampaignId, refuseExtraPositionals } from '../campaign-client';
 import { UsageError } from '../errors';

@@ -6,8 +6,8 @@
 import type { CampaignReport, CampaignTotals, ServerReportRow } from '../../shared/campaign-report-types';
 import type { AbsoluteWindow, PhaseSpan, ServerResult, WindowsSetting } from '../../shared/campaign-types';
 import { BUDGET_OUTCOMES, type ServerOutcome } from '../../shared/failure-types';
-import { occurrencesAfter } from '../../workflows/cron';
-import { quantile } from '../../workflows/eta';
+import { occurrencesAfter } from '../../shared/cron';
+import { quantile } from '../../shared/eta';
 import type { CampaignHistory, OperatorAction } from './campaign-history';
 import { callsOverTime, type CallBins } from './calls-over-time';
 import { DEFAULT_ACCOUNT } from '../../shared/task-queues';
