@@ -86,7 +86,7 @@ export interface QualifyImageInput {
 
 export interface StartDeploymentInput {
   campaignId: string;
-  /** The workflow's attempt number for this server (1 for the first try); logged and reported. */
+  /** The server's attempt in its campaign (1 for the first); logged and reported. */
   attempt: number;
   serviceName: string;
   route: DeployRoute;
@@ -95,7 +95,7 @@ export interface StartDeploymentInput {
   diskGroupId?: number;
   /**
    * The newest reinstallServer task ID the preflight that ran right before listed (its
-   * installTaskCheckpoint): the first attempt heartbeats it as its checkpoint and posts without listing.
+   * installTaskCheckpoint): the first try heartbeats it as its checkpoint and posts without listing.
    * Only for the first deployment after that preflight; without it the activity lists the tasks itself.
    */
   taskCheckpoint?: number;
@@ -114,14 +114,14 @@ export interface DeploymentHandle {
   taskId?: number;
   /** ISO time the deployment started (OVH's task startDate, else the worker's clock). */
   startedAt: string;
-  /** True when an in-flight deployment created by an earlier attempt of this activity was adopted. */
+  /** True when an in-flight deployment created by an earlier try of this activity was adopted. */
   adopted: boolean;
   apiCalls: number;
 }
 
 export interface WaitForDeploymentInput {
   handle: DeploymentHandle;
-  /** ISO time after which the activity throws TimedOut (absolute, so a retried attempt keeps it). */
+  /** ISO time after which the activity throws TimedOut (absolute, so a retry keeps it). */
   deadlineAt: string;
   /** Typical duration (the campaign's median recent install); polls are densest around it. Default 11 minutes. */
   expectedDurationMs?: number;
@@ -151,7 +151,7 @@ export interface VerifyBootInput {
   probe?: BootProbe;
   /** ISO time after which the activity throws BootFailed. */
   deadlineAt: string;
-  /** Pause between probe attempts; default 10 s. */
+  /** Pause between probes; default 10 s. */
   retryIntervalMs?: number;
   /** The harddisk boot IDs preflight read; without them the activity lists them (one more call). */
   harddiskBootIds?: number[];
@@ -204,7 +204,7 @@ export interface WebhookHookInput {
   hook: HookName;
   target: WebhookTarget;
   payload: HookPayload;
-  /** ISO time after which no new try starts (absolute, so a retried attempt keeps it). */
+  /** ISO time after which no new try starts (absolute, so a retry keeps it). */
   deadlineAt: string;
 }
 

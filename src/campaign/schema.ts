@@ -11,7 +11,7 @@ import type { ImageFormat, ImageSpec } from '../domain/image';
 import type { ApprovalMode, FailurePolicy, WindowCloseAction } from '../domain/rollout';
 import { ROUTE_CHOICES, type RouteChoice } from '../domain/routes';
 import type { ServerSelection } from '../domain/servers';
-import type { CountOrPercent, DeployDeadlines, PollPolicy, WindowsSetting } from '../shared/campaign-types';
+import type { CountOrPercent, DeployDeadlines, PollSettings, WindowsSetting } from '../shared/campaign-types';
 import { renderTemplate, SAMPLE_SERVICE_NAME, templateSyntaxProblem } from './hostname-template';
 import { hooksSchema, notifySchema } from './schema-hooks';
 import { configDriveSchema, imageSchema } from './schema-image';
@@ -230,7 +230,7 @@ export interface CampaignSpec {
     failurePolicy: FailurePolicy;
   };
   deadlines: DeployDeadlines & { preflightMs: number };
-  poll: PollPolicy;
+  poll: PollSettings;
   windows?: WindowsSetting;
   atClose: WindowCloseAction;
   retry: { redeployAfterRollback: number };

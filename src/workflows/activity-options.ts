@@ -14,7 +14,7 @@ import {
 } from '@temporalio/workflow';
 import type { ReimageActivities } from '../activities/types';
 import { FailureType } from '../shared/failure-types';
-import type { DeployDeadlines, PollPolicy } from '../shared/campaign-types';
+import type { DeployDeadlines, PollSettings } from '../shared/campaign-types';
 
 /** Every failure type but OvhApiRetryable: retrying them cannot change OVH's answer. */
 export const NON_RETRYABLE_TYPES: string[] = Object.values(FailureType).filter(
@@ -55,7 +55,7 @@ export const LOCAL_READS_PATCH = 'local-preflight-reads';
 /** Activity stubs for one server, built from its deadlines. */
 export function serverActivities(
   deadlines: DeployDeadlines,
-  poll: PollPolicy,
+  poll: PollSettings,
 ): {
   reads: Pick<ReimageActivities, 'detectRoute' | 'preflightServer'>;
   /** The same reads as regular (not local) activities: what workflows started before LOCAL_READS_PATCH replay with. */

@@ -10,7 +10,8 @@ import type { AccountStatusReport, ServerResult } from '../shared/campaign-types
 import { DEFAULT_ACCOUNT } from '../shared/task-queues';
 import type { CampaignInput, CampaignProgress, CarriedState, ControlState } from '../shared/campaign-report-types';
 import { AccountWaits } from './account-waits';
-import { effectiveConcurrency, resolveBudget, waveSize } from './budget';
+import { resolveFailureBudget } from '../campaign/rollout-math';
+import { effectiveConcurrency, waveSize } from './budget';
 import { eventTotals, type CampaignView } from './campaign-views';
 import { Notifier } from './campaign-notify';
 import { CampaignWaves } from './campaign-waves';
@@ -56,7 +57,7 @@ export class CampaignState implements CampaignView {
   constructor(readonly input: CampaignInput) {
     const carried = input.carried;
     this.fleet = input.servers.length;
-    this.failureBudget = resolveBudget(input.settings.failureBudget, this.fleet);
+    this.failureBudget = resolveFailureBudget(input.settings.failureBudget, this.fleet);
     this.servers = new RolloutState(input.servers, carried);
     this.runNumber = (carried?.run ?? 0) + 1;
     this.startedAtMs = carried?.startedAtMs ?? Date.now();

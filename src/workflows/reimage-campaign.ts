@@ -45,7 +45,8 @@ import { CampaignEndState } from '../shared/campaign-types';
 import type { CampaignInput, CampaignReport } from '../shared/campaign-report-types';
 import { ServerOutcome } from '../shared/failure-types';
 import { campaignIdFromWorkflowId } from '../shared/workflow-ids';
-import { budgetExceeded, MAX_IN_FLIGHT } from './budget';
+import { isBudgetExceeded } from '../campaign/rollout-math';
+import { MAX_IN_FLIGHT } from './budget';
 import { cancelRunning, startServers } from './campaign-children';
 import { installCampaignHandlers } from './campaign-controls';
 import { CampaignState } from './campaign-state';
@@ -154,7 +155,7 @@ async function rollOut(campaign: CampaignState): Promise<void> {
       campaign.waitFor('stopping');
       if (campaign.servers.runningCount === 0) return;
       await waitForChange(campaign);
-    } else if (budgetExceeded(campaign.failures, campaign.settings.failureBudget, campaign.fleet)) {
+    } else if (isBudgetExceeded(campaign.failures, campaign.settings.failureBudget, campaign.fleet)) {
       const reason = `The failure budget is exceeded: ${campaign.failures} servers failed, ${campaign.failureBudget} allowed.`;
       campaign.stop('halt', `${reason} No new server starts.`);
     } else if (campaign.servers.pendingCount === 0) {

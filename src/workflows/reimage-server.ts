@@ -41,7 +41,7 @@ import type { DeploymentHandle } from '../activities/types';
 import type { DeployRoute } from '../domain/routes';
 import { serverFinishedSignal, serverProgressQuery, serverRunCheckSignal } from '../shared/campaign-messages';
 import { ServerPhase, type ReimageServerInput, type ServerResult } from '../shared/campaign-types';
-import { ServerOutcome } from '../shared/failure-types';
+import { FailureType, ServerOutcome } from '../shared/failure-types';
 import { campaignWorkflowId } from '../shared/workflow-ids';
 import { untilAccountAnswers } from './account-outage';
 import { pollExpectation } from './install-durations';
@@ -104,7 +104,7 @@ async function reimage(server: ServerState, acts: Activities): Promise<ServerRes
   server.count(verdict);
   if (!verdict.ok) {
     const message = verdict.failedChecks.map((check) => `${check.check}: ${check.message}`).join(' ');
-    return server.finish(ServerOutcome.PreflightFailed, { failureType: 'PreflightFailed', message });
+    return server.finish(ServerOutcome.PreflightFailed, { failureType: FailureType.PreflightFailed, message });
   }
   const { rescueBootId, harddiskBootIds, commercialRange } = verdict.server ?? {};
   server.known = { taskCheckpoint: verdict.installTaskCheckpoint, rescueBootId, harddiskBootIds };
@@ -264,7 +264,7 @@ async function rollBack(
       const rollbackFailure = classifyStepFailure(err, ServerOutcome.RollbackFailed);
       return afterRollback(server, {
         outcome: ServerOutcome.RollbackFailed,
-        failureType: 'RollbackFailed',
+        failureType: FailureType.RollbackFailed,
         message: `${failure.message} The rollback to rescue then failed: ${rollbackFailure.message}`,
       });
     }

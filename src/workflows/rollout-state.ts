@@ -4,7 +4,7 @@
  * continue-as-new. Finish reports are idempotent on (serviceName, attempt): a duplicate or stale report
  * changes nothing.
  */
-import { BUDGET_OUTCOMES, type FailureType, type ServerOutcome } from '../shared/failure-types';
+import { BUDGET_OUTCOMES, type FailureType, ServerOutcome } from '../shared/failure-types';
 import type { ServerResult, ServerTarget } from '../shared/campaign-types';
 import type { CarriedState, ResultTuple, RunningTuple } from '../shared/campaign-report-types';
 import { DEFAULT_ACCOUNT } from '../shared/task-queues';
@@ -111,7 +111,7 @@ export class RolloutState {
     if (!slot || slot.state !== 'running' || slot.attempt !== result.attempt) return 'ignored';
     this.leaveRunning(slot);
     // A server cancelled at its window's close waits for the next one, unless it kept its new OS.
-    if (slot.windowCancelled && result.outcome === 'cancelled' && !result.installKept) {
+    if (slot.windowCancelled && result.outcome === ServerOutcome.Cancelled && !result.installKept) {
       slot.windowCancelled = undefined;
       this.requeue(slot);
       return 'requeued';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { FleetFileError, SimulatorOptionsError, type Simulator } from '../../src/simulator';
-import { parseRateLimit, parseSimulatorArgs } from '../../src/simulator/main';
+import { parseSimulatorRateLimit, parseSimulatorArgs } from '../../src/simulator/main';
 import { rawRequest, simCall } from './raw-request';
 import { waitFor } from '../helpers/wait-for';
 import { byoiReinstallBody, nodeOvh } from './sim-helpers';
@@ -180,8 +180,8 @@ describe('simulator command line', () => {
       faults: 'drop=0.1',
       quiet: false,
     });
-    expect(parseRateLimit('100/250ms')).toEqual({ requests: 100, perMs: 250 });
-    expect(() => parseRateLimit('fast')).toThrow(
+    expect(parseSimulatorRateLimit('100/250ms')).toEqual({ requests: 100, perMs: 250 });
+    expect(() => parseSimulatorRateLimit('fast')).toThrow(
       new SimulatorOptionsError('--rate-limit "fast" must look like 60/min, 5/s or 100/250ms (requests per period).'),
     );
   });

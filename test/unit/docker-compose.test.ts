@@ -88,7 +88,7 @@ describe('docker-compose.yml', () => {
     expect(worker.volumes).toEqual(['./deploy/ovh:/etc/reimage/ovh:ro']);
     expect(worker.env_file).toEqual([{ path: './deploy/ovh/credentials.env', required: false }]);
     expect(worker.environment!.REIMAGE_OVH_ACCOUNTS).toBe('${REIMAGE_OVH_ACCOUNTS:-}');
-    expect(readFileSync(path.join(root, 'ovh', '.gitignore'), 'utf8')).toMatch(/^credentials\.env$/m);
+    expect(readFileSync(path.join(root, 'deploy', 'ovh', '.gitignore'), 'utf8')).toMatch(/^credentials\.env$/m);
   });
 
   it('registers exactly the search attributes the workflows use', () => {

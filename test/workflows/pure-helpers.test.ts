@@ -1,10 +1,5 @@
-import {
-  budgetExceeded,
-  effectiveConcurrency,
-  MAX_IN_FLIGHT,
-  resolveBudget,
-  waveSize,
-} from '../../src/workflows/budget';
+import { isBudgetExceeded, resolveFailureBudget } from '../../src/campaign/rollout-math';
+import { effectiveConcurrency, MAX_IN_FLIGHT, waveSize } from '../../src/workflows/budget';
 import { estimateEtaMs, expectedServerMs, quantile } from '../../src/shared/eta';
 import { CampaignState } from '../../src/workflows/campaign-state';
 import { campaignProgress, campaignReport } from '../../src/workflows/campaign-views';
@@ -40,13 +35,13 @@ function result(serviceName: string, attempt: number, outcome: ServerResult['out
 
 describe('budget', () => {
   it('continues exactly at the budget and halts one failure over it', () => {
-    expect(budgetExceeded(2, { count: 2 }, 10)).toBe(false);
-    expect(budgetExceeded(3, { count: 2 }, 10)).toBe(true);
+    expect(isBudgetExceeded(2, { count: 2 }, 10)).toBe(false);
+    expect(isBudgetExceeded(3, { count: 2 }, 10)).toBe(true);
   });
 
   it('rounds a percentage budget down with no minimum', () => {
-    expect(resolveBudget({ percent: 10 }, 19)).toBe(1);
-    expect(resolveBudget({ percent: 5 }, 15)).toBe(0);
+    expect(resolveFailureBudget({ percent: 10 }, 19)).toBe(1);
+    expect(resolveFailureBudget({ percent: 5 }, 15)).toBe(0);
   });
 
   it('rounds a percentage parallelism down with a minimum of 1 and caps it at 500', () => {

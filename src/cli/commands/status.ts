@@ -18,7 +18,7 @@ import { campaignHandle, latestCampaignId, refuseExtraPositionals } from '../cam
 import { UsageError } from '../errors';
 import { campaignExitCode } from '../exit-codes';
 import { installProgress } from '../install-steps';
-import { formatDuration, progressBar } from '../output';
+import { humanDuration, progressBar } from '../output';
 import { namesAccounts } from '../report-format';
 
 export const usage = `reimage status [CAMPAIGN] [--watch] [--interval 2s] [--json]
@@ -89,7 +89,7 @@ export function renderStatus(s: StatusSnapshot): string {
     `outcomes: ${outcomes}; failures ${t.failures}/${t.failureBudget} budget`,
     `wave ${s.wave.number} (${s.wave.admitted}/${s.wave.size} admitted), concurrency ${s.concurrency}` +
       (s.window.configured ? `, window ${s.window.open ? 'open' : 'closed'}` : '') +
-      (s.etaMs !== undefined ? `, ETA ${formatDuration(s.etaMs)}` : '') +
+      (s.etaMs !== undefined ? `, ETA ${humanDuration(s.etaMs)}` : '') +
       `, OVH calls ${t.apiCalls}`,
     ...nextStep(s),
     ...(s.bootNotVerified ? [BOOT_NOT_VERIFIED] : []),
@@ -125,14 +125,14 @@ function nextStep(s: StatusSnapshot): string[] {
 
 /** What the campaign expects of the next installs: the default until it has learned from done servers. */
 function installsLine(learned: LearnedInstalls | undefined): string {
-  const fallback = formatDuration(DEFAULT_POLL_POLICY.expectedDurationMs);
+  const fallback = humanDuration(DEFAULT_POLL_POLICY.expectedDurationMs);
   if (!learned) return `installs: expected to take ${fallback} (the default) until ${MIN_SAMPLES} servers are done`;
   return `installs: ${learnedFigures(learned)}`;
 }
 
 function learnedFigures({ typicalMs, earlyMs, samples }: LearnedInstalls): string {
-  const early = earlyMs !== undefined ? `, 10% under ${formatDuration(earlyMs)}` : '';
-  return `typically ${formatDuration(typicalMs)}${early} (learned from the last ${samples} done servers)`;
+  const early = earlyMs !== undefined ? `, 10% under ${humanDuration(earlyMs)}` : '';
+  return `typically ${humanDuration(typicalMs)}${early} (learned from the last ${samples} done servers)`;
 }
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
