@@ -27,8 +27,6 @@
  *   (account-outage.ts): the other accounts' servers go on, up to 500 in flight. Outside windows
  *   the workflow sleeps durably.
  * - A crash of the worker replays the workflow; no server is started twice (its workflow ID is its lock).
- *   Changes to the commands it sends are behind patched() (START_CAP_PATCH, CANCEL_CONFIRMED_PATCH,
- *   NO_WINDOW_FITS_PATCH, REFERENCES_PATCH), so a campaign recorded by an older worker replays as it ran.
  */
 import {
   allHandlersFinished,
@@ -36,7 +34,6 @@ import {
   condition,
   continueAsNew,
   isCancellation,
-  patched,
   proxyActivities,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -65,13 +62,6 @@ const CONTINUE_AS_NEW_EVENTS = 4_000;
  */
 const MAX_UNCONFIRMED_STARTS = 50;
 
-/** Patch ID of MAX_UNCONFIRMED_STARTS: campaigns recorded before it admitted up to their free slots at once. */
-const START_CAP_PATCH = 'cap-unconfirmed-child-starts';
-/** Patch ID of the halt when no window can hold a server: campaigns recorded before it slept on. */
-const NO_WINDOW_FITS_PATCH = 'halt-when-no-window-fits';
-/** Patch ID of checking the references before the first server: campaigns recorded before it went straight on. */
-const REFERENCES_PATCH = 'check-references-before-servers';
-
 const END_STATE = {
   drain: CampaignEndState.Drained,
   cancel: CampaignEndState.Cancelled,
@@ -86,7 +76,7 @@ export async function reimageCampaignWorkflow(input: CampaignInput): Promise<Cam
   installCampaignHandlers(campaign);
   if (!input.carried) campaign.notifier.raise('campaign.started');
   try {
-    if (!input.carried && hasReferences(campaign) && patched(REFERENCES_PATCH)) await checkReferences(campaign);
+    if (!input.carried && hasReferences(campaign)) await checkReferences(campaign);
     if (!campaign.imageQualified && !campaign.controls.stop) await qualifyImage(campaign);
     await rollOut(campaign);
   } catch (err) {
@@ -214,7 +204,7 @@ async function admit(campaign: CampaignState): Promise<void> {
     // Nothing runs, so the expected time cannot change: a window too short now is too short for good.
     const tooShort =
       campaign.servers.runningCount === 0 ? noWindowFits(campaign.settings.windows, now, expectedMs) : undefined;
-    if (tooShort !== undefined && patched(NO_WINDOW_FITS_PATCH)) return stopCampaign(campaign, 'halt', tooShort);
+    if (tooShort !== undefined) return stopCampaign(campaign, 'halt', tooShort);
     campaign.status = 'outside_window';
     // Too late in this window: sleep until it closes, then until the next one opens.
     return waitForChange(campaign, nextWindowChange(window));
@@ -237,8 +227,7 @@ function freeSlots(campaign: CampaignState): number {
   const running = campaign.servers.runningCount;
   const free = Math.min(campaign.concurrency() - campaign.activeCount(), MAX_IN_FLIGHT - running);
   const underCap = MAX_UNCONFIRMED_STARTS - campaign.startsInFlight;
-  // Asked only when the cap binds: below it, histories recorded before the patch took the same decisions.
-  return underCap < free && patched(START_CAP_PATCH) ? underCap : free;
+  return Math.min(underCap, free);
 }
 
 /** With atClose 'rollback', cancels the servers still installing once their window has closed. */

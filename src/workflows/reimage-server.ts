@@ -33,7 +33,6 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   metricMeter,
-  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -49,7 +48,7 @@ import {
 import { ServerOutcome } from '../shared/failure-types';
 import { campaignWorkflowId } from '../shared/workflow-ids';
 import { untilAccountAnswers } from './account-outage';
-import { LOCAL_READS_PATCH, serverActivities } from './server-activities';
+import { serverActivities } from './server-activities';
 import {
   classifyStepFailure,
   redeployRefused,
@@ -64,9 +63,6 @@ import { bootProbeFor, configDriveFor } from './server-templates';
 
 type Activities = ReturnType<typeof serverActivities>;
 
-/** Patch ID of rolling back after a start refusal the activity does not prove. */
-const START_PROOF_PATCH = 'start-refusal-proved';
-
 /** Outcomes after which a clean rollback may be followed by another deployment. */
 const REDEPLOYABLE: ServerOutcome[] = [ServerOutcome.DeployFailed, ServerOutcome.TimedOut, ServerOutcome.BootFailed];
 
@@ -77,8 +73,6 @@ export async function reimageServerWorkflow(input: ReimageServerInput): Promise<
   // The campaign's check that this run is still open: delivered is the answer.
   setHandler(serverRunCheckSignal, () => undefined);
   const acts = serverActivities(input.settings.deadlines, input.settings.poll);
-  // Workflows started by an older worker ran their reads as regular activities: they replay that way.
-  if (!patched(LOCAL_READS_PATCH)) acts.reads = acts.regularReads;
   const result = await reimage(server, acts).catch((err: unknown) => {
     const failure = classifyStepFailure(err, ServerOutcome.PreflightFailed);
     return server.finish(failure.outcome, failure);
@@ -198,11 +192,8 @@ async function deployOnce(
   } catch (err) {
     const failure = classifyStepFailure(err, ServerOutcome.DeployFailed);
     if (handle) return rollBack(server, acts, route, handle, failure);
-    // Only a refusal the activity proves (nothing posted) skips the rollback; runs recorded before it was
-    // proved skipped it for any refusal.
-    if (startRefused(failure) && (failure.untouched || !patched(START_PROOF_PATCH))) {
-      return { ...failure, startFailed: true };
-    }
+    // Only a refusal the activity proves (nothing posted) skips the rollback.
+    if (startRefused(failure) && failure.untouched) return { ...failure, startFailed: true };
     return { ...(await rollBack(server, acts, route, handle, failure)), startFailed: true };
   }
 }
