@@ -146,7 +146,8 @@ function queuesOf(
   deps: Omit<ActivityDeps, 'ovh'>,
   ovhDepsOf: (account: OvhAccount) => AccountDeps,
 ): { taskQueue: string; activities: object }[] {
-  const names = { accountNames: accounts.names };
+  const speed = config.simulatorSpeed;
+  const names = { accountNames: accounts.names, ...(speed !== undefined ? { ovhClockSpeed: speed } : {}) };
   const queues: { taskQueue: string; activities: object }[] = accounts.held.map((account) => ({
     taskQueue: accountTaskQueue(config.taskQueue, account.name),
     activities: { ...createActivities({ ...deps, ...ovhDepsOf(account) }), ...accountActivities(names) },

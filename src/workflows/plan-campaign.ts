@@ -41,7 +41,7 @@ function readsOn(account: string | undefined): typeof reads {
 
 /** Every account's servers (or those of the campaign's `accounts:`), merged. */
 async function resolveInAccounts(input: PlanInput) {
-  const { accounts } = await reads.listAccounts(input.accounts ? { restrict: input.accounts } : {});
+  const { accounts, ovhClockSpeed } = await reads.listAccounts(input.accounts ? { restrict: input.accounts } : {});
   const { selection, exclude, allowList, needPlacement } = input;
   const answers = await Promise.all(
     accounts.map(async (account) => ({
@@ -49,7 +49,7 @@ async function resolveInAccounts(input: PlanInput) {
       resolved: await readsOn(account).resolveServers({ selection, exclude, allowList, needPlacement, account }),
     })),
   );
-  return mergeAccountAnswers(input, answers);
+  return { ...mergeAccountAnswers(input, answers), ...(ovhClockSpeed !== undefined ? { ovhClockSpeed } : {}) };
 }
 
 /** Each account's credential rights, checked on one of its servers (on the account's task queue). */
