@@ -99,10 +99,16 @@ export function toActivityFailure(error: unknown, context: FailureContext = {}):
   }
   return permanentFailure(
     context.permanentType ?? FailureType.OvhApiPermanent,
-    `${error.message} ${verdict.reason}`,
+    `${error.message} ${REFUSAL_HINTS[error.errorClass ?? ''] ?? verdict.reason}`,
     error.toDetails(),
   );
 }
+
+/** What to do about a permanent refusal whose OVH class says more than its status. */
+const REFUSAL_HINTS: Record<string, string> = {
+  'Client::BadRequest::DiskGroup':
+    "OVH will not install an OS on that disk group, so nothing was installed and repeating the request will not help: set the campaign's diskGroupId to another disk group of the server (GET /dedicated/server/{serviceName}/specifications/hardware lists them), or leave the server out.",
+};
 
 /** OVH's status for a service that expired or is suspended (python-ovh's ResourceExpiredError). */
 const SERVICE_EXPIRED_STATUS = 460;

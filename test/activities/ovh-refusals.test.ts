@@ -1,6 +1,7 @@
 /**
  * Refusals the simulator sends as faults, as the activities turn them into outcomes: a service that expired
- * (460 on every call) and a server another OVH process holds (409 DisturbAlreadyExists on the POST).
+ * (460 on every call), a server another OVH process holds (409 DisturbAlreadyExists on the POST) and a disk
+ * group OVH will not install on (400 DiskGroup on the POST).
  */
 import { getInstallStatus } from '../../src/ovh/dedicated-server';
 import { FailureType } from '../../src/shared/failure-types';
@@ -12,11 +13,21 @@ let sim: Simulator;
 
 beforeAll(async () => {
   sim = await startTestSimulator({
-    fleet: fleet([{ name: 'expired.test.eu' }, { name: 'disturbed.test.eu' }]),
-    faults: 'expired=expired.test.eu,disturb_locked=disturbed.test.eu',
+    fleet: fleet([{ name: 'expired.test.eu' }, { name: 'disturbed.test.eu' }, { name: 'diskgroup.test.eu' }]),
+    faults: 'expired=expired.test.eu,disturb_locked=disturbed.test.eu,disk_group_refused=diskgroup.test.eu',
   });
 });
 afterAll(() => sim.close());
+
+const posts = () => sim.state.requests().filter((entry) => entry.route.startsWith('POST ')).length;
+
+/** A first startDeployment on `serviceName`, scheduled now. */
+const startOn = (serviceName: string) =>
+  run(
+    activitiesFor(clientFor(sim)).startDeployment,
+    { ...startInput(serviceName), image: imageSpec() },
+    mockEnv({ scheduledTimestampMs: Date.now() }),
+  );
 
 it('fails the preflight of an expired service permanently, saying it expired or is suspended and what to do', async () => {
   const failure = run(activitiesFor(clientFor(sim)).preflightServer, {
@@ -42,13 +53,8 @@ it('reads a 460 on install/status as the expired service it is, not as an instal
 });
 
 it('records a server another OVH process holds (409 DisturbAlreadyExists) as locked, without retrying the POST', async () => {
-  const posts = () => sim.state.requests().filter((entry) => entry.route.startsWith('POST ')).length;
   const before = posts();
-  const failure = run(
-    activitiesFor(clientFor(sim)).startDeployment,
-    { ...startInput('disturbed.test.eu'), image: imageSpec() },
-    mockEnv({ scheduledTimestampMs: Date.now() }),
-  );
+  const failure = startOn('disturbed.test.eu');
   await expect(failure).rejects.toMatchObject({
     type: FailureType.ServerLocked,
     nonRetryable: true,
@@ -58,4 +64,19 @@ it('records a server another OVH process holds (409 DisturbAlreadyExists) as loc
   });
   expect(posts() - before).toBe(1);
   expect(sim.state.server('disturbed.test.eu')?.taskIds).toEqual([]);
+});
+
+it('fails a POST refused with 400 DiskGroup permanently, proving nothing was installed, and sends it once', async () => {
+  const before = posts();
+  const failure = startOn('diskgroup.test.eu');
+  await expect(failure).rejects.toMatchObject({
+    type: FailureType.OvhApiPermanent,
+    nonRetryable: true,
+    message: expect.stringMatching(
+      /^OVH answered 400 Client::BadRequest::DiskGroup to POST \/dedicated\/server\/diskgroup\.test\.eu\/reinstall: Disk group 1 is not installable on server diskgroup\.test\.eu \(OVH query ID [\w.-]+\) OVH will not install an OS on that disk group, so nothing was installed and repeating the request will not help: set the campaign's diskGroupId to another disk group of the server \(GET \/dedicated\/server\/\{serviceName\}\/specifications\/hardware lists them\), or leave the server out\.$/,
+    ),
+    details: [expect.objectContaining({ status: 400, class: 'Client::BadRequest::DiskGroup', untouched: true })],
+  });
+  expect(posts() - before).toBe(1);
+  expect(sim.state.server('diskgroup.test.eu')?.taskIds).toEqual([]);
 });
