@@ -20,6 +20,7 @@ let sim: Simulator;
 
 beforeAll(async () => {
   sim = await startTestSimulator({
+    // Installs that must still hold their server at a later POST never end (one lasts 165 ms otherwise).
     fleet: fleet([
       { name: 'lost.test.eu' },
       { name: 'five.test.eu' },
@@ -27,7 +28,7 @@ beforeAll(async () => {
       { name: 'flaky.test.eu' },
       { name: 'unread.test.eu' },
       { name: 'nocheck.test.eu' },
-      { name: 'race.test.eu' },
+      { name: 'race.test.eu', faults: ['never_ends'] },
       { name: 'handed.test.eu' },
       { name: 'overtaken.test.eu', faults: ['never_ends'] },
     ]),
