@@ -11,22 +11,8 @@
  * with the install duration learned from the latest done servers (install-durations.ts; the poll policy's
  * default until 3 are done), so its polls cluster where its install is likely to end.
  *
- * Guarantees
- * - Pause stops admissions; resume restarts them. Drain ends `drained` once in-flight servers finish.
- *   Cancel (signal or workflow cancellation) cancels in-flight servers, whose non-cancellable rollback runs,
- *   waits for their reports and ends `cancelled`. Only runs this campaign started are cancelled, by run ID: a
- *   server whose start is not confirmed yet is cancelled once it is, or ends `skipped` if the start is refused
- *   (another campaign's or a manual run holds the server's workflow ID, and is left alone).
- * - Children are ABANDONed on close and report by signal to this workflow ID, so they outlive the
- *   continue-as-new this workflow does when Temporal suggests it or past CONTINUE_AS_NEW_EVENTS events; a
- *   report that arrives twice (or late) is ignored (idempotent on server + attempt). A server run that closes
- *   without reporting (terminated, reset) is noticed by its run ID and recorded `run_closed` (closed-runs.ts),
- *   so no cancel or drain waits for it forever.
- * - At most min(maxParallel, 500) children in flight, at most 50 of their starts unconfirmed. A server waiting
- *   for its unreachable OVH account keeps no slot, and no other server of that account starts meanwhile
- *   (account-outage.ts): the other accounts' servers go on, up to 500 in flight. Outside windows
- *   the workflow sleeps durably.
- * - A crash of the worker replays the workflow; no server is started twice (its workflow ID is its lock).
+ * What it guarantees (pause, drain and cancel, windows, crashes, server runs that close unheard, its bounds):
+ * RELIABILITY.md, "The guarantees".
  */
 import {
   allHandlersFinished,
@@ -56,8 +42,8 @@ import { fitsInWindow, nextWindowChange, noWindowFits, windowAt } from './window
 const CONTINUE_AS_NEW_EVENTS = 4_000;
 
 /**
- * Child starts sent but not yet confirmed, at most. The server confirms starts at its own pace (measured:
- * ~7/s on a busy 2-core dev server, so 200 sent at once took 27 s); sending more only queues them there,
+ * Child starts sent but not yet confirmed, at most. The server confirms starts at its own pace (a dev
+ * server's: BENCHMARKS.md, B4); sending more only queues them there,
  * and continue-as-new must wait for every sent start to be confirmed while the window drains.
  */
 const MAX_UNCONFIRMED_STARTS = 50;
