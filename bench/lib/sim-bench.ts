@@ -179,7 +179,7 @@ export interface PollExpectation {
  * workflow: a done server's install is recorded (as its whole reimage too: chains time nothing else).
  */
 export function recordChain(learning: InstallLearning, calls: ChainCalls): void {
-  if (calls.ok) learning.record(calls.installMs, calls.installMs);
+  if (calls.ok) learning.record(calls.installMs, 1, calls.installMs);
 }
 
 /** What the next server's wait is told of when its install likely ends; undefined until enough are done. */

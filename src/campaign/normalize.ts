@@ -98,6 +98,7 @@ export function normalizeCampaign(file: ParsedCampaignFile, userData?: string): 
     image: withoutUndefined({ ...image, checksum: toChecksum(image.checksum) }),
     configDrive: drive && withoutUndefined(drive),
     route: file.route,
+    diskGroupId: file.diskGroupId,
     rollout: withoutUndefined({
       waves: rollout.waves.map(toCountOrPercent),
       maxParallel: toCountOrPercent(rollout.maxParallel),

@@ -34,6 +34,8 @@ export class CampaignState implements CampaignView {
   /** Which run of the campaign workflow this is: 1, then +1 at every continue-as-new. */
   readonly runNumber: number;
   readonly startedAtMs: number;
+  /** How many times faster than real time OVH's clock runs (a rehearsal against a sped-up simulator). */
+  readonly ovhClockSpeed: number;
   /** These four are carried across continue-as-new, and change only through their own methods. */
   readonly notifier: Notifier;
   readonly learning: InstallLearning;
@@ -61,6 +63,7 @@ export class CampaignState implements CampaignView {
     this.servers = new RolloutState(input.servers, carried);
     this.runNumber = (carried?.run ?? 0) + 1;
     this.startedAtMs = carried?.startedAtMs ?? Date.now();
+    this.ovhClockSpeed = input.ovhClockSpeed ?? 1;
     this.#controls = carried?.controls ?? { paused: false, approvedWave: 0 };
     this.waves = new CampaignWaves(carried);
     this.#imageQualified = carried?.imageQualified ?? !input.settings.qualifyImage;
@@ -113,7 +116,6 @@ export class CampaignState implements CampaignView {
     return this.#rolloutEnded;
   }
 
-  /** Wakes the main loop: something it decides on changed. */
   touch(): void {
     this.#changes += 1;
   }
@@ -133,10 +135,10 @@ export class CampaignState implements CampaignView {
     return this.settings.approval === ApprovalMode.AfterCanary && index === 1;
   }
 
-  /** Deadlines of one deployment: what a server is assumed to take until real durations exist. */
+  /** Deadlines of one deployment in real time: what a server is assumed to take until durations exist. */
   deadlineMs(): number {
     const { installMs, bootMs } = this.settings.deadlines;
-    return installMs + bootMs;
+    return (installMs + bootMs) / this.ovhClockSpeed;
   }
 
   startQualifying(): void {
@@ -236,7 +238,8 @@ export class CampaignState implements CampaignView {
       this.waves.recordFailure(slot?.wave);
     }
     if (result.outcome === ServerOutcome.Done) {
-      this.learning.record(result.finishedAtMs - result.startedAtMs, result.ovhInstallMs, result.commercialRange);
+      const { ovhInstallMs, commercialRange } = result;
+      this.learning.record(result.finishedAtMs - result.startedAtMs, this.ovhClockSpeed, ovhInstallMs, commercialRange);
     }
     if (effect === 'finished' && !NOT_FAILED.includes(result.outcome))
       this.notifier.raiseServerFailed(result, slot?.target);
@@ -286,10 +289,7 @@ export class CampaignState implements CampaignView {
     };
   }
 
-  /**
-   * OVH refused a call the account's credential was not granted: its servers still pending would meet the
-   * same refusal, so they end unstarted with its message, and the failure budget stays whole.
-   */
+  /** A credential refusal: the account's pending servers would meet it too; they end unstarted, unbudgeted. */
   private stopAccount(refused: ServerSlot, result: ServerResult): void {
     const account = refused.target.account ?? DEFAULT_ACCOUNT;
     const message = `Not started: OVH refused a call on ${result.serviceName} that the credential of account ${account} was not granted. ${result.message ?? ''}`;

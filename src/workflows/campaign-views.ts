@@ -29,6 +29,7 @@ export interface CampaignView {
   readonly failureBudget: number;
   readonly runNumber: number;
   readonly startedAtMs: number;
+  readonly ovhClockSpeed: number;
   readonly status: CampaignProgress['status'];
   readonly controls: Readonly<ControlState>;
   readonly imageSizeBytes: number | undefined;
@@ -114,10 +115,12 @@ export function campaignProgress(campaign: CampaignView): CampaignProgress {
       running: servers.runningCount,
       concurrency: campaign.concurrency(),
       ...(learned ? { learned } : {}),
+      ovhClockSpeed: campaign.ovhClockSpeed,
       doneDurations: campaign.learning.durations(),
       fallbackMs: campaign.deadlineMs(),
     }),
     ...(learned ? { learnedInstalls: learned } : {}),
+    ...(campaign.ovhClockSpeed !== 1 ? { ovhClockSpeed: campaign.ovhClockSpeed } : {}),
     ...(byRange ? { learnedInstallsByRange: byRange } : {}),
     ...waveStartedAt(waves),
     ...(campaign.waits.count > 0 ? { unreachableAccounts: campaign.waits.unreachableAccounts() } : {}),

@@ -143,14 +143,16 @@ export class InstallLearning {
   }
 
   /**
-   * A done server: `serverMs` its whole reimage, `installMs` OVH's install (undefined from a worker that
-   * reports none: it teaches the window nothing), `range` its commercial range.
+   * A done server: `serverMs` its whole reimage in real time (for window admissions), `installMs` OVH's
+   * install (undefined from a worker that reports none: it teaches the window nothing), `range` its
+   * commercial range. The windows hold OVH's clock, `ovhClockSpeed` times real time (what the polls wait on).
    */
-  record(serverMs: number, installMs?: number, range?: string): void {
+  record(serverMs: number, ovhClockSpeed: number, installMs?: number, range?: string): void {
     this.recordServer(serverMs);
     if (installMs === undefined) return;
-    this.installs = recordInstall(this.installs, installMs, serverMs);
-    if (range) this.installsByRange = recordRangeInstall(this.installsByRange, range, installMs, serverMs);
+    const ovhServerMs = serverMs * ovhClockSpeed;
+    this.installs = recordInstall(this.installs, installMs, ovhServerMs);
+    if (range) this.installsByRange = recordRangeInstall(this.installsByRange, range, installMs, ovhServerMs);
   }
 
   /** A done server whose whole reimage alone is known (a run carried across continue-as-new). */

@@ -170,6 +170,21 @@ function checkStorage(body: ReinstallBody, server: ServerRecord): number {
   return resolveDiskGroup(server, storage[0]?.diskGroupId);
 }
 
+/** The POST refusals injected as faults; each creates nothing. */
+function checkFaults(ctx: RouteContext, server: ServerRecord, diskGroupId: number): void {
+  const { name } = server.spec;
+  if (ctx.state.faults.disturbLocked(name, server.installPosts)) {
+    throw new SimHttpError(409, {
+      class: 'Client::Conflict::DisturbAlreadyExists',
+      message: `Server resource ${name} is already locked by another process, blocking any new OS reinstallation`,
+    });
+  }
+  if (ctx.state.faults.diskGroupRefused(name, server.installPosts)) {
+    // OVH's template names the group `{{.diskGroupName}}`; its form is assumed (docs/ovh-api.md §6.4).
+    throw badRequest(`Disk group ${diskGroupId} is not installable on server ${name}`, 'DiskGroup');
+  }
+}
+
 function reinstall(ctx: RouteContext): unknown {
   const server = serverOf(ctx);
   const body = parseBody(reinstallSchema, ctx.body, 'creation');
@@ -180,12 +195,7 @@ function reinstall(ctx: RouteContext): unknown {
   assertNoRunningInstall(ctx, server);
   checkHostname(c.hostname);
   const diskGroupId = checkStorage(body, server);
-  if (ctx.state.faults.disturbLocked(server.spec.name, server.installPosts)) {
-    throw new SimHttpError(409, {
-      class: 'Client::Conflict::DisturbAlreadyExists',
-      message: `Server resource ${server.spec.name} is already locked by another process, blocking any new OS reinstallation`,
-    });
-  }
+  checkFaults(ctx, server, diskGroupId);
   const asText = (v: unknown) => (typeof v === 'string' ? v : null);
   const image = {
     url: asText(c.imageURL),

@@ -89,7 +89,7 @@ export async function startCliStack(
   workerLogger?: Logger,
   env?: EnvOverrides,
   /** Further simulator options, e.g. `readOnlyKey`. */
-  simulatorOptions: Pick<SimulatorOptions, 'readOnlyKey' | 'iamActions'> = {},
+  simulatorOptions: Pick<SimulatorOptions, 'readOnlyKey' | 'iamActions' | 'legacyByoi'> = {},
 ): Promise<CliStack> {
   const prefix = randomUUID().slice(0, 8);
   const servers = fleet.map((_, i) => `ns${prefix}-${i + 1}.cli.eu`);
