@@ -71,12 +71,12 @@ function childOptions(
   const input: ReimageServerInput = {
     campaignId: campaign.input.campaignId,
     serviceName,
-    ...(account !== undefined ? { account } : {}),
+    account,
     ...(datacenter ? { datacenter } : {}),
     ...(rack ? { rack } : {}),
     attempt: slot.attempt,
     settings: deploySettings(campaign.settings),
-    ...(campaign.imageSizeBytes !== undefined ? { imageSizeBytes: campaign.imageSizeBytes } : {}),
+    imageSizeBytes: campaign.imageSizeBytes,
     ...expectedInstall(campaign),
   };
   return {
@@ -118,7 +118,7 @@ function expectedInstall(
 }
 
 function expectationOf({ typicalMs, earlyMs }: LearnedInstalls): InstallExpectation {
-  return { typicalMs, ...(earlyMs !== undefined ? { earlyMs } : {}) };
+  return { typicalMs, earlyMs };
 }
 
 /** A start the server refused: the server was not touched and finishes `skipped` (`ServerLocked` when held). */
@@ -176,7 +176,7 @@ function deploySettings(settings: DeploySettings): DeploySettings {
     redeployAfterRollback,
     ...(configDrive ? { configDrive } : {}),
     ...(bootProbe ? { bootProbe } : {}),
-    ...(diskGroupId !== undefined ? { diskGroupId } : {}),
+    diskGroupId,
     ...(hooks ? { hooks } : {}),
   };
 }

@@ -76,7 +76,7 @@ function serverRows(campaign: CampaignView): ServerReportRow[] {
   return campaign.servers.slots.map((slot) => {
     const row: ServerReportRow = {
       serviceName: slot.target.serviceName,
-      ...(slot.target.account !== undefined ? { account: slot.target.account } : {}),
+      account: slot.target.account,
       state: slot.state === 'pending' && stopped ? 'not_started' : slot.state,
       attempts: slot.result?.attempt ?? (slot.state === 'pending' ? slot.attempt - 1 : slot.attempt),
     };
@@ -106,7 +106,7 @@ export function campaignProgress(campaign: CampaignView): CampaignProgress {
       size: campaign.waveSize(),
       admitted: waves.current.admitted,
       approvalNeeded: campaign.approvalNeeded(waves.current.index + 1),
-      ...(waves.current.bakeUntilMs !== undefined ? { bakeUntilMs: waves.current.bakeUntilMs } : {}),
+      bakeUntilMs: waves.current.bakeUntilMs,
     },
     window: windowAt(campaign.input.settings.windows, Date.now()),
     totals: campaignTotals(campaign),
@@ -138,7 +138,7 @@ export function campaignReport(campaign: CampaignView, finalState: CampaignEndSt
     startedAtMs: campaign.startedAtMs,
     finishedAtMs: Date.now(),
     runs: campaign.runNumber,
-    ...(campaign.imageSizeBytes !== undefined ? { imageSizeBytes: campaign.imageSizeBytes } : {}),
+    imageSizeBytes: campaign.imageSizeBytes,
     totals: campaignTotals(campaign),
     ...waveStartedAt(campaign.waves),
     servers: serverRows(campaign),

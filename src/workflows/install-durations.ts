@@ -103,7 +103,7 @@ export function learnedInstalls(window: readonly InstallSample[]): LearnedInstal
   return {
     samples: window.length,
     typicalMs: quantile(installs, 0.5) ?? 0,
-    ...(earlyMs !== undefined ? { earlyMs } : {}),
+    earlyMs,
     overheadMs: quantile(overheads, 0.5) ?? 0,
   };
 }
@@ -119,7 +119,7 @@ export function pollExpectation(
   const expected = (range ? input.expectedInstallByRange?.[range] : undefined) ?? input.expectedInstall;
   if (!expected) return {};
   const { typicalMs, earlyMs } = expected;
-  return { expectedDurationMs: typicalMs, ...(earlyMs !== undefined ? { earlyDurationMs: earlyMs } : {}) };
+  return { expectedDurationMs: typicalMs, earlyDurationMs: earlyMs };
 }
 
 /** What done servers taught of install durations, as carried across continue-as-new. */

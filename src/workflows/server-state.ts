@@ -88,7 +88,7 @@ export class ServerState {
       durations: { ...this.durations },
       phases: this.spans.map((span) => [...span]),
       apiCalls: this.apiCalls,
-      ...(this.ovhInstallMs !== undefined ? { ovhInstallMs: this.ovhInstallMs } : {}),
+      ovhInstallMs: this.ovhInstallMs,
       ...(this.commercialRange ? { commercialRange: this.commercialRange } : {}),
       ...(failure?.installKept ? { installKept: true } : {}),
     };
@@ -109,7 +109,7 @@ export class ServerState {
       startedAtMs: this.startedAtMs,
       deployments: this.deployments,
       maxDeployments: this.maxDeployments,
-      ...(this.taskId !== undefined ? { taskId: this.taskId } : {}),
+      taskId: this.taskId,
       apiCalls: this.apiCalls,
       ...(this.waiting ? { waiting: this.waiting } : {}),
       ...(this.result ? { result: this.result } : {}),

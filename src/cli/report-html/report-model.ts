@@ -93,7 +93,7 @@ export function buildReportModel(
       ...(row.account && row.account !== DEFAULT_ACCOUNT ? { account: row.account } : {}),
       ...(target?.datacenter ? { datacenter: target.datacenter } : {}),
       ...(target?.rack ? { rack: target.rack } : {}),
-      ...(wave !== undefined ? { wave } : {}),
+      wave,
       state: row.state,
       ...(row.outcome ? { outcome: row.outcome } : {}),
       ...(row.failureType ? { failureType: row.failureType } : {}),
