@@ -1,9 +1,9 @@
 /**
  * Activity options of the workflows: reimageServerWorkflow's, and the ones the campaign and plan workflows
- * share. Short calls retry only OvhApiRetryable failures (every other FailureType is permanent). Every regular activity heartbeats (src/activities/deps.ts keepAlive) under a
- * 30-second heartbeat timeout, so the activities of a dead worker are retried within 30 s; the
- * retries resume from the last heartbeat (the start's checkpoint, the wait's counters, the rollback's
- * reboot task), against the same absolute deadlines.
+ * share. Short calls retry only OvhApiRetryable failures (every other FailureType is permanent). Every
+ * regular activity heartbeats (src/activities/deps.ts keepAlive) under a 30-second heartbeat timeout, so the
+ * activities of a dead worker are retried within 30 s; the retries resume from the last heartbeat (the
+ * start's checkpoint, the wait's counters, the rollback's reboot task), against the same absolute deadlines.
  */
 import {
   proxyActivities,

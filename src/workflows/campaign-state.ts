@@ -82,7 +82,7 @@ export class CampaignState implements CampaignView {
       carried,
     );
     for (const slot of this.servers.slots)
-      if (slot.result?.outcome === ServerOutcome.Done) this.learning.recordServer(slot.result.durationMs);
+      if (slot.result?.outcome === ServerOutcome.Done) this.learning.recordServer(slot.result.serverMs);
   }
 
   get settings() {

@@ -165,7 +165,7 @@ function rowResult(slot: ServerSlot): Partial<ServerReportRow> {
     ...(result.message ? { message: result.message } : {}),
     deployments: result.deployments,
     apiCalls: result.apiCalls,
-    durationMs: result.durationMs,
-    ...(result.installMs ? { installMs: result.installMs } : {}),
+    durationMs: result.serverMs,
+    ...(result.installingMs ? { installMs: result.installingMs } : {}),
   };
 }

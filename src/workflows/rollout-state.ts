@@ -17,8 +17,10 @@ export interface FinishedRow {
   attempt: number;
   deployments: number;
   apiCalls: number;
-  durationMs: number;
-  installMs: number;
+  /** The whole reimage, start to finish (the report's `durationMs`). */
+  serverMs: number;
+  /** Time in the installing phase, over every deployment (the report's `installMs`): not the install duration. */
+  installingMs: number;
 }
 
 export interface ServerSlot {
@@ -131,8 +133,8 @@ export class RolloutState {
       attempt: slot.attempt,
       deployments: 0,
       apiCalls: 0,
-      durationMs: 0,
-      installMs: 0,
+      serverMs: 0,
+      installingMs: 0,
     });
   }
 
@@ -232,8 +234,8 @@ function toRow(result: ServerResult): FinishedRow {
     attempt: result.attempt,
     deployments: result.deployments,
     apiCalls: result.apiCalls,
-    durationMs: result.finishedAtMs - result.startedAtMs,
-    installMs: result.durations.installing ?? 0,
+    serverMs: result.finishedAtMs - result.startedAtMs,
+    installingMs: result.durations.installing ?? 0,
   };
 }
 
@@ -244,22 +246,22 @@ function toTuple(index: number, row: FinishedRow): ResultTuple {
     row.attempt,
     row.deployments,
     row.apiCalls,
-    row.durationMs,
-    row.installMs,
+    row.serverMs,
+    row.installingMs,
   ];
   if (row.failureType || row.message) tuple.push(row.failureType ?? '', row.message ?? '');
   return tuple;
 }
 
 function fromTuple(tuple: ResultTuple): FinishedRow {
-  const [, outcome, attempt, deployments, apiCalls, durationMs, installMs, failureType, message] = tuple;
+  const [, outcome, attempt, deployments, apiCalls, serverMs, installingMs, failureType, message] = tuple;
   return {
     outcome,
     attempt,
     deployments,
     apiCalls,
-    durationMs,
-    installMs,
+    serverMs,
+    installingMs,
     ...(failureType ? { failureType } : {}),
     ...(message ? { message } : {}),
   };
