@@ -21,6 +21,8 @@
  *          | "expired" "=" target                              every call on the server answers 460 (expired)
  *          | "probe500" "=" target                             GET .../reinstall (route auto's probe) answers 500;
  *                                             SERVER@N: only the server's first N such reads
+ *          | "post403" "=" ERROR_CODE                           every POST /reinstall answers 403 Client::Forbidden
+ *                                             with that errorCode: NOT_GRANTED_CALL | NOT_CREDENTIAL | FORBIDDEN
  *          | "install_factor" "=" FACTOR                         installs started from now on last FACTOR times
  *                                             longer (1.5: 50 % slower; 1: as drawn), on top of each server's ±20 %
  * target  := RATE | SERVER ("+" SERVER)*      RATE is a number in [0, 1] (share of installs);
@@ -57,6 +59,10 @@ const targetSchema = z
   .strict();
 export type FaultTarget = z.output<typeof targetSchema>;
 
+/** OVH's `errorCode`s of a 403 that refuses a credential's rights (python-ovh: NotGrantedCall, NotCredential, Forbidden). */
+export const FORBIDDEN_CODES = ['NOT_GRANTED_CALL', 'NOT_CREDENTIAL', 'FORBIDDEN'] as const;
+export type ForbiddenCode = (typeof FORBIDDEN_CODES)[number];
+
 /** Structured fault configuration (what a spec string parses into). */
 export const faultConfigSchema = z
   .object({
@@ -83,6 +89,8 @@ export const faultConfigSchema = z
     tooManyRate: z.number().min(0).max(1).default(0),
     /** Multiplies the duration of every install started from now on; absent: 1 (each server's own duration). */
     installFactor: z.number().positive().max(10).optional(),
+    /** `post403`: every POST /reinstall is refused with OVH's 403 of a credential's rights, with this errorCode. */
+    post403: z.enum(FORBIDDEN_CODES).optional(),
   })
   .strict();
 export type FaultConfig = z.output<typeof faultConfigSchema>;
@@ -136,6 +144,12 @@ function parseRate(entry: string, value: string): number {
   return Number(value);
 }
 
+function parseForbiddenCode(entry: string, value: string): ForbiddenCode {
+  const code = FORBIDDEN_CODES.find((known) => known === value);
+  if (!code) throw new FaultSpecError(`Fault "${entry}" needs one of ${FORBIDDEN_CODES.join(', ')} (got "${value}").`);
+  return code;
+}
+
 /** Faults whose value is a target, by spec name: the configuration field each one sets. */
 const TARGET_FAULTS = {
   http500: 'post500',
@@ -163,6 +177,7 @@ function applyEntry(config: FaultConfig, entry: string): void {
   else if (name === 'drop') config.dropRate = parseRate(entry, value);
   else if (name === 'http429') config.tooManyRate = parseRate(entry, value);
   else if (name === 'install_factor') config.installFactor = parseFactor(entry, value);
+  else if (name === 'post403') config.post403 = parseForbiddenCode(entry, value);
   else {
     const known = [
       ...IMAGE_FAULTS,
@@ -173,6 +188,7 @@ function applyEntry(config: FaultConfig, entry: string): void {
       'drop',
       'http429',
       'install_factor',
+      'post403',
     ];
     throw new FaultSpecError(`Unknown fault "${name}" in "${entry}": use one of ${known.join(', ')}.`);
   }
@@ -211,6 +227,7 @@ export function mergeFaults(base: FaultConfig, add: FaultConfig): FaultConfig {
     if (b) image[fault] = mergeTarget(base.image[fault] ?? { rate: 0, servers: [] }, b);
   }
   const installFactor = add.installFactor ?? base.installFactor;
+  const post403 = add.post403 ?? base.post403;
   return {
     image,
     post500: mergeTarget(base.post500, add.post500),
@@ -224,5 +241,6 @@ export function mergeFaults(base: FaultConfig, add: FaultConfig): FaultConfig {
     dropRate: add.dropRate || base.dropRate,
     tooManyRate: add.tooManyRate || base.tooManyRate,
     ...(installFactor !== undefined ? { installFactor } : {}),
+    ...(post403 !== undefined ? { post403 } : {}),
   };
 }

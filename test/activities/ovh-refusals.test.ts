@@ -1,8 +1,9 @@
 /**
  * OVH's refusals as the activities turn them into outcomes: a service that expired (460 on every call), a
  * server another OVH process holds (409 DisturbAlreadyExists on the POST), a disk group OVH will not install
- * on (400 DiskGroup), a customization above OVH's size limit (400 CustomizationSizeExceeded), and an OAuth2
- * service account whose IAM policy lacks the reinstall action (403 with the action in `details`).
+ * on (400 DiskGroup), a customization above OVH's size limit (400 CustomizationSizeExceeded), an OAuth2
+ * service account whose IAM policy lacks the reinstall action (403 with the action in `details`), and the
+ * other 403 codes of a credential's rights (the post403 fault).
  */
 import { getInstallStatus } from '../../src/ovh/dedicated-server';
 import { OvhClient } from '../../src/ovh/client';
@@ -127,4 +128,33 @@ describe('an OAuth2 service account whose IAM policy lacks the reinstall action'
     });
     expect(iamSim.state.server('iam.test.eu')?.installPosts).toBe(0);
   });
+});
+
+describe("the 403 codes of a credential's rights besides NOT_GRANTED_CALL", () => {
+  let codeSim: Simulator;
+  beforeAll(async () => {
+    codeSim = await startTestSimulator({ fleet: fleet([{ name: 'forbidden.test.eu' }]) });
+  });
+  afterAll(() => codeSim.close());
+
+  it.each([
+    ['NOT_CREDENTIAL', 'This credential does not exist'],
+    ['FORBIDDEN', 'This call is forbidden'],
+  ])(
+    'fails the POST refused with 403 %s with NotGranted, naming the access rule, and installs nothing',
+    async (code, text) => {
+      codeSim.state.injectFaults(`post403=${code}`, true);
+      await expect(startOn('forbidden.test.eu', {}, clientFor(codeSim))).rejects.toMatchObject({
+        type: FailureType.NotGranted,
+        nonRetryable: true,
+        message: expect.stringMatching(
+          new RegExp(
+            `^OVH answered 403 Client::Forbidden to POST /dedicated/server/forbidden\\.test\\.eu/reinstall: ${text} \\(OVH query ID [\\w.-]+\\) The account's credential may not make this call: the consumer key's rules do not allow it: create a key with the access rule "POST /dedicated/server/\\*/reinstall"\\. No server of this account can be reimaged until then\\.$`,
+          ),
+        ),
+        details: [expect.objectContaining({ status: 403, errorCode: code, untouched: true })],
+      });
+      expect(codeSim.state.server('forbidden.test.eu')?.installPosts).toBe(0);
+    },
+  );
 });

@@ -1,9 +1,10 @@
 /**
  * What `reimage plan` finds before the window on an endpoint that still serves the legacy route: a disk
  * group the servers do not have (a preflight refusal, no write), and route `auto` probing an OVH that
- * answers 500 (retried, never read as "only the legacy route exists").
+ * answers 500 (retried, never read as "only the legacy route exists"). And what a campaign records when OVH
+ * refuses the install POST with 400 DiskGroup: a failed server, not retried, with nothing to roll back.
  */
-import { campaignYaml, runCli, startCliStack, type CliStack } from './helpers/cli-harness';
+import { campaignYaml, runCli, serverOutcomes, startCliStack, type CliStack } from './helpers/cli-harness';
 
 let stack: CliStack;
 
@@ -67,4 +68,28 @@ it('retries a route auto probe that answers 500 and says what it decided and why
       `GET /1.0/dedicated/server/${server}/reinstall 405`,
     ]);
   }
+});
+
+it('records a server whose install POST OVH refuses with 400 DiskGroup as failed once, without a rollback', async () => {
+  const [first] = stack.servers as [string];
+  stack.sim.state.injectFaults(`disk_group_refused=${first}`);
+  const file = stack.writeCampaign('disk-refused.yaml', campaignYaml(stack, 'disk-refused', { servers: [first] }));
+  const since = lastSeq();
+
+  const started = await runCli(['start', file, '--yes', '--id', 'disk-refused'], stack.env);
+  expect(started.code).toBe(0);
+  const report = await stack.result('disk-refused');
+
+  expect(serverOutcomes(report)).toEqual([
+    {
+      serviceName: first,
+      outcome: 'deploy_failed',
+      failureType: 'OvhApiPermanent',
+      message: `OVH answered 400 Client::BadRequest::DiskGroup to POST /dedicated/server/${first}/reinstall: Disk group 1 is not installable on server ${first} OVH will not install an OS on that disk group, so nothing was installed and repeating the request will not help: set the campaign's diskGroupId to another disk group of the server (GET /dedicated/server/{serviceName}/specifications/hardware lists them), or leave the server out.`,
+    },
+  ]);
+  // One POST, refused; no rescue boot set and no reboot: nothing was started, so nothing is rolled back.
+  expect(requestsSince(since).filter((line) => !line.startsWith('GET '))).toEqual([
+    `POST /1.0/dedicated/server/${first}/reinstall 400`,
+  ]);
 });

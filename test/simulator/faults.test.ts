@@ -245,7 +245,7 @@ describe('fault spec parsing', () => {
   it('parses every kind of entry', () => {
     expect(
       parseFaultSpec(
-        'download_fail=ns1.ip-1-2-3.eu+ns2.ip-1-2-3.eu,checksum_mismatch=0.05,latency=20ms,drop=0.02,http500=0.1,task404=2,task500=1,http429=0.05,install_factor=1.5,disturb_locked=ns3.ip-1-2-3.eu,expired=ns4.ip-1-2-3.eu,disk_group_refused=ns5.ip-1-2-3.eu,probe500=ns6.ip-1-2-3.eu@2',
+        'download_fail=ns1.ip-1-2-3.eu+ns2.ip-1-2-3.eu,checksum_mismatch=0.05,latency=20ms,drop=0.02,http500=0.1,task404=2,task500=1,http429=0.05,install_factor=1.5,disturb_locked=ns3.ip-1-2-3.eu,expired=ns4.ip-1-2-3.eu,disk_group_refused=ns5.ip-1-2-3.eu,probe500=ns6.ip-1-2-3.eu@2,post403=NOT_CREDENTIAL',
       ),
     ).toEqual({
       image: {
@@ -263,13 +263,14 @@ describe('fault spec parsing', () => {
       dropRate: 0.02,
       tooManyRate: 0.05,
       installFactor: 1.5,
+      post403: 'NOT_CREDENTIAL',
     });
   });
 
   it.each([
     [
       'bogus=1',
-      'Unknown fault "bogus" in "bogus=1": use one of download_fail, checksum_mismatch, format_mismatch, too_big_for_ram, too_big_for_disk, no_partition_table, write_fail, never_ends, efi_boot_fail, http500, post_500_creates_task, disturb_locked, disk_group_refused, expired, probe500, task404, task500, latency, drop, http429, install_factor.',
+      'Unknown fault "bogus" in "bogus=1": use one of download_fail, checksum_mismatch, format_mismatch, too_big_for_ram, too_big_for_disk, no_partition_table, write_fail, never_ends, efi_boot_fail, http500, post_500_creates_task, disturb_locked, disk_group_refused, expired, probe500, task404, task500, latency, drop, http429, install_factor, post403.',
     ],
     ['install_factor=0', 'Fault "install_factor=0" needs a factor above 0 and at most 10, like 1.5 (got "0").'],
     ['latency=fast', 'Fault "latency=fast" needs a duration like 20ms or 1s (got "fast").'],

@@ -14,7 +14,8 @@ import {
   INCOMPATIBLE_TEMPLATES,
   MANDATORY_IMAGE_CUSTOMIZATIONS,
 } from '../catalog';
-import { badRequest, internalError, SimHttpError } from '../errors';
+import { authError, badRequest, internalError, SimHttpError } from '../errors';
+import type { ForbiddenCode } from '../faults';
 import { compatibleTemplatesOf } from '../fleet';
 import type { ServerRecord } from '../model';
 import type { RouteContext, Router } from '../router';
@@ -185,7 +186,16 @@ function checkFaults(ctx: RouteContext, server: ServerRecord, diskGroupId: numbe
   }
 }
 
+/** OVH's messages for the 403 codes of the post403 fault (only NOT_GRANTED_CALL's is seen; the others assumed). */
+const FORBIDDEN_MESSAGES: Record<ForbiddenCode, string> = {
+  NOT_GRANTED_CALL: 'This call has not been granted',
+  NOT_CREDENTIAL: 'This credential does not exist',
+  FORBIDDEN: 'This call is forbidden',
+};
+
 function reinstall(ctx: RouteContext): unknown {
+  const code = ctx.state.faults.config.post403;
+  if (code) throw authError(403, 'Client::Forbidden', code, FORBIDDEN_MESSAGES[code]);
   const server = serverOf(ctx);
   const body = parseBody(reinstallSchema, ctx.body, 'creation');
   const os = body.operatingSystem;

@@ -35,6 +35,16 @@ export interface CliResult {
   stderr: string;
 }
 
+/** Each server's outcome, failure type and message, without OVH's query ID (it differs on every run). */
+export function serverOutcomes(report: CampaignReport) {
+  return report.servers.map(({ serviceName, outcome, failureType, message }) => ({
+    serviceName,
+    outcome,
+    failureType,
+    message: message?.replace(/ \(OVH query ID [\w.-]+\)/, ''),
+  }));
+}
+
 /** Spawns `node bin/reimage.js ...args` with `env` (stdin closed: never a TTY); resolves when it exits. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
   return new Promise((resolve, reject) => {
