@@ -23,6 +23,8 @@
  * than 9 min 37 s gets extra early polls every maxInterval.
  */
 
+import { TYPICAL_INSTALL_MS } from '../domain/deployment';
+
 export interface PollPolicy {
   /** Shortest pause between two polls. */
   pollMinMs: number;
@@ -45,12 +47,12 @@ export interface PollPolicy {
   lateMaxMs: number;
 }
 
-/** Defaults: a measured catalog reinstall took 11 min 05 s; installs of one fleet vary by about ±20 %. */
+/** Defaults: installs of one fleet vary by about ±20 % around the typical install. */
 export const DEFAULT_POLL_POLICY: PollPolicy = {
   pollMinMs: 15_000,
   // Long enough for the first poll of an 11-minute install (9 min 37 s).
   pollMaxMs: 10 * 60_000,
-  expectedDurationMs: 11 * 60_000,
+  expectedDurationMs: TYPICAL_INSTALL_MS,
   jitter: 0.1,
   // The 10th percentile of durations spread uniformly over ±20 % of the expectation.
   assumedEarlyShare: 0.84,
