@@ -54,7 +54,7 @@ function number(flag: string, value: string | undefined): number | undefined {
 interface OutputOptions {
   quiet: boolean;
   /** Print the rehearsal environment (rehearsal-env.ts) on stdout instead of the JSON line. */
-  env: boolean;
+  env?: boolean;
   /**
    * Write the rehearsal environment to this file once listening (removed on close). Not `--env-file`: Node 20
    * takes that option for itself wherever it appears on the command line.
@@ -102,7 +102,7 @@ export function parseSimulatorArgs(argv: string[]): SimulatorOptions & OutputOpt
     maxSkewSeconds: integer('max-skew', values['max-skew']),
     clockOffsetSeconds: integer('clock-offset', values['clock-offset']),
     quiet: values.quiet ?? false,
-    env: values.env ?? false,
+    env: values.env ? true : undefined,
     envFile: values['write-env'],
   };
   for (const key of Object.keys(options) as Array<keyof typeof options>)
