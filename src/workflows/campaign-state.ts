@@ -4,6 +4,7 @@
  * report show. Each run of the workflow rebuilds it from the state the previous run carried across
  * continue-as-new. Deterministic; the clock is the workflow clock.
  */
+import { TYPICAL_INSTALL_MS } from '../domain/deployment';
 import { ApprovalMode } from '../domain/rollout';
 import { BUDGET_OUTCOMES, FailureType, ServerOutcome } from '../shared/failure-types';
 import type { AccountStatusReport, CampaignEndState, ServerResult } from '../shared/campaign-types';
@@ -318,7 +319,8 @@ export class CampaignState {
         ...(learned ? { learned } : {}),
         ovhClockSpeed: this.ovhClockSpeed,
         doneDurations: this.doneDurations,
-        fallbackMs: this.deadlineMs(),
+        // What the plan estimated, until the campaign learns its own installs.
+        fallbackMs: TYPICAL_INSTALL_MS / this.ovhClockSpeed,
       }),
       ...(learned ? { learnedInstalls: learned } : {}),
       ...(this.ovhClockSpeed !== 1 ? { ovhClockSpeed: this.ovhClockSpeed } : {}),
