@@ -4,6 +4,7 @@
  * last). Pure.
  */
 import { resolveCount } from '../campaign/rollout-math';
+import { TYPICAL_INSTALL_MS } from '../domain/deployment';
 import type { CampaignSpec } from '../campaign/schema';
 import type { OvhConfig } from '../config';
 import type { CampaignPlan } from '../shared/plan-types';
@@ -15,8 +16,6 @@ import { DEFAULT_ACCOUNT } from '../shared/task-queues';
  */
 const CALLS_AFTER_PLAN = 7.6;
 const CALLS_WITHOUT_PLAN = 10.7;
-/** OVH's own BYOI installs take about 11 minutes (on OVH's clock: a sped-up simulator's is faster). */
-const TYPICAL_INSTALL_MS = 11 * 60_000;
 
 type RateLimit = OvhConfig['rateLimit'];
 

@@ -23,6 +23,8 @@
  * gives the calls and the detection latencies it yields.
  */
 
+import { TYPICAL_INSTALL_MS } from '../domain/deployment';
+
 export interface PollPolicy {
   /** Shortest pause between two polls. */
   pollMinMs: number;
@@ -45,12 +47,12 @@ export interface PollPolicy {
   lateMaxMs: number;
 }
 
-/** Defaults: an OVH catalog reinstall takes about 11 minutes; installs of one fleet vary by about ±20 %. */
+/** Defaults: installs of one fleet vary by about ±20 % around the typical install. */
 export const DEFAULT_POLL_POLICY: PollPolicy = {
   pollMinMs: 15_000,
   // Longer than the wait before the first poll of an install of `expectedDurationMs`.
   pollMaxMs: 10 * 60_000,
-  expectedDurationMs: 11 * 60_000,
+  expectedDurationMs: TYPICAL_INSTALL_MS,
   jitter: 0.1,
   // The 10th percentile of durations spread uniformly over ±20 % of the expectation.
   assumedEarlyShare: 0.84,

@@ -2,6 +2,7 @@
  * What the campaign shows: its totals (in every notification too), one row per server, the progress query's
  * answer and the final report. Read-only views of the campaign's state; deterministic.
  */
+import { TYPICAL_INSTALL_MS } from '../domain/deployment';
 import type { CampaignEndState } from '../shared/campaign-types';
 import type { CampaignEvent } from '../shared/campaign-events';
 import type {
@@ -117,7 +118,8 @@ export function campaignProgress(campaign: CampaignView): CampaignProgress {
       ...(learned ? { learned } : {}),
       ovhClockSpeed: campaign.ovhClockSpeed,
       doneDurations: campaign.learning.durations(),
-      fallbackMs: campaign.deadlineMs(),
+      // What the plan estimated, until the campaign learns its own installs.
+      fallbackMs: TYPICAL_INSTALL_MS / campaign.ovhClockSpeed,
     }),
     ...(learned ? { learnedInstalls: learned } : {}),
     ...(campaign.ovhClockSpeed !== 1 ? { ovhClockSpeed: campaign.ovhClockSpeed } : {}),

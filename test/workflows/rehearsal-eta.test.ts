@@ -31,9 +31,14 @@ function doneIn15s(serviceName: string): ServerResult {
 }
 
 describe('a rehearsal at speed 60', () => {
-  it('estimates from the deadlines in real time before any server is done', () => {
-    // 4 rounds of 5 servers, each at most 75 simulated minutes: 75 real seconds.
-    expect(campaignProgress(rehearsal()).etaMs).toBe(4 * 75_000);
+  it('estimates the typical install in real time before any server is done, as the plan does', () => {
+    // 4 rounds of 5 servers, each an 11-minute install on the simulator's clock: 11 real seconds.
+    expect(campaignProgress(rehearsal()).etaMs).toBe(4 * 11_000);
+  });
+
+  it('fits servers into windows by their deadlines in real time', () => {
+    // 60 + 15 minutes on the simulator's clock.
+    expect(rehearsal().deadlineMs()).toBe(75_000);
   });
 
   it('estimates from the learned installs in real time once 3 servers are done', () => {
@@ -68,6 +73,7 @@ describe('a rehearsal at speed 60', () => {
     }));
     // 4 rounds of an 11-minute install on the simulator's clock: 44 real seconds, not 44 minutes.
     expect(planned.installBoundMs).toBe(44_000);
+    expect(planned.installBoundMs).toBe(campaignProgress(rehearsal()).etaMs);
   });
 
   it('shows the learned installs and the ETA in real time, and says so', () => {
