@@ -19,7 +19,7 @@
  * installs spread ±20 % around the expectation end before `assumedEarlyShare` of it. An install that ends
  * in the steady window is noticed half a `cadenceMs` after its end on average. A campaign whose
  * poll.maxInterval is shorter than the wait before the first poll gets extra early polls every maxInterval.
- * test/activities/poll-policy.test.ts spells out the schedule of DEFAULT_POLL_POLICY; BENCHMARKS.md (B2, B7)
+ * test/shared/poll-policy.test.ts spells out the schedule of DEFAULT_POLL_POLICY; BENCHMARKS.md (B2, B7)
  * gives the calls and the detection latencies it yields.
  */
 
