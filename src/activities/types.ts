@@ -7,6 +7,7 @@
  * cases are `nonRetryable`; `OvhApiRetryable` failures are retryable (with `nextRetryDelay` after a 429).
  * Secrets (image header values, SSH keys, user data, metadata) never appear in results, details or messages.
  */
+import type { CompletionSpec } from '../domain/completion';
 import type { ConfigDriveSpec } from '../domain/config-drive';
 import type { BootProbe, DeploymentStep } from '../domain/deployment';
 import type { ImageQualification, ImageSpec } from '../domain/image';
@@ -85,6 +86,8 @@ export interface StartDeploymentInput {
   route: DeployRoute;
   image: ImageSpec;
   configDrive?: ConfigDriveSpec;
+  /** The campaign's callback: the user data then carries a phone_home part with this deployment's token. */
+  completion?: CompletionSpec;
   diskGroupId?: number;
   /**
    * The newest reinstallServer task ID the preflight that ran right before listed (its

@@ -33,6 +33,7 @@ export function toCampaignSettings(spec: CampaignSpec, taskQueue: string): Campa
     qualifyImage: true,
     taskQueue,
     ...(spec.hooks ? { hooks: spec.hooks } : {}),
+    ...(spec.completion ? { completion: spec.completion } : {}),
     ...(spec.notify ? { notify: spec.notify } : {}),
   };
 }

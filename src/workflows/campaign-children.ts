@@ -188,5 +188,6 @@ function deploySettings(settings: DeploySettings): DeploySettings {
     ...(bootProbe ? { bootProbe } : {}),
     ...(diskGroupId !== undefined ? { diskGroupId } : {}),
     ...(hooks ? { hooks } : {}),
+    ...(settings.completion ? { completion: settings.completion } : {}),
   };
 }
