@@ -130,6 +130,8 @@ export interface WaitForDeploymentInput {
   /** Also read the running install step (install/status, one more call) every this many polls, for
    * progress displays. Default 0: the step is read only to name a failing or stuck step. */
   stepEveryPolls?: number;
+  /** The server called back: the first read comes at once, the next ones every 5 s at most (not the learned schedule). */
+  calledBack?: boolean;
 }
 
 export interface DeploymentResult {

@@ -19,6 +19,9 @@ import { nextPollDelay, pollPolicyFor } from './poll-policy';
 import type { DeploymentProgress, DeploymentStep } from '../domain/deployment';
 import type { DeploymentResult, WaitForDeploymentInput } from './types';
 
+/** Pause between the reads that confirm an install whose server called back (OVH's last step lasts seconds). */
+const CONFIRM_EVERY_MS = 5_000;
+
 const stepSchema = z.object({ index: z.number(), total: z.number(), name: z.string() });
 const progressSchema = z.object({
   status: z.string(),
@@ -99,8 +102,11 @@ export async function waitForDeployment(input: WaitForDeploymentInput, deps: Act
   const deadline = Date.parse(input.deadlineAt);
   const startedAt = Date.parse(input.handle.startedAt);
   const waiter = activityWaiter(deps, () => state.progress);
-  for (;;) {
-    const delay = nextPollDelay(ovhNow(deps) - startedAt, policy);
+  for (let pollsHere = 0; ; pollsHere++) {
+    // A server that called back has booted, its task ends within seconds: read at once, then every few seconds.
+    const delay = input.calledBack
+      ? Math.min(pollsHere, 1) * Math.min(policy.pollMinMs, CONFIRM_EVERY_MS)
+      : nextPollDelay(ovhNow(deps) - startedAt, policy);
     await waiter.sleep(Math.min(delay, Math.max(0, deadline - (deps.clock ?? Date.now)())));
     const every = input.stepEveryPolls ?? 0;
     const status = await pollOnce(input, deps, state, api, every > 0 && (state.progress.polls + 1) % every === 0);

@@ -199,6 +199,13 @@ export interface ServerResult {
   hostKeys?: CallbackHostKeys;
 }
 
+/** A server's callback, as `reimage callback-server` hands it to the server's run (no token: it checked it). */
+export interface ServerCallback {
+  /** The deployment of the run the token was made for (1, then +1 per automatic redeploy). */
+  deployment: number;
+  hostKeys: CallbackHostKeys;
+}
+
 /** What serverProgressQuery answers: only what the workflow itself knows. */
 export interface ServerProgress {
   serviceName: string;

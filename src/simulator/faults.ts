@@ -17,6 +17,8 @@
  *          | "http429" "=" RATE                                  share of API requests answered 429 (Retry-After: 1)
  *          | "disturb_locked" "=" target                       POST /reinstall answers 409 DisturbAlreadyExists
  *          | "expired" "=" target                              every call on the server answers 460 (expired)
+ *          | CALLBACK_FAULT "=" target                 callback_never | callback_late | callback_twice |
+ *                                             callback_forged: a server's phone_home (phone-home.ts)
  *          | "install_factor" "=" FACTOR                         installs started from now on last FACTOR times
  *                                             longer (1.5: 50 % slower; 1: as drawn), on top of each server's ±20 %
  * target  := RATE | SERVER ("+" SERVER)*      RATE is a number in [0, 1] (share of installs);
@@ -44,6 +46,11 @@ export const IMAGE_FAULTS = [
 export type ImageFault = (typeof IMAGE_FAULTS)[number];
 export const imageFaultSchema = z.enum(IMAGE_FAULTS);
 
+/** How a server's cloud-init phone_home misbehaves (phone-home.ts). */
+export const CALLBACK_FAULTS = ['callback_never', 'callback_late', 'callback_twice', 'callback_forged'] as const;
+export type CallbackFault = (typeof CALLBACK_FAULTS)[number];
+const callbackFaultSchema = z.enum(CALLBACK_FAULTS);
+
 const targetSchema = z
   .object({
     /** Share of installs (0..1) that get the fault, decided per server and install by the seed. */
@@ -58,6 +65,8 @@ export type FaultTarget = z.output<typeof targetSchema>;
 export const faultConfigSchema = z
   .object({
     image: z.record(imageFaultSchema, targetSchema).default({}),
+    /** Callbacks (phone_home) that never come, come late, come twice or carry a forged token. */
+    callback: z.record(callbackFaultSchema, targetSchema).default({}),
     /** `post_500_creates_task`: POST /reinstall answers 500 Server::InternalServerError::TaskCreate yet creates the task. */
     post500: targetSchema.default({}),
     /** `disturb_locked`: POST /reinstall answers 409 Client::Conflict::DisturbAlreadyExists, creating nothing. */
@@ -136,7 +145,9 @@ function applyEntry(config: FaultConfig, entry: string): void {
   const value = entry.slice(eq + 1).trim();
   if (eq <= 0 || value === '') throw new FaultSpecError(`Fault entry "${entry}" must look like name=value.`);
   const image = imageFaultSchema.safeParse(name);
+  const callback = callbackFaultSchema.safeParse(name);
   if (image.success) config.image[image.data] = targetSchema.parse(parseTarget(entry, value));
+  else if (callback.success) config.callback[callback.data] = targetSchema.parse(parseTarget(entry, value));
   else if (name === 'http500' || name === 'post_500_creates_task')
     config.post500 = targetSchema.parse(parseTarget(entry, value));
   else if (name === 'disturb_locked') config.disturbLocked = targetSchema.parse(parseTarget(entry, value));
@@ -150,6 +161,7 @@ function applyEntry(config: FaultConfig, entry: string): void {
   else {
     const known = [
       ...IMAGE_FAULTS,
+      ...CALLBACK_FAULTS,
       'http500',
       'post_500_creates_task',
       'disturb_locked',
@@ -198,8 +210,14 @@ export function mergeFaults(base: FaultConfig, add: FaultConfig): FaultConfig {
     if (b) image[fault] = mergeTarget(base.image[fault] ?? { rate: 0, servers: [] }, b);
   }
   const installFactor = add.installFactor ?? base.installFactor;
+  const callback: FaultConfig['callback'] = { ...base.callback };
+  for (const fault of CALLBACK_FAULTS) {
+    const b = add.callback[fault];
+    if (b) callback[fault] = mergeTarget(base.callback[fault] ?? { rate: 0, servers: [] }, b);
+  }
   return {
     image,
+    callback,
     post500: mergeTarget(base.post500, add.post500),
     disturbLocked: mergeTarget(base.disturbLocked, add.disturbLocked),
     expired: mergeTarget(base.expired, add.expired),
@@ -237,6 +255,11 @@ export class FaultPlan {
     const own = serverFaults[0];
     if (own) return own;
     return IMAGE_FAULTS.find((fault) => hits(this.seed, this.config.image[fault], fault, server, installIndex));
+  }
+
+  /** How the callback of install number `installIndex` on `server` misbehaves, if it does. */
+  callbackFault(server: string, installIndex: number): CallbackFault | undefined {
+    return CALLBACK_FAULTS.find((fault) => hits(this.seed, this.config.callback[fault], fault, server, installIndex));
   }
 
   /** Whether install POST number `installIndex` answers 500 while still creating the task. */

@@ -59,6 +59,7 @@ import {
   type StepFailure,
 } from './server-failures';
 import { ServerState } from './server-state';
+import { waitForEndOrCallback } from './server-callback';
 import { runHook } from './server-hooks';
 import { bootProbeFor, configDriveFor } from './server-templates';
 
@@ -76,6 +77,7 @@ export async function reimageServerWorkflow(input: ReimageServerInput): Promise<
   setHandler(serverProgressQuery, () => server.progress());
   // The campaign's check that this run is still open: delivered is the answer.
   setHandler(serverRunCheckSignal, () => undefined);
+  server.callbacks.listen();
   const acts = serverActivities(input.settings.deadlines, input.settings.poll);
   // Workflows started by an older worker ran their reads as regular activities: they replay that way.
   if (!patched(LOCAL_READS_PATCH)) acts.reads = acts.regularReads;
@@ -172,6 +174,7 @@ async function deployOnce(
   try {
     server.enter(ServerPhase.Starting);
     server.deployments += 1;
+    if (input.settings.completion) server.callbacks.open(server.deployments);
     // Not cancellable: a cancel during the POST must still leave us the handle the rollback needs.
     handle = await CancellationScope.nonCancellable(() =>
       untilAccountAnswers(server, (outage) =>
@@ -182,6 +185,7 @@ async function deployOnce(
           route,
           image: input.settings.image,
           configDrive: configDriveFor(input.settings.configDrive, input.serviceName),
+          ...(input.settings.completion ? { completion: input.settings.completion } : {}),
           diskGroupId: input.settings.diskGroupId,
           // Preflight's task list, read right before, is the first deployment's checkpoint; after an outage,
           // the checkpoint of the run it cut short, whose POST may have gone out.
@@ -212,19 +216,23 @@ async function waitAndVerify(server: ServerState, acts: Activities, handle: Depl
   // A cancel that arrived during the (non-cancellable) POST is honoured here, before waiting.
   if (CancellationScope.current().consideredCancelled) await CancellationScope.current().cancelRequested;
   server.enter(ServerPhase.Installing);
-  const waited = await untilAccountAnswers(server, () =>
-    acts.wait.waitForDeployment({
-      handle,
-      // The deadline alone ends the wait: an install that overruns the expectation is polled until then.
-      deadlineAt: new Date(Date.parse(handle.startedAt) + settings.deadlines.installMs).toISOString(),
-      pollMinMs: settings.poll.minMs,
-      pollMaxMs: settings.poll.maxMs,
-      ...(settings.poll.stepEvery ? { stepEveryPolls: settings.poll.stepEvery } : {}),
-      ...pollExpectation(expectationFor(server.input, server.commercialRange)),
-    }),
-  );
+  const waitInput = {
+    handle,
+    // The deadline alone ends the wait: an install that overruns the expectation is polled until then.
+    deadlineAt: new Date(Date.parse(handle.startedAt) + settings.deadlines.installMs).toISOString(),
+    pollMinMs: settings.poll.minMs,
+    pollMaxMs: settings.poll.maxMs,
+    ...(settings.poll.stepEvery ? { stepEveryPolls: settings.poll.stepEvery } : {}),
+    ...pollExpectation(expectationFor(server.input, server.commercialRange)),
+  };
+  const waited = settings.completion
+    ? await waitForEndOrCallback(server, acts, server.callbacks, waitInput)
+    : await untilAccountAnswers(server, () => acts.wait.waitForDeployment(waitInput));
   server.count(waited);
   server.ovhInstallMs = waited.durationMs;
+  // The server's callback proves that its new OS booted.
+  server.hostKeys = server.callbacks.hostKeysOf(server.deployments);
+  if (server.hostKeys) return;
   server.enter(ServerPhase.Verifying);
   const verified = await untilAccountAnswers(server, () =>
     acts.verify.verifyBoot({

@@ -1,0 +1,85 @@
+/**
+ * The server's callback (campaigns with completion.callback): after the start, the workflow waits for the
+ * install's end as polling finds it or for the server to call back, whichever comes first. A callback cancels
+ * the polling and triggers one read of the install task, OVH's word staying the source of truth: done, and
+ * the boot is proven by the callback itself (no boot check); still running, it is read at the short cadence
+ * until it ends. Without a callback (an image without cloud-init, a lost POST) the polling finds the end, and
+ * the failures, as without completion.callback.
+ *
+ * Only the first callback of the deployment in progress is accepted (serverCallbackUpdate's validator): a
+ * replayed one, one for an earlier deployment or one arriving after the wait is refused, and the receiver
+ * answers it with an error. Workflow-safe.
+ */
+import { CancellationScope, condition, setHandler } from '@temporalio/workflow';
+import type { DeploymentResult, WaitForDeploymentInput } from '../activities/types';
+import type { CallbackHostKeys } from '../domain/completion';
+import { serverCallbackUpdate } from '../shared/campaign-messages';
+import type { ServerCallback } from '../shared/campaign-types';
+import { untilAccountAnswers } from './account-outage';
+import type { serverActivities } from './server-activities';
+import type { ServerState } from './server-state';
+
+/** The callbacks of one run: which deployment waits for one, and what each deployment's server sent. */
+export class CallbackInbox {
+  private awaiting?: number;
+  private readonly received = new Map<number, ServerCallback>();
+
+  /** Registers the update handler: call once, at the start of the workflow. */
+  listen(): this {
+    setHandler(serverCallbackUpdate, (callback) => this.accept(callback), {
+      validator: (callback) => this.check(callback),
+    });
+    return this;
+  }
+
+  /** From the start of `deployment` until its wait ends, its first callback is accepted. */
+  open(deployment: number): void {
+    this.awaiting = deployment;
+  }
+
+  close(): void {
+    this.awaiting = undefined;
+  }
+
+  /** The host keys `deployment`'s server sent, if it called back. */
+  hostKeysOf(deployment: number): CallbackHostKeys | undefined {
+    return this.received.get(deployment)?.hostKeys;
+  }
+
+  private check(callback: ServerCallback): void {
+    if (this.received.has(callback.deployment)) throw new Error('This deployment already called back.');
+    if (callback.deployment !== this.awaiting) throw new Error('No deployment of this run waits for this callback.');
+  }
+
+  private accept(callback: ServerCallback): 'accepted' {
+    this.received.set(callback.deployment, callback);
+    return 'accepted';
+  }
+}
+
+type Activities = ReturnType<typeof serverActivities>;
+
+/** The install's end: polled as usual, or confirmed by one read (then the short cadence) once the server called back. */
+export async function waitForEndOrCallback(
+  server: ServerState,
+  acts: Activities,
+  inbox: CallbackInbox,
+  input: WaitForDeploymentInput,
+): Promise<DeploymentResult> {
+  const deployment = server.deployments;
+  try {
+    const polling = new CancellationScope();
+    const polled = polling.run(() => untilAccountAnswers(server, () => acts.wait.waitForDeployment(input)));
+    const first = await Promise.race([
+      polled.then((result) => ({ result })),
+      condition(() => inbox.hostKeysOf(deployment) !== undefined).then(() => undefined),
+    ]);
+    if (first) return first.result;
+    // The polling's last answer is no longer needed: the confirming read below replaces it.
+    polling.cancel();
+    polled.catch(() => undefined);
+    return await untilAccountAnswers(server, () => acts.wait.waitForDeployment({ ...input, calledBack: true }));
+  } finally {
+    inbox.close();
+  }
+}
