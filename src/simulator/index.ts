@@ -66,6 +66,8 @@ export interface SimulatorControl {
   advance(seconds: number): void;
   /** Every callback (phone_home POST) the fleet made, in order, with the receiver's answer. */
   callbacks(): CallbackAttempt[];
+  /** The config drive's user data of `serviceName`'s latest install (what cloud-init would read), if any. */
+  userData(serviceName: string): string | undefined;
   /** The SSH host keys `serviceName` generated at its last boot with a callback (OpenSSH lines). */
   hostKeys(serviceName: string): string[] | undefined;
   /**
@@ -222,6 +224,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       advance: (seconds) => clock.advance(seconds * 1000),
       callbacks: () => [...phoneHome.attempts],
       hostKeys: (serviceName) => phoneHome.hostKeys.get(serviceName),
+      userData: (serviceName) => state.server(serviceName)?.deployment?.image.userData ?? undefined,
       startInstall: (serviceName) => {
         const server = state.server(serviceName);
         if (!server) throw new Error(`The simulator has no server ${serviceName}.`);

@@ -130,7 +130,10 @@ export class PhoneHome {
     const keys = generateHostKeys();
     this.hostKeys.set(name, [keys.pub_key_ed25519, keys.pub_key_ecdsa]);
     const instanceId = `i-${name}`;
+    // cloud-init posts "N/A" for the keys the image does not have.
     const form = new URLSearchParams({
+      pub_key_dsa: 'N/A',
+      pub_key_rsa: 'N/A',
       instance_id: instanceId,
       hostname: name.split('.')[0] ?? name,
       fqdn: name,
