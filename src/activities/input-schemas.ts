@@ -94,6 +94,7 @@ export const waitForDeploymentInputSchema: z.ZodType<WaitForDeploymentInput> = z
   pollMinMs: z.number().int().positive().optional(),
   pollMaxMs: z.number().int().positive().optional(),
   stepEveryPolls: z.number().int().min(0).optional(),
+  callbackExpected: z.boolean().optional(),
   calledBack: z.boolean().optional(),
 });
 

@@ -130,7 +130,9 @@ export interface WaitForDeploymentInput {
   /** Also read the running install step (install/status, one more call) every this many polls, for
    * progress displays. Default 0: the step is read only to name a failing or stuck step. */
   stepEveryPolls?: number;
-  /** The server called back: the first read comes at once, the next ones every 5 s at most (not the learned schedule). */
+  /** The server is expected to call back: polls start only once the install runs late (past 120 % of its expected duration). */
+  callbackExpected?: boolean;
+  /** The server called back: the first read comes 2 s later, the next ones every 5 s (at most pollMinMs; not the learned schedule). */
   calledBack?: boolean;
 }
 

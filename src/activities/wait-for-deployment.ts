@@ -4,6 +4,9 @@
  * counters after a worker crash. Transient OVH errors (5xx, 429, network, a fresh task's 404 for 5 min) are
  * absorbed by the loop; the deadline is absolute, so retries never extend it.
  *
+ * With a callback expected (completion.callback), polling is the fallback: it starts once the install runs
+ * past its expected duration's +20 %. Once the server called back, the task is read 2 s later, then every 5 s.
+ *
  * Economy: it sleeps before its first poll (poll-policy.ts: nothing ends early), a poll is one read of the
  * task, and install/status is read only to name the failing step (or the stuck one at the deadline). Its
  * calls go first through the rate budget: their delay is the time to notice the end.
@@ -19,7 +22,10 @@ import { nextPollDelay, pollPolicyFor } from './poll-policy';
 import type { DeploymentProgress, DeploymentStep } from '../domain/deployment';
 import type { DeploymentResult, WaitForDeploymentInput } from './types';
 
-/** Pause between the reads that confirm an install whose server called back (OVH's last step lasts seconds). */
+/** With a callback expected, polling starts past this share of the expected duration (installs vary by ±20 %). */
+const CALLBACK_LATE_SHARE = 1.2;
+/** Pause before the read that confirms an install whose server called back, and between the next ones. */
+const CONFIRM_FIRST_MS = 2_000;
 const CONFIRM_EVERY_MS = 5_000;
 
 const stepSchema = z.object({ index: z.number(), total: z.number(), name: z.string() });
@@ -102,10 +108,16 @@ export async function waitForDeployment(input: WaitForDeploymentInput, deps: Act
   const deadline = Date.parse(input.deadlineAt);
   const startedAt = Date.parse(input.handle.startedAt);
   const waiter = activityWaiter(deps, () => state.progress);
+  if (input.callbackExpected && !input.calledBack) {
+    // The server's callback should end this wait: polls begin only once the install runs late.
+    const lateAt = startedAt + policy.expectedDurationMs * CALLBACK_LATE_SHARE;
+    await waiter.sleep(Math.max(0, Math.min(lateAt - ovhNow(deps), deadline - (deps.clock ?? Date.now)())));
+  }
   for (let pollsHere = 0; ; pollsHere++) {
-    // A server that called back has booted, its task ends within seconds: read at once, then every few seconds.
+    // A server that called back has booted and OVH's task ends within seconds (its last step mails the
+    // customer): read it shortly, then every few seconds.
     const delay = input.calledBack
-      ? Math.min(pollsHere, 1) * Math.min(policy.pollMinMs, CONFIRM_EVERY_MS)
+      ? Math.min(policy.pollMinMs, pollsHere === 0 ? CONFIRM_FIRST_MS : CONFIRM_EVERY_MS)
       : nextPollDelay(ovhNow(deps) - startedAt, policy);
     await waiter.sleep(Math.min(delay, Math.max(0, deadline - (deps.clock ?? Date.now)())));
     const every = input.stepEveryPolls ?? 0;

@@ -1,7 +1,8 @@
 /**
  * The server's callback (campaigns with completion.callback): after the start, the workflow waits for the
- * install's end as polling finds it or for the server to call back, whichever comes first. A callback cancels
- * the polling and triggers one read of the install task, OVH's word staying the source of truth: done, and
+ * install's end as polling finds it or for the server to call back, whichever comes first; the polling is the
+ * fallback, so it starts only once the install runs late (waitForDeployment's callbackExpected). A callback cancels
+ * the polling and triggers a read of the install task (2 s later), OVH's word staying the source of truth: done, and
  * the boot is proven by the callback itself (no boot check); still running, it is read at the short cadence
  * until it ends. Without a callback (an image without cloud-init, a lost POST) the polling finds the end, and
  * the failures, as without completion.callback.
@@ -69,7 +70,9 @@ export async function waitForEndOrCallback(
   const deployment = server.deployments;
   try {
     const polling = new CancellationScope();
-    const polled = polling.run(() => untilAccountAnswers(server, () => acts.wait.waitForDeployment(input)));
+    const polled = polling.run(() =>
+      untilAccountAnswers(server, () => acts.wait.waitForDeployment({ ...input, callbackExpected: true })),
+    );
     const first = await Promise.race([
       polled.then((result) => ({ result })),
       condition(() => inbox.hostKeysOf(deployment) !== undefined).then(() => undefined),
