@@ -130,7 +130,7 @@ export interface WaitForDeploymentInput {
   /** Also read the running install step (install/status, one more call) every this many polls, for
    * progress displays. Default 0: the step is read only to name a failing or stuck step. */
   stepEveryPolls?: number;
-  /** The server is expected to call back: polls start only once the install runs late (past 120 % of its expected duration). */
+  /** The server is expected to call back: until the install runs late (120 % of its expected duration), polls come every pollMaxMs. */
   callbackExpected?: boolean;
   /** The server called back: the first read comes 2 s later, the next ones every 5 s (at most pollMinMs; not the learned schedule). */
   calledBack?: boolean;
