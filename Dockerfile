@@ -11,8 +11,8 @@ COPY tsconfig.json ./
 COPY scripts/bundle-workflows.ts ./scripts/
 RUN node_modules/.bin/tsx scripts/bundle-workflows.ts /app/workflow-bundle.js
 ENV REIMAGE_WORKFLOW_BUNDLE=/app/workflow-bundle.js
-# V8 grows its heap lazily: under a 10,000-server campaign the worker reached ~640 MB RSS with the default
-# limit, ~360 MB with this cap for the same work (BENCHMARKS.md, B4), at ~15% more CPU spent in GC.
+# V8 grows its heap lazily: this cap keeps the worker's memory under a 10,000-server campaign far below what
+# the default limit reaches, for a little more CPU spent in GC (BENCHMARKS.md, B4).
 ENV NODE_OPTIONS=--max-old-space-size=256
 USER node
 EXPOSE 9464

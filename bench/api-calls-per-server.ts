@@ -4,13 +4,10 @@
  * The activities run in MockActivityEnvironment against the simulator, with their clock and sleeps scaled to
  * its speed so the policy sees a real 11-minute install. Preflight includes node-ovh's one GET /auth/time
  * per process; its task checkpoint and boot IDs are handed on as the server workflow does. Prints one JSON
- * line per route; bench/b2-api-economy.ts measures a fleet.
+ * line with both routes; bench/b2-api-economy.ts measures a fleet (without rollbacks, on the reinstall route).
  *
- *   npx tsx bench/api-calls-per-server.ts
+ *   npx tsx bench/api-calls-per-server.ts    # one server per route (about 15 s); --quick is the same run
  */
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { sleep as activitySleep } from '@temporalio/activity';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../src/activities';
@@ -19,6 +16,8 @@ import type { ImageSpec } from '../src/domain/image';
 import type { DeployRoute } from '../src/domain/routes';
 import { OvhClient } from '../src/ovh/client';
 import { createSimulator } from '../src/simulator';
+import { benchArgs, printResult } from './lib/args';
+import { benchCaDir } from './lib/sim-bench';
 
 /** Simulated seconds per real second: an 11-minute install takes about 1.1 s. */
 const SPEED = 600;
@@ -29,7 +28,7 @@ const image: ImageSpec = {
   efiBootloaderPath: '\\efi\\debian\\grubx64.efi',
 };
 /** One CA for every simulator: two CAs with the same name cannot both be trusted by one process. */
-const CA_DIR = readEnvironment().REIMAGE_TEST_CA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'bench-ca-'));
+const CA_DIR = benchCaDir(readEnvironment());
 const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 /** Runs one activity in a fresh mock context, keeping its types. */
 function run<I, O>(activity: (input: I) => Promise<O>, input: I): Promise<O> {
@@ -41,6 +40,8 @@ function run<I, O>(activity: (input: I) => Promise<O>, input: I): Promise<O> {
 
 async function measure(route: DeployRoute): Promise<Record<string, unknown>> {
   const sim = await createSimulator({
+    // The same install and reboot durations on every run.
+    seed: 'calls-per-server',
     speed: SPEED,
     legacyByoi: true,
     caDir: CA_DIR,
@@ -88,9 +89,9 @@ async function measure(route: DeployRoute): Promise<Record<string, unknown>> {
 }
 
 async function main(): Promise<void> {
-  for (const route of ['reinstall', 'bringYourOwnImage'] as const) {
-    process.stdout.write(`${JSON.stringify(await measure(route))}\n`);
-  }
+  const args = benchArgs({ quick: { servers: 1 }, full: { servers: 1 } });
+  const routes = [await measure('reinstall'), await measure('bringYourOwnImage')];
+  printResult('api-calls-per-server', args, { routes }, {});
 }
 
 main().catch((error: unknown) => {

@@ -10,7 +10,7 @@
  *   with the 11-minute default);
  * - reimageAfterPlan: the same chain after `reimage plan` on the same worker (resolveServers and every
  *   server's preflight; its calls are reported apart, as `plan`): the campaign reuses the plan's stable facts;
- * - naive: bench/naive-baseline.ts, @ovhcloud/node-ovh in batches with Promise.all, a poll every 10 s;
+ * - naive: bench/lib/naive-baseline.ts, @ovhcloud/node-ovh in batches with Promise.all, a poll every 10 s;
  * - terraform: the same script with Terraform's polling (first after 10 s, then 3, 6, 10, 10 ... s).
  *
  * Time: each simulator runs `speed` times faster than real time; every sleep is divided by the same
@@ -39,7 +39,7 @@ import {
 } from './lib/sim-bench';
 import { BENCH_CALLBACK_SECRET, BenchCallbackReceiver, callbackChain } from './lib/callback-chain';
 import type { Counters } from '../src/simulator/traffic';
-import { NAIVE_SCHEDULE, runNaiveBaseline, TERRAFORM_SCHEDULE, type PollSchedule } from './naive-baseline';
+import { NAIVE_SCHEDULE, runNaiveBaseline, TERRAFORM_SCHEDULE, type PollSchedule } from './lib/naive-baseline';
 
 /** The product owner's targets: calls per server in a campaign after a plan and without one. */
 const TARGETS = { callsAfterPlan: 8, callsWithoutPlan: 11, detectionP50S: 30 };

@@ -12,6 +12,7 @@ import { PROJECT_ROOT } from '../src/temporal/binaries';
 const BENCHES = [
   'b5-history-per-server',
   'b2-api-economy',
+  'api-calls-per-server',
   'b7-learned-durations',
   'b3-rate-capacity',
   'b6-throughput-per-key',

@@ -36,7 +36,7 @@ export const DEFAULTS = {
   devServerPort: 7233,
   devServerUiPort: 8233,
   devServerDbFile: '.data/temporal.sqlite',
-  /** Each cached run costs ~0.5 MB of worker RSS (BENCHMARKS.md, B4). */
+  /** What each cached run costs in worker memory: BENCHMARKS.md, B4. */
   maxCachedWorkflows: 250,
 } as const satisfies Record<string, string | number>;
 
@@ -181,7 +181,7 @@ export interface Config {
   callbackSecret?: string;
   /** A workflow bundle built ahead (`npm run bundle`); undefined means the worker bundles at start. */
   workflowBundlePath?: string;
-  /** Workflow runs the worker keeps in memory (~0.5 MB each); an evicted run replays its history. */
+  /** Workflow runs the worker keeps in memory; an evicted run replays its history. */
   maxCachedWorkflows: number;
   /** The OVH accounts file (REIMAGE_OVH_ACCOUNTS); undefined: one account, `default`, from the OVH_* variables. */
   ovhAccountsFile?: string;

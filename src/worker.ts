@@ -86,7 +86,7 @@ function installRuntime(config: Config): void {
 
 /**
  * The bundle REIMAGE_WORKFLOW_BUNDLE names, or a fresh one. A bundle built ahead (`npm run bundle`, the
- * Dockerfile does it) saves the worker webpack's seconds and memory at start (~150 MB of peak RSS), and
+ * Dockerfile does it) saves the worker webpack's seconds and memory at start, and
  * pins the workflow code a deployment runs.
  */
 export async function workflowBundleFor(config: Pick<Config, 'workflowBundlePath'>): Promise<WorkflowBundle> {
@@ -146,7 +146,8 @@ function queuesOf(
   deps: Omit<ActivityDeps, 'ovh'>,
   ovhDepsOf: (account: OvhAccount) => AccountDeps,
 ): { taskQueue: string; activities: object }[] {
-  const names = { accountNames: accounts.names };
+  const speed = config.simulatorSpeed;
+  const names = { accountNames: accounts.names, ...(speed !== undefined ? { ovhClockSpeed: speed } : {}) };
   const queues: { taskQueue: string; activities: object }[] = accounts.held.map((account) => ({
     taskQueue: accountTaskQueue(config.taskQueue, account.name),
     activities: { ...createActivities({ ...deps, ...ovhDepsOf(account) }), ...accountActivities(names) },
@@ -200,9 +201,8 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
         // Most activities wait on OVH (polls sleep inside waitForDeployment): many slots, little CPU.
         maxConcurrentActivityTaskExecutions: 600,
         maxConcurrentWorkflowTaskExecutions: 100,
-        // Each cached run costs ~0.5 MB of worker RSS (bench/b4: 497 MB with 2,000, 394 MB with 300 for 300
-        // servers in flight). An evicted server workflow replays its ~36 events on its next task: cheap.
-        // The queues share the figure.
+        // Each cached run costs worker memory (BENCHMARKS.md, B4). An evicted server workflow replays its
+        // short history (B5) on its next task: cheap. The queues share the figure.
         maxCachedWorkflows: Math.max(10, Math.floor(config.maxCachedWorkflows / queues.length)),
         workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: 10 },
         activityTaskPollerBehavior: { type: 'simple-maximum', maximum: 10 },

@@ -9,7 +9,7 @@ import type { Simulator } from '../src/simulator';
  * The OVH_RATE_LIMIT of every stack's worker. The simulator has no fair-use limit unless a drill sets one
  * (and then the drill sets the worker's budget with it); without one, the budget must never be what paces
  * a test, drill, benchmark or the demo, whose figures are the orchestrator's. So it sits above the most
- * the simulator can answer (~4,500 signed requests/s, 270,000/min, BENCHMARKS.md "Simulator throughput"):
+ * the simulator can answer (BENCHMARKS.md, "Simulator throughput"):
  * the default 60/min would hold a 40-server demo for ten minutes.
  */
 const STACK_OVH_RATE_LIMIT = '1000000/min';

@@ -2,11 +2,10 @@
  * Images served over HTTPS on loopback, signed by the simulator's CA (anything that trusts the simulator
  * trusts them too), so image qualification (size, sha256, format, ESP) runs for real.
  */
-import { createHash } from 'node:crypto';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { issueLeafCert, type CertificateAuthority } from '../src/simulator/ca';
-import { rawGptImage } from './images';
+import { rehearsalImage } from '../src/simulator/rehearsal-image';
 
 export interface ImageServer {
   url(name: string): string;
@@ -57,14 +56,14 @@ export interface DemoImageServer {
   close(): Promise<void>;
 }
 
-/** Serves the demo image (rawGptImage) at https://localhost:<port>/debian-12-demo.raw. */
+/** Serves the demo image (the simulator's rehearsal image) at https://localhost:<port>/debian-12-demo.raw. */
 export async function startDemoImageServer(ca: CertificateAuthority): Promise<DemoImageServer> {
-  const image = rawGptImage();
-  const server = await serveImages(ca, { 'debian-12-demo.raw': image });
+  const { bytes, sha256 } = rehearsalImage();
+  const server = await serveImages(ca, { 'debian-12-demo.raw': bytes });
   return {
     url: server.url('debian-12-demo.raw'),
-    sha256: createHash('sha256').update(image).digest('hex'),
-    sizeBytes: image.length,
+    sha256,
+    sizeBytes: bytes.length,
     close: () => server.close(),
   };
 }

@@ -99,10 +99,18 @@ export function toActivityFailure(error: unknown, context: FailureContext = {}):
   }
   return permanentFailure(
     context.permanentType ?? FailureType.OvhApiPermanent,
-    `${error.message} ${verdict.reason}`,
+    `${error.message} ${REFUSAL_HINTS[error.errorClass ?? ''] ?? verdict.reason}`,
     error.toDetails(),
   );
 }
+
+/** What to do about a permanent refusal whose OVH class says more than its status. */
+const REFUSAL_HINTS: Record<string, string> = {
+  'Client::BadRequest::DiskGroup':
+    "OVH will not install an OS on that disk group, so nothing was installed and repeating the request will not help: set the campaign's diskGroupId to another disk group of the server (GET /dedicated/server/{serviceName}/specifications/hardware lists them), or leave the server out.",
+  'Client::BadRequest::CustomizationSizeExceeded':
+    'A customization of the request (the config drive user data or metadata, an HTTP header) is larger than OVH accepts, so nothing was installed: shrink it (reimage validate caps user data at 32 KiB and metadata at 8 KiB), or have cloud-init download the rest.',
+};
 
 /** OVH's status for a service that expired or is suspended (python-ovh's ResourceExpiredError). */
 const SERVICE_EXPIRED_STATUS = 460;

@@ -157,19 +157,27 @@ function hookActivities(deps: HookDeps): HookActivities {
   };
 }
 
+/** What listAccounts answers from: every account name the worker knows, and the clock it follows. */
+interface AccountListDeps {
+  accountNames: readonly string[];
+  /** The speed of the simulator the worker rehearses against (REIMAGE_SIMULATOR_SPEED); absent: real time. */
+  ovhClockSpeed?: number;
+}
+
 /** listAccounts, bound to every account name the worker knows (its own and other workers'). */
-export function accountActivities(deps: { accountNames: readonly string[] }): Pick<PlanActivities, 'listAccounts'> {
+export function accountActivities(deps: AccountListDeps): Pick<PlanActivities, 'listAccounts'> {
+  const speed = deps.ovhClockSpeed !== undefined ? { ovhClockSpeed: deps.ovhClockSpeed } : {};
   return {
     async listAccounts(raw) {
       const input = parseInput(listAccountsInputSchema, raw, 'listAccounts');
-      return listAccounts(input, deps.accountNames);
+      return { ...listAccounts(input, deps.accountNames), ...speed };
     },
   };
 }
 
 /** What the shared task queue runs on a worker without the default account: nothing that calls OVH. */
 export function accountFreeActivities(
-  deps: ImageDeps & HookDeps & { accountNames: readonly string[] },
+  deps: ImageDeps & HookDeps & AccountListDeps,
 ): Pick<ReimageActivities, 'qualifyImage'> & HookActivities & Pick<PlanActivities, 'listAccounts'> {
   return {
     async qualifyImage(raw) {

@@ -22,8 +22,11 @@ export interface ResolvedServers {
 
 export interface PlanActivities {
   resolveServers(input: ResolveServersInput): Promise<ResolvedServers>;
-  /** The OVH accounts the worker knows (all of them, or `restrict` once checked), in its file's order. */
-  listAccounts(input: ListAccountsInput): Promise<{ accounts: string[] }>;
+  /**
+   * The OVH accounts the worker knows (all of them, or `restrict` once checked), in its file's order, and the
+   * speed of the simulator's clock it follows when it rehearses (REIMAGE_SIMULATOR_SPEED).
+   */
+  listAccounts(input: ListAccountsInput): Promise<{ accounts: string[]; ovhClockSpeed?: number }>;
   /** Which calls a campaign needs the account's credential may not make (its worker's client). */
   checkCredentialRights(input: CheckCredentialRightsInput): Promise<CheckedRights>;
 }

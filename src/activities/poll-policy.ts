@@ -16,12 +16,14 @@
  * the tenth that ended before it waits no longer than half a cadence on average either way.
  *
  * Before anything is learned, the short install is the one the spread of installs implies: a tenth of
- * installs spread ±20 % around the expectation end before 84 % of it. With the defaults and an 11-minute
- * expectation: first poll at 9 min 37 s, then every 45 s up to 13 min 8 s, then less often: every minute
- * from 13 min 38 s, every 2 minutes past 22 min. An install ending in the 45 s window is noticed 22.5 s
- * after its end on average (at most 50 s), with 1 to 5 polls. A campaign whose poll.maxInterval is shorter
- * than 9 min 37 s gets extra early polls every maxInterval.
+ * installs spread ±20 % around the expectation end before `assumedEarlyShare` of it. An install that ends
+ * in the steady window is noticed half a `cadenceMs` after its end on average. A campaign whose
+ * poll.maxInterval is shorter than the wait before the first poll gets extra early polls every maxInterval.
+ * test/activities/poll-policy.test.ts spells out the schedule of DEFAULT_POLL_POLICY; BENCHMARKS.md (B2, B7)
+ * gives the calls and the detection latencies it yields.
  */
+
+import { TYPICAL_INSTALL_MS } from '../domain/deployment';
 
 export interface PollPolicy {
   /** Shortest pause between two polls. */
@@ -45,18 +47,18 @@ export interface PollPolicy {
   lateMaxMs: number;
 }
 
-/** Defaults: a measured catalog reinstall took 11 min 05 s; installs of one fleet vary by about ±20 %. */
+/** Defaults: installs of one fleet vary by about ±20 % around the typical install. */
 export const DEFAULT_POLL_POLICY: PollPolicy = {
   pollMinMs: 15_000,
-  // Long enough for the first poll of an 11-minute install (9 min 37 s).
+  // Longer than the wait before the first poll of an install of `expectedDurationMs`.
   pollMaxMs: 10 * 60_000,
-  expectedDurationMs: 11 * 60_000,
+  expectedDurationMs: TYPICAL_INSTALL_MS,
   jitter: 0.1,
   // The 10th percentile of durations spread uniformly over ±20 % of the expectation.
   assumedEarlyShare: 0.84,
   lastFirstPollShare: 0.95,
-  // Half of it is the mean detection delay: 22.5 s, so that the median delay, installs that end before the
-  // first poll or past the window included, stays under 30 s; one call per 45 s.
+  // Half of it is the mean detection delay, so that the median delay, installs that end before the first
+  // poll or past the window included, stays under 30 s (BENCHMARKS.md, B2).
   cadenceMs: 45_000,
   overrunMaxMs: 60_000,
   lateMaxMs: 120_000,

@@ -99,6 +99,7 @@ export function normalizeCampaign(file: ParsedCampaignFile, userData?: string): 
     configDrive: drive && withoutUndefined(drive),
     completion: file.completion,
     route: file.route,
+    diskGroupId: file.diskGroupId,
     rollout: withoutUndefined({
       waves: rollout.waves.map(toCountOrPercent),
       maxParallel: toCountOrPercent(rollout.maxParallel),

@@ -151,6 +151,15 @@ export const campaignFileSchema = z
         'OVH API route: "reinstall" (POST /dedicated/server/{sn}/reinstall, current), "bringYourOwnImage" (retired ' +
           'legacy route), or "auto" (detect per server).',
       ),
+    diskGroupId: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe(
+        'The OVH disk group to install the image on, a diskGroupId of GET /dedicated/server/{sn}/specifications/hardware ' +
+          "(BYOI writes to its first disk); default: OVH's, the first disk group. The plan refuses a server without it.",
+      ),
     rollout: rolloutSchema,
     deadlines: z
       .object({
@@ -222,6 +231,7 @@ export interface CampaignSpec {
   configDrive?: ConfigDriveSpec;
   completion?: CompletionSpec;
   route: RouteChoice;
+  diskGroupId?: number;
   rollout: {
     waves: CountOrPercent[];
     maxParallel: CountOrPercent;

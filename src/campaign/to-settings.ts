@@ -32,6 +32,7 @@ export function toCampaignSettings(spec: CampaignSpec, taskQueue: string): Campa
     // The image is qualified once per campaign before any server is touched: always on for real campaigns.
     qualifyImage: true,
     taskQueue,
+    ...(spec.diskGroupId !== undefined ? { diskGroupId: spec.diskGroupId } : {}),
     ...(spec.hooks ? { hooks: spec.hooks } : {}),
     ...(spec.completion ? { completion: spec.completion } : {}),
     ...(spec.notify ? { notify: spec.notify } : {}),

@@ -18,3 +18,12 @@ export function progressBar(done: number, total: number, width = 30): string {
   const filled = total === 0 ? width : Math.round((done / total) * width);
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
 }
+
+/**
+ * The line that says durations on screen are in real time when the worker's OVH is a sped-up simulator
+ * (OVH's figures divided by its speed); nothing otherwise.
+ */
+export function realTimeLines(ovhClockSpeed: number | undefined): string[] {
+  if (ovhClockSpeed === undefined || ovhClockSpeed === 1) return [];
+  return [`durations in real time: the worker's simulator runs its clock ${ovhClockSpeed} times faster`];
+}

@@ -4,6 +4,7 @@
  * last). Pure.
  */
 import { resolveCount } from '../campaign/rollout-math';
+import { TYPICAL_INSTALL_MS } from '../domain/deployment';
 import type { CampaignSpec } from '../campaign/schema';
 import type { OvhConfig } from '../config';
 import type { CampaignPlan } from '../shared/plan-types';
@@ -15,8 +16,6 @@ import { DEFAULT_ACCOUNT } from '../shared/task-queues';
  */
 const CALLS_AFTER_PLAN = 7.6;
 const CALLS_WITHOUT_PLAN = 10.7;
-/** OVH's own BYOI installs take about 11 minutes. */
-const TYPICAL_INSTALL_MS = 11 * 60_000;
 
 type RateLimit = OvhConfig['rateLimit'];
 
@@ -61,7 +60,9 @@ function serversPerAccount(plan: CampaignPlan): Map<string, number> {
 export function estimate(spec: CampaignSpec, plan: CampaignPlan, rateOf: (account: string) => RateLimit): Estimate {
   const servers = plan.servers.length;
   const parallel = resolveCount(spec.rollout.maxParallel, servers);
-  const installBoundMs = parallel === 0 ? 0 : Math.ceil(servers / parallel) * TYPICAL_INSTALL_MS;
+  // In real time, like the budget's bound: the worker's rate budget counts real minutes.
+  const installMs = Math.round(TYPICAL_INSTALL_MS / (plan.ovhClockSpeed ?? 1));
+  const installBoundMs = parallel === 0 ? 0 : Math.ceil(servers / parallel) * installMs;
   const planned = plan.sampled
     ? plan.sampled.reduce((sum, range) => sum + range.preflighted, 0) - plan.skipped.length
     : servers;

@@ -57,14 +57,19 @@ async function requireWorker(client: Client, taskQueue: string): Promise<void> {
   }
 }
 
-/** The campaign workflow's input for `servers` (resolved from the file), run on `taskQueue`. */
+/**
+ * The campaign workflow's input for `servers` (resolved from the file), run on `taskQueue`, with the speed of
+ * OVH's clock the plan found on the worker (a rehearsal against a sped-up simulator; absent: real time).
+ */
 export function campaignInput(
   spec: CampaignSpec,
   campaignId: string,
   servers: ServerTarget[],
   taskQueue: string,
+  ovhClockSpeed?: number,
 ): CampaignInput {
-  return { campaignId, servers, settings: toCampaignSettings(spec, taskQueue) };
+  const speed = ovhClockSpeed !== undefined ? { ovhClockSpeed } : {};
+  return { campaignId, servers, settings: toCampaignSettings(spec, taskQueue), ...speed };
 }
 
 /** How often a plan's progress is asked for while it runs. */
@@ -149,15 +154,16 @@ async function hookQueueChecks(client: Client, hooks: HooksSpec | undefined): Pr
   return checks;
 }
 
-/** Starts the campaign workflow for `servers` (resolved from the file) on `taskQueue`; returns its workflow ID. */
+/** Starts the campaign workflow of campaignInput's arguments; returns its workflow ID. */
 export async function startCampaign(
   client: Client,
   spec: CampaignSpec,
   campaignId: string,
   servers: ServerTarget[],
   taskQueue: string,
+  ovhClockSpeed?: number,
 ): Promise<string> {
-  const input = campaignInput(spec, campaignId, servers, taskQueue);
+  const input = campaignInput(spec, campaignId, servers, taskQueue, ovhClockSpeed);
   const workflowId = campaignWorkflowId(campaignId);
   try {
     await client.workflow.start('reimageCampaignWorkflow', {

@@ -4,6 +4,12 @@
  * workflow-safe.
  */
 
+/**
+ * How long OVH's installs typically take, on OVH's clock (a measured catalog reinstall took 11 min 05 s): the
+ * poll policy's expectation, the plan's estimate and the campaign's ETA until it learns its own.
+ */
+export const TYPICAL_INSTALL_MS = 11 * 60_000;
+
 export interface DeploymentStep {
   /** 1-based. */
   index: number;

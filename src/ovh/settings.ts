@@ -135,8 +135,8 @@ export function trustCaFile(caFile: string): void {
 }
 
 /**
- * One secure context for every connection: with `ca` in the agent's options, Node would parse the ~140
- * bundled roots again for each new socket (measured: 39% of a busy worker's CPU) and copy them into every
+ * One secure context for every connection: with `ca` in the agent's options, Node would parse every
+ * bundled root again for each new socket (a large share of a busy worker's CPU) and copy them into every
  * agent pool key.
  */
 function useTrustedCas(): void {

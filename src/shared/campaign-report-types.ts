@@ -13,6 +13,12 @@ export interface CampaignInput {
   servers: ServerTarget[];
   settings: CampaignSettings;
   carried?: CarriedState;
+  /**
+   * How many times faster than real time OVH's clock runs for the workers (the speed of the simulator they
+   * rehearse against, as the plan found it); absent: 1. OVH's durations and the deployment's deadlines are
+   * on OVH's clock, the workflow's on real time.
+   */
+  ovhClockSpeed?: number;
 }
 
 /**
@@ -153,6 +159,8 @@ export interface CampaignProgress {
   etaMs?: number;
   /** Absent until 3 servers are done; until then new servers get the poll policy's default (11 minutes). */
   learnedInstalls?: LearnedInstalls;
+  /** OVH's clock runs this many times faster than real time (a rehearsal): learnedInstalls is on OVH's clock. */
+  ovhClockSpeed?: number;
   /** The same per commercial range, for ranges with 3 done servers or more, when the fleet has several. */
   learnedInstallsByRange?: Record<string, LearnedInstalls>;
   /** When each wave admitted its first server, epoch ms, wave 1 first (absent before the first admission). */

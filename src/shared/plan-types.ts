@@ -96,6 +96,8 @@ export interface CampaignPlan {
   routeDecisions?: { route: DeployRoute; reason: string; servers: number }[];
   /** Per OVH account, the calls its credential may not make (plans with preflight only). */
   rights?: CredentialRights[];
+  /** The worker rehearses against a simulator whose clock runs this many times faster than real time. */
+  ovhClockSpeed?: number;
 }
 
 /** What the plan found about one hook or notification target (a webhook, or a hook workflow's task queue). */

@@ -1,7 +1,8 @@
 /**
  * Fault injection: image faults (an install fails at a given step or never boots), API faults (POST
- * answers 500 but creates the task, flaky task reads, latency, dropped connections). Every decision is
- * a hash of the seed, so a run is reproducible.
+ * answers 500 but creates the task, refusals of the POST, flaky task reads and probes, latency, dropped
+ * connections). This module parses and merges the configuration; FaultPlan (fault-plan.ts) decides, from a
+ * hash of the seed, which faults hit, so a run is reproducible.
  *
  * Fault spec grammar (CLI `--faults`, `POST /_sim/faults {"spec": ...}`, option `faults` as a string):
  * ```
@@ -16,9 +17,14 @@
  *          | "drop" "=" RATE                                     share of requests whose socket is destroyed
  *          | "http429" "=" RATE                                  share of API requests answered 429 (Retry-After: 1)
  *          | "disturb_locked" "=" target                       POST /reinstall answers 409 DisturbAlreadyExists
+ *          | "disk_group_refused" "=" target                   POST /reinstall answers 400 BadRequest::DiskGroup
  *          | "expired" "=" target                              every call on the server answers 460 (expired)
  *          | CALLBACK_FAULT "=" target                 callback_never | callback_late | callback_twice |
  *                                             callback_forged: a server's phone_home (phone-home.ts)
+ *          | "probe500" "=" target                             GET .../reinstall (route auto's probe) answers 500;
+ *                                             SERVER@N: only the server's first N such reads
+ *          | "post403" "=" ERROR_CODE                           every POST /reinstall answers 403 Client::Forbidden
+ *                                             with that errorCode: NOT_GRANTED_CALL | NOT_CREDENTIAL | FORBIDDEN
  *          | "install_factor" "=" FACTOR                         installs started from now on last FACTOR times
  *                                             longer (1.5: 50 % slower; 1: as drawn), on top of each server's ±20 %
  * target  := RATE | SERVER ("+" SERVER)*      RATE is a number in [0, 1] (share of installs);
@@ -30,7 +36,6 @@
  * the installs of a campaign slower (or faster) from one server to the next.
  */
 import { z } from 'zod';
-import { uniform } from './prng';
 
 export const IMAGE_FAULTS = [
   'download_fail',
@@ -61,6 +66,10 @@ const targetSchema = z
   .strict();
 export type FaultTarget = z.output<typeof targetSchema>;
 
+/** OVH's `errorCode`s of a 403 that refuses a credential's rights (python-ovh: NotGrantedCall, NotCredential, Forbidden). */
+export const FORBIDDEN_CODES = ['NOT_GRANTED_CALL', 'NOT_CREDENTIAL', 'FORBIDDEN'] as const;
+export type ForbiddenCode = (typeof FORBIDDEN_CODES)[number];
+
 /** Structured fault configuration (what a spec string parses into). */
 export const faultConfigSchema = z
   .object({
@@ -71,8 +80,12 @@ export const faultConfigSchema = z
     post500: targetSchema.default({}),
     /** `disturb_locked`: POST /reinstall answers 409 Client::Conflict::DisturbAlreadyExists, creating nothing. */
     disturbLocked: targetSchema.default({}),
+    /** `disk_group_refused`: POST /reinstall answers 400 Client::BadRequest::DiskGroup, creating nothing. */
+    diskGroupRefused: targetSchema.default({}),
     /** `expired`: every call on the server answers 460 (the service expired or is suspended). */
     expired: targetSchema.default({}),
+    /** `probe500`: GET /dedicated/server/{sn}/reinstall, the probe of route auto, answers 500. */
+    probe500: targetSchema.default({}),
     /** The first N reads of each task answer 404. */
     taskNotFoundReads: z.number().int().min(0).default(0),
     /** After those, the next N reads of each task answer 500. */
@@ -85,6 +98,8 @@ export const faultConfigSchema = z
     tooManyRate: z.number().min(0).max(1).default(0),
     /** Multiplies the duration of every install started from now on; absent: 1 (each server's own duration). */
     installFactor: z.number().positive().max(10).optional(),
+    /** `post403`: every POST /reinstall is refused with OVH's 403 of a credential's rights, with this errorCode. */
+    post403: z.enum(FORBIDDEN_CODES).optional(),
   })
   .strict();
 export type FaultConfig = z.output<typeof faultConfigSchema>;
@@ -138,6 +153,24 @@ function parseRate(entry: string, value: string): number {
   return Number(value);
 }
 
+function parseForbiddenCode(entry: string, value: string): ForbiddenCode {
+  const code = FORBIDDEN_CODES.find((known) => known === value);
+  if (!code) throw new FaultSpecError(`Fault "${entry}" needs one of ${FORBIDDEN_CODES.join(', ')} (got "${value}").`);
+  return code;
+}
+
+/** Faults whose value is a target, by spec name: the configuration field each one sets. */
+const TARGET_FAULTS = {
+  http500: 'post500',
+  post_500_creates_task: 'post500',
+  disturb_locked: 'disturbLocked',
+  disk_group_refused: 'diskGroupRefused',
+  expired: 'expired',
+  probe500: 'probe500',
+} as const satisfies Record<string, keyof FaultConfig>;
+type TargetFaultName = keyof typeof TARGET_FAULTS;
+const isTargetFault = (name: string): name is TargetFaultName => Object.hasOwn(TARGET_FAULTS, name);
+
 /** Applies one `name=value` entry to the configuration being built. */
 function applyEntry(config: FaultConfig, entry: string): void {
   const eq = entry.indexOf('=');
@@ -148,30 +181,26 @@ function applyEntry(config: FaultConfig, entry: string): void {
   const callback = callbackFaultSchema.safeParse(name);
   if (image.success) config.image[image.data] = targetSchema.parse(parseTarget(entry, value));
   else if (callback.success) config.callback[callback.data] = targetSchema.parse(parseTarget(entry, value));
-  else if (name === 'http500' || name === 'post_500_creates_task')
-    config.post500 = targetSchema.parse(parseTarget(entry, value));
-  else if (name === 'disturb_locked') config.disturbLocked = targetSchema.parse(parseTarget(entry, value));
-  else if (name === 'expired') config.expired = targetSchema.parse(parseTarget(entry, value));
+  else if (isTargetFault(name)) config[TARGET_FAULTS[name]] = targetSchema.parse(parseTarget(entry, value));
   else if (name === 'task404' || name === 'task_read_flaky') config.taskNotFoundReads = parseCount(entry, value);
   else if (name === 'task500') config.taskServerErrorReads = parseCount(entry, value);
   else if (name === 'latency') config.latencyMs = parseDuration(entry, value);
   else if (name === 'drop') config.dropRate = parseRate(entry, value);
   else if (name === 'http429') config.tooManyRate = parseRate(entry, value);
   else if (name === 'install_factor') config.installFactor = parseFactor(entry, value);
+  else if (name === 'post403') config.post403 = parseForbiddenCode(entry, value);
   else {
     const known = [
       ...IMAGE_FAULTS,
       ...CALLBACK_FAULTS,
-      'http500',
-      'post_500_creates_task',
-      'disturb_locked',
-      'expired',
+      ...Object.keys(TARGET_FAULTS),
       'task404',
       'task500',
       'latency',
       'drop',
       'http429',
       'install_factor',
+      'post403',
     ];
     throw new FaultSpecError(`Unknown fault "${name}" in "${entry}": use one of ${known.join(', ')}.`);
   }
@@ -215,87 +244,21 @@ export function mergeFaults(base: FaultConfig, add: FaultConfig): FaultConfig {
     const b = add.callback[fault];
     if (b) callback[fault] = mergeTarget(base.callback[fault] ?? { rate: 0, servers: [] }, b);
   }
+  const post403 = add.post403 ?? base.post403;
   return {
     image,
     callback,
     post500: mergeTarget(base.post500, add.post500),
     disturbLocked: mergeTarget(base.disturbLocked, add.disturbLocked),
+    diskGroupRefused: mergeTarget(base.diskGroupRefused, add.diskGroupRefused),
     expired: mergeTarget(base.expired, add.expired),
+    probe500: mergeTarget(base.probe500, add.probe500),
     taskNotFoundReads: add.taskNotFoundReads || base.taskNotFoundReads,
     taskServerErrorReads: add.taskServerErrorReads || base.taskServerErrorReads,
     latencyMs: add.latencyMs || base.latencyMs,
     dropRate: add.dropRate || base.dropRate,
     tooManyRate: add.tooManyRate || base.tooManyRate,
     ...(installFactor !== undefined ? { installFactor } : {}),
+    ...(post403 !== undefined ? { post403 } : {}),
   };
-}
-
-/** `name` hits every install of `name`; `name@N` only installs 0..N-1 (a fault that clears on a retry). */
-function listedFor(entry: string, server: string, n: number): boolean {
-  const at = entry.lastIndexOf('@');
-  if (at < 0) return entry === server;
-  return entry.slice(0, at) === server && n < Number(entry.slice(at + 1));
-}
-
-function hits(seed: string, target: FaultTarget | undefined, what: string, server: string, n: number): boolean {
-  if (!target) return false;
-  if (target.servers.some((entry) => listedFor(entry, server, n))) return true;
-  return target.rate > 0 && uniform(seed, what, server, n) < target.rate;
-}
-
-/** Decides, deterministically, which faults hit a given install, request or task read. */
-export class FaultPlan {
-  constructor(
-    private readonly seed: string,
-    public config: FaultConfig,
-  ) {}
-
-  /** The image fault of install number `installIndex` on `server` (fleet-file faults first), if any. */
-  imageFault(server: string, serverFaults: readonly ImageFault[], installIndex: number): ImageFault | undefined {
-    const own = serverFaults[0];
-    if (own) return own;
-    return IMAGE_FAULTS.find((fault) => hits(this.seed, this.config.image[fault], fault, server, installIndex));
-  }
-
-  /** How the callback of install number `installIndex` on `server` misbehaves, if it does. */
-  callbackFault(server: string, installIndex: number): CallbackFault | undefined {
-    return CALLBACK_FAULTS.find((fault) => hits(this.seed, this.config.callback[fault], fault, server, installIndex));
-  }
-
-  /** Whether install POST number `installIndex` answers 500 while still creating the task. */
-  post500(server: string, installIndex: number): boolean {
-    return hits(this.seed, this.config.post500, 'post500', server, installIndex);
-  }
-
-  /** Whether install POST number `installIndex` is refused: another OVH process holds the server. */
-  disturbLocked(server: string, installIndex: number): boolean {
-    return hits(this.seed, this.config.disturbLocked, 'disturbLocked', server, installIndex);
-  }
-
-  /** Whether the server's service has expired (or is suspended): every call on it answers 460. */
-  expired(server: string): boolean {
-    return hits(this.seed, this.config.expired, 'expired', server, 0);
-  }
-
-  /** What the duration drawn for an install started now is multiplied by (the install_factor fault). */
-  installFactor(): number {
-    return this.config.installFactor ?? 1;
-  }
-
-  /** Whether request number `sequence` is answered 429 by the http429 fault. */
-  tooMany(sequence: number): boolean {
-    return this.config.tooManyRate > 0 && uniform(this.seed, 'http429', sequence) < this.config.tooManyRate;
-  }
-
-  /** Whether request number `sequence` is dropped. */
-  drop(sequence: number): boolean {
-    return this.config.dropRate > 0 && uniform(this.seed, 'drop', sequence) < this.config.dropRate;
-  }
-
-  /** The failure status of read number `readIndex` (0-based) of a task, if any. */
-  taskReadFailure(readIndex: number): 404 | 500 | undefined {
-    if (readIndex < this.config.taskNotFoundReads) return 404;
-    if (readIndex < this.config.taskNotFoundReads + this.config.taskServerErrorReads) return 500;
-    return undefined;
-  }
 }

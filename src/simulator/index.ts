@@ -90,6 +90,8 @@ export interface Simulator {
   servers: string[];
   /** The port every server's SSH answers on, at the loopback address its `ip` says (ssh.ts). */
   sshPort: number;
+  /** Simulated seconds per real second (`--speed`). */
+  speed: number;
   state: SimulatorControl;
   /**
    * Stops answering, as an OVH API that is down: the port is closed (connections are refused) and open
@@ -210,6 +212,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     credentials,
     servers: [...state.names],
     sshPort: ssh.port,
+    speed: clock.speed,
     state: {
       server: (name) => sideDoor.server(name),
       probe: (name) => sideDoor.probe(name),

@@ -5,7 +5,7 @@
  * ```
  * reimage simulator [--port 0] [--host 127.0.0.1] [--servers 50] [--seed 1] [--speed 60] [--fleet FILE]
  *                   [--faults SPEC] [--legacy-byoi] [--read-only-key] [--rate-limit 60/min] [--ca-dir DIR]
- *                   [--max-skew 300] [--clock-offset 0] [--quiet]
+ *                   [--max-skew 300] [--clock-offset 0] [--quiet] [--env] [--write-env FILE]
  * ```
  * Runnable directly: `npx tsx src/simulator/main.ts --servers 5`.
  */
@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import type { Credentials } from './auth';
 import { createSimulator, type Simulator } from './index';
 import { SimulatorOptionsError, type SimulatorOptions } from './options';
+import { rehearsalEnv, writeEnvFile } from './rehearsal-env';
 
 const UNITS_MS: Record<string, number> = {
   ms: 1,
@@ -49,8 +50,20 @@ function number(flag: string, value: string | undefined): number | undefined {
   return n;
 }
 
+/** How the simulator tells its clients where it is, besides its options. */
+interface OutputOptions {
+  quiet: boolean;
+  /** Print the rehearsal environment (rehearsal-env.ts) on stdout instead of the JSON line. */
+  env?: boolean;
+  /**
+   * Write the rehearsal environment to this file once listening (removed on close). Not `--env-file`: Node 20
+   * takes that option for itself wherever it appears on the command line.
+   */
+  envFile?: string;
+}
+
 /** Command-line arguments into simulator options. */
-export function parseSimulatorArgs(argv: string[]): SimulatorOptions & { quiet: boolean } {
+export function parseSimulatorArgs(argv: string[]): SimulatorOptions & OutputOptions {
   const args = argv[0] === 'simulator' ? argv.slice(1) : argv;
   const { values } = parseArgs({
     args,
@@ -70,9 +83,11 @@ export function parseSimulatorArgs(argv: string[]): SimulatorOptions & { quiet: 
       'max-skew': { type: 'string' },
       'clock-offset': { type: 'string' },
       quiet: { type: 'boolean' },
+      env: { type: 'boolean' },
+      'write-env': { type: 'string' },
     },
   });
-  const options: SimulatorOptions & { quiet: boolean } = {
+  const options: SimulatorOptions & OutputOptions = {
     port: integer('port', values.port),
     host: values.host,
     servers: integer('servers', values.servers),
@@ -87,6 +102,8 @@ export function parseSimulatorArgs(argv: string[]): SimulatorOptions & { quiet: 
     maxSkewSeconds: integer('max-skew', values['max-skew']),
     clockOffsetSeconds: integer('clock-offset', values['clock-offset']),
     quiet: values.quiet ?? false,
+    env: values.env ? true : undefined,
+    envFile: values['write-env'],
   };
   for (const key of Object.keys(options) as Array<keyof typeof options>)
     if (options[key] === undefined) delete options[key];
@@ -109,10 +126,13 @@ function connectionLine(sim: Simulator): string {
 
 /** Runs the simulator until SIGINT/SIGTERM; resolves once it is closed. */
 export async function runSimulatorCli(argv: string[]): Promise<void> {
-  const { quiet, ...options } = parseSimulatorArgs(argv);
+  const { quiet, env, envFile, ...options } = parseSimulatorArgs(argv);
   const log = (line: string) => process.stderr.write(`[simulator] ${line}\n`);
   const sim = await createSimulator({ ...options, log: quiet ? undefined : log });
-  process.stdout.write(`${connectionLine(sim)}\n`);
+  // The environment replaces the JSON line; a file of it makes the line redundant.
+  if (env) process.stdout.write(rehearsalEnv(sim, options.rateLimit));
+  else if (envFile === undefined) process.stdout.write(`${connectionLine(sim)}\n`);
+  const removeEnvFile = envFile !== undefined ? writeEnvFile(envFile, rehearsalEnv(sim, options.rateLimit)) : undefined;
   log(`listening on ${sim.url} with ${sim.servers.length} servers; trust ${sim.caCertPath} (NODE_EXTRA_CA_CERTS)`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
@@ -124,6 +144,7 @@ export async function runSimulatorCli(argv: string[]): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  removeEnvFile?.();
   await sim.close();
 }
 

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { AuthStore, Identity, RateLimiter } from './auth';
-import { badRequest, invalidUrl, methodNotAllowed, serviceExpired, SimHttpError } from './errors';
+import { badRequest, internalError, invalidUrl, methodNotAllowed, serviceExpired, SimHttpError } from './errors';
 import type { Router } from './router';
 import { splitPath } from './router';
 import type { SideDoor } from './side-door';
@@ -166,7 +166,7 @@ function dispatch(
   }
   if (apiPath === CURRENT_CREDENTIAL && method === 'GET') return currentCredential(deps, identity);
   if (match.kind === 'none') throw invalidUrl();
-  if (match.kind === 'wrong-method') throw methodNotAllowed(method);
+  if (match.kind === 'wrong-method') throw probeFault(deps, method, apiPath) ?? methodNotAllowed(method);
   const serviceName = match.params.serviceName;
   if (serviceName !== undefined && deps.state.faults.expired(serviceName)) throw serviceExpired(serviceName);
   const body = match.route.handler({
@@ -178,6 +178,13 @@ function dispatch(
     state: deps.state,
   });
   return { status: 200, body, route: trace.route, consumer: identity.consumer };
+}
+
+/** The probe500 fault: route auto's GET .../reinstall answers 500 instead of 405. */
+function probeFault(deps: ServerDeps, method: string, apiPath: string): SimHttpError | undefined {
+  const probed = method === 'GET' ? /^\/dedicated\/server\/([^/]+)\/reinstall$/.exec(apiPath) : null;
+  if (!probed?.[1] || !deps.state.faults.probe500(probed[1])) return undefined;
+  return internalError('An internal server error occurred');
 }
 
 function answerError(error: unknown, deps: ServerDeps): Omit<Outcome, 'route' | 'consumer'> {

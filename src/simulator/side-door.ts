@@ -11,6 +11,7 @@
  *   GET  /_sim/clock                   {"now": epoch ms, "speed": N}: simulated time, for a worker that follows it
  *   POST /_sim/advance                 {"seconds": N}: jump simulated time forward
  *   POST /_sim/reset                   fresh fleet, no tasks, no traffic, configured faults
+ *   GET  /_sim/images/rehearsal.raw    the rehearsal image (rehearsal-image.ts), a raw disk the plan qualifies
  * Reads only settle time-driven effects that are already due, which any API call would do too.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -18,6 +19,7 @@ import { z } from 'zod';
 import type { AuthStore, BusiestWindow, RateLimiter } from './auth';
 import { BOOTS } from './catalog';
 import { formatDate } from './clock';
+import { serveRehearsalImage } from './rehearsal-image';
 import {
   faultConfigSchema,
   FaultSpecError,
@@ -187,6 +189,7 @@ export class SideDoor {
     };
     if (!LOOPBACK.has(req.socket.remoteAddress ?? ''))
       return answer(403, { message: 'The /_sim side door answers loopback clients only.' });
+    if (serveRehearsalImage(req, res, path)) return;
     try {
       const [status, body] = this.route(req.method ?? 'GET', path, new URLSearchParams(query), raw);
       answer(status, body);

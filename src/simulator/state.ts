@@ -13,7 +13,8 @@ import {
 } from './catalog';
 import type { SimClock } from './clock';
 import { planDeployment } from './deployment';
-import { FaultPlan, type FaultConfig } from './faults';
+import type { FaultConfig } from './faults';
+import { FaultPlan } from './fault-plan';
 import type { ServerSpec } from './fleet';
 import type { Deployment, ImageRequest, Running, ServerRecord, TaskRecord } from './model';
 import { hash32, uniform } from './prng';

@@ -13,7 +13,6 @@ import {
   type ChildWorkflowOptions,
   getExternalWorkflowHandle,
   ParentClosePolicy,
-  patched,
   startChild,
   WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
@@ -34,9 +33,6 @@ import type { CampaignState } from './campaign-state';
 import { checkRun, watchRun } from './closed-runs';
 import { reimageServerWorkflow } from './reimage-server';
 import type { ServerSlot } from './rollout-state';
-
-/** Patch ID of cancelling an unconfirmed start once it is confirmed (earlier campaigns cancelled by workflow ID). */
-const CANCEL_CONFIRMED_PATCH = 'cancel-after-start-confirmed';
 
 /**
  * Admits `slots` and starts their workflows without waiting for the starts to be confirmed: a busy server
@@ -148,10 +144,8 @@ export async function cancelRunning(campaign: CampaignState, options: { requeue:
   const running = campaign.servers.running().filter((slot) => !slot.windowCancelled);
   for (const slot of running) if (options.requeue) slot.windowCancelled = true;
   const unconfirmed = running.filter((slot) => slot.runId === undefined);
-  // Asked only when a start is unconfirmed: campaigns recorded before the patch sent those cancels by ID here.
-  const deferred = unconfirmed.length > 0 && patched(CANCEL_CONFIRMED_PATCH);
-  for (const slot of deferred ? unconfirmed : []) slot.cancelWhenStarted = true;
-  const targets = deferred ? running.filter((slot) => slot.runId !== undefined) : running;
+  for (const slot of unconfirmed) slot.cancelWhenStarted = true;
+  const targets = running.filter((slot) => slot.runId !== undefined);
   await CancellationScope.nonCancellable(() => Promise.all(targets.map((slot) => cancelChild(campaign, slot))));
 }
 

@@ -4,6 +4,7 @@
  * report show. Each run of the workflow rebuilds it from the state the previous run carried across
  * continue-as-new. Deterministic; the clock is the workflow clock.
  */
+import { TYPICAL_INSTALL_MS } from '../domain/deployment';
 import { ApprovalMode } from '../domain/rollout';
 import { BUDGET_OUTCOMES, FailureType, ServerOutcome } from '../shared/failure-types';
 import type { AccountStatusReport, CampaignEndState, ServerResult } from '../shared/campaign-types';
@@ -45,6 +46,8 @@ export class CampaignState {
   /** Which run of the campaign workflow this is: 1, then +1 at every continue-as-new. */
   readonly runNumber: number;
   readonly startedAtMs: number;
+  /** How many times faster than real time OVH's clock runs (a rehearsal against a sped-up simulator). */
+  readonly ovhClockSpeed: number;
   controls: ControlState;
   wave: CarriedState['wave'];
   imageQualified: boolean;
@@ -79,6 +82,7 @@ export class CampaignState {
     this.servers = new RolloutState(input.servers, carried);
     this.runNumber = (carried?.run ?? 0) + 1;
     this.startedAtMs = carried?.startedAtMs ?? Date.now();
+    this.ovhClockSpeed = input.ovhClockSpeed ?? 1;
     this.controls = carried?.controls ?? { paused: false, approvedWave: 0 };
     this.wave = carried?.wave ?? { index: 0, admitted: 0, failures: 0 };
     this.imageQualified = carried?.imageQualified ?? !input.settings.qualifyImage;
@@ -128,10 +132,13 @@ export class CampaignState {
     return this.settings.approval === ApprovalMode.AfterCanary && index === 1;
   }
 
-  /** Deadlines of one deployment: what a server is assumed to take until real durations exist. */
+  /**
+   * Deadlines of one deployment, in real time (they are on OVH's clock): what a server is assumed to take
+   * until real durations exist.
+   */
   deadlineMs(): number {
     const { installMs, bootMs } = this.settings.deadlines;
-    return installMs + bootMs;
+    return (installMs + bootMs) / this.ovhClockSpeed;
   }
 
   durations(): readonly number[] {
@@ -310,10 +317,13 @@ export class CampaignState {
         running: this.servers.runningCount,
         concurrency: this.concurrency(),
         ...(learned ? { learned } : {}),
+        ovhClockSpeed: this.ovhClockSpeed,
         doneDurations: this.doneDurations,
-        fallbackMs: this.deadlineMs(),
+        // What the plan estimated, until the campaign learns its own installs.
+        fallbackMs: TYPICAL_INSTALL_MS / this.ovhClockSpeed,
       }),
       ...(learned ? { learnedInstalls: learned } : {}),
+      ...(this.ovhClockSpeed !== 1 ? { ovhClockSpeed: this.ovhClockSpeed } : {}),
       ...(byRange ? { learnedInstallsByRange: byRange } : {}),
       ...this.waveStartsField('waveStartedAtMs'),
       ...(this.waiting.size > 0 ? { unreachableAccounts: this.unreachableAccounts() } : {}),
@@ -350,20 +360,20 @@ export class CampaignState {
     });
   }
 
-  /** A done server's durations: the whole reimage for window admissions, its install for the expectation. */
+  /**
+   * A done server's durations: the whole reimage in real time for window admissions; its install and the
+   * whole reimage on OVH's clock (what the polls wait on) for the expectation.
+   */
   private learn(result: ServerResult): void {
     const serverMs = result.finishedAtMs - result.startedAtMs;
     this.sample(serverMs);
     // Servers of a worker older than the learning report no install duration: they teach nothing.
     if (result.ovhInstallMs === undefined) return;
-    this.installs = recordInstall(this.installs, result.ovhInstallMs, serverMs);
-    if (result.commercialRange) {
-      this.installsByRange = recordRangeInstall(
-        this.installsByRange,
-        result.commercialRange,
-        result.ovhInstallMs,
-        serverMs,
-      );
+    const { ovhInstallMs, commercialRange } = result;
+    const ovhServerMs = serverMs * this.ovhClockSpeed;
+    this.installs = recordInstall(this.installs, ovhInstallMs, ovhServerMs);
+    if (commercialRange) {
+      this.installsByRange = recordRangeInstall(this.installsByRange, commercialRange, ovhInstallMs, ovhServerMs);
     }
   }
 

@@ -10,7 +10,7 @@
  * The server is then recorded `run_closed`: counted against the failure budget, for a person to look at,
  * and its slot is free. A run that reported first is left as it reported.
  */
-import { CancellationScope, type ChildWorkflowHandle, getExternalWorkflowHandle, patched } from '@temporalio/workflow';
+import { CancellationScope, type ChildWorkflowHandle, getExternalWorkflowHandle } from '@temporalio/workflow';
 import { serverRunCheckSignal } from '../shared/campaign-messages';
 import type { ServerResult } from '../shared/campaign-types';
 import { FailureType, ServerOutcome } from '../shared/failure-types';
@@ -19,8 +19,6 @@ import type { CampaignState } from './campaign-state';
 import type { reimageServerWorkflow } from './reimage-server';
 import type { ServerSlot } from './rollout-state';
 
-/** Patch ID of the check signals: campaigns recorded before it sent none. */
-const RUN_CHECK_PATCH = 'check-carried-server-runs';
 /** Carried runs are checked this often by default: an install takes about 11 minutes, most end unchecked. */
 const RUN_CHECK_EVERY_MS = 30 * 60_000;
 
@@ -73,7 +71,7 @@ export function watchRun(
  */
 export async function checkRun(campaign: CampaignState, slot: ServerSlot, how: string): Promise<boolean> {
   const runId = slot.runId;
-  if (runId === undefined || slot.watched || !patched(RUN_CHECK_PATCH)) return true;
+  if (runId === undefined || slot.watched) return true;
   try {
     await getExternalWorkflowHandle(serverWorkflowId(slot.target.serviceName), runId).signal(serverRunCheckSignal);
     return true;
@@ -89,7 +87,7 @@ function carriedRuns(campaign: CampaignState): ServerSlot[] {
 
 /** When the carried runs are next checked; undefined when none is in flight. */
 export function runCheckDueAt(campaign: CampaignState): number | undefined {
-  if (carriedRuns(campaign).length === 0 || !patched(RUN_CHECK_PATCH)) return undefined;
+  if (carriedRuns(campaign).length === 0) return undefined;
   campaign.runCheckAtMs ??= Date.now() + (campaign.settings.runCheckEveryMs ?? RUN_CHECK_EVERY_MS);
   return campaign.runCheckAtMs;
 }

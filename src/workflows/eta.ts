@@ -25,22 +25,25 @@ export function expectedServerMs(doneDurations: readonly number[], fallbackMs: n
 }
 
 /**
- * Remaining time, ignoring windows, bake times and approvals: the servers left go through `concurrency`
- * slots, each taking the learned install plus the time around it (install-durations.ts), which follow OVH's
+ * Remaining time in real time, ignoring windows, bake times and approvals: the servers left go through
+ * `concurrency` slots, each taking the learned install plus the time around it (install-durations.ts, on
+ * OVH's clock, which runs `ovhClockSpeed` times faster than real time in a rehearsal), which follow OVH's
  * pace; without them (servers of an older worker report no install duration) the median duration of done
- * servers; the deadline until enough samples exist.
+ * servers; `fallbackMs` (real time) until enough samples exist.
  */
 export function estimateEtaMs(input: {
   pending: number;
   running: number;
   concurrency: number;
   learned?: Pick<LearnedInstalls, 'typicalMs' | 'overheadMs'>;
+  ovhClockSpeed?: number;
   doneDurations: readonly number[];
   fallbackMs: number;
 }): number {
   const median = input.doneDurations.length >= MIN_SAMPLES ? quantile(input.doneDurations, 0.5) : undefined;
-  const typical = input.learned ? input.learned.typicalMs + input.learned.overheadMs : (median ?? input.fallbackMs);
+  const learnedMs = input.learned && (input.learned.typicalMs + input.learned.overheadMs) / (input.ovhClockSpeed ?? 1);
+  const typical = learnedMs ?? median ?? input.fallbackMs;
   const left = input.pending + input.running;
   if (left === 0) return 0;
-  return Math.ceil(left / Math.max(1, input.concurrency)) * typical;
+  return Math.round(Math.ceil(left / Math.max(1, input.concurrency)) * typical);
 }

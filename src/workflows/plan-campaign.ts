@@ -8,10 +8,9 @@
  * missing one fails the plan with ConfigurationError, never echoing a value).
  *
  * Servers are resolved account by account, each on its account's task queue (the worker holding it lists
- * that account's servers), and each preflight runs on its server's account queue. Plans recorded before
- * accounts existed resolved once on the shared queue: they replay that way (ACCOUNTS_PATCH).
+ * that account's servers), and each preflight runs on its server's account queue.
  */
-import { patched, proxyActivities, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { proxyActivities, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { PlanActivities } from '../activities/plan-types';
 import type { DetectedRoute, HookActivities, ReimageActivities } from '../activities/types';
 import { waveSizes } from '../campaign/rollout-math';
@@ -29,11 +28,6 @@ const readOptions: ActivityOptions = { startToCloseTimeout: '10m', retry };
 const reads = proxyActivities<PlanActivities & ReimageActivities & HookActivities>(readOptions);
 const qualify = proxyActivities<ReimageActivities>(qualifyOptions);
 
-/** Patch ID of resolving and preflighting servers on their OVH account's task queue. */
-const ACCOUNTS_PATCH = 'resolve-per-ovh-account';
-/** Patch ID of resolving the campaign's `${VAR}` references first. */
-const ENV_REFERENCES_PATCH = 'check-env-references';
-
 /** Resolves every `${VAR}` of the campaign on the worker: a misspelled name stops the plan, named. */
 async function checkEnvReferences({ image, configDrive, hooks, notify }: PlanInput['settings']): Promise<void> {
   await reads.checkEnvReferences({ image, configDrive, hooks, notify });
@@ -47,7 +41,7 @@ function readsOn(account: string | undefined): typeof reads {
 
 /** Every account's servers (or those of the campaign's `accounts:`), merged. */
 async function resolveInAccounts(input: PlanInput) {
-  const { accounts } = await reads.listAccounts(input.accounts ? { restrict: input.accounts } : {});
+  const { accounts, ovhClockSpeed } = await reads.listAccounts(input.accounts ? { restrict: input.accounts } : {});
   const { selection, exclude, allowList, needPlacement } = input;
   const answers = await Promise.all(
     accounts.map(async (account) => ({
@@ -55,11 +49,8 @@ async function resolveInAccounts(input: PlanInput) {
       resolved: await readsOn(account).resolveServers({ selection, exclude, allowList, needPlacement, account }),
     })),
   );
-  return mergeAccountAnswers(input, answers);
+  return { ...mergeAccountAnswers(input, answers), ...(ovhClockSpeed !== undefined ? { ovhClockSpeed } : {}) };
 }
-
-/** Patch ID of checking each account's credential rights in a plan with preflight. */
-const RIGHTS_PATCH = 'check-credential-rights';
 
 /** Each account's credential rights, checked on one of its servers (on the account's task queue). */
 async function checkRights(input: PlanInput, servers: ServerTarget[]): Promise<CheckedRights[]> {
@@ -84,11 +75,11 @@ const UNKNOWN_RANGE = 'unknown';
 export async function planCampaignWorkflow(input: PlanInput): Promise<CampaignPlan> {
   const progress: PlanProgress = { phase: 'resolving', total: 0, done: 0, apiCalls: 0 };
   setHandler(planProgressQuery, () => progress);
-  if (patched(ENV_REFERENCES_PATCH)) await checkEnvReferences(input.settings);
-  const resolved = patched(ACCOUNTS_PATCH) ? await resolveInAccounts(input) : await reads.resolveServers(input);
+  await checkEnvReferences(input.settings);
+  const resolved = await resolveInAccounts(input);
   progress.apiCalls = resolved.apiCalls;
   const plan: CampaignPlan = { campaignId: input.campaignId, ...resolved, skipped: [], waves: [], apiCalls: 0 };
-  if (input.preflight && patched(RIGHTS_PATCH)) {
+  if (input.preflight) {
     const checked = await checkRights(input, resolved.servers);
     plan.rights = checked.map(({ rights }) => rights);
     progress.apiCalls += checked.reduce((sum, { apiCalls }) => sum + apiCalls, 0);

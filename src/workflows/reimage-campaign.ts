@@ -11,24 +11,8 @@
  * with the install duration learned from the latest done servers (install-durations.ts; the poll policy's
  * default until 3 are done), so its polls cluster where its install is likely to end.
  *
- * Guarantees
- * - Pause stops admissions; resume restarts them. Drain ends `drained` once in-flight servers finish.
- *   Cancel (signal or workflow cancellation) cancels in-flight servers, whose non-cancellable rollback runs,
- *   waits for their reports and ends `cancelled`. Only runs this campaign started are cancelled, by run ID: a
- *   server whose start is not confirmed yet is cancelled once it is, or ends `skipped` if the start is refused
- *   (another campaign's or a manual run holds the server's workflow ID, and is left alone).
- * - Children are ABANDONed on close and report by signal to this workflow ID, so they outlive the
- *   continue-as-new this workflow does when Temporal suggests it or past CONTINUE_AS_NEW_EVENTS events; a
- *   report that arrives twice (or late) is ignored (idempotent on server + attempt). A server run that closes
- *   without reporting (terminated, reset) is noticed by its run ID and recorded `run_closed` (closed-runs.ts),
- *   so no cancel or drain waits for it forever.
- * - At most min(maxParallel, 500) children in flight, at most 50 of their starts unconfirmed. A server waiting
- *   for its unreachable OVH account keeps no slot, and no other server of that account starts meanwhile
- *   (account-outage.ts): the other accounts' servers go on, up to 500 in flight. Outside windows
- *   the workflow sleeps durably.
- * - A crash of the worker replays the workflow; no server is started twice (its workflow ID is its lock).
- *   Changes to the commands it sends are behind patched() (START_CAP_PATCH, CANCEL_CONFIRMED_PATCH,
- *   NO_WINDOW_FITS_PATCH, REFERENCES_PATCH), so a campaign recorded by an older worker replays as it ran.
+ * What it guarantees (pause, drain and cancel, windows, crashes, server runs that close unheard, its bounds):
+ * RELIABILITY.md, "The guarantees".
  */
 import {
   allHandlersFinished,
@@ -36,7 +20,6 @@ import {
   condition,
   continueAsNew,
   isCancellation,
-  patched,
   proxyActivities,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -59,18 +42,11 @@ import { fitsInWindow, nextWindowChange, noWindowFits, windowAt } from './window
 const CONTINUE_AS_NEW_EVENTS = 4_000;
 
 /**
- * Child starts sent but not yet confirmed, at most. The server confirms starts at its own pace (measured:
- * ~7/s on a busy 2-core dev server, so 200 sent at once took 27 s); sending more only queues them there,
+ * Child starts sent but not yet confirmed, at most. The server confirms starts at its own pace (a dev
+ * server's: BENCHMARKS.md, B4); sending more only queues them there,
  * and continue-as-new must wait for every sent start to be confirmed while the window drains.
  */
 const MAX_UNCONFIRMED_STARTS = 50;
-
-/** Patch ID of MAX_UNCONFIRMED_STARTS: campaigns recorded before it admitted up to their free slots at once. */
-const START_CAP_PATCH = 'cap-unconfirmed-child-starts';
-/** Patch ID of the halt when no window can hold a server: campaigns recorded before it slept on. */
-const NO_WINDOW_FITS_PATCH = 'halt-when-no-window-fits';
-/** Patch ID of checking the references before the first server: campaigns recorded before it went straight on. */
-const REFERENCES_PATCH = 'check-references-before-servers';
 
 const END_STATE = {
   drain: CampaignEndState.Drained,
@@ -86,7 +62,7 @@ export async function reimageCampaignWorkflow(input: CampaignInput): Promise<Cam
   installCampaignHandlers(campaign);
   if (!input.carried) campaign.notifier.raise('campaign.started');
   try {
-    if (!input.carried && hasReferences(campaign) && patched(REFERENCES_PATCH)) await checkReferences(campaign);
+    if (!input.carried && hasReferences(campaign)) await checkReferences(campaign);
     if (!campaign.imageQualified && !campaign.controls.stop) await qualifyImage(campaign);
     await rollOut(campaign);
   } catch (err) {
@@ -214,7 +190,7 @@ async function admit(campaign: CampaignState): Promise<void> {
     // Nothing runs, so the expected time cannot change: a window too short now is too short for good.
     const tooShort =
       campaign.servers.runningCount === 0 ? noWindowFits(campaign.settings.windows, now, expectedMs) : undefined;
-    if (tooShort !== undefined && patched(NO_WINDOW_FITS_PATCH)) return stopCampaign(campaign, 'halt', tooShort);
+    if (tooShort !== undefined) return stopCampaign(campaign, 'halt', tooShort);
     campaign.status = 'outside_window';
     // Too late in this window: sleep until it closes, then until the next one opens.
     return waitForChange(campaign, nextWindowChange(window));
@@ -237,8 +213,7 @@ function freeSlots(campaign: CampaignState): number {
   const running = campaign.servers.runningCount;
   const free = Math.min(campaign.concurrency() - campaign.activeCount(), MAX_IN_FLIGHT - running);
   const underCap = MAX_UNCONFIRMED_STARTS - campaign.startsInFlight;
-  // Asked only when the cap binds: below it, histories recorded before the patch took the same decisions.
-  return underCap < free && patched(START_CAP_PATCH) ? underCap : free;
+  return Math.min(underCap, free);
 }
 
 /** With atClose 'rollback', cancels the servers still installing once their window has closed. */

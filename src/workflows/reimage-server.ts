@@ -1,39 +1,23 @@
 /**
  * reimageServerWorkflow: reimages one OVH server. Runbook: preflight -> beforeWipe hook -> start -> wait ->
- * verify boot -> afterBoot hook -> done (the hooks only when the campaign has them: server-hooks.ts).
+ * verify boot -> afterBoot hook -> done (the hooks only when the campaign has them: server-hooks.ts); a
+ * failure after the start rolls the server back to rescue, then runs the afterRollback hook.
  *
- * Guarantees
- * - One at a time: the workflow ID is serverWorkflowId(serviceName), so two campaigns can never install the
- *   same server at once (the second start fails with WorkflowExecutionAlreadyStarted).
- * - A failed preflight or beforeWipe hook never touches the server (a failed hook ends it hook_failed). Any
- *   failure after the start (OVH error, deadline, failed boot check, cancellation) rolls the server back to
- *   rescue inside a non-cancellable scope, then runs the afterRollback hook (its failure is only recorded).
- *   A failed afterBoot hook ends the server hook_failed with its install kept (no rollback: the OS is fine);
- *   a cancel during it ends the server cancelled, also without a rollback. A cancel during a hook runs no
- *   further hook but afterRollback after a rollback.
- * - A redeploy (redeployAfterRollback) starts only when the rollback found the install task ended: over a
- *   hung installer the server ends with its failure (timed_out). A redeploy OVH refuses ends the server with
- *   the failure that caused it, so the failure budget and the canary count it.
- * - Waiting is one heartbeating activity, never workflow timers; the read-only preflight runs as a local
- *   activity inside the first workflow task: an 11-minute install costs 36 events (bench/b5). It polls around
- *   the install duration the campaign learned (its range's, else the campaign's), and only the install
- *   deadline ends it. The result carries OVH's duration of the install (ovhInstallMs) and the server's
- *   commercial range for the campaign to learn from.
- * - A worker crash resumes the step in flight (waitForDeployment resumes from its heartbeat; startDeployment
- *   adopts the task a lost response created): one install POST per deployment.
- * - What preflight read is not read again: its install-task list is the first start's checkpoint, its boot
- *   IDs serve the boot check and the rollback (activity inputs only, the commands are unchanged).
- * - An OVH account that answers nothing (its API is down) fails no server: each step waits for it and runs
- *   again once it answers (account-outage.ts); the start adopts the install its cut-short run posted.
- * - The result is a business outcome (never a workflow failure); when a campaign started it, the outcome is
- *   also signalled to the campaign's workflow ID, so it reaches whichever run of the campaign is current.
+ * Waiting is one heartbeating activity, never workflow timers, and the read-only preflight a local activity
+ * inside the first workflow task, so the history stays short whatever the install takes (BENCHMARKS.md, B5).
+ * The wait polls around the install duration the campaign learned (its range's, else the campaign's), and
+ * only the install deadline ends it. What preflight read is not read again: its install-task list is the
+ * first start's checkpoint, its boot IDs serve the boot check and the rollback. The result carries OVH's
+ * duration of the install (ovhInstallMs) and the server's commercial range for the campaign to learn from.
+ *
+ * What it guarantees (one install per deployment, rollback to rescue, an outcome for every server, through
+ * crashes, cancels, hooks and OVH outages): RELIABILITY.md, "The guarantees".
  */
 import {
   CancellationScope,
   getExternalWorkflowHandle,
   isCancellation,
   metricMeter,
-  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -49,7 +33,7 @@ import {
 import { ServerOutcome } from '../shared/failure-types';
 import { campaignWorkflowId } from '../shared/workflow-ids';
 import { untilAccountAnswers } from './account-outage';
-import { LOCAL_READS_PATCH, serverActivities } from './server-activities';
+import { serverActivities } from './server-activities';
 import {
   classifyStepFailure,
   redeployRefused,
@@ -65,9 +49,6 @@ import { bootProbeFor, configDriveFor } from './server-templates';
 
 type Activities = ReturnType<typeof serverActivities>;
 
-/** Patch ID of rolling back after a start refusal the activity does not prove. */
-const START_PROOF_PATCH = 'start-refusal-proved';
-
 /** Outcomes after which a clean rollback may be followed by another deployment. */
 const REDEPLOYABLE: ServerOutcome[] = [ServerOutcome.DeployFailed, ServerOutcome.TimedOut, ServerOutcome.BootFailed];
 
@@ -79,8 +60,6 @@ export async function reimageServerWorkflow(input: ReimageServerInput): Promise<
   setHandler(serverRunCheckSignal, () => undefined);
   server.callbacks.listen();
   const acts = serverActivities(input.settings.deadlines, input.settings.poll);
-  // Workflows started by an older worker ran their reads as regular activities: they replay that way.
-  if (!patched(LOCAL_READS_PATCH)) acts.reads = acts.regularReads;
   const result = await reimage(server, acts).catch((err: unknown) => {
     const failure = classifyStepFailure(err, ServerOutcome.PreflightFailed);
     return server.finish(failure.outcome, failure);
@@ -202,11 +181,8 @@ async function deployOnce(
   } catch (err) {
     const failure = classifyStepFailure(err, ServerOutcome.DeployFailed);
     if (handle) return rollBack(server, acts, route, handle, failure);
-    // Only a refusal the activity proves (nothing posted) skips the rollback; runs recorded before it was
-    // proved skipped it for any refusal.
-    if (startRefused(failure) && (failure.untouched || !patched(START_PROOF_PATCH))) {
-      return { ...failure, startFailed: true };
-    }
+    // Only a refusal the activity proves (nothing posted) skips the rollback.
+    if (startRefused(failure) && failure.untouched) return { ...failure, startFailed: true };
     return { ...(await rollBack(server, acts, route, handle, failure)), startFailed: true };
   }
 }

@@ -38,8 +38,6 @@ const DEADLINE_MARGIN_MS = 3 * 60_000;
  */
 const WORKER_LOSS_MS = 30_000;
 
-const shortCall: ActivityOptions = { startToCloseTimeout: '2m', retry };
-
 /**
  * How long a call may wait in the OVH rate budget: admission reads (`low`) and starts (`normal`) queue behind
  * every poll of a large wave on one key for minutes. The start's timeout exceeds it, so no start times out
@@ -49,17 +47,12 @@ const BUDGET_WAIT_MS = 15 * 60_000;
 /** Room for the start's own calls once its POST has left the budget: reads, the POST and its answer. */
 const START_CALLS_MS = 2 * 60_000;
 
-/** Patch ID (workflow versioning) of the switch of preflight and route detection to local activities. */
-export const LOCAL_READS_PATCH = 'local-preflight-reads';
-
 /** Activity stubs for one server, built from its deadlines. */
 export function serverActivities(
   deadlines: DeployDeadlines,
   poll: PollPolicy,
 ): {
   reads: Pick<ReimageActivities, 'detectRoute' | 'preflightServer'>;
-  /** The same reads as regular (not local) activities: what workflows started before LOCAL_READS_PATCH replay with. */
-  regularReads: Pick<ReimageActivities, 'detectRoute' | 'preflightServer'>;
   start: Pick<ReimageActivities, 'startDeployment'>;
   wait: Pick<ReimageActivities, 'waitForDeployment'>;
   verify: Pick<ReimageActivities, 'verifyBoot'>;
@@ -75,7 +68,6 @@ export function serverActivities(
       localRetryThreshold: '10s',
       retry,
     }),
-    regularReads: proxyActivities<ReimageActivities>(shortCall),
     // A dead worker's start is noticed by its heartbeat (30 s), not by this timeout.
     start: proxyActivities<ReimageActivities>({
       startToCloseTimeout: BUDGET_WAIT_MS + START_CALLS_MS,

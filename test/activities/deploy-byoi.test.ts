@@ -9,7 +9,12 @@ const activities = () => activitiesFor(clientFor(sim));
 beforeAll(async () => {
   sim = await startTestSimulator({
     legacyByoi: true,
-    fleet: fleet([{ name: 'seed.test.eu' }, { name: 'seedfail.test.eu', faults: ['download_fail'] }]),
+    fleet: fleet([
+      { name: 'seed.test.eu' },
+      { name: 'seedfail.test.eu', faults: ['download_fail'] },
+      { name: 'probe500.test.eu' },
+    ]),
+    faults: 'probe500=probe500.test.eu',
   });
 });
 afterAll(() => sim.close());
@@ -107,6 +112,16 @@ describe('the seed bringYourOwnImage route', () => {
       nonRetryable: true,
       message: expect.stringContaining(
         `The account's credential may not make this call: the consumer key's rules do not allow it: create a key with the access rule "GET /dedicated/server/*/reinstall".`,
+      ),
+    });
+  });
+
+  it('never picks the retired route when the /reinstall probe answers 500: the 500 is retried, not an answer', async () => {
+    await expect(run(activities().detectRoute, { serviceName: 'probe500.test.eu' })).rejects.toMatchObject({
+      type: FailureType.OvhApiRetryable,
+      nonRetryable: false,
+      message: expect.stringMatching(
+        /^OVH answered 500 Server::InternalServerError to GET \/dedicated\/server\/probe500\.test\.eu\/reinstall: An internal server error occurred \(OVH query ID [\w.-]+\) The activity will retry\.$/,
       ),
     });
   });

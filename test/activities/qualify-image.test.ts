@@ -5,7 +5,8 @@ import type { ImageSpec } from '../../src/domain/image';
 import { OvhClient } from '../../src/ovh/client';
 import { FailureType } from '../../src/shared/failure-types';
 import type { ImageServer } from '../../testkit/image-server';
-import { garbageImage, qcow2Image, rawGptImage, rawMbrImage } from '../../testkit/images';
+import { rawGptImage } from '../../src/simulator/disk-image';
+import { garbageImage, qcow2Image, rawMbrImage } from '../../testkit/images';
 import { mockEnv } from './helpers/harness';
 import { startImageServer } from './helpers/images';
 

@@ -32,7 +32,7 @@ beforeAll(async () => {
     fleet: fleet([
       { name: 'planned.test.eu' },
       { name: 'broken.test.eu' },
-      { name: 'taken.test.eu' },
+      { name: 'taken.test.eu', faults: ['never_ends'] },
       { name: 'tight.test.eu', memoryMb: 8192 },
       { name: 'expiring.test.eu' },
       { name: 'first.test.eu' },

@@ -11,7 +11,8 @@ import path from 'node:path';
 import { ensureCa } from '../../src/simulator/ca';
 import { testCa } from '../helpers/simulator';
 import { serveImages, type ImageServer } from '../../testkit/image-server';
-import { garbageImage, rawGptImage } from '../../testkit/images';
+import { rawGptImage } from '../../src/simulator/disk-image';
+import { garbageImage } from '../../testkit/images';
 import { campaignYaml, runCli, startCliStack, type CliStack } from './helpers/cli-harness';
 
 let stack: CliStack;

@@ -3,7 +3,7 @@
  * key's rules from GET /auth/currentCredential, names each call a campaign needs that they leave out with
  * the rule that grants it, and exits 3, having sent OVH reads only.
  */
-import { campaignYaml, runCli, startCliStack, type CliStack } from './helpers/cli-harness';
+import { campaignYaml, runCli, serverOutcomes, startCliStack, type CliStack } from './helpers/cli-harness';
 
 let stack: CliStack;
 
@@ -80,15 +80,7 @@ it('started anyway, the campaign installs nothing: its first server meets 403 NO
     `OVH answered 403 Client::Forbidden to POST /dedicated/server/${first}/reinstall: This call has not been granted` +
     ` The account's credential may not make this call: the consumer key's rules do not allow it: create a key with` +
     ` the access rule "POST /dedicated/server/*/reinstall". No server of this account can be reimaged until then.`;
-  expect(
-    report.servers.map(({ serviceName, outcome, failureType, message }) => ({
-      serviceName,
-      outcome,
-      failureType,
-      // OVH's query ID differs on every run.
-      message: message?.replace(/ \(OVH query ID [\w.-]+\)/, ''),
-    })),
-  ).toEqual([
+  expect(serverOutcomes(report)).toEqual([
     { serviceName: first, outcome: 'not_granted', failureType: 'NotGranted', message: refusal },
     {
       serviceName: second,

@@ -57,3 +57,20 @@ describe('reimage status, rendered', () => {
     ]);
   });
 });
+
+describe('reimage status of a finished campaign', () => {
+  it('shows how many waves ran and no wave in progress, concurrency or ETA', () => {
+    const s = snapshot({
+      completed: true,
+      wave: { number: 2, size: 4, admitted: 3, approvalNeeded: false },
+      etaMs: 0,
+      totals: { ...snapshot({}).totals, pending: 0, running: 0, finished: 3, byOutcome: { done: 3 } },
+    });
+    expect(renderStatus(s).split('\n').slice(0, 4)).toEqual([
+      'campaign spring: finished',
+      `[${'#'.repeat(30)}] 3/3 finished, 0 running, 0 pending`,
+      'outcomes: done 3; failures 0/0 budget',
+      '2 waves, OVH calls 12',
+    ]);
+  });
+});

@@ -169,6 +169,8 @@ describe('simulator command line', () => {
         '60/min',
         '--faults',
         'drop=0.1',
+        '--write-env',
+        'sim.env',
       ]),
     ).toEqual({
       port: 0,
@@ -179,7 +181,9 @@ describe('simulator command line', () => {
       rateLimit: { requests: 60, perMs: 60_000 },
       faults: 'drop=0.1',
       quiet: false,
+      envFile: 'sim.env',
     });
+    expect(parseSimulatorArgs(['simulator', '--env'])).toEqual({ quiet: false, env: true });
     expect(parseRateLimit('100/250ms')).toEqual({ requests: 100, perMs: 250 });
     expect(() => parseRateLimit('fast')).toThrow(
       new SimulatorOptionsError('--rate-limit "fast" must look like 60/min, 5/s or 100/250ms (requests per period).'),

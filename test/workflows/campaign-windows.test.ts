@@ -36,8 +36,10 @@ describe('maintenance windows and waits', () => {
     const activities = scriptedActivities({}, { installMs: 20 * MIN }, async (sn) => {
       startedAt.set(sn, Date.now());
     });
+    // The worker is up before the clock starts: 30 minutes are left for the campaign to start before the
+    // first window opens.
+    const worker = await createTestWorker(env, { taskQueue, activities });
     const t0 = Date.now();
-    // 30 minutes for the worker and the campaign to start before the first window opens.
     const w1 = { startMs: t0 + 30 * MIN, endMs: t0 + 90 * MIN };
     const w2 = { startMs: t0 + 100 * MIN, endMs: t0 + 135 * MIN };
     const settings = testSettings(taskQueue, {
@@ -49,7 +51,6 @@ describe('maintenance windows and waits', () => {
       deadlines: { installMs: 25 * MIN, bootMs: MIN, rollbackMs: 10 * MIN },
       windows: { kind: 'absolute', windows: [w1, w2] },
     });
-    const worker = await createTestWorker(env, { taskQueue, activities });
     const report = await worker.runUntil(async () => (await startCampaign(env, taskQueue, servers, settings)).result());
 
     const windowOf = (s: { serviceName: string }) => {

@@ -12,7 +12,7 @@ import { voidSchema } from '../../src/ovh/schemas';
 import type { PlanInput } from '../../src/shared/plan-types';
 import { planCampaignWorkflow } from '../../src/workflows';
 import { type ImageServer } from '../../testkit/image-server';
-import { rawGptImage } from '../../testkit/images';
+import { rawGptImage } from '../../src/simulator/disk-image';
 import { startImageServer } from '../activities/helpers/images';
 import { lastSeq, perRoute, serverCalls } from '../helpers/server-calls';
 import { createTestWorker, devServerPerFile, uniqueTaskQueue } from '../helpers/temporal';

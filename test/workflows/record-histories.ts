@@ -17,13 +17,11 @@
  *   durations the campaign learned: features-campaign, features-server-outage, features-server-rolled-back,
  *   features-server-learned.
  *
- * `--workflows` records with other workflow code (the src of an older commit, from `git archive`, with
- * node_modules linked beside it), so that the histories older workers wrote keep replaying. The files named
- * before-<patch>-* were recorded that way, on the workflow code just before that patch: before-local-reads-*
- * (main), before-start-cap-campaign (--prefix before- start-cap) and
- * before-deferred-cancel-cancel-in-flight-campaign (--prefix before-deferred-cancel- cancel-in-flight):
+ * `--workflows` records with other workflow code (the src of a released version, from `git archive`, with
+ * node_modules linked beside it), so that the histories its workers wrote keep replaying once a change goes
+ * behind patched() (README, "Upgrading the worker"):
  *
- *   npx tsx test/workflows/record-histories.ts --workflows /tmp/old/src/workflows --prefix before- start-cap
+ *   npx tsx test/workflows/record-histories.ts --workflows /tmp/v1.0.0/src/workflows --prefix before-<patch>- main
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';

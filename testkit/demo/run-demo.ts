@@ -90,7 +90,14 @@ export async function runDemo(
     const spec = await loadCampaignFile(file);
     const campaignId = `demo-${randomBytes(3).toString('hex')}`;
     const plan = await runPlan(client, spec, campaignId, false, stack.config);
-    const workflowId = await startCampaign(client, spec, campaignId, plan.servers, stack.config.taskQueue);
+    const workflowId = await startCampaign(
+      client,
+      spec,
+      campaignId,
+      plan.servers,
+      stack.config.taskQueue,
+      plan.ovhClockSpeed,
+    );
     const uiUrl = `${temporal.uiUrl}/namespaces/default/workflows/${encodeURIComponent(workflowId)}`;
     log(`Campaign ${campaignId} started: ${plan.servers.length} servers, waves ${plan.waves.join(', ')}`);
     log(`Watch it in the Temporal UI while the demo runs: ${uiUrl}`);

@@ -43,7 +43,14 @@ export async function startDrillCampaign(stack: DrillStack, options: DrillCampai
   if (plan.servers.length !== stack.servers.length) {
     throw new Error(`The drill's plan resolved ${plan.servers.length} of ${stack.servers.length} servers.`);
   }
-  return startCampaign(stack.client, spec, options.campaignId, plan.servers, stack.config.taskQueue);
+  return startCampaign(
+    stack.client,
+    spec,
+    options.campaignId,
+    plan.servers,
+    stack.config.taskQueue,
+    plan.ovhClockSpeed,
+  );
 }
 
 /** Whether the campaign workflow is still running; undefined while Temporal does not answer. */

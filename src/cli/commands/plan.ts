@@ -20,7 +20,7 @@ import { requirePositional } from '../campaign-client';
 import { UsageError } from '../errors';
 import { ExitCode } from '../exit-codes';
 import { missingRightsRefusal, rightsLines } from '../rights-format';
-import { formatDuration } from '../output';
+import { formatDuration, realTimeLines } from '../output';
 import { defaultCampaignId, runPlan, serverListProblems } from '../plan-runner';
 import { estimate, type Estimate } from '../plan-estimate';
 
@@ -64,6 +64,7 @@ function render(spec: CampaignSpec, plan: CampaignPlan, eta: Estimate): string {
       : '',
     `waves: ${plan.waves.join(', ') || 'none'}`,
     `ETA: about ${formatDuration(eta.etaMs)} (installs: ${formatDuration(eta.installBoundMs)}, OVH budget: ${formatDuration(eta.budgetBoundMs)}); ${eta.advice}`,
+    ...realTimeLines(plan.ovhClockSpeed),
     eta.accounts
       ? `OVH budget per account: ${eta.accounts.map((a) => `${a.account} ${a.servers} servers at ${a.rateLimitPerMinute}/min, ${formatDuration(a.budgetBoundMs)}`).join('; ')}`
       : '',

@@ -65,7 +65,7 @@ async function create(client: Client, argv: string[], env: NodeJS.ProcessEnv): P
     throw new InvalidInputError(`Nothing was scheduled; fix the campaign's server list:\n${problems.join('\n')}`);
   if (!values.yes)
     throw new UsageError(`Scheduling reimages ${plan.servers.length} servers at every run; pass --yes to confirm.`);
-  const input = campaignInput(spec, id, plan.servers, config.taskQueue);
+  const input = campaignInput(spec, id, plan.servers, config.taskQueue, plan.ovhClockSpeed);
   await client.schedule.create({
     scheduleId: `${PREFIX}${id}`,
     spec: { cronExpressions: [values.cron], timezone: values.timezone },

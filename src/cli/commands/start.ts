@@ -80,7 +80,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
     `Servers to reimage (${plan.servers.length}):\n${plan.servers.map((s) => `  ${s.serviceName}${namesAccounts([s]) ? ` (${s.account})` : ''}`).join('\n')}\n`,
   );
   if (!values.yes) await confirm(spec, plan.servers.length);
-  const workflowId = await startCampaign(client, spec, campaignId, plan.servers, config.taskQueue);
+  const workflowId = await startCampaign(client, spec, campaignId, plan.servers, config.taskQueue, plan.ovhClockSpeed);
   printResult(
     { campaignId, workflowId, servers: plan.servers.map((s) => s.serviceName) },
     values.json,

@@ -18,7 +18,7 @@ import { campaignHandle, latestCampaignId, refuseExtraPositionals } from '../cam
 import { UsageError } from '../errors';
 import { campaignExitCode } from '../exit-codes';
 import { installProgress } from '../install-steps';
-import { formatDuration, progressBar } from '../output';
+import { formatDuration, progressBar, realTimeLines } from '../output';
 import { namesAccounts } from '../report-format';
 
 export const usage = `reimage status [CAMPAIGN] [--watch] [--interval 2s] [--json]
@@ -79,6 +79,7 @@ function inFlight(step: StatusSnapshot['installSteps'][string], phase: ServerPha
 /** The human rendering of a snapshot. */
 export function renderStatus(s: StatusSnapshot): string {
   const t = s.totals;
+  const speed = s.ovhClockSpeed ?? 1;
   const outcomes =
     Object.entries(t.byOutcome)
       .map(([outcome, n]) => `${outcome} ${n}`)
@@ -87,16 +88,14 @@ export function renderStatus(s: StatusSnapshot): string {
     `campaign ${s.campaignId}: ${s.completed ? 'finished' : s.status}${s.haltReason ? ` (${s.haltReason})` : ''}`,
     `${progressBar(t.finished, t.servers)} ${t.finished}/${t.servers} finished, ${t.running} running, ${t.pending} pending`,
     `outcomes: ${outcomes}; failures ${t.failures}/${t.failureBudget} budget`,
-    `wave ${s.wave.number} (${s.wave.admitted}/${s.wave.size} admitted), concurrency ${s.concurrency}` +
-      (s.window.configured ? `, window ${s.window.open ? 'open' : 'closed'}` : '') +
-      (s.etaMs !== undefined ? `, ETA ${formatDuration(s.etaMs)}` : '') +
-      `, OVH calls ${t.apiCalls}`,
+    s.completed ? `${wavesText(s.wave.number)}, OVH calls ${t.apiCalls}` : rolloutLine(s),
     ...nextStep(s),
     ...(s.bootNotVerified ? [BOOT_NOT_VERIFIED] : []),
-    installsLine(s.learnedInstalls),
+    installsLine(s.learnedInstalls, speed),
     ...Object.entries(s.learnedInstallsByRange ?? {}).map(
-      ([range, learned]) => `  commercial range ${range}: installs ${learnedFigures(learned)}`,
+      ([range, learned]) => `  commercial range ${range}: installs ${learnedFigures(learned, speed)}`,
     ),
+    ...realTimeLines(s.ovhClockSpeed),
     ...(s.unreachableAccounts ?? []).map(
       (outage) =>
         `waiting: account ${outage.account} unreachable since ${new Date(outage.sinceMs).toISOString()}, ${outage.waiting} server${outage.waiting === 1 ? '' : 's'} waiting, none of its servers starts meanwhile`,
@@ -109,6 +108,18 @@ export function renderStatus(s: StatusSnapshot): string {
   }
   return lines.join('\n');
 }
+
+/** Where a running campaign's rollout stands: its wave, concurrency, window, ETA and OVH calls. */
+function rolloutLine(s: StatusSnapshot): string {
+  return (
+    `wave ${s.wave.number} (${s.wave.admitted}/${s.wave.size} admitted), concurrency ${s.concurrency}` +
+    (s.window.configured ? `, window ${s.window.open ? 'open' : 'closed'}` : '') +
+    (s.etaMs !== undefined ? `, ETA ${formatDuration(s.etaMs)}` : '') +
+    `, OVH calls ${s.totals.apiCalls}`
+  );
+}
+
+const wavesText = (waves: number) => `${waves} wave${waves === 1 ? '' : 's'}`;
 
 /** What the operator can do next, when the campaign waits for them or finished with servers not done. */
 function nextStep(s: StatusSnapshot): string[] {
@@ -123,16 +134,19 @@ function nextStep(s: StatusSnapshot): string[] {
   return [];
 }
 
-/** What the campaign expects of the next installs: the default until it has learned from done servers. */
-function installsLine(learned: LearnedInstalls | undefined): string {
-  const fallback = formatDuration(DEFAULT_POLL_POLICY.expectedDurationMs);
+/**
+ * What the campaign expects of the next installs: the default until it has learned from done servers. The
+ * figures are on OVH's clock, which runs `speed` times faster than real time in a rehearsal: shown in real time.
+ */
+function installsLine(learned: LearnedInstalls | undefined, speed: number): string {
+  const fallback = formatDuration(DEFAULT_POLL_POLICY.expectedDurationMs / speed);
   if (!learned) return `installs: expected to take ${fallback} (the default) until ${MIN_SAMPLES} servers are done`;
-  return `installs: ${learnedFigures(learned)}`;
+  return `installs: ${learnedFigures(learned, speed)}`;
 }
 
-function learnedFigures({ typicalMs, earlyMs, samples }: LearnedInstalls): string {
-  const early = earlyMs !== undefined ? `, 10% under ${formatDuration(earlyMs)}` : '';
-  return `typically ${formatDuration(typicalMs)}${early} (learned from the last ${samples} done servers)`;
+function learnedFigures({ typicalMs, earlyMs, samples }: LearnedInstalls, speed: number): string {
+  const early = earlyMs !== undefined ? `, 10% under ${formatDuration(earlyMs / speed)}` : '';
+  return `typically ${formatDuration(typicalMs / speed)}${early} (learned from the last ${samples} done servers)`;
 }
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {

@@ -2,8 +2,8 @@
  * What a campaign's Temporal history tells beyond its report: each server's result with its phase spans (the
  * payload of its finish signal), when each server workflow was started, and the operator's actions with
  * their times (signals, and the updates the campaign accepted). Read from every run of the campaign,
- * following continue-as-new back to the first, so the report itself stays as small as it was: 10,000
- * servers' spans would take ~300 KB more of a result already ~1.6 MB under Temporal's 2 MiB payload limit.
+ * following continue-as-new back to the first, so the report itself stays small: every server's spans in
+ * it would bring a 10,000-server result close to Temporal's 2 MiB payload limit.
  */
 import type { Client } from '@temporalio/client';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';

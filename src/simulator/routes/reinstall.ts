@@ -14,7 +14,8 @@ import {
   INCOMPATIBLE_TEMPLATES,
   MANDATORY_IMAGE_CUSTOMIZATIONS,
 } from '../catalog';
-import { badRequest, internalError, SimHttpError } from '../errors';
+import { authError, badRequest, internalError, SimHttpError } from '../errors';
+import type { ForbiddenCode } from '../faults';
 import { compatibleTemplatesOf } from '../fleet';
 import type { ServerRecord } from '../model';
 import type { RouteContext, Router } from '../router';
@@ -170,7 +171,31 @@ function checkStorage(body: ReinstallBody, server: ServerRecord): number {
   return resolveDiskGroup(server, storage[0]?.diskGroupId);
 }
 
+/** The POST refusals injected as faults; each creates nothing. */
+function checkFaults(ctx: RouteContext, server: ServerRecord, diskGroupId: number): void {
+  const { name } = server.spec;
+  if (ctx.state.faults.disturbLocked(name, server.installPosts)) {
+    throw new SimHttpError(409, {
+      class: 'Client::Conflict::DisturbAlreadyExists',
+      message: `Server resource ${name} is already locked by another process, blocking any new OS reinstallation`,
+    });
+  }
+  if (ctx.state.faults.diskGroupRefused(name, server.installPosts)) {
+    // OVH's template names the group `{{.diskGroupName}}`; its form is assumed (docs/ovh-api.md §6.4).
+    throw badRequest(`Disk group ${diskGroupId} is not installable on server ${name}`, 'DiskGroup');
+  }
+}
+
+/** OVH's messages for the 403 codes of the post403 fault (only NOT_GRANTED_CALL's is seen; the others assumed). */
+const FORBIDDEN_MESSAGES: Record<ForbiddenCode, string> = {
+  NOT_GRANTED_CALL: 'This call has not been granted',
+  NOT_CREDENTIAL: 'This credential does not exist',
+  FORBIDDEN: 'This call is forbidden',
+};
+
 function reinstall(ctx: RouteContext): unknown {
+  const code = ctx.state.faults.config.post403;
+  if (code) throw authError(403, 'Client::Forbidden', code, FORBIDDEN_MESSAGES[code]);
   const server = serverOf(ctx);
   const body = parseBody(reinstallSchema, ctx.body, 'creation');
   const os = body.operatingSystem;
@@ -180,12 +205,7 @@ function reinstall(ctx: RouteContext): unknown {
   assertNoRunningInstall(ctx, server);
   checkHostname(c.hostname);
   const diskGroupId = checkStorage(body, server);
-  if (ctx.state.faults.disturbLocked(server.spec.name, server.installPosts)) {
-    throw new SimHttpError(409, {
-      class: 'Client::Conflict::DisturbAlreadyExists',
-      message: `Server resource ${server.spec.name} is already locked by another process, blocking any new OS reinstallation`,
-    });
-  }
+  checkFaults(ctx, server, diskGroupId);
   const asText = (v: unknown) => (typeof v === 'string' ? v : null);
   const image = {
     url: asText(c.imageURL),

@@ -35,6 +35,16 @@ export interface CliResult {
   stderr: string;
 }
 
+/** Each server's outcome, failure type and message, without OVH's query ID (it differs on every run). */
+export function serverOutcomes(report: CampaignReport) {
+  return report.servers.map(({ serviceName, outcome, failureType, message }) => ({
+    serviceName,
+    outcome,
+    failureType,
+    message: message?.replace(/ \(OVH query ID [\w.-]+\)/, ''),
+  }));
+}
+
 /** Spawns `node bin/reimage.js ...args` with `env` (stdin closed: never a TTY); resolves when it exits. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
   return new Promise((resolve, reject) => {
@@ -89,7 +99,7 @@ export async function startCliStack(
   workerLogger?: Logger,
   env?: EnvOverrides,
   /** Further simulator options, e.g. `readOnlyKey`. */
-  simulatorOptions: Pick<SimulatorOptions, 'readOnlyKey' | 'iamActions'> = {},
+  simulatorOptions: Pick<SimulatorOptions, 'readOnlyKey' | 'iamActions' | 'legacyByoi'> = {},
 ): Promise<CliStack> {
   const prefix = randomUUID().slice(0, 8);
   const servers = fleet.map((_, i) => `ns${prefix}-${i + 1}.cli.eu`);

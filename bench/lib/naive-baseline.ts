@@ -9,10 +9,10 @@
  * doubles from 100 ms and is kept within [MinTimeout, 10 s]: polls at 10, 13, 19, 29, 39, ... s).
  */
 import createNodeOvh from '@ovhcloud/node-ovh';
-import { reinstallBody } from '../src/ovh/routes/reinstall';
-import { trustCaFile } from '../src/ovh/settings';
-import type { Simulator } from '../src/simulator';
-import { BENCH_IMAGE, type DetectionLog } from './lib/sim-bench';
+import { reinstallBody } from '../../src/ovh/routes/reinstall';
+import { trustCaFile } from '../../src/ovh/settings';
+import type { Simulator } from '../../src/simulator';
+import { BENCH_IMAGE, type DetectionLog } from './sim-bench';
 
 /** Pauses before each poll, in simulated ms: `delays(index)` for the index-th poll (0 first). */
 export type PollSchedule = (index: number) => number;
