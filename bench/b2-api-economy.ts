@@ -49,6 +49,8 @@ const CALLBACK_TARGETS = { callsAfterPlan: 5, callsWithoutPlan: 8, detectionP50S
 const IN_FLIGHT = 10;
 /** The default poll policy of a campaign file. */
 const POLL = { pollMinMs: 15_000, pollMaxMs: 10 * 60_000 };
+/** With callbacks, a campaign may set `poll.maxInterval: 15m`: no fallback poll before the install runs late. */
+const POLL_15M = { pollMinMs: 15_000, pollMaxMs: 15 * 60_000 };
 const CA_DIR = benchCaDir(readEnvironment());
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
@@ -63,15 +65,15 @@ function byRoute(before: Counters, after: Counters, servers: number): Record<str
   return Object.fromEntries(perServer.filter(([, calls]) => calls !== 0));
 }
 
-async function reimageContender(servers: number, withPlan: boolean, speed: number, callbacks = false) {
+async function reimageContender(servers: number, withPlan: boolean, speed: number, callbacks = false, poll = POLL) {
   const sim = await startBenchSimulator({ servers, speed, caDir: CA_DIR });
   const receiver = new BenchCallbackReceiver();
   if (callbacks) await receiver.start();
   try {
     const detections = new DetectionLog(sim);
-    const chain = chainRunner({ sim, detections, poll: POLL, callbackSecret: BENCH_CALLBACK_SECRET }, speed);
+    const chain = chainRunner({ sim, detections, poll, callbackSecret: BENCH_CALLBACK_SECRET }, speed);
     const reimageOne = callbacks
-      ? (name: string, expected?: PollExpectation) => callbackChain(chain, receiver)(name, expected, POLL)
+      ? (name: string, expected?: PollExpectation) => callbackChain(chain, receiver)(name, expected, poll)
       : chain.reimage;
     await chain.warmUp();
     const beforePlan = sim.state.counters();
@@ -192,10 +194,19 @@ async function callbacksRun(args: BenchArgs & { speed: number }): Promise<void> 
   log(`reimage with callbacks: ${JSON.stringify(reimage)}`);
   const reimageAfterPlan = await reimageContender(args.servers, true, args.speed, true);
   log(`reimage with callbacks after a plan: ${JSON.stringify(reimageAfterPlan)}`);
+  const maxInterval15m = await reimageContender(args.servers, false, args.speed, true, POLL_15M);
+  log(`reimage with callbacks, maxInterval 15m: ${JSON.stringify(maxInterval15m)}`);
+  const maxInterval15mAfterPlan = await reimageContender(args.servers, true, args.speed, true, POLL_15M);
+  log(`reimage with callbacks after a plan, maxInterval 15m: ${JSON.stringify(maxInterval15mAfterPlan)}`);
   printResult(
     'B2 API economy with callbacks',
     args,
-    { servers: args.servers, speed: args.speed, contenders: { reimage, reimageAfterPlan }, targets: CALLBACK_TARGETS },
+    {
+      servers: args.servers,
+      speed: args.speed,
+      contenders: { reimage, reimageAfterPlan, maxInterval15m, maxInterval15mAfterPlan },
+      targets: CALLBACK_TARGETS,
+    },
     {
       callsAfterPlan: (reimageAfterPlan.callsPerServer.total ?? Infinity) <= CALLBACK_TARGETS.callsAfterPlan,
       callsWithoutPlan: (reimage.callsPerServer.total ?? Infinity) <= CALLBACK_TARGETS.callsWithoutPlan,

@@ -36,6 +36,11 @@ function serverResult(serviceName: string): Promise<ServerResult> {
   return env.client.workflow.getHandle(serverWorkflowId(serviceName)).result() as Promise<ServerResult>;
 }
 
+/** JSON.stringify's replacer that prints payloads (their `data`, base64 in the history's JSON form) as text. */
+function inClear(key: string, value: unknown): unknown {
+  return key === 'data' && typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : value;
+}
+
 const phasesOf = (result: ServerResult) => (result.phases ?? []).map(([phase]) => phase);
 
 describe('servers that call back', () => {
@@ -43,7 +48,13 @@ describe('servers that call back', () => {
     const sim = await openSimulator({ count: 4, speed: SPEED, followClock: true, deps: { callbackSecret: SECRET } });
     const [called, silent, forged, twice] = sim.servers.map((s) => s.serviceName) as [string, string, string, string];
     sim.sim.state.injectFaults(`callback_never=${silent},callback_forged=${forged},callback_twice=${twice}`);
-    receiver = await startCallbackReceiver({ client: env.client, secret: SECRET, port: 0 });
+    const logged: string[] = [];
+    receiver = await startCallbackReceiver({
+      client: env.client,
+      secret: SECRET,
+      port: 0,
+      log: (line) => logged.push(line),
+    });
     const taskQueue = uniqueTaskQueue('callback');
     const worker = await createTestWorker(env, { taskQueue, activities: sim.activities });
     const settings = simSettings(taskQueue, SPEED, {
@@ -87,6 +98,22 @@ describe('servers that call back', () => {
     expect(attempts(silent)).toEqual([]);
     expect(attempts(forged)).toEqual([403, 403]);
     expect(attempts(twice)).toEqual([200, 409]);
+
+    // The tokens are in no history and no line of the receiver's log.
+    const tokens = sim.sim.state.callbacks().map((a) => a.url.split('/').at(-1) as string);
+    const histories = await Promise.all(
+      [called, silent, forged, twice].map(async (sn) =>
+        JSON.stringify(await env.client.workflow.getHandle(serverWorkflowId(sn)).fetchHistory(), inClear),
+      ),
+    );
+    // The payloads are read in clear: the callback's base URL (in the settings) is found, its tokens are not.
+    expect(histories.every((history) => history.includes(`${receiver!.url}/phone-home`))).toBe(true);
+    for (const token of tokens) {
+      expect(histories.some((history) => history.includes(token))).toBe(false);
+      expect(logged.some((line) => line.includes(token))).toBe(false);
+    }
+    expect(logged).toContain(`callback 200: ${called} deployment 1: accepted`);
+    expect(logged).toContain(`callback 403: ${forged}: the token is not valid`);
 
     // Once the run ended, its token is dead.
     const replay = sim.sim.state.callbacks().find((a) => a.serviceName === twice)?.url as string;
