@@ -59,10 +59,9 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve(undefined);
-        req.destroy();
-      } else chunks.push(chunk);
+      // Past the cap the rest is discarded unread; the answer closes the connection.
+      if (size > MAX_BODY_BYTES) resolve(undefined);
+      else chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);

@@ -10,7 +10,7 @@ import { startCallbackReceiver, type CallbackReceiver } from '../../src/cli/call
 import type { ServerResult } from '../../src/shared/campaign-types';
 import { serverWorkflowId } from '../../src/shared/workflow-ids';
 import { createTestWorker, devServerPerFile, uniqueTaskQueue } from '../helpers/temporal';
-import { waitForValue } from '../helpers/wait-for';
+import { waitFor, waitForValue } from '../helpers/wait-for';
 import { startCampaign } from './helpers/campaign-driver';
 import { simSettings, simulatorPerTest } from './helpers/simulated-ovh';
 
@@ -44,10 +44,18 @@ function inClear(key: string, value: unknown): unknown {
 const phasesOf = (result: ServerResult) => (result.phases ?? []).map(([phase]) => phase);
 
 describe('servers that call back', () => {
-  it('end done on their callback, refuse forged and replayed ones, are finished by polling without one, and their host keys make a known_hosts file', async () => {
-    const sim = await openSimulator({ count: 4, speed: SPEED, followClock: true, deps: { callbackSecret: SECRET } });
-    const [called, silent, forged, twice] = sim.servers.map((s) => s.serviceName) as [string, string, string, string];
-    sim.sim.state.injectFaults(`callback_never=${silent},callback_forged=${forged},callback_twice=${twice}`);
+  it('end done on their callback, refuse forged, replayed and late ones, are finished by polling without one, and their host keys make a known_hosts file', async () => {
+    const sim = await openSimulator({ count: 5, speed: SPEED, followClock: true, deps: { callbackSecret: SECRET } });
+    const [called, silent, forged, twice, late] = sim.servers.map((s) => s.serviceName) as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    sim.sim.state.injectFaults(
+      `callback_never=${silent},callback_forged=${forged},callback_twice=${twice},callback_late=${late}`,
+    );
     const logged: string[] = [];
     receiver = await startCallbackReceiver({
       client: env.client,
@@ -69,9 +77,10 @@ describe('servers that call back', () => {
     );
 
     expect(report.finalState).toBe('done');
-    expect(report.totals.byOutcome).toEqual({ done: 4 });
-    const results = await Promise.all([called, silent, forged, twice].map(serverResult));
-    const [calledResult, silentResult, forgedResult, twiceResult] = results as [
+    expect(report.totals.byOutcome).toEqual({ done: 5 });
+    const results = await Promise.all([called, silent, forged, twice, late].map(serverResult));
+    const [calledResult, silentResult, forgedResult, twiceResult, lateResult] = results as [
+      ServerResult,
       ServerResult,
       ServerResult,
       ServerResult,
@@ -85,7 +94,7 @@ describe('servers that call back', () => {
       expect(result.hostKeys).toEqual({ fqdn: sn, keys: sim.sim.state.hostKeys(sn) });
       expect(phasesOf(result)).not.toContain('verifying');
     }
-    for (const result of [silentResult, forgedResult]) {
+    for (const result of [silentResult, forgedResult, lateResult]) {
       expect(result.hostKeys).toBeUndefined();
       expect(phasesOf(result)).toContain('verifying');
     }
@@ -118,6 +127,10 @@ describe('servers that call back', () => {
     // Once the run ended, its token is dead.
     const replay = sim.sim.state.callbacks().find((a) => a.serviceName === twice)?.url as string;
     expect(await post(replay)).toBe(404);
+    // The late server, found by polling, calls back after its run ended: refused, it changes nothing.
+    await waitFor(() => attempts(late).length === 2, { what: `${late}'s two late tries` });
+    expect(attempts(late)).toEqual([404, 404]);
+    expect((await serverResult(late)).finishedAtMs).toBe(lateResult.finishedAtMs);
 
     const keys = await waitForValue(
       () => campaignHostKeys(env.client, taskQueue),
@@ -128,7 +141,7 @@ describe('servers that call back', () => {
     expect(knownHostsText(report.servers, keys).split('\n')).toEqual([
       ...lines(called),
       ...lines(twice),
-      `# No host keys (no callback): ${silent}, ${forged}`,
+      `# No host keys (no callback): ${silent}, ${forged}, ${late}`,
     ]);
     expect(lines(called)).toEqual([
       expect.stringMatching(/ ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI[\w+/]+$/),
