@@ -6,7 +6,16 @@
  * simulator, the image it serves, the servers' SSH ports the boot probes reach.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -88,6 +97,9 @@ it('runs the README rehearsal as written: plan, campaign and report against the 
   // Learned from installs of about 11 simulated minutes: a few real seconds, as the campaign knows the speed.
   expect(stdout).toMatch(/^installs: typically \ds \(learned from the last 4 done servers\)$/m);
   expect(stdout).toMatch(/^\| done \| 4 \|$/m);
+  const html = readdirSync(dir).filter((name) => /^rehearsal-\d{6}\.html$/.test(name));
+  expect(html).toHaveLength(1);
+  expect(readFileSync(path.join(dir, html[0]!), 'utf8')).toMatch(/^<!doctype html>/i);
   // The simulator removed its environment when it stopped.
   expect(existsSync(path.join(dir, 'sim.env'))).toBe(false);
 }, 200_000);

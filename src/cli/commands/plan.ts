@@ -148,7 +148,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   const rateLimits = accountRateLimits(config);
   const onProgress = progressPrinter(process.stderr);
   const plan = await runPlan(client, spec, defaultCampaignId(spec), true, config, { samplePerRange, onProgress });
-  if (process.stderr.isTTY) process.stderr.write('\n');
+  // The summary below says how the preflights ended: the bar, whatever it last showed, goes.
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
   const eta = estimate(spec, plan, rateLimits);
   if (values.json) process.stdout.write(`${JSON.stringify({ ...plan, etaMs: eta.etaMs, estimate: eta }, null, 2)}\n`);
   else process.stdout.write(`${render(spec, plan, eta)}\n`);
