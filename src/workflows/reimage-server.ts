@@ -9,6 +9,8 @@
  * only the install deadline ends it. What preflight read is not read again: its install-task list is the
  * first start's checkpoint, its boot IDs serve the boot check and the rollback. The result carries OVH's
  * duration of the install (ovhInstallMs) and the server's commercial range for the campaign to learn from.
+ * With completion.callback, the server's callback ends the wait instead, confirmed by a read of the task and
+ * proving the boot (server-callback.ts); its host keys go into the result.
  *
  * What it guarantees (one install per deployment, rollback to rescue, an outcome for every server, through
  * crashes, cancels, hooks and OVH outages): RELIABILITY.md, "The guarantees".
