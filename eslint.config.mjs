@@ -1,6 +1,6 @@
 // ESLint: typescript-eslint recommended everywhere, plus three import rules. The workflow sandbox rule: code
 // under src/workflows/ runs in Temporal's deterministic sandbox and may import only workflow-safe modules.
-// The layering rule: imports point down only (cli -> workflows/activities -> ovh/campaign/shared -> domain).
+// The layering rule: imports point down only (cli -> workflows/activities -> ovh/campaign/shared -> input -> domain).
 // The shipping rule: src/ is the worker image, testkit/ is not in it, so src/ imports only types from it.
 // Each file glob below gets one `@typescript-eslint/no-restricted-imports` entry whose pattern list is
 // complete: a later flat-config entry for the same files would replace the rule's options, not add to them.
@@ -30,6 +30,26 @@ const lowerLayerForbidden = [
     regex: climbsInto('activities', 'workflows', 'cli', 'worker', 'config', 'temporal', 'simulator'),
     message:
       'ovh/, shared/ and campaign/ sit below activities, workflows and the CLI (imports point down): move what they need into src/domain or src/shared.',
+  },
+];
+
+const inputForbidden = [
+  {
+    regex: climbsInto(
+      'campaign',
+      'ovh',
+      'shared',
+      'activities',
+      'workflows',
+      'cli',
+      'worker',
+      'config',
+      'temporal',
+      'simulator',
+      'observability',
+    ),
+    message:
+      "src/input reads the operator's files for campaign/ and ovh/ alike, below both: it imports only src/domain and its own folder.",
   },
 ];
 
@@ -77,6 +97,7 @@ const workflowForbidden = [
       '**/ovh/**',
       '**/simulator',
       '**/simulator/**',
+      '**/rehearsal/**',
       '**/cli/**',
       '**/config',
       '**/temporal/**',
@@ -122,9 +143,10 @@ export default tseslint.config(
     { files: ['src/workflows/**/*.ts'], patterns: [...workflowForbidden, testkitForbidden] },
     { files: ['src/domain/**/*.ts'], patterns: domainForbidden },
     {
-      files: ['src/ovh/**/*.ts', 'src/shared/**/*.ts', 'src/campaign/**/*.ts'],
+      files: ['src/ovh/**/*.ts', 'src/shared/**/*.ts', 'src/campaign/**/*.ts', 'src/rehearsal/**/*.ts'],
       patterns: [...lowerLayerForbidden, testkitForbidden],
     },
+    { files: ['src/input/**/*.ts'], patterns: [...inputForbidden, testkitForbidden] },
     { files: ['src/activities/**/*.ts'], patterns: [...activitiesForbidden, testkitForbidden] },
   ].map(({ files, patterns }) => ({
     files,

@@ -23,12 +23,14 @@
  *   npx tsx bench/b2-api-economy.ts --speed 120 # another speed (simulated seconds per real second)
  *   npx tsx bench/b2-api-economy.ts --callbacks # our chain only, the servers calling back (completion.callback)
  */
+import { InstallLearning } from '../src/workflows/install-durations';
 import { readEnvironment } from '../src/config';
 import { benchArgs, printResult, type BenchArgs } from './lib/args';
 import {
   chainRunner,
   DetectionLog,
-  InstallLearning,
+  chainExpectation,
+  recordChain,
   latencySummary,
   meanCalls,
   benchCaDir,
@@ -84,9 +86,9 @@ async function reimageContender(servers: number, withPlan: boolean, speed: numbe
     const callsOnceLearned: ChainCalls[] = [];
     // At least three rounds, so that most servers start after some ended.
     await slidingWindow(sim.servers, Math.min(IN_FLIGHT, Math.ceil(servers / 3)), async (name) => {
-      const expected = learning.expectation();
+      const expected = chainExpectation(learning);
       const done = await reimageOne(name, expected);
-      learning.record(done);
+      recordChain(learning, done);
       calls.push(done);
       if (expected) callsOnceLearned.push(done);
     });

@@ -31,6 +31,7 @@
  *   npx tsx bench/b6-throughput-per-key.ts --accounts 2   # 1,000 servers over two keys, 400 at a time
  *   npx tsx bench/b6-throughput-per-key.ts --callbacks    # the servers call back (twice the slots)
  */
+import { InstallLearning } from '../src/workflows/install-durations';
 import { readEnvironment } from '../src/config';
 import { RateBudget } from '../src/ovh/rate-budget';
 import { benchArgs, printResult } from './lib/args';
@@ -38,7 +39,8 @@ import {
   benchCaDir,
   chainRunner,
   DetectionLog,
-  InstallLearning,
+  chainExpectation,
+  recordChain,
   latencySummary,
   meanCalls,
   slidingWindow,
@@ -145,8 +147,8 @@ async function runCampaign(options: RunOptions) {
     await slidingWindow(fleet, options.inFlight, async ({ name, i }) => {
       const account = accounts[i] as Account;
       try {
-        const done = await account.reimage(name, learning.expectation());
-        learning.record(done);
+        const done = await account.reimage(name, chainExpectation(learning));
+        recordChain(learning, done);
         calls.push(done);
         if (done.ok) doneAt.push(account.sim.state.now() - (startedAt[i] as number));
       } catch (error) {
@@ -176,7 +178,7 @@ async function runCampaign(options: RunOptions) {
       ),
       http429,
       detectionS: latencySummary(accounts.flatMap((account) => account.detections.latenciesS())),
-      learned: learning.expectation(),
+      learned: chainExpectation(learning),
     };
   } finally {
     await Promise.all(accounts.map(async (account) => Promise.all([account.receiver.close(), account.sim.close()])));

@@ -23,7 +23,7 @@ import { readEnvironment } from '../src/config';
 import { isPendingTaskStatus } from '../src/ovh/schemas';
 import type { InstallSample } from '../src/shared/campaign-report-types';
 import type { Simulator } from '../src/simulator';
-import { MIN_SAMPLES } from '../src/workflows/eta';
+import { MIN_SAMPLES } from '../src/shared/eta';
 import { learnedInstalls, recordInstall } from '../src/workflows/install-durations';
 import { benchArgs, printResult } from './lib/args';
 import {

@@ -12,13 +12,13 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import {
   parseAccountsFile,
-  parseRateLimit as parseAccountRateLimit,
+  parseRateLimit,
   RATE_LIMIT_PATTERN,
   resolveAccount,
   type AccountSpec,
   type OvhAccount,
 } from './ovh/accounts-file';
-import { isLoopbackEndpoint } from './ovh/simulator-clock';
+import { isLoopbackEndpoint } from './rehearsal/simulator-clock';
 import { grantListProblem } from './campaign/variable-grant';
 import { DEFAULT_ACCOUNT, DEFAULT_TASK_QUEUE } from './shared/task-queues';
 
@@ -203,9 +203,9 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** `60/min` as requests per period; call it on text that matched rateLimitPattern. */
-export function parseRateLimit(text: string): OvhConfig['rateLimit'] {
-  return parseAccountRateLimit(text) ?? { requests: 60, perMs: 60_000 };
+/** `60/min` as requests per period, or OVH's 60/min when `text` does not match rateLimitPattern. */
+export function rateLimitOrDefault(text: string): OvhConfig['rateLimit'] {
+  return parseRateLimit(text) ?? { requests: 60, perMs: 60_000 };
 }
 
 /** The process's environment, frozen: entry points read it once and pass it (or what it configures) down. */
@@ -255,7 +255,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
       clientId: e.OVH_CLIENT_ID,
       clientSecret: e.OVH_CLIENT_SECRET,
       caFile: e.OVH_CA_FILE,
-      rateLimit: parseRateLimit(e.OVH_RATE_LIMIT),
+      rateLimit: rateLimitOrDefault(e.OVH_RATE_LIMIT),
       requestTimeoutMs: e.OVH_REQUEST_TIMEOUT_MS,
     }),
   });

@@ -33,7 +33,7 @@ import { meterMetrics, type ReimageMetrics } from './observability/metrics';
 import type { OvhAccount } from './ovh/accounts-file';
 import { OvhClient } from './ovh/client';
 import { RateBudget } from './ovh/rate-budget';
-import { followSimulatorClock, type SimulatorClock } from './ovh/simulator-clock';
+import { followSimulatorClock, type SimulatorClock } from './rehearsal/simulator-clock';
 import { keepStartupCas } from './ovh/settings';
 import { accountTaskQueue } from './shared/task-queues';
 import { connectWorker, dataConverterFor } from './temporal/connection';

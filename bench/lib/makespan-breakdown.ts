@@ -11,7 +11,7 @@
 import type { BenchStack } from './stack';
 import type { PhaseSpan, ServerResult } from '../../src/shared/campaign-types';
 import { serverWorkflowId } from '../../src/shared/workflow-ids';
-import { quantile } from '../../src/workflows/eta';
+import { quantile } from '../../src/shared/eta';
 import type { ServerView } from '../../src/simulator/side-door';
 
 export interface MakespanBreakdown {

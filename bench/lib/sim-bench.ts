@@ -20,9 +20,8 @@ import { isPendingTaskStatus } from '../../src/ovh/schemas';
 import { z } from 'zod';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
 import { PROJECT_ROOT } from '../../src/temporal/binaries';
-import { quantile } from '../../src/workflows/eta';
-import { learnedInstalls, recordInstall } from '../../src/workflows/install-durations';
-import type { InstallSample } from '../../src/shared/campaign-report-types';
+import { quantile } from '../../src/shared/eta';
+import { type InstallLearning, pollExpectation } from '../../src/workflows/install-durations';
 
 /** The CA of the benchmarks' simulators: REIMAGE_TEST_CA_DIR in the script's environment, or .data/bench-ca. */
 export function benchCaDir(env: NodeJS.ProcessEnv): string {
@@ -191,24 +190,17 @@ export interface PollExpectation {
 }
 
 /**
- * The campaign's learning of install durations (src/workflows/install-durations.ts, the same functions)
- * for chains run outside a workflow: each done server is recorded, each new one gets the expectation.
+ * The campaign's learning of install durations (src/workflows/install-durations.ts) for chains run outside a
+ * workflow: a done server's install is recorded (as its whole reimage too: chains time nothing else).
  */
-export class InstallLearning {
-  private window: InstallSample[] = [];
+export function recordChain(learning: InstallLearning, calls: ChainCalls): void {
+  if (calls.ok) learning.record(calls.installMs, 1, calls.installMs);
+}
 
-  record(calls: ChainCalls): void {
-    if (calls.ok) this.window = recordInstall(this.window, calls.installMs, calls.installMs);
-  }
-
-  expectation(): PollExpectation | undefined {
-    const learned = learnedInstalls(this.window);
-    if (!learned) return undefined;
-    return {
-      expectedDurationMs: learned.typicalMs,
-      ...(learned.earlyMs !== undefined ? { earlyDurationMs: learned.earlyMs } : {}),
-    };
-  }
+/** What the next server's wait is told of when its install likely ends; undefined until enough are done. */
+export function chainExpectation(learning: InstallLearning): PollExpectation | undefined {
+  const expectation = pollExpectation({ expectedInstall: learning.learned() }, undefined);
+  return expectation.expectedDurationMs === undefined ? undefined : { ...expectation, expectedDurationMs: expectation.expectedDurationMs };
 }
 
 /** Runs `work` over `items` with at most `limit` in flight (a sliding window: a slot frees at each end). */

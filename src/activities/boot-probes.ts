@@ -1,5 +1,5 @@
 /**
- * The probes that prove a new OS is up: an SSH greeting, a TCP connect, an HTTP 2xx. One attempt each;
+ * The probes that prove a new OS is up: an SSH greeting, a TCP connect, an HTTP 2xx. One try each;
  * verifyBoot retries them until its deadline.
  */
 import net from 'node:net';

@@ -8,7 +8,7 @@ import type { Logger } from '../observability/logger';
 import type { OvhClient, OvhSession } from '../ovh/client';
 import type { RatePriority } from '../ovh/rate-budget';
 import type { Waiter } from '../ovh/routes';
-import type { SimulatorClock } from '../ovh/simulator-clock';
+import type { SimulatorClock } from '../rehearsal/simulator-clock';
 import type { ImageOpener } from './image-download';
 import type { VariableGrant } from '../campaign/variable-grant';
 import type { Environment } from './secrets';
@@ -48,14 +48,14 @@ export interface ActivityDeps {
 }
 
 /**
- * Tasks this activity created in earlier attempts started after it was first scheduled. The threshold is
+ * Tasks this activity created in earlier tries started after it was first scheduled. The threshold is
  * expressed on OVH's clock; 5 s of slack covers the second-rounded clock offset and task dates.
  */
 const OWN_TASK_SLACK_MS = 5_000;
 
 /**
  * This activity's session of the worker's OVH client, in `priority`'s class of the rate budget. It sends
- * nothing once the activity is cancelled or timed out, a call waiting in the budget included: an attempt
+ * nothing once the activity is cancelled or timed out, a call waiting in the budget included: a try
  * past its timeout never writes to OVH after Temporal has moved on (to a retry or a rollback).
  */
 export function ovhSession(deps: ActivityDeps, priority?: RatePriority): OvhSession {
@@ -120,7 +120,7 @@ export function beat(details: unknown): void {
 }
 
 /**
- * Runs an activity body while heartbeating its latest details (at first, those of the previous attempt)
+ * Runs an activity body while heartbeating its latest details (at first, those of the previous try)
  * every third of its heartbeat timeout, whatever it is doing: a wait in the rate budget or a slow OVH call
  * too. A short heartbeat timeout is then safe, and it is what makes a dead worker's activity retried within
  * 30 s (WORKER_LOSS_MS) instead of at its start-to-close timeout (RELIABILITY.md, "Worker crash").

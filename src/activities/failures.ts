@@ -19,7 +19,7 @@ export function permanentFailure(
 
 /**
  * `error` marked as proving that OVH created nothing (details `untouched: true`), so the workflow may skip
- * the rollback. Only non-retryable failures are marked (a retried attempt may post), an account outage
+ * the rollback. Only non-retryable failures are marked (a retry may post), an account outage
  * never (the workflow runs the start again).
  */
 export function markUntouched(error: unknown): unknown {

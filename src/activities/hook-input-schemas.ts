@@ -9,6 +9,7 @@ import {
   type NotifySpec,
 } from '../domain/hooks';
 import type { CampaignEvent } from '../shared/campaign-events';
+import { CampaignEndState } from '../shared/campaign-types';
 import { ServerOutcome } from '../shared/failure-types';
 import { isoTime } from './input-schemas';
 import type { CheckHookTargetsInput, NotificationInput, WebhookHookInput } from './types';
@@ -72,7 +73,7 @@ const campaignEvent: z.ZodType<CampaignEvent> = z.object({
     byOutcome: z.record(z.nativeEnum(ServerOutcome), z.number().int()),
   }),
   wave: z.number().int().positive().optional(),
-  state: z.enum(['done', 'halted', 'cancelled', 'drained']).optional(),
+  state: z.nativeEnum(CampaignEndState).optional(),
   reason: z.string().optional(),
   server: hookServer.extend({ outcome: z.nativeEnum(ServerOutcome), message: z.string().optional() }).optional(),
   link: z.string().optional(),

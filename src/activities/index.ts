@@ -22,7 +22,7 @@ import {
 import type { ListAccountsInput, ResolveServersInput } from '../shared/plan-types';
 import { listAccounts } from './accounts';
 import { checkCredentialRights } from './credential-rights';
-import type { PlanActivities } from './plan-types';
+import type { PlanActivities } from './types';
 import { callWebhookHook, checkHookTargets, deliverNotification, type HookDeps } from './hooks';
 import { runPreflight } from './preflight';
 import { StableFactsCache } from './stable-facts';

@@ -8,12 +8,12 @@
  */
 import { z } from 'zod';
 import { globToRegExp, matchesSelector } from '../campaign/selector';
-import { closestMatch } from '../campaign/suggest';
+import { closestMatch } from '../input/suggest';
 import type { OvhCaller } from '../ovh/client';
 import { serverPath } from '../ovh/dedicated-server';
 import type { ServerTarget } from '../shared/campaign-types';
 import type { ResolveServersInput } from '../shared/plan-types';
-import type { ResolvedServers } from './plan-types';
+import type { ResolvedServers } from './types';
 
 const serverListSchema = z.array(z.string());
 const serverDetailSchema = z.object({

@@ -1,7 +1,7 @@
 /**
  * rollbackToRescue: stops what can be stopped (a deployment task still waiting is cancelled; a running one
  * is awaited, OVH cannot stop it), then boots the server into rescue and reads it back. Idempotent: a
- * reboot an earlier attempt started is adopted. A rollback that cannot reach rescue throws RollbackFailed
+ * reboot an earlier try started is adopted. A rollback that cannot reach rescue throws RollbackFailed
  * (non-retryable): a person must look at the server. The result says whether the deployment task still
  * runs at OVH once the server is in rescue (a hung installer): no redeploy may start over it.
  */

@@ -9,7 +9,7 @@ import { FailureType } from '../shared/failure-types';
 import type { ConfigDriveSpec } from '../domain/config-drive';
 import type { ImageSpec } from '../domain/image';
 import { GRANT_FIX, PREFIX_ONLY_GRANT, variableRefusal, type VariableGrant } from '../campaign/variable-grant';
-import { closestMatch } from '../campaign/suggest';
+import { closestMatch } from '../input/suggest';
 import { permanentFailure } from './failures';
 
 const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;

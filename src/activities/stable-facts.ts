@@ -1,7 +1,7 @@
 /**
  * The stable-facts cache: what preflight reads about a server that does not change during a campaign, kept
  * by the worker process for STABLE_FACTS_TTL_MS so that a server planned by `reimage plan` (whose preflight
- * activities run on the worker), preflighted by an earlier attempt or by an earlier campaign is not read
+ * activities run on the worker), preflighted by an earlier try or by an earlier campaign is not read
  * again. One cache per createActivities (the worker builds one), keyed by OVH endpoint and service name, at
  * most STABLE_FACTS_MAX_SERVERS servers (least recently used first out; an entry is about 1 KB).
  *

@@ -1,9 +1,9 @@
 /**
  * startDeployment: idempotent. Before posting, the activity heartbeats the highest `reinstallServer` task
  * ID of the server (its checkpoint): the one the preflight that ran right before listed last
- * (`taskCheckpoint`, so the first attempt only posts), else the highest of its own list. A retried attempt (after a lost answer, a timeout, or a
+ * (`taskCheckpoint`, so the first try only posts), else the highest of its own list. A retry (after a lost answer, a timeout, or a
  * 500 that still created the task) lists them again: a task newer than the checkpoint was created by an
- * earlier attempt and is adopted instead of posting again, so a server never receives two install requests
+ * earlier try and is adopted instead of posting again, so a server never receives two install requests
  * for one attempt. Task IDs, not dates, decide, so a skewed clock cannot fool it; when the checkpoint is
  * missing (the heartbeat never reached Temporal), tasks started since the activity was first scheduled
  * (on OVH's clock) count as its own.
@@ -93,11 +93,11 @@ const checkpointSchema = z.object({ maxTaskIdBeforePost: z.number().int() });
 /** How many of the newest tasks are read when there is no checkpoint. */
 const RECENT_TASKS = 5;
 
-/** A task an earlier attempt created: read, or only listed (a fresh task may answer 404 for a while). */
+/** A task an earlier try created: read, or only listed (a fresh task may answer 404 for a while). */
 type OwnTask = Pick<OvhTask, 'taskId'> & Partial<Pick<OvhTask, 'startDate' | 'status'>>;
 
 /**
- * The task an earlier attempt of this activity created, if any (never on the first attempt). A task newer
+ * The task an earlier try of this activity created, if any (never on the first try). A task newer
  * than the checkpoint is ours even while OVH answers 404 on it: it is adopted by its ID, never posted again.
  * Without a checkpoint, recent tasks are ours by date; a newest task that cannot be read yet makes the
  * attempt retry later (OvhApiRetryable) rather than guess.
@@ -130,13 +130,13 @@ async function findOwnTask(
   return recent.filter((task) => Date.parse(task.startDate) >= since).at(-1);
 }
 
-/** Whether an earlier attempt, or an earlier run cut short by an account outage, may have posted. */
+/** Whether an earlier try, or an earlier run cut short by an account outage, may have posted. */
 function mayHavePosted(input: StartDeploymentInput): boolean {
   return activityInfo().attempt > 1 || input.resumed === true;
 }
 
 /**
- * The checkpoint an earlier attempt heartbeated, else the input's (preflight's list, or the one an earlier
+ * The checkpoint an earlier try heartbeated, else the input's (preflight's list, or the one an earlier
  * run reported with its outage): a heartbeat held back by the SDK's throttling never reaches a retry.
  */
 function earlierCheckpoint(input: StartDeploymentInput): number | undefined {
@@ -144,14 +144,14 @@ function earlierCheckpoint(input: StartDeploymentInput): number | undefined {
   return previous.success ? previous.data.maxTaskIdBeforePost : input.taskCheckpoint;
 }
 
-/** The checkpoint to keep: the earlier attempt's (or run's), or the newest task ID now. */
+/** The checkpoint to keep: the earlier try's (or run's), or the newest task ID now. */
 function checkpointFor(input: StartDeploymentInput, ids: number[]): number {
   return earlierCheckpoint(input) ?? Math.max(0, ...ids);
 }
 
 /**
- * Before the POST: the task an earlier attempt created (to adopt), else the checkpoint to heartbeat. A
- * first attempt given preflight's checkpoint reads nothing; any other attempt lists the tasks.
+ * Before the POST: the task an earlier try created (to adopt), else the checkpoint to heartbeat. A
+ * first try given preflight's checkpoint reads nothing; any other attempt lists the tasks.
  */
 async function beforePost(
   input: StartDeploymentInput,
@@ -183,7 +183,7 @@ function handleFor(
   };
 }
 
-/** On a lock refusal: the task an earlier attempt of this activity created meanwhile, if that is the lock. */
+/** On a lock refusal: the task an earlier try of this activity created meanwhile, if that is the lock. */
 async function lockedByOwnTask(
   api: OvhSession,
   input: StartDeploymentInput,
@@ -227,7 +227,7 @@ async function startOrAdopt(
     serviceName: input.serviceName,
     attempt: input.attempt,
   });
-  // What an outage reports: the checkpoint of an earlier attempt, else this one's once it has one.
+  // What an outage reports: the checkpoint of an earlier try, else this one's once it has one.
   let checkpoint = earlierCheckpoint(input);
   try {
     const { own, checkpoint: maxTaskIdBeforePost } = await beforePost(input, api, deps);
@@ -266,7 +266,7 @@ async function startOrAdopt(
 }
 
 /**
- * On a lock refusal: adopts the task an earlier attempt created meanwhile (a retry whose earlier attempt
+ * On a lock refusal: adopts the task an earlier try created meanwhile (a retry whose earlier try
  * timed out while still running can lose the race to that attempt's POST), else refuses with ServerLocked.
  * A failed read here retries the activity (whose next attempt looks again before posting): never guess.
  */

@@ -14,7 +14,14 @@ import type { ImageQualification, ImageSpec } from '../domain/image';
 import type { HookName, HookPayload, HooksSpec, NotifySpec, WebhookTarget } from '../domain/hooks';
 import type { PreflightFailure } from '../domain/preflight';
 import type { CampaignEvent } from '../shared/campaign-events';
-import type { HookTargetCheck } from '../shared/plan-types';
+import type { ServerTarget } from '../shared/campaign-types';
+import type { CheckedRights } from '../shared/credential-rights';
+import type {
+  CheckCredentialRightsInput,
+  HookTargetCheck,
+  ListAccountsInput,
+  ResolveServersInput,
+} from '../shared/plan-types';
 import type { DeployRoute } from '../domain/routes';
 
 export interface PreflightInput {
@@ -80,7 +87,7 @@ export interface QualifyImageInput {
 
 export interface StartDeploymentInput {
   campaignId: string;
-  /** The workflow's attempt number for this server (1 for the first try); logged and reported. */
+  /** The server's attempt in its campaign (1 for the first); logged and reported. */
   attempt: number;
   serviceName: string;
   route: DeployRoute;
@@ -91,7 +98,7 @@ export interface StartDeploymentInput {
   diskGroupId?: number;
   /**
    * The newest reinstallServer task ID the preflight that ran right before listed (its
-   * installTaskCheckpoint): the first attempt heartbeats it as its checkpoint and posts without listing.
+   * installTaskCheckpoint): the first try heartbeats it as its checkpoint and posts without listing.
    * Only for the first deployment after that preflight; without it the activity lists the tasks itself.
    */
   taskCheckpoint?: number;
@@ -110,14 +117,14 @@ export interface DeploymentHandle {
   taskId?: number;
   /** ISO time the deployment started (OVH's task startDate, else the worker's clock). */
   startedAt: string;
-  /** True when an in-flight deployment created by an earlier attempt of this activity was adopted. */
+  /** True when an in-flight deployment created by an earlier try of this activity was adopted. */
   adopted: boolean;
   apiCalls: number;
 }
 
 export interface WaitForDeploymentInput {
   handle: DeploymentHandle;
-  /** ISO time after which the activity throws TimedOut (absolute, so a retried attempt keeps it). */
+  /** ISO time after which the activity throws TimedOut (absolute, so a retry keeps it). */
   deadlineAt: string;
   /** Typical duration (the campaign's median recent install); polls are densest around it. Default 11 minutes. */
   expectedDurationMs?: number;
@@ -151,7 +158,7 @@ export interface VerifyBootInput {
   probe?: BootProbe;
   /** ISO time after which the activity throws BootFailed. */
   deadlineAt: string;
-  /** Pause between probe attempts; default 10 s. */
+  /** Pause between probes; default 10 s. */
   retryIntervalMs?: number;
   /** The harddisk boot IDs preflight read; without them the activity lists them (one more call). */
   harddiskBootIds?: number[];
@@ -204,7 +211,7 @@ export interface WebhookHookInput {
   hook: HookName;
   target: WebhookTarget;
   payload: HookPayload;
-  /** ISO time after which no new try starts (absolute, so a retried attempt keeps it). */
+  /** ISO time after which no new try starts (absolute, so a retry keeps it). */
   deadlineAt: string;
 }
 
@@ -276,4 +283,29 @@ export interface CheckEnvReferencesInput {
 export interface EnvReferencesCheck {
   /** The variables referred to, each resolved (names only). */
   references: string[];
+}
+
+/** The plan activities: read-only, over a campaign's server selection rather than one server. */
+export interface ResolvedServers {
+  servers: ServerTarget[];
+  /** Listed servers the account does not have. */
+  unknown: string[];
+  /** For an unknown server, the account's server whose name is closest (a likely typo); absent: none close. */
+  suggestions?: Record<string, string>;
+  /** Servers removed by `exclude`. */
+  excluded: string[];
+  /** Servers refused because they are not on the allow-list. */
+  notAllowed: string[];
+  apiCalls: number;
+}
+
+export interface PlanActivities {
+  resolveServers(input: ResolveServersInput): Promise<ResolvedServers>;
+  /**
+   * The OVH accounts the worker knows (all of them, or `restrict` once checked), in its file's order, and the
+   * speed of the simulator's clock it follows when it rehearses (REIMAGE_SIMULATOR_SPEED).
+   */
+  listAccounts(input: ListAccountsInput): Promise<{ accounts: string[]; ovhClockSpeed?: number }>;
+  /** Which calls a campaign needs the account's credential may not make (its worker's client). */
+  checkCredentialRights(input: CheckCredentialRightsInput): Promise<CheckedRights>;
 }

@@ -1,6 +1,6 @@
 /**
  * waitForDeployment: polls inside one heartbeating activity, so the workflow history holds one event pair
- * however long the install runs. Heartbeat details (DeploymentProgress) let a retried attempt resume its
+ * however long the install runs. Heartbeat details (DeploymentProgress) let a retry resume its
  * counters after a worker crash. Transient OVH errors (5xx, 429, network, a fresh task's 404 for 5 min) are
  * absorbed by the loop; the deadline is absolute, so retries never extend it.
  *
@@ -19,7 +19,7 @@ import { classify, OvhAccountUnreachableError, OvhApiError } from '../ovh/errors
 import { routeFor, type RouteStatus } from '../ovh/routes';
 import { activityWaiter, beat, ovhNow, ovhSession, type ActivityDeps } from './deps';
 import { permanentFailure, toActivityFailure } from './failures';
-import { nextPollDelay, pollPolicyFor } from './poll-policy';
+import { nextPollDelay, pollPolicyFor } from '../shared/poll-policy';
 import type { DeploymentProgress, DeploymentStep } from '../domain/deployment';
 import type { DeploymentResult, WaitForDeploymentInput } from './types';
 
@@ -38,7 +38,7 @@ const progressSchema = z.object({
   lastPollAt: z.string(),
 });
 
-/** The progress an earlier attempt heartbeated, if any. */
+/** The progress an earlier try heartbeated, if any. */
 function resumedProgress(): DeploymentProgress | undefined {
   const parsed = progressSchema.safeParse(activityInfo().heartbeatDetails);
   return parsed.success ? parsed.data : undefined;

@@ -4,8 +4,8 @@
  * characters each, starting with a letter: OVH refuses a leading digit with `HostnameInvalidFormat`, though
  * RFC 1123 would allow it). Workflow-safe: imports only other workflow-safe modules.
  */
-import { quote } from './service-names';
-import { closestMatch } from './suggest';
+import { quote } from '../input/quote';
+import { closestMatch } from '../input/suggest';
 
 /** Placeholders a hostname (or boot-probe URL) template may use. */
 export const TEMPLATE_PLACEHOLDERS = {

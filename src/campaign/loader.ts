@@ -5,18 +5,18 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { CampaignValidationError, ROOT_PATH, type CampaignIssue } from './errors';
+import { CampaignValidationError, ROOT_PATH, type CampaignIssue } from '../input/errors';
 import { normalizeCampaign } from './normalize';
 import { checkCampaignRules } from './rules';
 import { campaignFileSchema, type CampaignSpec, type ParsedCampaignFile } from './schema';
 import { reservedReferenceProblem } from './env-references';
 import { userDataProblem, utf8ByteLength } from './schema-image';
 import { userDataRoomProblem } from './schema-completion';
-import { quote } from './service-names';
+import { quote } from '../input/quote';
 import { readUserDataText, UserDataFileError } from './user-data-file';
-import { toCampaignIssues } from './zod-issues';
+import { toCampaignIssues } from '../input/zod-issues';
 
-export { CampaignValidationError, type CampaignIssue } from './errors';
+export { CampaignValidationError, type CampaignIssue } from '../input/errors';
 
 /** Formats a campaign file can be written in. */
 export const CampaignFormat = { Yaml: 'yaml', Json: 'json' } as const;

@@ -9,7 +9,7 @@ import type { ChecksumType } from '../domain/image';
 import type { ServerSelection } from '../domain/servers';
 import type { CountOrPercent, WindowsSetting } from '../shared/campaign-types';
 import type { CampaignSpec, ParsedCampaignFile } from './schema';
-import { parseDuration, parsePercent } from './units';
+import { parseDuration, parsePercent } from '../input/units';
 
 type HookFile = NonNullable<ParsedCampaignFile['hooks']>[keyof NonNullable<ParsedCampaignFile['hooks']>];
 

@@ -34,21 +34,21 @@ export function resolveCount(value: CountOrPercent, fleetSize: number): number {
  * Failures a campaign tolerates before it halts, for a fleet of `fleetSize`.
  *
  * Rule: a percentage rounds down (no minimum); a count is used as written. The budget is exceeded, and the
- * campaign halts, when failures > failuresTolerated (strictly greater; see `isBudgetExceeded`).
+ * campaign halts, when failures > resolveFailureBudget (strictly greater; see `isBudgetExceeded`).
  *
- * @example failuresTolerated({ percent: 10 }, 50) // 5: the 6th failure halts the campaign
- * @example failuresTolerated({ percent: 10 }, 19) // 1: 1.9 rounds down; the 2nd failure halts
- * @example failuresTolerated({ percent: 10 }, 9)  // 0: 0.9 rounds down; the 1st failure halts
- * @example failuresTolerated({ count: 0 }, 100)   // 0: the 1st failure halts (SSM's MaxErrors default)
+ * @example resolveFailureBudget({ percent: 10 }, 50) // 5: the 6th failure halts the campaign
+ * @example resolveFailureBudget({ percent: 10 }, 19) // 1: 1.9 rounds down; the 2nd failure halts
+ * @example resolveFailureBudget({ percent: 10 }, 9)  // 0: 0.9 rounds down; the 1st failure halts
+ * @example resolveFailureBudget({ count: 0 }, 100)   // 0: the 1st failure halts (SSM's MaxErrors default)
  */
-export function failuresTolerated(budget: CountOrPercent, fleetSize: number): number {
+export function resolveFailureBudget(budget: CountOrPercent, fleetSize: number): number {
   if ('count' in budget) return Math.max(0, Math.floor(budget.count));
   return Math.floor((budget.percent * Math.max(0, fleetSize)) / 100);
 }
 
 /** True when `failures` exceeds the budget (strictly more failures than tolerated): the campaign halts. */
 export function isBudgetExceeded(failures: number, budget: CountOrPercent, fleetSize: number): boolean {
-  return failures > failuresTolerated(budget, fleetSize);
+  return failures > resolveFailureBudget(budget, fleetSize);
 }
 
 /**

@@ -1,9 +1,9 @@
 /**
  * Cross-field rules of the `windows` section. Workflow-safe: no Node.js built-ins.
  */
-import type { CampaignIssue } from './errors';
+import type { CampaignIssue } from '../input/errors';
 import type { ParsedCampaignFile } from './schema';
-import { formatDuration, parseDuration } from './units';
+import { formatDuration, parseDuration } from '../input/units';
 
 /** windows sets exactly one of absolute and recurring. */
 export function windowsHaveOneKind(file: ParsedCampaignFile): CampaignIssue[] {

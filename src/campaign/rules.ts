@@ -3,12 +3,12 @@
  * applied, values as written, so paths match the file) returning the issues it finds. They run only once the
  * structure is valid. Workflow-safe: no Node.js built-ins.
  */
-import type { CampaignIssue } from './errors';
+import type { CampaignIssue } from '../input/errors';
 import { hostnameTemplateProblem, SAMPLE_SERVICE_NAME } from './hostname-template';
 import type { ParsedCampaignFile } from './schema';
-import { quote } from './service-names';
+import { quote } from '../input/quote';
 import { absoluteWindowsOrdered, windowsFitAServer, windowsHaveOneKind } from './rules-windows';
-import { parseDuration } from './units';
+import { parseDuration } from '../input/units';
 
 /** A cross-field rule. */
 export type CampaignRule = (file: ParsedCampaignFile) => CampaignIssue[];

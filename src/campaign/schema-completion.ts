@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { httpsUrlProblem } from './hook-hosts';
-import { check } from './schema-fields';
+import { check } from '../input/fields';
 import { USER_DATA_MAX_BYTES } from './schema-image';
 
 /** Bytes of user data the phone_home part and its MIME framing may take (URL and token included). */

@@ -1,36 +1,16 @@
 /**
- * Reusable zod field schemas of the campaign file: one place for each format (durations, percentages,
+ * Reusable zod field schemas of the campaign file: one place for each format (percentages,
  * service names, times, cron, time zones) and its error message. Messages say what is expected; the
  * error formatter appends what was found ("(got 0)") for type mismatches.
  */
 import { parseExpression } from 'cron-parser';
 import { z } from 'zod';
 import { envReferenceProblem, reservedReferenceProblem } from './env-references';
-import { serviceNameProblem, quote } from './service-names';
-import { closestMatch } from './suggest';
-import { looksLikePercent, parsePercent, readDuration, UnitParseError } from './units';
-
-/** Adds `problem(value)` as a zod issue when it returns a message. */
-export function check<T>(problem: (value: T) => string | undefined) {
-  return (value: T, ctx: z.RefinementCtx): void => {
-    const message = problem(value);
-    if (message !== undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, message });
-  };
-}
-
-/** A duration string ("90s", "10m", "4h", "1h30m"); `positive` refuses "0s". */
-export function duration(description: string, options: { positive: boolean }) {
-  return z
-    .string({ invalid_type_error: 'must be a duration string like "90s", "10m" or "1h30m"' })
-    .superRefine(
-      check((text) => {
-        const result = readDuration(text);
-        if ('problem' in result) return result.problem;
-        return options.positive && result.ms === 0 ? 'must be longer than 0s' : undefined;
-      }),
-    )
-    .describe(description);
-}
+import { serviceNameProblem } from './service-names';
+import { quote } from '../input/quote';
+import { closestMatch } from '../input/suggest';
+import { check } from '../input/fields';
+import { looksLikePercent, parsePercent, UnitParseError } from '../input/units';
 
 /** What is wrong with a percentage string for a field accepting `min`%..100%, or undefined. */
 function percentProblem(text: string, min: number, expectation: string): string | undefined {

@@ -7,8 +7,9 @@
 import { z } from 'zod';
 import { NOTIFY_EVENTS, NOTIFY_FORMATS } from '../domain/hooks';
 import { webhookUrlProblem } from './hook-hosts';
-import { check, duration, secretString } from './schema-fields';
-import { quote } from './service-names';
+import { check, duration } from '../input/fields';
+import { secretString } from './schema-fields';
+import { quote } from '../input/quote';
 
 function workflowTypeProblem(text: string): string | undefined {
   if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(text)) return undefined;

@@ -8,9 +8,10 @@ import { z } from 'zod';
 import { CHECKSUM_TYPES, IMAGE_FORMATS, type ChecksumType } from '../domain/image';
 import { isWholeEnvReference, reservedReferenceProblem } from './env-references';
 import { templateSyntaxProblem } from './hostname-template';
-import { check, secretString } from './schema-fields';
-import { quote } from './service-names';
-import { closestMatch } from './suggest';
+import { check } from '../input/fields';
+import { secretString } from './schema-fields';
+import { quote } from '../input/quote';
+import { closestMatch } from '../input/suggest';
 
 /** Hex digits of each checksum type OVH accepts. */
 const CHECKSUM_HEX_LENGTH: Readonly<Record<ChecksumType, number>> = {

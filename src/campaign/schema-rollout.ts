@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { APPROVAL_MODES, FAILURE_POLICIES, WINDOW_CLOSE_ACTIONS } from '../domain/rollout';
-import { check, countOrPercent, cronProblem, duration, isoTimeProblem, timeZoneProblem } from './schema-fields';
+import { check, duration } from '../input/fields';
+import { countOrPercent, cronProblem, isoTimeProblem, timeZoneProblem } from './schema-fields';
 
 /** The `rollout` section. */
 export const rolloutSchema = z

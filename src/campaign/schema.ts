@@ -12,16 +12,17 @@ import type { ImageFormat, ImageSpec } from '../domain/image';
 import type { ApprovalMode, FailurePolicy, WindowCloseAction } from '../domain/rollout';
 import { ROUTE_CHOICES, type RouteChoice } from '../domain/routes';
 import type { ServerSelection } from '../domain/servers';
-import type { CountOrPercent, DeployDeadlines, PollPolicy, WindowsSetting } from '../shared/campaign-types';
+import type { CountOrPercent, DeployDeadlines, PollSettings, WindowsSetting } from '../shared/campaign-types';
 import { renderTemplate, SAMPLE_SERVICE_NAME, templateSyntaxProblem } from './hostname-template';
 import { completionSchema } from './schema-completion';
 import { hooksSchema, notifySchema } from './schema-hooks';
 import { configDriveSchema, imageSchema } from './schema-image';
 import { rolloutSchema, windowsSchema } from './schema-rollout';
-import { check, duration, serviceName } from './schema-fields';
-import { accountNameProblem } from './account-names';
+import { check, duration } from '../input/fields';
+import { serviceName } from './schema-fields';
+import { accountNameProblem } from '../input/account-names';
 import { globProblem } from './selector';
-import { quote } from './service-names';
+import { quote } from '../input/quote';
 
 function datacenterProblem(code: string): string | undefined {
   return /^[a-z]+[0-9]*$/.test(code)
@@ -243,7 +244,7 @@ export interface CampaignSpec {
     failurePolicy: FailurePolicy;
   };
   deadlines: DeployDeadlines & { preflightMs: number };
-  poll: PollPolicy;
+  poll: PollSettings;
   windows?: WindowsSetting;
   atClose: WindowCloseAction;
   retry: { redeployAfterRollback: number };

@@ -1,17 +1,13 @@
 /**
  * The shape of an OVH service name (a dedicated server's name, e.g. "ns3012345.ip-51-91-2.eu").
- * Checked before any name reaches a URL path of the OVH API. Workflow-safe: no imports.
+ * Checked before any name reaches a URL path of the OVH API. Workflow-safe.
  */
+import { quote } from '../input/quote';
 
 /** Longest service name accepted (OVH's own names are far shorter). */
 const MAX_SERVICE_NAME_LENGTH = 255;
 
 const EXAMPLE = 'OVH service names look like "ns3012345.ip-51-91-2.eu"';
-
-/** A value for an error message: JSON-quoted and shortened to about 60 characters. */
-export function quote(value: string): string {
-  return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
-}
 
 /**
  * What is wrong with a service name, or undefined when its shape is valid: lowercase letters, digits, dots

@@ -8,7 +8,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { USER_DATA_MAX_BYTES, userDataSizeProblem } from './schema-image';
-import { quote } from './service-names';
+import { quote } from '../input/quote';
 
 /** A user-data file that cannot be used; the message says why and what to do. */
 export class UserDataFileError extends Error {

@@ -6,7 +6,7 @@ export function printResult(value: unknown, json: boolean | undefined, human: st
 }
 
 /** "1h 02m", "3m 05s", "12s" for a duration in milliseconds. */
-export function formatDuration(ms: number): string {
+export function humanDuration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s >= 3600) return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
   if (s >= 60) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;

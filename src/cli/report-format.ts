@@ -2,7 +2,7 @@
 import type { CampaignReport, ServerReportRow } from '../shared/campaign-report-types';
 import { DEFAULT_ACCOUNT } from '../shared/task-queues';
 import { BOOT_NOT_VERIFIED } from './boot-verification';
-import { formatDuration } from './output';
+import { humanDuration } from './output';
 
 export const REPORT_FORMATS = ['json', 'csv', 'markdown'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -48,14 +48,14 @@ function toMarkdown(report: CampaignReport): string {
   const accounts = namesAccounts(report.servers);
   const rows = report.servers.map(
     (r) =>
-      `| ${mdCell(r.serviceName)} |${accounts ? ` ${mdCell(r.account)} |` : ''} ${mdCell(r.outcome ?? r.state)} | ${mdCell(r.failureType)} | ${mdCell(r.message)} | ${r.attempts} | ${mdCell(r.deployments)} | ${r.durationMs === undefined ? '' : formatDuration(r.durationMs)} | ${mdCell(r.apiCalls)} |`,
+      `| ${mdCell(r.serviceName)} |${accounts ? ` ${mdCell(r.account)} |` : ''} ${mdCell(r.outcome ?? r.state)} | ${mdCell(r.failureType)} | ${mdCell(r.message)} | ${r.attempts} | ${mdCell(r.deployments)} | ${r.durationMs === undefined ? '' : humanDuration(r.durationMs)} | ${mdCell(r.apiCalls)} |`,
   );
   return [
     `# Campaign ${report.campaignId}: ${report.finalState}`,
     '',
     report.reason ? `Reason: ${report.reason}\n` : '',
     report.bootNotVerified ? `${BOOT_NOT_VERIFIED}\n` : '',
-    `Duration ${formatDuration(report.finishedAtMs - report.startedAtMs)}, ${t.servers} servers, ${t.failures} failures (budget ${t.failureBudget}), ${t.apiCalls} OVH API calls.`,
+    `Duration ${humanDuration(report.finishedAtMs - report.startedAtMs)}, ${t.servers} servers, ${t.failures} failures (budget ${t.failureBudget}), ${t.apiCalls} OVH API calls.`,
     '',
     '| outcome | servers |',
     '|---|---|',

@@ -7,12 +7,12 @@
  */
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { accountNameProblem } from '../campaign/account-names';
-import { formatPath } from '../campaign/errors';
-import { check, duration } from '../campaign/schema-fields';
-import { parseDuration } from '../campaign/units';
-import { quote } from '../campaign/service-names';
-import { toCampaignIssues } from '../campaign/zod-issues';
+import { accountNameProblem } from '../input/account-names';
+import { formatPath } from '../input/errors';
+import { check, duration } from '../input/fields';
+import { parseDuration } from '../input/units';
+import { quote } from '../input/quote';
+import { toCampaignIssues } from '../input/zod-issues';
 import { NAMED_ENDPOINTS, type OvhSettings } from './settings';
 
 const WHOLE_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;

@@ -29,11 +29,3 @@ export interface CampaignEvent {
   /** The campaign in the Temporal Web UI, when the worker has REIMAGE_UI_URL. */
   link?: string;
 }
-
-/** A notification that could not be delivered, as the report records it. */
-export interface FailedNotification {
-  event: NotifyEvent;
-  /** The target's place in the campaign file, e.g. "notify[0]". */
-  target: string;
-  message: string;
-}

@@ -2,9 +2,17 @@
  * Campaign input, the compact state carried across continue-as-new, the progress query's answer and the
  * final report. Workflow-safe.
  */
-import type { FailedNotification } from './campaign-events';
+import type { NotifyEvent } from '../domain/hooks';
 import type { FailureType, ServerOutcome } from './failure-types';
 import type { CampaignEndState, CampaignSettings, InstallExpectation, ServerTarget } from './campaign-types';
+
+/** A notification that could not be delivered, as the report records it. */
+export interface FailedNotification {
+  event: NotifyEvent;
+  /** The target's place in the campaign file, e.g. "notify[0]". */
+  target: string;
+  message: string;
+}
 
 /** Input of reimageCampaignWorkflow; `carried` is set only by the workflow's own continue-as-new. */
 export interface CampaignInput {

@@ -35,8 +35,8 @@ export interface DeployDeadlines {
   rollbackMs: number;
 }
 
-/** How waitForDeployment polls OVH (it heartbeats; the workflow never polls with timers). */
-export interface PollPolicy {
+/** The campaign's poll settings: how waitForDeployment polls OVH (shared/poll-policy.ts turns them into its PollPolicy). */
+export interface PollSettings {
   minMs: number;
   maxMs: number;
   /** Read the install step every N polls (0 or absent: only on a failure or at the deadline). */
@@ -60,7 +60,7 @@ export interface DeploySettings {
   image: ImageSpec;
   configDrive?: ConfigDriveSpec;
   deadlines: DeployDeadlines;
-  poll: PollPolicy;
+  poll: PollSettings;
   /** Absent: DEFAULT_BOOT_PROBE (the SSH greeting); `none`: only the disk boot is checked. */
   bootProbe?: BootProbeSetting;
   /** Whole deployments retried after a failure that rolled back cleanly (0: never). */

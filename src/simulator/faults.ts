@@ -135,7 +135,7 @@ function parseCount(entry: string, value: string): number {
   return Number(value);
 }
 
-function parseDuration(entry: string, value: string): number {
+function parseFaultDuration(entry: string, value: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(value);
   if (!match) throw new FaultSpecError(`Fault "${entry}" needs a duration like 20ms or 1s (got "${value}").`);
   return Math.round(Number(match[1]) * (match[2] === 's' ? 1000 : 1));
@@ -184,7 +184,7 @@ function applyEntry(config: FaultConfig, entry: string): void {
   else if (isTargetFault(name)) config[TARGET_FAULTS[name]] = targetSchema.parse(parseTarget(entry, value));
   else if (name === 'task404' || name === 'task_read_flaky') config.taskNotFoundReads = parseCount(entry, value);
   else if (name === 'task500') config.taskServerErrorReads = parseCount(entry, value);
-  else if (name === 'latency') config.latencyMs = parseDuration(entry, value);
+  else if (name === 'latency') config.latencyMs = parseFaultDuration(entry, value);
   else if (name === 'drop') config.dropRate = parseRate(entry, value);
   else if (name === 'http429') config.tooManyRate = parseRate(entry, value);
   else if (name === 'install_factor') config.installFactor = parseFactor(entry, value);

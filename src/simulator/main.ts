@@ -26,7 +26,7 @@ const UNITS_MS: Record<string, number> = {
 };
 
 /** `60/min`, `5/s`, `100/250ms` into a rate limit. */
-export function parseRateLimit(text: string): { requests: number; perMs: number } {
+export function parseSimulatorRateLimit(text: string): { requests: number; perMs: number } {
   const match = /^(\d+)\/(\d*)(ms|s|sec|m|min|h|hour)$/.exec(text.trim());
   if (!match || Number(match[1]) < 1) {
     throw new SimulatorOptionsError(
@@ -97,7 +97,7 @@ export function parseSimulatorArgs(argv: string[]): SimulatorOptions & OutputOpt
     faults: values.faults,
     legacyByoi: values['legacy-byoi'] ? true : undefined,
     readOnlyKey: values['read-only-key'] ? true : undefined,
-    rateLimit: values['rate-limit'] === undefined ? undefined : parseRateLimit(values['rate-limit']),
+    rateLimit: values['rate-limit'] === undefined ? undefined : parseSimulatorRateLimit(values['rate-limit']),
     caDir: values['ca-dir'],
     maxSkewSeconds: integer('max-skew', values['max-skew']),
     clockOffsetSeconds: integer('clock-offset', values['clock-offset']),

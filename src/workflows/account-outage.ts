@@ -71,7 +71,7 @@ async function reportAccount(server: ServerState, sinceMs: number | undefined): 
     serviceName,
     attempt,
     account: account ?? DEFAULT_ACCOUNT,
-    ...(sinceMs !== undefined ? { sinceMs } : {}),
+    sinceMs,
   };
   try {
     await getExternalWorkflowHandle(campaignWorkflowId(campaignId)).signal(accountStatusSignal, report);

@@ -4,7 +4,7 @@
  * a name found in several accounts set apart as ambiguous (the campaign does not start: the server's
  * workflow ID would be the same for two machines). Pure and deterministic.
  */
-import type { ResolvedServers } from '../activities/plan-types';
+import type { ResolvedServers } from '../activities/types';
 import type { ServerTarget } from '../shared/campaign-types';
 import type { AmbiguousServer, ResolveServersInput } from '../shared/plan-types';
 

@@ -36,18 +36,14 @@ import type { ServerSlot } from './rollout-state';
 
 /**
  * Admits `slots` and starts their workflows without waiting for the starts to be confirmed: a busy server
- * may take seconds to confirm, and the main loop must keep refilling slots meanwhile. `campaign.startsInFlight`
+ * may take seconds to confirm, and the main loop must keep admitting meanwhile. `campaign.startsInFlight`
  * counts unconfirmed starts; continue-as-new waits for it to reach 0.
  */
 export function startServers(campaign: CampaignState, slots: ServerSlot[]): void {
   for (const slot of slots) {
-    campaign.markAdmitted(slot);
-    campaign.startsInFlight += 1;
+    campaign.admit(slot);
     // Not cancellable: a start already sent must resolve, so the campaign knows the run it may cancel later.
-    void CancellationScope.nonCancellable(() => startOne(campaign, slot)).finally(() => {
-      campaign.startsInFlight -= 1;
-      campaign.touch();
-    });
+    void CancellationScope.nonCancellable(() => startOne(campaign, slot)).finally(() => campaign.startSettled());
   }
 }
 
@@ -75,12 +71,12 @@ function childOptions(
   const input: ReimageServerInput = {
     campaignId: campaign.input.campaignId,
     serviceName,
-    ...(account !== undefined ? { account } : {}),
+    account,
     ...(datacenter ? { datacenter } : {}),
     ...(rack ? { rack } : {}),
     attempt: slot.attempt,
     settings: deploySettings(campaign.settings),
-    ...(campaign.imageSizeBytes !== undefined ? { imageSizeBytes: campaign.imageSizeBytes } : {}),
+    imageSizeBytes: campaign.imageSizeBytes,
     ...expectedInstall(campaign),
   };
   return {
@@ -106,9 +102,9 @@ function childOptions(
 function expectedInstall(
   campaign: CampaignState,
 ): Pick<ReimageServerInput, 'expectedInstall' | 'expectedInstallByRange'> {
-  const learned = campaign.learnedInstalls();
+  const learned = campaign.learning.learned();
   if (!learned) return {};
-  const byRange = campaign.learnedInstallsByRange();
+  const byRange = campaign.learning.learnedByRange();
   return {
     expectedInstall: expectationOf(learned),
     ...(byRange
@@ -122,7 +118,7 @@ function expectedInstall(
 }
 
 function expectationOf({ typicalMs, earlyMs }: LearnedInstalls): InstallExpectation {
-  return { typicalMs, ...(earlyMs !== undefined ? { earlyMs } : {}) };
+  return { typicalMs, earlyMs };
 }
 
 /** A start the server refused: the server was not touched and finishes `skipped` (`ServerLocked` when held). */
@@ -180,7 +176,7 @@ function deploySettings(settings: DeploySettings): DeploySettings {
     redeployAfterRollback,
     ...(configDrive ? { configDrive } : {}),
     ...(bootProbe ? { bootProbe } : {}),
-    ...(diskGroupId !== undefined ? { diskGroupId } : {}),
+    diskGroupId,
     ...(hooks ? { hooks } : {}),
     ...(settings.completion ? { completion: settings.completion } : {}),
   };

@@ -21,13 +21,11 @@ import {
   setConcurrencyUpdate,
   skipServerUpdate,
 } from '../shared/campaign-messages';
-import type { ControlState } from '../shared/campaign-report-types';
 import { MAX_IN_FLIGHT } from './budget';
 import { cancelChild } from './campaign-children';
 import type { CampaignState } from './campaign-state';
+import { campaignProgress } from './campaign-views';
 import type { ServerSlot } from './rollout-state';
-
-type StopKind = NonNullable<ControlState['stop']>['kind'];
 
 /** Why the campaign stops, by kind; `halt` reasons are written where the halt happens. */
 const STOP_REASONS = {
@@ -35,73 +33,32 @@ const STOP_REASONS = {
   cancel: 'An operator cancelled the campaign: servers in flight roll back to rescue, no new server starts.',
 } as const;
 
-/** Stops admissions for good; a cancel overrides a drain or a halt (it also rolls back what runs). */
-export function stopCampaign(campaign: CampaignState, kind: StopKind, reason: string): void {
-  const current = campaign.controls.stop;
-  if (current && (current.kind === 'cancel' || kind !== 'cancel')) return;
-  campaign.controls.stop = { kind, reason, childrenCancelled: false };
-  if (kind === 'halt') campaign.notifier.raise('campaign.halted', { reason });
-  campaign.touch();
-}
-
 /** Registers every signal, query and update of the campaign. */
 export function installCampaignHandlers(campaign: CampaignState): void {
-  setHandler(serverFinishedSignal, (result) => void campaign.onResult(result));
-  setHandler(accountStatusSignal, (report) => campaign.onAccountStatus(report));
-  setHandler(pauseCampaignSignal, () => setPaused(campaign, true));
-  setHandler(resumeCampaignSignal, () => setPaused(campaign, false));
-  setHandler(drainCampaignSignal, () => stopCampaign(campaign, 'drain', STOP_REASONS.drain));
-  setHandler(cancelCampaignSignal, () => stopCampaign(campaign, 'cancel', STOP_REASONS.cancel));
-  setHandler(campaignProgressQuery, () => campaign.progress());
-  setHandler(setConcurrencyUpdate, (value) => setConcurrency(campaign, value), { validator: validateConcurrency });
-  setHandler(approveNextWaveUpdate, () => approveNextWave(campaign), { validator: () => validateApproval(campaign) });
-  setHandler(skipServerUpdate, (name) => skipServer(campaign, name), {
+  setHandler(serverFinishedSignal, (result) => void campaign.recordResult(result));
+  setHandler(accountStatusSignal, (report) => campaign.recordAccountStatus(report));
+  setHandler(pauseCampaignSignal, () => campaign.setPaused(true));
+  setHandler(resumeCampaignSignal, () => campaign.setPaused(false));
+  setHandler(drainCampaignSignal, () => campaign.stop('drain', STOP_REASONS.drain));
+  setHandler(cancelCampaignSignal, () => campaign.stop('cancel', STOP_REASONS.cancel));
+  setHandler(campaignProgressQuery, () => campaignProgress(campaign));
+  setHandler(setConcurrencyUpdate, (value) => campaign.overrideConcurrency(value), { validator: validateConcurrency });
+  setHandler(approveNextWaveUpdate, () => campaign.approveNextWave(), { validator: () => validateApproval(campaign) });
+  setHandler(skipServerUpdate, (name) => campaign.skip(slotOf(campaign, name)), {
     validator: (name) => validateSkip(campaign, name),
   });
   setHandler(releaseServerUpdate, (name) => releaseServer(campaign, name), {
     validator: (name) => validateRelease(campaign, name),
   });
-  setHandler(retryServerUpdate, (name) => retryServer(campaign, name), {
+  setHandler(retryServerUpdate, (name) => campaign.retry(slotOf(campaign, name)), {
     validator: (name) => validateRetry(campaign, name),
   });
-}
-
-function setPaused(campaign: CampaignState, paused: boolean): void {
-  campaign.controls.paused = paused;
-  campaign.touch();
-}
-
-function approveNextWave(campaign: CampaignState): number {
-  campaign.controls.approvedWave = Math.max(campaign.controls.approvedWave, campaign.wave.index + 1);
-  campaign.touch();
-  return campaign.controls.approvedWave + 1;
-}
-
-function setConcurrency(campaign: CampaignState, value: number): number {
-  campaign.controls.concurrencyOverride = value;
-  campaign.touch();
-  return campaign.concurrency();
-}
-
-function skipServer(campaign: CampaignState, name: string): void {
-  campaign.servers.finishWithout(
-    slotOf(campaign, name),
-    ServerOutcome.Skipped,
-    'An operator skipped the server before it started.',
-  );
-  campaign.touch();
 }
 
 async function releaseServer(campaign: CampaignState, name: string): Promise<ReleaseAnswer> {
   const open = await cancelChild(campaign, slotOf(campaign, name), 'an operator released it');
   campaign.touch();
   return open ? 'cancelling' : 'run_closed';
-}
-
-function retryServer(campaign: CampaignState, name: string): number {
-  const attempt = campaign.servers.retry(slotOf(campaign, name));
-  campaign.touch();
-  return attempt;
 }
 
 function slotOf(campaign: CampaignState, name: string): ServerSlot {

@@ -12,8 +12,11 @@
 import { CancellationScope, proxyActivities } from '@temporalio/workflow';
 import type { HookActivities } from '../activities/types';
 import type { NotifyEvent, NotifySpec } from '../domain/hooks';
-import type { CampaignEvent, FailedNotification } from '../shared/campaign-events';
+import type { CampaignEvent } from '../shared/campaign-events';
+import type { FailedNotification } from '../shared/campaign-report-types';
+import type { ServerResult, ServerTarget } from '../shared/campaign-types';
 import { FailureType } from '../shared/failure-types';
+import type { CampaignWaves } from './campaign-waves';
 
 /** Room after a target's own deadline for the last try to answer and the activity to report. */
 const DELIVERY_MARGIN_MS = 60_000;
@@ -61,6 +64,27 @@ export class Notifier {
       const deliveryId = `${this.source.campaignId}/notify/${number}/${index}`;
       this.send(index, { ...body, deliveryId });
     }
+  }
+
+  /** Raises `event` for the current wave once (`bit`: 1 wave.finished, 2 awaiting_approval). */
+  raiseForWave(waves: CampaignWaves, bit: 1 | 2, event: 'wave.finished' | 'campaign.awaiting_approval'): void {
+    if (this.source.targets.length === 0 || !waves.markRaised(bit)) return;
+    // The wave awaiting approval is the next one.
+    this.raise(event, { wave: waves.current.index + bit });
+  }
+
+  /** Raises server.failed for a server that finished with `result`. */
+  raiseServerFailed(result: ServerResult, target: ServerTarget | undefined): void {
+    const { datacenter, rack } = target ?? {};
+    this.raise('server.failed', {
+      server: {
+        serviceName: result.serviceName,
+        ...(datacenter ? { datacenter } : {}),
+        ...(rack ? { rack } : {}),
+        outcome: result.outcome,
+        ...(result.message ? { message: result.message } : {}),
+      },
+    });
   }
 
   private send(index: number, event: CampaignEvent): void {

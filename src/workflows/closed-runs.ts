@@ -43,7 +43,7 @@ function recordClosedRun(campaign: CampaignState, slot: ServerSlot, runId: strin
     durations: {},
     apiCalls: 0,
   };
-  campaign.onResult(result);
+  campaign.recordResult(result);
 }
 
 /**
@@ -59,7 +59,7 @@ export function watchRun(
   slot.watched = true;
   void handle.result().then(
     (result) => {
-      if (slot.state === 'running' && slot.runId === runId) campaign.onResult(result);
+      if (slot.state === 'running' && slot.runId === runId) campaign.recordResult(result);
     },
     () => recordClosedRun(campaign, slot, runId, 'seen when it closed'),
   );
@@ -88,15 +88,14 @@ function carriedRuns(campaign: CampaignState): ServerSlot[] {
 /** When the carried runs are next checked; undefined when none is in flight. */
 export function runCheckDueAt(campaign: CampaignState): number | undefined {
   if (carriedRuns(campaign).length === 0) return undefined;
-  campaign.runCheckAtMs ??= Date.now() + (campaign.settings.runCheckEveryMs ?? RUN_CHECK_EVERY_MS);
-  return campaign.runCheckAtMs;
+  return campaign.scheduleRunCheck(campaign.settings.runCheckEveryMs ?? RUN_CHECK_EVERY_MS);
 }
 
 /** Checks every carried run once the check is due. */
 export async function checkCarriedRunsIfDue(campaign: CampaignState): Promise<void> {
   const dueAt = runCheckDueAt(campaign);
   if (dueAt === undefined || Date.now() < dueAt) return;
-  campaign.runCheckAtMs = undefined;
+  campaign.runCheckDone();
   const check = (slot: ServerSlot) => checkRun(campaign, slot, 'a periodic check found it closed');
   await CancellationScope.nonCancellable(() => Promise.all(carriedRuns(campaign).map(check)));
 }

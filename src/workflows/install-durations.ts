@@ -16,7 +16,8 @@
  * samples, and the server takes its own range's once preflight has named it.
  */
 import type { InstallSample, LearnedInstalls } from '../shared/campaign-report-types';
-import { MIN_SAMPLES, quantile } from './eta';
+import type { ReimageServerInput } from '../shared/campaign-types';
+import { MIN_SAMPLES, quantile, SAMPLE_SIZE } from '../shared/eta';
 
 /** How many of the latest done servers the figures come from. */
 export const INSTALL_WINDOW = 32;
@@ -102,7 +103,84 @@ export function learnedInstalls(window: readonly InstallSample[]): LearnedInstal
   return {
     samples: window.length,
     typicalMs: quantile(installs, 0.5) ?? 0,
-    ...(earlyMs !== undefined ? { earlyMs } : {}),
+    earlyMs,
     overheadMs: quantile(overheads, 0.5) ?? 0,
   };
+}
+
+/**
+ * What waitForDeployment is told of when the install likely ends: the learned figures of the server's range
+ * when the campaign has them, else the campaign's; nothing while it has none (the poll policy's default).
+ */
+export function pollExpectation(
+  input: Pick<ReimageServerInput, 'expectedInstall' | 'expectedInstallByRange'>,
+  range: string | undefined,
+): { expectedDurationMs?: number; earlyDurationMs?: number } {
+  const expected = (range ? input.expectedInstallByRange?.[range] : undefined) ?? input.expectedInstall;
+  if (!expected) return {};
+  const { typicalMs, earlyMs } = expected;
+  return { expectedDurationMs: typicalMs, earlyDurationMs: earlyMs };
+}
+
+/** What done servers taught of install durations, as carried across continue-as-new. */
+export interface CarriedInstalls {
+  installs?: InstallSample[];
+  installsByRange?: Record<string, InstallSample[]>;
+}
+
+/**
+ * The campaign's learning of install durations: the windows above, and the whole-reimage durations of the
+ * latest SAMPLE_SIZE done servers (what a window admission expects a server to take).
+ */
+export class InstallLearning {
+  private readonly serverDurations: number[] = [];
+  private installs: InstallSample[];
+  private installsByRange: Record<string, InstallSample[]>;
+
+  constructor(carried: CarriedInstalls = {}) {
+    this.installs = carried.installs ?? [];
+    this.installsByRange = carried.installsByRange ?? {};
+  }
+
+  /**
+   * A done server: `serverMs` its whole reimage in real time (for window admissions), `installMs` OVH's
+   * install (undefined from a worker that reports none: it teaches the window nothing), `range` its
+   * commercial range. The windows hold OVH's clock, `ovhClockSpeed` times real time (what the polls wait on).
+   */
+  record(serverMs: number, ovhClockSpeed: number, installMs?: number, range?: string): void {
+    this.recordServer(serverMs);
+    if (installMs === undefined) return;
+    const ovhServerMs = serverMs * ovhClockSpeed;
+    this.installs = recordInstall(this.installs, installMs, ovhServerMs);
+    if (range) this.installsByRange = recordRangeInstall(this.installsByRange, range, installMs, ovhServerMs);
+  }
+
+  /** A done server whose whole reimage alone is known (a run carried across continue-as-new). */
+  recordServer(serverMs: number): void {
+    this.serverDurations.push(serverMs);
+    if (this.serverDurations.length > SAMPLE_SIZE) this.serverDurations.shift();
+  }
+
+  /** The whole-reimage durations of the latest done servers, oldest first. */
+  durations(): readonly number[] {
+    return this.serverDurations;
+  }
+
+  /** The learned figures; undefined until MIN_SAMPLES servers are done. */
+  learned(): LearnedInstalls | undefined {
+    return learnedInstalls(this.installs);
+  }
+
+  /** The same per commercial range, once the fleet showed several ranges. */
+  learnedByRange(): Record<string, LearnedInstalls> | undefined {
+    return learnedInstallsByRange(this.installsByRange);
+  }
+
+  /** What continue-as-new carries (nothing while nothing was learned). */
+  encode(): CarriedInstalls {
+    return {
+      ...(this.installs.length > 0 ? { installs: this.installs } : {}),
+      ...(Object.keys(this.installsByRange).length > 0 ? { installsByRange: this.installsByRange } : {}),
+    };
+  }
 }

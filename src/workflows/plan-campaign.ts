@@ -11,8 +11,7 @@
  * that account's servers), and each preflight runs on its server's account queue.
  */
 import { proxyActivities, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
-import type { PlanActivities } from '../activities/plan-types';
-import type { DetectedRoute, HookActivities, ReimageActivities } from '../activities/types';
+import type { DetectedRoute, HookActivities, PlanActivities, ReimageActivities } from '../activities/types';
 import { waveSizes } from '../campaign/rollout-math';
 import type { DeployRoute } from '../domain/routes';
 import { planProgressQuery } from '../shared/campaign-messages';
@@ -21,7 +20,7 @@ import type { CheckedRights } from '../shared/credential-rights';
 import type { CampaignPlan, PlanInput, PlanProgress, SampledRange } from '../shared/plan-types';
 import { accountTaskQueue } from '../shared/task-queues';
 import { mergeAccountAnswers } from './account-resolution';
-import { NON_RETRYABLE_TYPES, qualifyOptions } from './server-activities';
+import { NON_RETRYABLE_TYPES, qualifyOptions } from './activity-options';
 
 const retry = { maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE_TYPES };
 const readOptions: ActivityOptions = { startToCloseTimeout: '10m', retry };

@@ -28,13 +28,15 @@ import { CampaignEndState } from '../shared/campaign-types';
 import type { CampaignInput, CampaignReport } from '../shared/campaign-report-types';
 import { ServerOutcome } from '../shared/failure-types';
 import { campaignIdFromWorkflowId } from '../shared/workflow-ids';
-import { budgetExceeded, MAX_IN_FLIGHT } from './budget';
+import { isBudgetExceeded } from '../campaign/rollout-math';
+import { MAX_IN_FLIGHT } from './budget';
 import { cancelRunning, startServers } from './campaign-children';
-import { installCampaignHandlers, stopCampaign } from './campaign-controls';
+import { installCampaignHandlers } from './campaign-controls';
 import { CampaignState } from './campaign-state';
+import { campaignReport } from './campaign-views';
 import { checkCarriedRunsIfDue, runCheckDueAt } from './closed-runs';
-import { expectedServerMs } from './eta';
-import { qualifyOptions } from './server-activities';
+import { expectedServerMs } from '../shared/eta';
+import { qualifyOptions } from './activity-options';
 import { classifyStepFailure } from './server-failures';
 import { fitsInWindow, nextWindowChange, noWindowFits, windowAt } from './windows';
 
@@ -67,11 +69,10 @@ export async function reimageCampaignWorkflow(input: CampaignInput): Promise<Cam
     await rollOut(campaign);
   } catch (err) {
     if (!isCancellation(err)) throw err;
-    stopCampaign(campaign, 'cancel', 'The campaign workflow was cancelled: servers in flight roll back to rescue.');
+    campaign.stop('cancel', 'The campaign workflow was cancelled: servers in flight roll back to rescue.');
     await CancellationScope.nonCancellable(() => rollOut(campaign));
   }
-  campaign.status = 'stopping';
-  campaign.rolloutEnded = true;
+  campaign.endRollout();
   const stop = campaign.controls.stop;
   const finalState = stop ? END_STATE[stop.kind] : CampaignEndState.Done;
   campaign.notifier.raise('campaign.finished', { state: finalState, ...(stop ? { reason: stop.reason } : {}) });
@@ -80,7 +81,7 @@ export async function reimageCampaignWorkflow(input: CampaignInput): Promise<Cam
   if (campaign.notifier.inFlight > 0) {
     await CancellationScope.nonCancellable(() => condition(() => campaign.notifier.inFlight === 0));
   }
-  return campaign.report(finalState);
+  return campaignReport(campaign, finalState);
 }
 
 /** Whether any field the workers resolve holds a `${VAR}` reference: without one there is nothing to check. */
@@ -100,23 +101,22 @@ async function checkReferences(campaign: CampaignState): Promise<void> {
     await acts.checkEnvReferences({ image, configDrive, hooks, notify });
   } catch (err) {
     if (isCancellation(err)) throw err;
-    stopCampaign(campaign, 'halt', classifyStepFailure(err, ServerOutcome.ConfigurationError).message);
+    campaign.stop('halt', classifyStepFailure(err, ServerOutcome.ConfigurationError).message);
   }
 }
 
 async function qualifyImage(campaign: CampaignState): Promise<void> {
-  campaign.status = 'qualifying';
+  campaign.startQualifying();
   const { image } = campaign.settings;
   const acts = proxyActivities<ReimageActivities>(qualifyOptions);
   try {
     // Without server facts yet, an image that names an EFI loader is assumed to target UEFI servers.
     const qualified = await acts.qualifyImage({ image, targetsUefi: Boolean(image.efiBootloaderPath) });
-    campaign.imageSizeBytes = qualified.sizeBytes;
-    campaign.imageQualified = true;
+    campaign.imageAccepted(qualified.sizeBytes);
   } catch (err) {
     if (isCancellation(err)) throw err;
     const failure = classifyStepFailure(err, ServerOutcome.ImageRejected);
-    stopCampaign(campaign, 'halt', `The image was rejected before any server was touched: ${failure.message}`);
+    campaign.stop('halt', `The image was rejected before any server was touched: ${failure.message}`);
   }
 }
 
@@ -126,27 +126,21 @@ async function rollOut(campaign: CampaignState): Promise<void> {
     await checkCarriedRunsIfDue(campaign);
     await continueAsNewIfDue(campaign);
     await rollBackAtWindowClose(campaign);
-    const stop = campaign.controls.stop;
-    if (stop) {
-      const rollBack =
-        stop.kind === 'cancel' || (stop.kind === 'halt' && campaign.settings.failurePolicy === 'rollback');
-      if (rollBack && !stop.childrenCancelled) {
-        stop.childrenCancelled = true;
-        await cancelRunning(campaign, { requeue: false });
-      }
-      campaign.status = 'stopping';
+    if (campaign.controls.stop) {
+      if (campaign.startRollBack()) await cancelRunning(campaign, { requeue: false });
+      campaign.waitFor('stopping');
       if (campaign.servers.runningCount === 0) return;
       await waitForChange(campaign);
-    } else if (budgetExceeded(campaign.failures, campaign.settings.failureBudget, campaign.fleet)) {
-      const reason = `The failure budget is exceeded: ${campaign.failures} servers failed, ${campaign.allowedFailures} allowed.`;
-      stopCampaign(campaign, 'halt', `${reason} No new server starts.`);
+    } else if (isBudgetExceeded(campaign.failures, campaign.settings.failureBudget, campaign.fleet)) {
+      const reason = `The failure budget is exceeded: ${campaign.failures} servers failed, ${campaign.failureBudget} allowed.`;
+      campaign.stop('halt', `${reason} No new server starts.`);
     } else if (campaign.servers.pendingCount === 0) {
       if (campaign.servers.runningCount === 0) return;
       await waitForChange(campaign);
     } else if (campaign.controls.paused) {
-      campaign.status = 'paused';
+      campaign.waitFor('paused');
       await waitForChange(campaign);
-    } else if (campaign.wave.admitted >= campaign.waveSize()) {
+    } else if (campaign.waves.current.admitted >= campaign.waveSize()) {
       await passWaveGate(campaign);
     } else {
       await admit(campaign);
@@ -157,25 +151,26 @@ async function rollOut(campaign: CampaignState): Promise<void> {
 /** Between waves: everything finished, canary verdict, bake time, approval; then the next wave opens. */
 async function passWaveGate(campaign: CampaignState): Promise<void> {
   if (campaign.servers.runningCount > 0) return waitForChange(campaign);
-  campaign.notifyWave(1, 'wave.finished');
+  campaign.notifier.raiseForWave(campaign.waves, 1, 'wave.finished');
   const canaryBudget = campaign.settings.canaryFailureBudget ?? 0;
-  if (campaign.wave.index === 0 && campaign.settings.waves.length > 0 && campaign.wave.failures > canaryBudget) {
-    const reason = `The canary wave failed: ${campaign.wave.failures} of its ${campaign.wave.admitted} servers failed (canary budget ${canaryBudget}).`;
-    return stopCampaign(campaign, 'halt', `${reason} No further wave starts.`);
+  const wave = campaign.waves.current;
+  if (wave.index === 0 && campaign.settings.waves.length > 0 && wave.failures > canaryBudget) {
+    const reason = `The canary wave failed: ${wave.failures} of its ${wave.admitted} servers failed (canary budget ${canaryBudget}).`;
+    return campaign.stop('halt', `${reason} No further wave starts.`);
   }
   if (campaign.settings.bakeTimeMs > 0) {
-    campaign.wave.bakeUntilMs ??= Date.now() + campaign.settings.bakeTimeMs;
-    if (Date.now() < campaign.wave.bakeUntilMs) {
-      campaign.status = 'baking';
-      return waitForChange(campaign, campaign.wave.bakeUntilMs);
+    const bakeUntilMs = campaign.waves.startBake(campaign.settings.bakeTimeMs);
+    if (Date.now() < bakeUntilMs) {
+      campaign.waitFor('baking');
+      return waitForChange(campaign, bakeUntilMs);
     }
   }
-  if (campaign.approvalNeeded(campaign.wave.index + 1)) {
-    campaign.status = 'awaiting_approval';
-    campaign.notifyWave(2, 'campaign.awaiting_approval');
+  if (campaign.approvalNeeded(wave.index + 1)) {
+    campaign.waitFor('awaiting_approval');
+    campaign.notifier.raiseForWave(campaign.waves, 2, 'campaign.awaiting_approval');
     return waitForChange(campaign);
   }
-  campaign.wave = { index: campaign.wave.index + 1, admitted: 0, failures: 0 };
+  campaign.waves.openNext();
 }
 
 /** Starts as many servers as the slots, the wave, the caps and the window allow, or sleeps until one may. */
@@ -183,33 +178,34 @@ async function admit(campaign: CampaignState): Promise<void> {
   const now = Date.now();
   const window = windowAt(campaign.settings.windows, now);
   if (!window.open && window.opensAtMs === undefined) {
-    return stopCampaign(campaign, 'halt', 'No maintenance window is left: the servers not yet started stay untouched.');
+    return campaign.stop('halt', 'No maintenance window is left: the servers not yet started stay untouched.');
   }
-  const expectedMs = expectedServerMs(campaign.durations(), campaign.deadlineMs());
+  const expectedMs = expectedServerMs(campaign.learning.durations(), campaign.deadlineMs());
   if (!fitsInWindow(window, now, expectedMs)) {
     // Nothing runs, so the expected time cannot change: a window too short now is too short for good.
     const tooShort =
       campaign.servers.runningCount === 0 ? noWindowFits(campaign.settings.windows, now, expectedMs) : undefined;
-    if (tooShort !== undefined) return stopCampaign(campaign, 'halt', tooShort);
-    campaign.status = 'outside_window';
+    if (tooShort !== undefined) return campaign.stop('halt', tooShort);
+    campaign.waitFor('outside_window');
     // Too late in this window: sleep until it closes, then until the next one opens.
     return waitForChange(campaign, nextWindowChange(window));
   }
-  campaign.status = 'running';
-  const free = freeSlots(campaign);
-  const room = campaign.waveSize() - campaign.wave.admitted;
+  campaign.admitting();
+  const free = startRoom(campaign);
+  const room = campaign.waveSize() - campaign.waves.current.admitted;
   const { maxPerRack, maxPerDatacenter } = campaign.settings;
   const caps = { maxPerRack, maxPerDatacenter };
-  const picked = free > 0 ? campaign.servers.candidates(Math.min(free, room), caps, campaign.admissible()) : [];
+  const picked = free > 0 ? campaign.servers.candidates(Math.min(free, room), caps, campaign.waits.admissible()) : [];
   if (picked.length === 0) return waitForChange(campaign, window.closesAtMs);
   startServers(campaign, picked);
 }
 
 /**
- * Slots free for new starts: the concurrency left, within the cap on unconfirmed starts. Servers waiting
- * for an unreachable OVH account keep no slot (the other accounts' servers go on), within MAX_IN_FLIGHT.
+ * How many servers may start now: the concurrency left, within the cap on unconfirmed starts. Servers waiting
+ * for an unreachable OVH account do not count against the concurrency (the other accounts' servers go on),
+ * within MAX_IN_FLIGHT.
  */
-function freeSlots(campaign: CampaignState): number {
+function startRoom(campaign: CampaignState): number {
   const running = campaign.servers.runningCount;
   const free = Math.min(campaign.concurrency() - campaign.activeCount(), MAX_IN_FLIGHT - running);
   const underCap = MAX_UNCONFIRMED_STARTS - campaign.startsInFlight;

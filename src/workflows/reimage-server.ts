@@ -35,7 +35,7 @@ import {
 import { ServerOutcome } from '../shared/failure-types';
 import { campaignWorkflowId } from '../shared/workflow-ids';
 import { untilAccountAnswers } from './account-outage';
-import { serverActivities } from './server-activities';
+import { serverActivities } from './activity-options';
 import {
   classifyStepFailure,
   redeployRefused,

@@ -4,9 +4,10 @@
  * continue-as-new. Finish reports are idempotent on (serviceName, attempt): a duplicate or stale report
  * changes nothing.
  */
-import { BUDGET_OUTCOMES, type FailureType, type ServerOutcome } from '../shared/failure-types';
+import { BUDGET_OUTCOMES, type FailureType, ServerOutcome } from '../shared/failure-types';
 import type { ServerResult, ServerTarget } from '../shared/campaign-types';
 import type { CarriedState, ResultTuple, RunningTuple } from '../shared/campaign-report-types';
+import { DEFAULT_ACCOUNT } from '../shared/task-queues';
 
 /** A finished server's compact outcome. */
 export interface FinishedRow {
@@ -16,8 +17,10 @@ export interface FinishedRow {
   attempt: number;
   deployments: number;
   apiCalls: number;
-  durationMs: number;
-  installMs: number;
+  /** The whole reimage, start to finish (the report's `durationMs`). */
+  serverMs: number;
+  /** Time in the installing phase, over every deployment (the report's `installMs`): not the install duration. */
+  installingMs: number;
 }
 
 export interface ServerSlot {
@@ -110,7 +113,7 @@ export class RolloutState {
     if (!slot || slot.state !== 'running' || slot.attempt !== result.attempt) return 'ignored';
     this.leaveRunning(slot);
     // A server cancelled at its window's close waits for the next one, unless it kept its new OS.
-    if (slot.windowCancelled && result.outcome === 'cancelled' && !result.installKept) {
+    if (slot.windowCancelled && result.outcome === ServerOutcome.Cancelled && !result.installKept) {
       slot.windowCancelled = undefined;
       this.requeue(slot);
       return 'requeued';
@@ -130,9 +133,18 @@ export class RolloutState {
       attempt: slot.attempt,
       deployments: 0,
       apiCalls: 0,
-      durationMs: 0,
-      installMs: 0,
+      serverMs: 0,
+      installingMs: 0,
     });
+  }
+
+  /** Ends every pending server of `account` unstarted, as finishWithout does. */
+  finishPendingOf(account: string, outcome: ServerOutcome, message: string, failureType?: FailureType): void {
+    for (const slot of this.slots) {
+      if (slot.state === 'pending' && (slot.target.account ?? DEFAULT_ACCOUNT) === account) {
+        this.finishWithout(slot, outcome, message, failureType);
+      }
+    }
   }
 
   /** Queues a finished server again with the next attempt number. */
@@ -222,8 +234,8 @@ function toRow(result: ServerResult): FinishedRow {
     attempt: result.attempt,
     deployments: result.deployments,
     apiCalls: result.apiCalls,
-    durationMs: result.finishedAtMs - result.startedAtMs,
-    installMs: result.durations.installing ?? 0,
+    serverMs: result.finishedAtMs - result.startedAtMs,
+    installingMs: result.durations.installing ?? 0,
   };
 }
 
@@ -234,22 +246,22 @@ function toTuple(index: number, row: FinishedRow): ResultTuple {
     row.attempt,
     row.deployments,
     row.apiCalls,
-    row.durationMs,
-    row.installMs,
+    row.serverMs,
+    row.installingMs,
   ];
   if (row.failureType || row.message) tuple.push(row.failureType ?? '', row.message ?? '');
   return tuple;
 }
 
 function fromTuple(tuple: ResultTuple): FinishedRow {
-  const [, outcome, attempt, deployments, apiCalls, durationMs, installMs, failureType, message] = tuple;
+  const [, outcome, attempt, deployments, apiCalls, serverMs, installingMs, failureType, message] = tuple;
   return {
     outcome,
     attempt,
     deployments,
     apiCalls,
-    durationMs,
-    installMs,
+    serverMs,
+    installingMs,
     ...(failureType ? { failureType } : {}),
     ...(message ? { message } : {}),
   };

@@ -11,52 +11,12 @@
  * replayed one, one for an earlier deployment or one arriving after the wait is refused, and the receiver
  * answers it with an error. Workflow-safe.
  */
-import { CancellationScope, condition, setHandler } from '@temporalio/workflow';
+import { CancellationScope, condition } from '@temporalio/workflow';
 import type { DeploymentResult, WaitForDeploymentInput } from '../activities/types';
-import type { CallbackHostKeys } from '../domain/completion';
-import { serverCallbackUpdate } from '../shared/campaign-messages';
-import type { ServerCallback } from '../shared/campaign-types';
 import { untilAccountAnswers } from './account-outage';
-import type { serverActivities } from './server-activities';
+import type { serverActivities } from './activity-options';
+import type { CallbackInbox } from './callback-inbox';
 import type { ServerState } from './server-state';
-
-/** The callbacks of one run: which deployment waits for one, and what each deployment's server sent. */
-export class CallbackInbox {
-  private awaiting?: number;
-  private readonly received = new Map<number, ServerCallback>();
-
-  /** Registers the update handler: call once, at the start of the workflow. */
-  listen(): this {
-    setHandler(serverCallbackUpdate, (callback) => this.accept(callback), {
-      validator: (callback) => this.check(callback),
-    });
-    return this;
-  }
-
-  /** From the start of `deployment` until its wait ends, its first callback is accepted. */
-  open(deployment: number): void {
-    this.awaiting = deployment;
-  }
-
-  close(): void {
-    this.awaiting = undefined;
-  }
-
-  /** The host keys `deployment`'s server sent, if it called back. */
-  hostKeysOf(deployment: number): CallbackHostKeys | undefined {
-    return this.received.get(deployment)?.hostKeys;
-  }
-
-  private check(callback: ServerCallback): void {
-    if (this.received.has(callback.deployment)) throw new Error('This deployment already called back.');
-    if (callback.deployment !== this.awaiting) throw new Error('No deployment of this run waits for this callback.');
-  }
-
-  private accept(callback: ServerCallback): 'accepted' {
-    this.received.set(callback.deployment, callback);
-    return 'accepted';
-  }
-}
 
 type Activities = ReturnType<typeof serverActivities>;
 

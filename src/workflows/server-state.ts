@@ -22,7 +22,7 @@ import {
   phaseAttribute,
   serverNameAttribute,
 } from '../shared/search-attributes';
-import { CallbackInbox } from './server-callback';
+import { CallbackInbox } from './callback-inbox';
 
 /** Mutable state of one server's reimage; the progress query reads it. */
 export class ServerState {
@@ -94,7 +94,7 @@ export class ServerState {
       durations: { ...this.durations },
       phases: this.spans.map((span) => [...span]),
       apiCalls: this.apiCalls,
-      ...(this.ovhInstallMs !== undefined ? { ovhInstallMs: this.ovhInstallMs } : {}),
+      ovhInstallMs: this.ovhInstallMs,
       ...(this.commercialRange ? { commercialRange: this.commercialRange } : {}),
       ...(failure?.installKept ? { installKept: true } : {}),
       ...(outcome === ServerOutcome.Done && this.hostKeys ? { hostKeys: this.hostKeys } : {}),
@@ -116,7 +116,7 @@ export class ServerState {
       startedAtMs: this.startedAtMs,
       deployments: this.deployments,
       maxDeployments: this.maxDeployments,
-      ...(this.taskId !== undefined ? { taskId: this.taskId } : {}),
+      taskId: this.taskId,
       apiCalls: this.apiCalls,
       ...(this.waiting ? { waiting: this.waiting } : {}),
       ...(this.result ? { result: this.result } : {}),

@@ -7,8 +7,8 @@
  */
 import type { WindowsSetting } from '../shared/campaign-types';
 import type { WindowStatus } from '../shared/campaign-report-types';
-import { formatDuration } from '../campaign/units';
-import { occurrencesAfter } from './cron';
+import { formatDuration } from '../input/units';
+import { occurrencesAfter } from '../shared/cron';
 
 /** The window state at `nowMs`; no setting means always open. `opensAtMs` undefined when closed: no window left. */
 export function windowAt(setting: WindowsSetting | undefined, nowMs: number): WindowStatus {

@@ -1,6 +1,6 @@
 import type { ApplicationFailure } from '@temporalio/common';
 import { followSimulator } from '../../src/activities/deps';
-import { followSimulatorClock } from '../../src/ovh/simulator-clock';
+import { followSimulatorClock } from '../../src/rehearsal/simulator-clock';
 import { FailureType } from '../../src/shared/failure-types';
 import type { DeploymentHandle } from '../../src/activities/types';
 import type { DeploymentProgress } from '../../src/domain/deployment';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { failuresTolerated, isBudgetExceeded, resolveCount, waveSizes } from '../../src/campaign/rollout-math';
+import { resolveFailureBudget, isBudgetExceeded, resolveCount, waveSizes } from '../../src/campaign/rollout-math';
 
 describe('resolveCount', () => {
   it('rounds a percentage of the fleet down', () => {
@@ -38,11 +38,11 @@ describe('resolveCount', () => {
   });
 });
 
-describe('failuresTolerated and isBudgetExceeded', () => {
+describe('resolveFailureBudget and isBudgetExceeded', () => {
   it('rounds a percentage budget down, without a minimum', () => {
-    expect(failuresTolerated({ percent: 10 }, 50)).toBe(5);
-    expect(failuresTolerated({ percent: 10 }, 19)).toBe(1);
-    expect(failuresTolerated({ percent: 10 }, 9)).toBe(0);
+    expect(resolveFailureBudget({ percent: 10 }, 50)).toBe(5);
+    expect(resolveFailureBudget({ percent: 10 }, 19)).toBe(1);
+    expect(resolveFailureBudget({ percent: 10 }, 9)).toBe(0);
   });
 
   it('halts only when failures are strictly more than the budget', () => {
@@ -55,7 +55,7 @@ describe('failuresTolerated and isBudgetExceeded', () => {
   it('never tolerates more failures than the percentage of the fleet', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 100_000 }), (percent, fleet) => {
-        const tolerated = failuresTolerated({ percent }, fleet);
+        const tolerated = resolveFailureBudget({ percent }, fleet);
         return tolerated * 100 <= percent * fleet && (tolerated + 1) * 100 > percent * fleet;
       }),
       { numRuns: 500 },

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseExpression } from 'cron-parser';
 import type { Page } from 'playwright-core';
-import { formatDuration } from '../../src/cli/output';
+import { humanDuration } from '../../src/cli/output';
 import { pauseCampaignSignal, resumeCampaignSignal, setConcurrencyUpdate } from '../../src/shared/campaign-messages';
 import type { CampaignReport, ServerReportRow } from '../../src/shared/campaign-report-types';
 import type { ServerResult } from '../../src/shared/campaign-types';
@@ -92,7 +92,7 @@ describe('reimage report', () => {
       stdout: [
         '# Campaign rpt: done',
         '',
-        `Duration ${formatDuration(report.finishedAtMs - report.startedAtMs)}, 2 servers, 1 failures (budget 1), ${t.apiCalls} OVH API calls.`,
+        `Duration ${humanDuration(report.finishedAtMs - report.startedAtMs)}, 2 servers, 1 failures (budget 1), ${t.apiCalls} OVH API calls.`,
         '',
         '| outcome | servers |',
         '|---|---|',
@@ -101,8 +101,8 @@ describe('reimage report', () => {
         '',
         '| server | outcome | failure type | message | attempts | deployments | duration | API calls |',
         '|---|---|---|---|---|---|---|---|',
-        `| ${done.serviceName} | done |  |  | 1 | 1 | ${formatDuration(done.durationMs!)} | ${done.apiCalls} |`,
-        `| ${failed.serviceName} | deploy_failed | DeployFailed | ${failed.message} | 1 | 1 | ${formatDuration(failed.durationMs!)} | ${failed.apiCalls} |`,
+        `| ${done.serviceName} | done |  |  | 1 | 1 | ${humanDuration(done.durationMs!)} | ${done.apiCalls} |`,
+        `| ${failed.serviceName} | deploy_failed | DeployFailed | ${failed.message} | 1 | 1 | ${humanDuration(failed.durationMs!)} | ${failed.apiCalls} |`,
         '',
       ].join('\n'),
     });

@@ -5,7 +5,7 @@
  * nine real minutes for its first poll.
  */
 import { parse } from 'yaml';
-import { nextPollDelay, pollPolicyFor } from '../../src/activities/poll-policy';
+import { nextPollDelay, pollPolicyFor } from '../../src/shared/poll-policy';
 import { validateCampaignData } from '../../src/campaign/loader';
 import { startCampaign } from '../../src/cli/plan-runner';
 import { campaignYaml, startCliStack, type CliStack } from './helpers/cli-harness';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { FleetFileError, SimulatorOptionsError, type Simulator } from '../../src/simulator';
-import { parseRateLimit, parseSimulatorArgs } from '../../src/simulator/main';
+import { parseSimulatorRateLimit, parseSimulatorArgs } from '../../src/simulator/main';
 import { rawRequest, simCall } from './raw-request';
 import { waitFor } from '../helpers/wait-for';
 import { byoiReinstallBody, nodeOvh } from './sim-helpers';
@@ -184,8 +184,8 @@ describe('simulator command line', () => {
       envFile: 'sim.env',
     });
     expect(parseSimulatorArgs(['simulator', '--env'])).toEqual({ quiet: false, env: true });
-    expect(parseRateLimit('100/250ms')).toEqual({ requests: 100, perMs: 250 });
-    expect(() => parseRateLimit('fast')).toThrow(
+    expect(parseSimulatorRateLimit('100/250ms')).toEqual({ requests: 100, perMs: 250 });
+    expect(() => parseSimulatorRateLimit('fast')).toThrow(
       new SimulatorOptionsError('--rate-limit "fast" must look like 60/min, 5/s or 100/250ms (requests per period).'),
     );
   });

@@ -84,11 +84,11 @@ describe('docker-compose.yml', () => {
     expect(published.filter((entry) => entry.host !== '127.0.0.1')).toEqual([]);
   });
 
-  it('mounts ./ovh read-only for an accounts file, its credentials coming from ./ovh/credentials.env', () => {
-    expect(worker.volumes).toEqual(['./ovh:/etc/reimage/ovh:ro']);
-    expect(worker.env_file).toEqual([{ path: './ovh/credentials.env', required: false }]);
+  it('mounts ./deploy/ovh read-only for an accounts file, its credentials coming from ./deploy/ovh/credentials.env', () => {
+    expect(worker.volumes).toEqual(['./deploy/ovh:/etc/reimage/ovh:ro']);
+    expect(worker.env_file).toEqual([{ path: './deploy/ovh/credentials.env', required: false }]);
     expect(worker.environment!.REIMAGE_OVH_ACCOUNTS).toBe('${REIMAGE_OVH_ACCOUNTS:-}');
-    expect(readFileSync(path.join(root, 'ovh', '.gitignore'), 'utf8')).toMatch(/^credentials\.env$/m);
+    expect(readFileSync(path.join(root, 'deploy', 'ovh', '.gitignore'), 'utf8')).toMatch(/^credentials\.env$/m);
   });
 
   it('registers exactly the search attributes the workflows use', () => {

@@ -10,6 +10,9 @@ const ACTIVITIES =
   'src/domain.';
 const TESTKIT =
   'testkit/ is not in the worker image (the Dockerfile copies src/ only) and sits above the CLI: src/ never imports it.';
+const INPUT =
+  "src/input reads the operator's files for campaign/ and ovh/ alike, below both: it imports only src/domain and " +
+  'its own folder.';
 const DOMAIN = "src/domain is the bottom layer, the product's vocabulary: it imports no package and no other folder.";
 
 /** Each case imports one module and uses it, so the import rules are the only ones that can fire. */
@@ -36,7 +39,11 @@ const cases = {
   },
   activitiesImportWorkflows: {
     filePath: 'src/activities/bad.ts',
-    code: "import { NON_RETRYABLE_TYPES } from '../workflows/server-activities';\nexport const n = NON_RETRYABLE_TYPES;\n",
+    code: "import { NON_RETRYABLE_TYPES } from '../workflows/activity-options';\nexport const n = NON_RETRYABLE_TYPES;\n",
+  },
+  inputImportsCampaign: {
+    filePath: 'src/input/bad.ts',
+    code: "import { quote } from '../campaign/service-names';\nexport const q = quote;\n",
   },
   domainImportsPackage: {
     filePath: 'src/domain/bad.ts',
@@ -96,7 +103,11 @@ describe('the layering lint rule', () => {
   });
 
   it('rejects activities importing workflow code', () => {
-    expect(messages.activitiesImportWorkflows).toEqual([restricted('../workflows/server-activities', ACTIVITIES)]);
+    expect(messages.activitiesImportWorkflows).toEqual([restricted('../workflows/activity-options', ACTIVITIES)]);
+  });
+
+  it("rejects the operator's file tools importing the campaign code they sit below", () => {
+    expect(messages.inputImportsCampaign).toEqual([restricted('../campaign/service-names', INPUT)]);
   });
 
   it('rejects a package or another folder imported by the domain', () => {

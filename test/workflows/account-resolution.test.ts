@@ -2,7 +2,7 @@
  * Merging each OVH account's answer into one plan (pure): list order kept across accounts, unknown only when
  * no account has the server, a name two accounts have set apart as ambiguous.
  */
-import type { ResolvedServers } from '../../src/activities/plan-types';
+import type { ResolvedServers } from '../../src/activities/types';
 import type { ResolveServersInput } from '../../src/shared/plan-types';
 import { mergeAccountAnswers } from '../../src/workflows/account-resolution';
 

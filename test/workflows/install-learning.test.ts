@@ -10,7 +10,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WaitForDeploymentInput } from '../../src/activities/types';
 import { renderStatus } from '../../src/cli/commands/status';
-import { formatDuration } from '../../src/cli/output';
+import { humanDuration } from '../../src/cli/output';
 import { approveNextWaveUpdate, campaignProgressQuery } from '../../src/shared/campaign-messages';
 import { serverWorkflowId } from '../../src/shared/workflow-ids';
 import { createTestWorker, devServerPerFile, uniqueTaskQueue } from '../helpers/temporal';
@@ -110,7 +110,7 @@ describe('learned install durations with the real activities against the OVH sim
     expect(atGate.etaMs).toBe(SLOW_WAVE * (gateLearned.typicalMs + gateLearned.overheadMs));
     const status = renderStatus({ ...atEnd, completed: true, installSteps: {} }).split('\n');
     expect(status).toContain(
-      `installs: typically ${formatDuration(learned.typicalMs)}, 10% under ${formatDuration(learned.earlyMs!)} (learned from the last 14 done servers)`,
+      `installs: typically ${humanDuration(learned.typicalMs)}, 10% under ${humanDuration(learned.earlyMs!)} (learned from the last 14 done servers)`,
     );
   }, 180_000);
 
@@ -157,7 +157,7 @@ describe('learned install durations with the real activities against the OVH sim
     });
     const status = renderStatus({ ...atEnd, completed: true, installSteps: {} }).split('\n');
     expect(status).toContain(
-      `  commercial range stor-1: installs typically ${formatDuration(nearestRank(stor, 0.5))} (learned from the last 6 done servers)`,
+      `  commercial range stor-1: installs typically ${humanDuration(nearestRank(stor, 0.5))} (learned from the last 6 done servers)`,
     );
   }, 120_000);
 });

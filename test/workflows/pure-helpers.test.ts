@@ -1,12 +1,9 @@
-import {
-  budgetExceeded,
-  effectiveConcurrency,
-  MAX_IN_FLIGHT,
-  resolveBudget,
-  waveSize,
-} from '../../src/workflows/budget';
-import { estimateEtaMs, expectedServerMs, quantile } from '../../src/workflows/eta';
-import { CampaignState, MAX_RECORDED_WAVES } from '../../src/workflows/campaign-state';
+import { isBudgetExceeded, resolveFailureBudget } from '../../src/campaign/rollout-math';
+import { effectiveConcurrency, MAX_IN_FLIGHT, waveSize } from '../../src/workflows/budget';
+import { estimateEtaMs, expectedServerMs, quantile } from '../../src/shared/eta';
+import { CampaignState } from '../../src/workflows/campaign-state';
+import { campaignProgress, campaignReport } from '../../src/workflows/campaign-views';
+import { MAX_RECORDED_WAVES } from '../../src/workflows/campaign-waves';
 import {
   INSTALL_WINDOW,
   learnedInstalls,
@@ -38,13 +35,13 @@ function result(serviceName: string, attempt: number, outcome: ServerResult['out
 
 describe('budget', () => {
   it('continues exactly at the budget and halts one failure over it', () => {
-    expect(budgetExceeded(2, { count: 2 }, 10)).toBe(false);
-    expect(budgetExceeded(3, { count: 2 }, 10)).toBe(true);
+    expect(isBudgetExceeded(2, { count: 2 }, 10)).toBe(false);
+    expect(isBudgetExceeded(3, { count: 2 }, 10)).toBe(true);
   });
 
   it('rounds a percentage budget down with no minimum', () => {
-    expect(resolveBudget({ percent: 10 }, 19)).toBe(1);
-    expect(resolveBudget({ percent: 5 }, 15)).toBe(0);
+    expect(resolveFailureBudget({ percent: 10 }, 19)).toBe(1);
+    expect(resolveFailureBudget({ percent: 5 }, 15)).toBe(0);
   });
 
   it('rounds a percentage parallelism down with a minimum of 1 and caps it at 500', () => {
@@ -164,15 +161,15 @@ describe('install durations', () => {
     const input = { campaignId: 'c', servers, settings: testSettings('q', { maxParallel: { count: 500 } }) };
     const campaign = new CampaignState(input);
     for (const slot of campaign.servers.slots) {
-      campaign.markAdmitted(slot);
+      campaign.admit(slot);
       // Installs of 540 to 639 s in a scrambled order, each server taking 660 s in all.
       const installMs = 540_000 + ((slot.index * 37) % 100) * 1000;
-      campaign.onResult({ ...result(slot.target.serviceName, 1), ovhInstallMs: installMs });
+      campaign.recordResult({ ...result(slot.target.serviceName, 1), ovhInstallMs: installMs });
     }
     const carried = JSON.parse(JSON.stringify(campaign.encode())) as CarriedState;
     expect(JSON.stringify(carried.installs).length).toBeLessThan(1024);
     const next = new CampaignState({ ...input, carried });
-    expect(next.learnedInstalls()).toEqual({ samples: 32, typicalMs: 589_000, earlyMs: 552_000, overheadMs: 68_000 });
+    expect(next.learning.learned()).toEqual({ samples: 32, typicalMs: 589_000, earlyMs: 552_000, overheadMs: 68_000 });
   });
 });
 
@@ -284,15 +281,15 @@ describe('campaign state', () => {
 
   it('records when each wave admits its first server, once, and carries it across continue-as-new', () => {
     const campaign = new CampaignState(input);
-    campaign.markAdmitted(campaign.servers.slots[0]!);
-    campaign.markAdmitted(campaign.servers.slots[1]!);
-    campaign.wave = { index: 1, admitted: 0, failures: 0 };
-    campaign.markAdmitted(campaign.servers.slots[2]!);
-    const starts = campaign.report('done').waveStartedAtMs!;
+    campaign.admit(campaign.servers.slots[0]!);
+    campaign.admit(campaign.servers.slots[1]!);
+    campaign.waves.openNext();
+    campaign.admit(campaign.servers.slots[2]!);
+    const starts = campaignReport(campaign, 'done').waveStartedAtMs!;
     expect(starts).toHaveLength(2);
     expect(starts[1]).toBeGreaterThanOrEqual(starts[0]!);
     const carried = new CampaignState({ ...input, carried: campaign.encode() });
-    expect(carried.progress().waveStartedAtMs).toEqual(starts);
+    expect(campaignProgress(carried).waveStartedAtMs).toEqual(starts);
   });
 
   it('records no wave start for a campaign carried without them (an older worker)', () => {
@@ -301,19 +298,19 @@ describe('campaign state', () => {
       ...input,
       carried: { ...older, wave: { index: 2, admitted: 0, failures: 0 } },
     });
-    campaign.markAdmitted(campaign.servers.slots[0]!);
-    expect(campaign.report('done')).not.toHaveProperty('waveStartedAtMs');
+    campaign.admit(campaign.servers.slots[0]!);
+    expect(campaignReport(campaign, 'done')).not.toHaveProperty('waveStartedAtMs');
   });
 
   it("reports 10,000 finished servers and its wave starts within Temporal's 2 MiB payload limit", () => {
     const many = Array.from({ length: 10_000 }, (_, i) => ({ serviceName: `ns${5_000_000 + i}.ip-51-68-12.eu` }));
     const campaign = new CampaignState({ ...input, servers: many });
     campaign.servers.slots.forEach((slot, index) => {
-      campaign.wave = { index: Math.floor(index / 100), admitted: 0, failures: 0 };
-      campaign.markAdmitted(slot);
-      campaign.onResult({ ...result(slot.target.serviceName, 1), finishedAtMs: 665_123 });
+      if (index > 0 && index % 100 === 0) campaign.waves.openNext();
+      campaign.admit(slot);
+      campaign.recordResult({ ...result(slot.target.serviceName, 1), finishedAtMs: 665_123 });
     });
-    const report = campaign.report('done');
+    const report = campaignReport(campaign, 'done');
     expect(report.waveStartedAtMs).toHaveLength(MAX_RECORDED_WAVES);
     const bytes = JSON.stringify(report).length;
     writeTestLog(`report of 10,000 servers: ${bytes} bytes`);
@@ -324,8 +321,8 @@ describe('campaign state', () => {
     const many = Array.from({ length: MAX_RECORDED_WAVES + 5 }, (_, i) => ({ serviceName: `w-${i}` }));
     const campaign = new CampaignState({ ...input, servers: many });
     campaign.servers.slots.forEach((slot, index) => {
-      campaign.wave = { index, admitted: 0, failures: 0 };
-      campaign.markAdmitted(slot);
+      if (index > 0) campaign.waves.openNext();
+      campaign.admit(slot);
     });
     expect(campaign.encode().waveStarts).toHaveLength(MAX_RECORDED_WAVES);
   });

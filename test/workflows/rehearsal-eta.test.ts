@@ -10,6 +10,7 @@ import { estimate } from '../../src/cli/plan-estimate';
 import type { CampaignPlan } from '../../src/shared/plan-types';
 import type { ServerResult } from '../../src/shared/campaign-types';
 import { CampaignState } from '../../src/workflows/campaign-state';
+import { campaignProgress } from '../../src/workflows/campaign-views';
 import { testSettings } from './helpers/settings';
 
 const SPEED = 60;
@@ -32,7 +33,7 @@ function doneIn15s(serviceName: string): ServerResult {
 describe('a rehearsal at speed 60', () => {
   it('estimates the typical install in real time before any server is done, as the plan does', () => {
     // 4 rounds of 5 servers, each an 11-minute install on the simulator's clock: 11 real seconds.
-    expect(rehearsal().progress().etaMs).toBe(4 * 11_000);
+    expect(campaignProgress(rehearsal()).etaMs).toBe(4 * 11_000);
   });
 
   it('fits servers into windows by their deadlines in real time', () => {
@@ -43,10 +44,10 @@ describe('a rehearsal at speed 60', () => {
   it('estimates from the learned installs in real time once 3 servers are done', () => {
     const campaign = rehearsal();
     for (const slot of campaign.servers.slots.slice(0, 3)) {
-      campaign.markAdmitted(slot);
-      campaign.onResult(doneIn15s(slot.target.serviceName));
+      campaign.admit(slot);
+      campaign.recordResult(doneIn15s(slot.target.serviceName));
     }
-    const progress = campaign.progress();
+    const progress = campaignProgress(campaign);
     // 17 servers left, 4 rounds of 5, each 15 real seconds (11 simulated minutes of install and 4 around it).
     expect(progress.etaMs).toBe(60_000);
     expect(progress.learnedInstalls).toEqual({ samples: 3, typicalMs: 11 * MINUTE, overheadMs: 4 * MINUTE });
@@ -72,16 +73,16 @@ describe('a rehearsal at speed 60', () => {
     }));
     // 4 rounds of an 11-minute install on the simulator's clock: 44 real seconds, not 44 minutes.
     expect(planned.installBoundMs).toBe(44_000);
-    expect(planned.installBoundMs).toBe(rehearsal().progress().etaMs);
+    expect(planned.installBoundMs).toBe(campaignProgress(rehearsal()).etaMs);
   });
 
   it('shows the learned installs and the ETA in real time, and says so', () => {
     const campaign = rehearsal();
     for (const slot of campaign.servers.slots.slice(0, 3)) {
-      campaign.markAdmitted(slot);
-      campaign.onResult(doneIn15s(slot.target.serviceName));
+      campaign.admit(slot);
+      campaign.recordResult(doneIn15s(slot.target.serviceName));
     }
-    const snapshot: StatusSnapshot = { ...campaign.progress(), completed: false, installSteps: {} };
+    const snapshot: StatusSnapshot = { ...campaignProgress(campaign), completed: false, installSteps: {} };
     expect(renderStatus(snapshot).split('\n').slice(3)).toEqual([
       'wave 1 (3/20 admitted), concurrency 5, ETA 1m 00s, OVH calls 24',
       'installs: typically 11s (learned from the last 3 done servers)',

@@ -20,7 +20,7 @@ import { requirePositional } from '../campaign-client';
 import { UsageError } from '../errors';
 import { ExitCode } from '../exit-codes';
 import { missingRightsRefusal, rightsLines } from '../rights-format';
-import { formatDuration, realTimeLines } from '../output';
+import { humanDuration, realTimeLines } from '../output';
 import { defaultCampaignId, runPlan, serverListProblems } from '../plan-runner';
 import { estimate, type Estimate } from '../plan-estimate';
 
@@ -63,10 +63,10 @@ function render(spec: CampaignSpec, plan: CampaignPlan, eta: Estimate): string {
       ? `image: ${plan.image.format}, ${plan.image.sizeBytes} bytes, checksum ${plan.image.checksumVerified ? 'verified' : 'not given'}`
       : '',
     `waves: ${plan.waves.join(', ') || 'none'}`,
-    `ETA: about ${formatDuration(eta.etaMs)} (installs: ${formatDuration(eta.installBoundMs)}, OVH budget: ${formatDuration(eta.budgetBoundMs)}); ${eta.advice}`,
+    `ETA: about ${humanDuration(eta.etaMs)} (installs: ${humanDuration(eta.installBoundMs)}, OVH budget: ${humanDuration(eta.budgetBoundMs)}); ${eta.advice}`,
     ...realTimeLines(plan.ovhClockSpeed),
     eta.accounts
-      ? `OVH budget per account: ${eta.accounts.map((a) => `${a.account} ${a.servers} servers at ${a.rateLimitPerMinute}/min, ${formatDuration(a.budgetBoundMs)}`).join('; ')}`
+      ? `OVH budget per account: ${eta.accounts.map((a) => `${a.account} ${a.servers} servers at ${a.rateLimitPerMinute}/min, ${humanDuration(a.budgetBoundMs)}`).join('; ')}`
       : '',
     `OVH calls: ${plan.apiCalls} for this plan, about ${Math.round(eta.callsPerServer * plan.servers.length)} for the campaign`,
   ];
@@ -103,7 +103,7 @@ function progressPrinter(stream: NodeJS.WriteStream) {
     const elapsed = Date.now() - startedAt;
     const left =
       progress.done > 0
-        ? ` about ${formatDuration((elapsed / progress.done) * (progress.total - progress.done))} left,`
+        ? ` about ${humanDuration((elapsed / progress.done) * (progress.total - progress.done))} left,`
         : '';
     const line = `preflight [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${progress.done}/${progress.total} servers,${left} ${progress.apiCalls} OVH calls`;
     if (stream.isTTY) stream.write(`\r${line}`);

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { campaignProgressQuery } from '../../shared/campaign-messages';
 import type { CampaignReport } from '../../shared/campaign-report-types';
-import { loadClientConfig, parseRateLimit, rateLimitPattern } from '../../config';
+import { loadClientConfig, rateLimitOrDefault, rateLimitPattern } from '../../config';
 import { campaignWorkflowId } from '../../shared/workflow-ids';
 import { readCampaignHistory } from '../report-html/campaign-history';
 import { renderHtmlReport } from '../report-html/html-report';
@@ -82,7 +82,7 @@ function reportRateLimit(option: string | undefined) {
   if (!rateLimitPattern.test(option)) {
     throw new UsageError(`--rate-limit must look like 60/min, 5/s or 3000/h (got "${option}").`);
   }
-  return parseRateLimit(option);
+  return rateLimitOrDefault(option);
 }
 
 async function reportText(

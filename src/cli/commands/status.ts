@@ -4,21 +4,21 @@
  */
 import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
-import { DEFAULT_POLL_POLICY } from '../../activities/poll-policy';
-import { readDuration } from '../../campaign/units';
+import { DEFAULT_POLL_POLICY } from '../../shared/poll-policy';
+import { readDuration } from '../../input/units';
 import { campaignProgressQuery, serverProgressQuery } from '../../shared/campaign-messages';
 import type { ServerPhase } from '../../shared/campaign-types';
 import { serverWorkflowId } from '../../shared/workflow-ids';
 import type { CampaignProgress, LearnedInstalls } from '../../shared/campaign-report-types';
 import { loadClientConfig } from '../../config';
 import { connectClient } from '../../temporal/connection';
-import { MIN_SAMPLES } from '../../workflows/eta';
+import { MIN_SAMPLES } from '../../shared/eta';
 import { BOOT_NOT_VERIFIED, bootNotVerified } from '../boot-verification';
 import { campaignHandle, latestCampaignId, refuseExtraPositionals } from '../campaign-client';
 import { UsageError } from '../errors';
 import { campaignExitCode } from '../exit-codes';
 import { installProgress } from '../install-steps';
-import { formatDuration, progressBar, realTimeLines } from '../output';
+import { humanDuration, progressBar, realTimeLines } from '../output';
 import { namesAccounts } from '../report-format';
 
 export const usage = `reimage status [CAMPAIGN] [--watch] [--interval 2s] [--json]
@@ -114,7 +114,7 @@ function rolloutLine(s: StatusSnapshot): string {
   return (
     `wave ${s.wave.number} (${s.wave.admitted}/${s.wave.size} admitted), concurrency ${s.concurrency}` +
     (s.window.configured ? `, window ${s.window.open ? 'open' : 'closed'}` : '') +
-    (s.etaMs !== undefined ? `, ETA ${formatDuration(s.etaMs)}` : '') +
+    (s.etaMs !== undefined ? `, ETA ${humanDuration(s.etaMs)}` : '') +
     `, OVH calls ${s.totals.apiCalls}`
   );
 }
@@ -139,14 +139,14 @@ function nextStep(s: StatusSnapshot): string[] {
  * figures are on OVH's clock, which runs `speed` times faster than real time in a rehearsal: shown in real time.
  */
 function installsLine(learned: LearnedInstalls | undefined, speed: number): string {
-  const fallback = formatDuration(DEFAULT_POLL_POLICY.expectedDurationMs / speed);
+  const fallback = humanDuration(DEFAULT_POLL_POLICY.expectedDurationMs / speed);
   if (!learned) return `installs: expected to take ${fallback} (the default) until ${MIN_SAMPLES} servers are done`;
   return `installs: ${learnedFigures(learned, speed)}`;
 }
 
 function learnedFigures({ typicalMs, earlyMs, samples }: LearnedInstalls, speed: number): string {
-  const early = earlyMs !== undefined ? `, 10% under ${formatDuration(earlyMs / speed)}` : '';
-  return `typically ${formatDuration(typicalMs / speed)}${early} (learned from the last ${samples} done servers)`;
+  const early = earlyMs !== undefined ? `, 10% under ${humanDuration(earlyMs / speed)}` : '';
+  return `typically ${humanDuration(typicalMs / speed)}${early} (learned from the last ${samples} done servers)`;
 }
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {

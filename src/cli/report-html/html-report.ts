@@ -3,8 +3,9 @@
  * with the campaign's summary, charts and timeline. Every text from the campaign (server names, OVH's
  * messages, reasons) is escaped; the report holds no secret (outcomes and OVH's words only).
  */
+import { ServerOutcome } from '../../shared/failure-types';
 import { BOOT_NOT_VERIFIED } from '../boot-verification';
-import { formatDuration } from '../output';
+import { humanDuration } from '../output';
 import { callsChart, failuresChart, outcomesBar } from './charts-svg';
 import { esc } from './escape';
 import { pageScript, STYLE } from './page-assets';
@@ -78,7 +79,7 @@ function legend(): string {
 }
 
 function failuresTable(model: ReportModel): string {
-  const failed = model.rows.filter((row) => row.outcome && row.outcome !== 'done');
+  const failed = model.rows.filter((row) => row.outcome && row.outcome !== ServerOutcome.Done);
   if (failed.length === 0) return '';
   const rows = failed.map((row) => [
     esc(row.serviceName),
@@ -107,7 +108,7 @@ export function renderHtmlReport(model: ReportModel): string {
     `<title>${esc(title)}</title>`,
     `<style>${STYLE}</style></head><body>`,
     `<h1>${esc(title)}</h1>`,
-    `<p class="muted">Started ${started} UTC, ${formatDuration(model.endMs - model.startMs)}, ${t.servers} servers, ${t.failures} failures (budget ${t.failureBudget}), ${t.apiCalls} OVH API calls. Times are UTC.</p>`,
+    `<p class="muted">Started ${started} UTC, ${humanDuration(model.endMs - model.startMs)}, ${t.servers} servers, ${t.failures} failures (budget ${t.failureBudget}), ${t.apiCalls} OVH API calls. Times are UTC.</p>`,
     model.reason ? `<p><strong>Reason:</strong> ${esc(model.reason)}</p>` : '',
     model.bootNotVerified ? `<p><strong>${esc(BOOT_NOT_VERIFIED)}</strong></p>` : '',
     summary(model),

@@ -5,9 +5,9 @@
  */
 import type { CampaignReport, CampaignTotals, ServerReportRow } from '../../shared/campaign-report-types';
 import type { AbsoluteWindow, PhaseSpan, ServerResult, WindowsSetting } from '../../shared/campaign-types';
-import { BUDGET_OUTCOMES, type ServerOutcome } from '../../shared/failure-types';
-import { occurrencesAfter } from '../../workflows/cron';
-import { quantile } from '../../workflows/eta';
+import { BUDGET_OUTCOMES, ServerOutcome } from '../../shared/failure-types';
+import { occurrencesAfter } from '../../shared/cron';
+import { quantile } from '../../shared/eta';
 import type { CampaignHistory, OperatorAction } from './campaign-history';
 import { callsOverTime, type CallBins } from './calls-over-time';
 import { DEFAULT_ACCOUNT } from '../../shared/task-queues';
@@ -93,7 +93,7 @@ export function buildReportModel(
       ...(row.account && row.account !== DEFAULT_ACCOUNT ? { account: row.account } : {}),
       ...(target?.datacenter ? { datacenter: target.datacenter } : {}),
       ...(target?.rack ? { rack: target.rack } : {}),
-      ...(wave !== undefined ? { wave } : {}),
+      wave,
       state: row.state,
       ...(row.outcome ? { outcome: row.outcome } : {}),
       ...(row.failureType ? { failureType: row.failureType } : {}),
@@ -158,9 +158,9 @@ function spansFromDurations(result: ServerResult): PhaseSpan[] {
 
 /** Marks where a failed server failed: the rollback itself when it failed, else the phase it rolled back from. */
 function markFailure(spans: TimelineSpan[], outcome: ServerOutcome | undefined): TimelineSpan[] {
-  if (!outcome || outcome === 'done' || spans.length === 0) return spans;
+  if (!outcome || outcome === ServerOutcome.Done || spans.length === 0) return spans;
   const last = spans.length - 1;
-  const rolledBack = spans[last]!.phase === 'rolling_back' && outcome !== 'rollback_failed';
+  const rolledBack = spans[last]!.phase === 'rolling_back' && outcome !== ServerOutcome.RollbackFailed;
   const index = rolledBack && last > 0 ? last - 1 : last;
   return spans.map((span, i) => (i === index ? { ...span, failed: true } : span));
 }
@@ -194,14 +194,14 @@ function failuresOverTime(rows: TimelineRow[]): [number, number][] {
 
 function percentilesOf(rows: TimelineRow[]): Percentiles[] {
   const finished = rows.filter((row) => row.state === 'finished' && row.spans.length > 0);
-  const done = finished.filter((row) => row.outcome === 'done');
+  const done = finished.filter((row) => row.outcome === ServerOutcome.Done);
   const whole = (row: TimelineRow) => row.spans.at(-1)!.endMs - row.spans[0]!.startMs;
   const phaseTotal = (row: TimelineRow, phase: string) =>
     row.spans.filter((s) => s.phase === phase).reduce((sum, s) => sum + s.endMs - s.startMs, 0);
   const phases = [...new Set(finished.flatMap((row) => row.spans.map((s) => s.phase)))];
   return [
     stats('server, done', done.map(whole)),
-    stats('server, failed', finished.filter((row) => row.outcome !== 'done').map(whole)),
+    stats('server, failed', finished.filter((row) => row.outcome !== ServerOutcome.Done).map(whole)),
     ...phases.map((phase) =>
       stats(
         phase,

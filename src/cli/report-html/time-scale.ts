@@ -1,5 +1,5 @@
 /** The time axis shared by the timeline and the charts: campaign time to x, round ticks, UTC labels. */
-import { formatDuration } from '../output';
+import { humanDuration } from '../output';
 import { esc, num } from './escape';
 
 const TICK_STEPS_S = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400];
@@ -45,5 +45,5 @@ export function axis(scale: TimeScale, labelY: number, gridTop: number, gridBott
 
 /** "3m 05s" for a duration in ms, with tenths under 10 s (fast simulated campaigns). */
 export function duration(ms: number): string {
-  return ms < 10_000 ? `${(ms / 1000).toFixed(1)}s` : formatDuration(ms);
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)}s` : humanDuration(ms);
 }

@@ -3,6 +3,7 @@
  * per phase, the failed phase in the failure color with the failure type and OVH's message as its tooltip,
  * maintenance windows shaded behind, wave starts and operator actions as vertical marks.
  */
+import { ServerOutcome } from '../../shared/failure-types';
 import { esc, num } from './escape';
 import type { ReportModel, TimelineRow, TimelineSpan } from './report-model';
 import { axis, clock, duration, timeScale, type TimeScale } from './time-scale';
@@ -48,7 +49,7 @@ function bar(span: TimelineSpan, row: TimelineRow, scale: TimeScale): string {
   const { cls, label } = phaseClass(span.phase);
   const x = scale.x(span.startMs);
   const width = Math.max(1, scale.x(span.endMs) - x);
-  const failClass = span.failed ? (row.outcome === 'cancelled' ? ' cx' : ' fail') : '';
+  const failClass = span.failed ? (row.outcome === ServerOutcome.Cancelled ? ' cx' : ' fail') : '';
   const calls = span.calls > 0 ? `, ${span.calls} calls` : '';
   const failure = span.failed ? `\n${row.outcome ?? ''} ${row.failureType ?? ''}: ${row.message ?? ''}` : '';
   const title = `${label} ${duration(span.endMs - span.startMs)}${calls}${failure}`;

@@ -9,7 +9,7 @@ import type { ActivityDeps } from '../../../src/activities/deps';
 import type { HookActivities, ReimageActivities } from '../../../src/activities/types';
 import { OvhClient } from '../../../src/ovh/client';
 import { RateBudget } from '../../../src/ovh/rate-budget';
-import { followSimulatorClock } from '../../../src/ovh/simulator-clock';
+import { followSimulatorClock } from '../../../src/rehearsal/simulator-clock';
 import type { Simulator } from '../../../src/simulator';
 import type { CampaignSettings, ServerTarget } from '../../../src/shared/campaign-types';
 import { startTestSimulator } from '../../helpers/simulator';

@@ -4,7 +4,7 @@
  * the simulator runs at another speed or nothing answers.
  */
 import { createServer } from 'node:net';
-import { followSimulatorClock, isLoopbackEndpoint, SimulatorClockError } from '../../src/ovh/simulator-clock';
+import { followSimulatorClock, isLoopbackEndpoint, SimulatorClockError } from '../../src/rehearsal/simulator-clock';
 import type { Simulator } from '../../src/simulator';
 import {} from '../simulator/sim-helpers';
 import { startTestSimulator } from '../helpers/simulator';

@@ -3,7 +3,7 @@
  * Until MIN_SAMPLES servers are done, the expected time is the deployment's deadlines (pessimistic on
  * purpose: a window admission based on it never overruns).
  */
-import type { LearnedInstalls } from '../shared/campaign-report-types';
+import type { LearnedInstalls } from './campaign-report-types';
 
 /** Done servers needed before their durations replace the defaults (deadlines, the poll policy's 11 minutes). */
 export const MIN_SAMPLES = 3;

@@ -116,6 +116,6 @@ export function pollPolicyFor(input: {
     pollMinMs,
     pollMaxMs: Math.max(input.pollMaxMs ?? DEFAULT_POLL_POLICY.pollMaxMs, pollMinMs),
     expectedDurationMs: input.expectedDurationMs ?? DEFAULT_POLL_POLICY.expectedDurationMs,
-    ...(input.earlyDurationMs !== undefined ? { earlyDurationMs: input.earlyDurationMs } : {}),
+    earlyDurationMs: input.earlyDurationMs,
   };
 }

@@ -2,7 +2,7 @@
  * The shape of an OVH account's name in the worker's accounts file and in a campaign's `accounts:` list.
  * Workflow-safe: no imports but the quoting helper.
  */
-import { quote } from './service-names';
+import { quote } from './quote';
 
 /** Names become task queue names (`<queue>-ovh-<name>`) and search attribute values. */
 const ACCOUNT_NAME = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;

@@ -1,4 +1,4 @@
-import { DEFAULT_POLL_POLICY, nextPollDelay, pollPolicyFor } from '../../src/activities/poll-policy';
+import { DEFAULT_POLL_POLICY, nextPollDelay, pollPolicyFor } from '../../src/shared/poll-policy';
 
 const noJitter = () => 0.5;
 const minute = 60_000;

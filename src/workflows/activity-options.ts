@@ -1,9 +1,9 @@
 /**
- * Activity options of reimageServerWorkflow. Short calls retry only OvhApiRetryable failures (every other
- * FailureType is permanent). Every regular activity heartbeats (src/activities/deps.ts keepAlive) under a
- * 30-second heartbeat timeout, so the activities of a dead worker are retried within 30 s; the
- * retries resume from the last heartbeat (the start's checkpoint, the wait's counters, the rollback's
- * reboot task), against the same absolute deadlines.
+ * Activity options of the workflows: reimageServerWorkflow's, and the ones the campaign and plan workflows
+ * share. Short calls retry only OvhApiRetryable failures (every other FailureType is permanent). Every
+ * regular activity heartbeats (src/activities/deps.ts keepAlive) under a 30-second heartbeat timeout, so the
+ * activities of a dead worker are retried within 30 s; the retries resume from the last heartbeat (the
+ * start's checkpoint, the wait's counters, the rollback's reboot task), against the same absolute deadlines.
  */
 import {
   proxyActivities,
@@ -14,7 +14,7 @@ import {
 } from '@temporalio/workflow';
 import type { ReimageActivities } from '../activities/types';
 import { FailureType } from '../shared/failure-types';
-import type { DeployDeadlines, PollPolicy } from '../shared/campaign-types';
+import type { DeployDeadlines, PollSettings } from '../shared/campaign-types';
 
 /** Every failure type but OvhApiRetryable: retrying them cannot change OVH's answer. */
 export const NON_RETRYABLE_TYPES: string[] = Object.values(FailureType).filter(
@@ -50,7 +50,7 @@ const START_CALLS_MS = 2 * 60_000;
 /** Activity stubs for one server, built from its deadlines. */
 export function serverActivities(
   deadlines: DeployDeadlines,
-  poll: PollPolicy,
+  poll: PollSettings,
 ): {
   reads: Pick<ReimageActivities, 'detectRoute' | 'preflightServer'>;
   start: Pick<ReimageActivities, 'startDeployment'>;

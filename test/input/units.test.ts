@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { formatDuration, parseDuration, parsePercent, UnitParseError } from '../../src/campaign/units';
+import { formatDuration, parseDuration, parsePercent, UnitParseError } from '../../src/input/units';
 
 function thrown(action: () => unknown): unknown {
   try {
