@@ -1,11 +1,11 @@
 /**
  * The server's callback (campaigns with completion.callback): after the start, the workflow waits for the
- * install's end as polling finds it or for the server to call back, whichever comes first; the polling is the
- * fallback, so it starts only once the install runs late (waitForDeployment's callbackExpected). A callback cancels
- * the polling and triggers a read of the install task (2 s later), OVH's word staying the source of truth: done, and
- * the boot is proven by the callback itself (no boot check); still running, it is read at the short cadence
- * until it ends. Without a callback (an image without cloud-init, a lost POST) the polling finds the end, and
- * the failures, as without completion.callback.
+ * install's end as polling finds it or for the server to call back, whichever comes first; the polling is
+ * the fallback (waitForDeployment's callbackExpected: every maxInterval until the install runs late). A
+ * callback cancels the polling and triggers a read of the install task 2 s later, OVH's word staying the
+ * source of truth: done, and the boot is proven by the callback itself (no boot check); still running, it is
+ * read every 5 s until it ends. Without a callback (an image without cloud-init, a lost POST) the polling
+ * finds the end, and the failures, as without completion.callback.
  *
  * Only the first callback of the deployment in progress is accepted (serverCallbackUpdate's validator): a
  * replayed one, one for an earlier deployment or one arriving after the wait is refused, and the receiver
