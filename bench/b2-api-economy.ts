@@ -21,10 +21,11 @@
  *   npx tsx bench/b2-api-economy.ts             # 40 servers, 10 at a time, speed 60 (about 4 minutes)
  *   npx tsx bench/b2-api-economy.ts --quick     # 12 servers, 4 at a time, speed 120 (CI, about 40 s)
  *   npx tsx bench/b2-api-economy.ts --speed 120 # another speed (simulated seconds per real second)
+ *   npx tsx bench/b2-api-economy.ts --callbacks # our chain only, the servers calling back (completion.callback)
  */
 import { InstallLearning } from '../src/workflows/install-durations';
 import { readEnvironment } from '../src/config';
-import { benchArgs, printResult } from './lib/args';
+import { benchArgs, printResult, type BenchArgs } from './lib/args';
 import {
   chainRunner,
   DetectionLog,
@@ -36,16 +37,22 @@ import {
   slidingWindow,
   startBenchSimulator,
   type ChainCalls,
+  type PollExpectation,
 } from './lib/sim-bench';
+import { BENCH_CALLBACK_SECRET, BenchCallbackReceiver, callbackChain } from './lib/callback-chain';
 import type { Counters } from '../src/simulator/traffic';
 import { NAIVE_SCHEDULE, runNaiveBaseline, TERRAFORM_SCHEDULE, type PollSchedule } from './lib/naive-baseline';
 
 /** The product owner's targets: calls per server in a campaign after a plan and without one. */
 const TARGETS = { callsAfterPlan: 8, callsWithoutPlan: 11, detectionP50S: 30 };
+/** The targets when servers call back (completion.callback). */
+const CALLBACK_TARGETS = { callsAfterPlan: 5, callsWithoutPlan: 8, detectionP50S: 10 };
 /** Servers installing at once: a campaign's maxParallel, so that later servers start after earlier ones end. */
 const IN_FLIGHT = 10;
 /** The default poll policy of a campaign file. */
 const POLL = { pollMinMs: 15_000, pollMaxMs: 10 * 60_000 };
+/** With callbacks, a campaign may set `poll.maxInterval: 15m`: no fallback poll before the install runs late. */
+const POLL_15M = { pollMinMs: 15_000, pollMaxMs: 15 * 60_000 };
 const CA_DIR = benchCaDir(readEnvironment());
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
@@ -60,11 +67,16 @@ function byRoute(before: Counters, after: Counters, servers: number): Record<str
   return Object.fromEntries(perServer.filter(([, calls]) => calls !== 0));
 }
 
-async function reimageContender(servers: number, withPlan: boolean, speed: number) {
+async function reimageContender(servers: number, withPlan: boolean, speed: number, callbacks = false, poll = POLL) {
   const sim = await startBenchSimulator({ servers, speed, caDir: CA_DIR });
+  const receiver = new BenchCallbackReceiver();
+  if (callbacks) await receiver.start();
   try {
     const detections = new DetectionLog(sim);
-    const chain = chainRunner({ sim, detections, poll: POLL }, speed);
+    const chain = chainRunner({ sim, detections, poll, callbackSecret: BENCH_CALLBACK_SECRET }, speed);
+    const reimageOne = callbacks
+      ? (name: string, expected?: PollExpectation) => callbackChain(chain, receiver)(name, expected, poll)
+      : chain.reimage;
     await chain.warmUp();
     const beforePlan = sim.state.counters();
     const planCalls = withPlan ? await chain.plan(sim.servers) : 0;
@@ -75,7 +87,7 @@ async function reimageContender(servers: number, withPlan: boolean, speed: numbe
     // At least three rounds, so that most servers start after some ended.
     await slidingWindow(sim.servers, Math.min(IN_FLIGHT, Math.ceil(servers / 3)), async (name) => {
       const expected = chainExpectation(learning);
-      const done = await chain.reimage(name, expected);
+      const done = await reimageOne(name, expected);
       recordChain(learning, done);
       calls.push(done);
       if (expected) callsOnceLearned.push(done);
@@ -100,8 +112,10 @@ async function reimageContender(servers: number, withPlan: boolean, speed: numbe
       simulatorCalls: simTotal,
       agree: simTotal === ours && (plan?.agree ?? true),
       ...(plan ? { plan } : {}),
+      ...(callbacks ? { callbacks: receiver.counts } : {}),
     };
   } finally {
+    await receiver.close();
     await sim.close();
   }
 }
@@ -138,7 +152,8 @@ async function main(): Promise<void> {
   // Simulated seconds per real second (`--speed N`). At 60 an 11-minute install takes 11 s and 1 ms of timer
   // jitter is 0.06 s of detection; at 120 (the CI-sized run, to fit in its time) a busy event loop moved the
   // detection p50 of 40 servers between 19 and 32 s from run to run, at 60 between 22.6 and 25.6 s.
-  const args = benchArgs({ quick: { servers: 12, speed: 120 }, full: { servers: 40, speed: 60 } });
+  const args = benchArgs({ quick: { servers: 12, speed: 120 }, full: { servers: 40, speed: 60 } }, { callbacks: true });
+  if (args.callbacks) return callbacksRun(args);
   const { speed } = args;
   const batchSize = Math.min(10, args.servers);
   const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -169,6 +184,38 @@ async function main(): Promise<void> {
         Math.max(reimage.detectionS.p50 ?? Infinity, reimageAfterPlan.detectionS.p50 ?? Infinity) <=
         TARGETS.detectionP50S,
       countsAgreeWithSimulator: reimage.agree && reimageAfterPlan.agree && naive.agree && terraform.agree,
+    },
+  );
+}
+
+/** `--callbacks`: our chain only, its servers calling back, without and after a plan. */
+async function callbacksRun(args: BenchArgs & { speed: number }): Promise<void> {
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  log(`B2 with callbacks: ${args.servers} servers, simulator speed ${args.speed}`);
+  const reimage = await reimageContender(args.servers, false, args.speed, true);
+  log(`reimage with callbacks: ${JSON.stringify(reimage)}`);
+  const reimageAfterPlan = await reimageContender(args.servers, true, args.speed, true);
+  log(`reimage with callbacks after a plan: ${JSON.stringify(reimageAfterPlan)}`);
+  const maxInterval15m = await reimageContender(args.servers, false, args.speed, true, POLL_15M);
+  log(`reimage with callbacks, maxInterval 15m: ${JSON.stringify(maxInterval15m)}`);
+  const maxInterval15mAfterPlan = await reimageContender(args.servers, true, args.speed, true, POLL_15M);
+  log(`reimage with callbacks after a plan, maxInterval 15m: ${JSON.stringify(maxInterval15mAfterPlan)}`);
+  printResult(
+    'B2 API economy with callbacks',
+    args,
+    {
+      servers: args.servers,
+      speed: args.speed,
+      contenders: { reimage, reimageAfterPlan, maxInterval15m, maxInterval15mAfterPlan },
+      targets: CALLBACK_TARGETS,
+    },
+    {
+      callsAfterPlan: (reimageAfterPlan.callsPerServer.total ?? Infinity) <= CALLBACK_TARGETS.callsAfterPlan,
+      callsWithoutPlan: (reimage.callsPerServer.total ?? Infinity) <= CALLBACK_TARGETS.callsWithoutPlan,
+      detectionP50:
+        Math.max(reimage.detectionS.p50 ?? Infinity, reimageAfterPlan.detectionS.p50 ?? Infinity) <=
+        CALLBACK_TARGETS.detectionP50S,
+      countsAgreeWithSimulator: reimage.agree && reimageAfterPlan.agree,
     },
   );
 }

@@ -29,6 +29,7 @@
  *   npx tsx bench/b6-throughput-per-key.ts            # 1,000 servers, 200 at a time (about 15 minutes)
  *   npx tsx bench/b6-throughput-per-key.ts --quick    # 200 servers, 100 at a time, speed 90 (CI, about 70 s)
  *   npx tsx bench/b6-throughput-per-key.ts --accounts 2   # 1,000 servers over two keys, 400 at a time
+ *   npx tsx bench/b6-throughput-per-key.ts --callbacks    # the servers call back (twice the slots)
  */
 import { InstallLearning } from '../src/workflows/install-durations';
 import { readEnvironment } from '../src/config';
@@ -45,10 +46,14 @@ import {
   slidingWindow,
   startBenchSimulator,
   type ChainCalls,
+  type PollExpectation,
 } from './lib/sim-bench';
+import { BENCH_CALLBACK_SECRET, BenchCallbackReceiver, callbackChain } from './lib/callback-chain';
 
 const LIMIT_PER_MINUTE = 60;
 const TARGETS = { sustainedServersPerHour: 450, busiestMinute: LIMIT_PER_MINUTE, http429: 0 };
+/** With callbacks: after a plan, and without one. */
+const CALLBACK_TARGETS = { afterPlan: 650, campaignAlone: 400 };
 const CA_DIR = benchCaDir(readEnvironment());
 const HOUR_MS = 3_600_000;
 
@@ -65,6 +70,8 @@ interface RunOptions {
   withPlan: boolean;
   /** OVH accounts the fleet is split across, each a simulator with its own key, limit and budget. */
   accounts: number;
+  /** The servers call back (completion.callback): bench/lib/callback-chain.ts. */
+  callbacks: boolean;
 }
 
 /** One OVH account: its simulator (its own key, limited to 60 a minute), the worker's budget for it, its chain. */
@@ -88,9 +95,14 @@ async function startAccount(index: number, options: RunOptions) {
   });
   const detections = new DetectionLog(sim);
   const poll = { pollMinMs: 15_000, pollMaxMs: 10 * 60_000 };
-  const chain = chainRunner({ sim, detections, rateBudget, poll }, speed);
+  const chain = chainRunner({ sim, detections, rateBudget, poll, callbackSecret: BENCH_CALLBACK_SECRET }, speed);
   await chain.warmUp();
-  return { sim, detections, chain };
+  const receiver = new BenchCallbackReceiver();
+  if (options.callbacks) await receiver.start();
+  const reimage = options.callbacks
+    ? (name: string, expected?: PollExpectation) => callbackChain(chain, receiver)(name, expected, poll)
+    : chain.reimage;
+  return { sim, detections, chain, reimage, receiver };
 }
 
 type Account = Awaited<ReturnType<typeof startAccount>>;
@@ -135,7 +147,7 @@ async function runCampaign(options: RunOptions) {
     await slidingWindow(fleet, options.inFlight, async ({ name, i }) => {
       const account = accounts[i] as Account;
       try {
-        const done = await account.chain.reimage(name, chainExpectation(learning));
+        const done = await account.reimage(name, chainExpectation(learning));
         recordChain(learning, done);
         calls.push(done);
         if (done.ok) doneAt.push(account.sim.state.now() - (startedAt[i] as number));
@@ -169,7 +181,7 @@ async function runCampaign(options: RunOptions) {
       learned: chainExpectation(learning),
     };
   } finally {
-    await Promise.all(accounts.map((account) => account.sim.close()));
+    await Promise.all(accounts.map(async (account) => Promise.all([account.receiver.close(), account.sim.close()])));
   }
 }
 
@@ -182,10 +194,17 @@ function interleave<T>(lists: T[][]): T[] {
 }
 
 async function main(): Promise<void> {
-  const args = benchArgs({ quick: { servers: 200 }, full: { servers: 1000 } }, { accounts: true });
-  // Each key carries about 470 servers an hour: the slots grow with the keys, so the keys stay the bound.
-  const inFlight = (args.quick ? 100 : 200) * args.accounts;
-  const common = { servers: args.servers, inFlight, speed: args.quick ? 90 : 30, accounts: args.accounts };
+  const args = benchArgs({ quick: { servers: 200 }, full: { servers: 1000 } }, { accounts: true, callbacks: true });
+  // Each key carries about 470 servers an hour (over 650 with callbacks): the slots grow with the keys (and
+  // with callbacks), so the keys stay the bound.
+  const inFlight = (args.quick ? 100 : 200) * args.accounts * (args.callbacks ? 2 : 1);
+  const common = {
+    servers: args.servers,
+    inFlight,
+    speed: args.quick ? 90 : 30,
+    accounts: args.accounts,
+    callbacks: args.callbacks,
+  };
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const campaign = await runCampaign({ ...common, withPlan: false });
   log(`campaign alone: ${JSON.stringify(campaign)}`);
@@ -195,6 +214,12 @@ async function main(): Promise<void> {
   const best = Math.max(...runs.map((run) => run.serversPerHour.sustained));
   // N keys carry N times one key's servers.
   const targets = { ...TARGETS, sustainedServersPerHour: TARGETS.sustainedServersPerHour * args.accounts };
+  const callbackTargets: Record<string, boolean> = args.callbacks
+    ? {
+        callbacksAfterPlan: afterPlan.serversPerHour.sustained >= CALLBACK_TARGETS.afterPlan * args.accounts,
+        callbacksCampaignAlone: campaign.serversPerHour.sustained >= CALLBACK_TARGETS.campaignAlone * args.accounts,
+      }
+    : {};
   printResult(
     'B6 throughput per key',
     args,
@@ -204,13 +229,14 @@ async function main(): Promise<void> {
       installMinutes: '11 ±20 %',
       campaign,
       afterPlan,
-      targets,
+      targets: args.callbacks ? { ...targets, callbacks: CALLBACK_TARGETS } : targets,
     },
     {
       sustainedServersPerHour: best >= targets.sustainedServersPerHour,
       campaignAloneSustainedServersPerHour: campaign.serversPerHour.sustained >= targets.sustainedServersPerHour,
       busiestMinute: runs.every((run) => run.busiestMinute <= TARGETS.busiestMinute),
       http429: runs.every((run) => run.http429 === TARGETS.http429),
+      ...callbackTargets,
     },
   );
 }

@@ -53,6 +53,7 @@ export const ENV_VARS = [
   'REIMAGE_UI_URL',
   'REIMAGE_CODEC_KEYS',
   'REIMAGE_CODEC_TOKEN',
+  'REIMAGE_CALLBACK_SECRET',
   'REIMAGE_WORKFLOW_BUNDLE',
   'REIMAGE_MAX_CACHED_WORKFLOWS',
   'REIMAGE_OVH_ACCOUNTS',
@@ -74,6 +75,8 @@ export const ENV_VARS = [
 export const rateLimitPattern = RATE_LIMIT_PATTERN;
 const SIMULATOR_SPEED_HINT =
   'must be the --speed of the "reimage simulator" the worker rehearses against, a number above 0 (e.g. 20), or unset';
+const CALLBACK_SECRET_HINT =
+  'must be at least 32 characters, the same on every worker and on reimage callback-server; generate one with: openssl rand -base64 32';
 const SIMULATOR_SSH_PORT_HINT = 'must be the sshPort "reimage simulator" printed (a port from 1 to 65535), or unset';
 const optionalString = z
   .string()
@@ -106,6 +109,7 @@ const envSchema = z.object({
   ),
   REIMAGE_CODEC_KEYS: optionalString,
   REIMAGE_CODEC_TOKEN: optionalString,
+  REIMAGE_CALLBACK_SECRET: optionalString.pipe(z.string().min(32, CALLBACK_SECRET_HINT).optional()),
   REIMAGE_WORKFLOW_BUNDLE: optionalString,
   REIMAGE_MAX_CACHED_WORKFLOWS: z.coerce
     .number({ invalid_type_error: 'must be a whole number of workflows, e.g. 250' })
@@ -173,6 +177,8 @@ export interface Config {
   codecKeys?: string;
   /** Bearer token `reimage codec-server` requires; undefined means no token is asked for. */
   codecToken?: string;
+  /** Signs the one-time tokens of servers' callbacks (REIMAGE_CALLBACK_SECRET); undefined: no callbacks. */
+  callbackSecret?: string;
   /** A workflow bundle built ahead (`npm run bundle`); undefined means the worker bundles at start. */
   workflowBundlePath?: string;
   /** Workflow runs the worker keeps in memory; an evicted run replays its history. */
@@ -233,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     uiUrl: e.REIMAGE_UI_URL?.replace(/\/+$/, ''),
     codecKeys: e.REIMAGE_CODEC_KEYS,
     codecToken: e.REIMAGE_CODEC_TOKEN,
+    callbackSecret: e.REIMAGE_CALLBACK_SECRET,
     workflowBundlePath: e.REIMAGE_WORKFLOW_BUNDLE,
     maxCachedWorkflows: e.REIMAGE_MAX_CACHED_WORKFLOWS,
     ovhAccountsFile: e.REIMAGE_OVH_ACCOUNTS,

@@ -171,7 +171,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
   const workflowBundle = options.workflowBundle ?? (await workflowBundleFor(config));
   const { connection, namespace } = await connectWorker(loadClientConfig(env).connect);
   const grant = { names: config.campaignVars, withheld: accounts.credentialVariables };
-  const { hookHosts, imageHosts, allowedServers, uiUrl, simulatorSshPort } = config;
+  const { hookHosts, imageHosts, allowedServers, uiUrl, simulatorSshPort, callbackSecret } = config;
   const deps = {
     logger,
     env,
@@ -181,6 +181,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     allowedServers,
     uiUrl,
     ...(simulatorSshPort !== undefined ? { simulatorSshPort } : {}),
+    ...(callbackSecret !== undefined ? { callbackSecret } : {}),
   };
   const clocks = await simulatorClocks(config, accounts);
   const queues = queuesOf(config, accounts, deps, (account) => {

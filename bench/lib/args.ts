@@ -7,6 +7,8 @@ export interface BenchArgs {
   servers: number;
   /** `--accounts N`, for the benchmarks that take it (`accepts.accounts`); 1 otherwise. */
   accounts: number;
+  /** `--callbacks`, for the benchmarks that take it (`accepts.callbacks`): the servers call back. */
+  callbacks: boolean;
 }
 
 /** One size of a benchmark: its servers and, for those on simulated time, its simulator speed. */
@@ -17,18 +19,20 @@ interface BenchSize {
 }
 
 /**
- * Parses `--quick` and `--servers N` (and `--accounts N` when `accepts.accounts`, `--speed N` when the sizes
+ * Parses `--quick` and `--servers N` (and `--accounts N` when `accepts.accounts`, `--callbacks` when
+ * `accepts.callbacks`, `--speed N` when the sizes
  * give a speed); sizes and speeds come from `sizes.quick` or `sizes.full`.
  */
 export function benchArgs<Size extends BenchSize>(
   sizes: { quick: Size; full: Size },
-  accepts: { accounts?: boolean } = {},
+  accepts: { accounts?: boolean; callbacks?: boolean } = {},
 ): BenchArgs & Pick<Size, 'speed'> {
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean' },
       servers: { type: 'string' },
       ...(accepts.accounts ? { accounts: { type: 'string' as const } } : {}),
+      ...(accepts.callbacks ? { callbacks: { type: 'boolean' as const } } : {}),
       ...(sizes.full.speed !== undefined ? { speed: { type: 'string' as const } } : {}),
     },
     strict: true,
@@ -43,7 +47,8 @@ export function benchArgs<Size extends BenchSize>(
   const rawSpeed = (values as { speed?: string }).speed;
   const speed = rawSpeed === undefined ? size.speed : Number(rawSpeed);
   if (speed !== undefined && !(speed >= 1)) throw new Error(`--speed must be a number of 1 or more (got "${rawSpeed}").`);
-  return { quick, servers, accounts, speed } as BenchArgs & Pick<Size, 'speed'>;
+  const callbacks = (values as { callbacks?: boolean }).callbacks ?? false;
+  return { quick, servers, accounts, speed, callbacks } as BenchArgs & Pick<Size, 'speed'>;
 }
 
 /** Prints the benchmark's single JSON line on stdout: figures, which targets are met, and the machine. */

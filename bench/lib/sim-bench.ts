@@ -9,7 +9,7 @@
  * install ended, minus the install's end (the task's `doneDate`, OVH's clock, 1 s resolution).
  */
 import path from 'node:path';
-import { sleep as activitySleep } from '@temporalio/activity';
+import { sleep as activitySleep, type Info } from '@temporalio/activity';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../src/activities';
 import type { ImageSpec } from '../../src/domain/image';
@@ -96,6 +96,8 @@ export interface ChainOptions {
   detections: DetectionLog;
   route?: DeployRoute;
   poll: { pollMinMs: number; pollMaxMs: number };
+  /** REIMAGE_CALLBACK_SECRET of the worker, for chains whose servers call back (callback-chain.ts). */
+  callbackSecret?: string;
 }
 
 export interface ChainCalls {
@@ -119,12 +121,19 @@ export function chainRunner(options: ChainOptions, speed: number) {
   );
   ovh.detections = options.detections;
   const clock = () => sim.state.now() - ovh.apiTimeDiffSeconds() * 1000;
-  const activities = createActivities({ ovh, clock, sleep: (ms) => activitySleep(Math.max(1, ms / speed)) });
-  const run = <I, O>(activity: (input: I) => Promise<O>, input: I): Promise<O> =>
+  const activities = createActivities({
+    ovh,
+    clock,
+    sleep: (ms) => activitySleep(Math.max(1, ms / speed)),
+    ...(options.callbackSecret ? { callbackSecret: options.callbackSecret } : {}),
+  });
+  const mockEnv = (info: Partial<Info> = {}) =>
     new MockActivityEnvironment(
-      { scheduledTimestampMs: Date.now(), heartbeatTimeoutMs: 60_000 },
+      { scheduledTimestampMs: Date.now(), heartbeatTimeoutMs: 60_000, ...info },
       { logger: quiet },
-    ).run(activity, input);
+    );
+  const run = <I, O>(activity: (input: I) => Promise<O>, input: I, env = mockEnv()): Promise<O> =>
+    env.run(activity, input);
   const deadline = (minutes: number) => new Date(clock() + minutes * 60_000).toISOString();
   const route = options.route ?? 'reinstall';
 
@@ -165,7 +174,13 @@ export function chainRunner(options: ChainOptions, speed: number) {
       ok: true,
     };
   };
-  return { warmUp, plan, reimage, budgetStats: () => options.rateBudget?.stats() };
+  return {
+    warmUp,
+    plan,
+    reimage,
+    budgetStats: () => options.rateBudget?.stats(),
+    parts: { activities, run, mockEnv, preflightOf, deadline, route },
+  };
 }
 
 /** waitForDeployment's expectation fields. */

@@ -37,6 +37,8 @@ export interface ActivityDeps {
   clockAt?: (realMs: number) => number;
   /** Hosts hooks and notifications may call (REIMAGE_HOOK_HOSTS); absent: none. */
   hookHosts?: readonly string[];
+  /** Signs the tokens of servers' callbacks (REIMAGE_CALLBACK_SECRET); absent: campaigns with a callback fail to start. */
+  callbackSecret?: string;
   /** Temporal Web UI base URL for notification links (REIMAGE_UI_URL); absent: no link. */
   uiUrl?: string;
   /** The port the simulator's servers answer their SSH port (22) on (REIMAGE_SIMULATOR_SSH_PORT); absent: 22. */

@@ -80,6 +80,7 @@ export const startDeploymentInputSchema: z.ZodType<StartDeploymentInput> = z.obj
   route,
   image: imageSpecSchema,
   configDrive: configDriveSchema.optional(),
+  completion: z.object({ callback: z.string().url(), tries: z.number().int().min(1) }).optional(),
   diskGroupId: z.number().int().optional(),
   taskCheckpoint: z.number().int().nonnegative().optional(),
   resumed: z.boolean().optional(),
@@ -93,6 +94,8 @@ export const waitForDeploymentInputSchema: z.ZodType<WaitForDeploymentInput> = z
   pollMinMs: z.number().int().positive().optional(),
   pollMaxMs: z.number().int().positive().optional(),
   stepEveryPolls: z.number().int().min(0).optional(),
+  callbackExpected: z.boolean().optional(),
+  calledBack: z.boolean().optional(),
 });
 
 export const verifyBootInputSchema: z.ZodType<VerifyBootInput> = z.object({

@@ -35,6 +35,7 @@ import {
   toActivityFailure,
 } from './failures';
 import { assertImageHostAllowed } from './image-origin';
+import { configDriveWithCallback } from './phone-home';
 import { campaignVariables, resolveConfigDrive, resolveImageHeaders } from './secrets';
 import type { DeploymentHandle, StartDeploymentInput } from './types';
 
@@ -70,9 +71,20 @@ function deployRequest(input: StartDeploymentInput, deps: ActivityDeps): DeployR
       efiBootloaderPath: image.efiBootloaderPath,
       description: image.description,
     },
-    configDrive: resolveConfigDrive(input.configDrive, vars),
+    configDrive: configDriveWithCallback(
+      resolveConfigDrive(input.configDrive, vars),
+      input.completion,
+      { ...callbackRunOf(), serviceName: input.serviceName, deployment: input.attempt },
+      deps.callbackSecret,
+    ),
     diskGroupId: input.diskGroupId,
   };
+}
+
+/** This activity's workflow run: the token names it, so that a later run's callback cannot use this one's. */
+function callbackRunOf(): { workflowId: string; runId: string } {
+  const run = activityInfo().workflowExecution;
+  return { workflowId: run?.workflowId ?? '', runId: run?.runId ?? '' };
 }
 
 /** Heartbeat details of startDeployment: the newest reinstallServer task before this activity posted. */

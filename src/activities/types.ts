@@ -7,6 +7,7 @@
  * cases are `nonRetryable`; `OvhApiRetryable` failures are retryable (with `nextRetryDelay` after a 429).
  * Secrets (image header values, SSH keys, user data, metadata) never appear in results, details or messages.
  */
+import type { CompletionSpec } from '../domain/completion';
 import type { ConfigDriveSpec } from '../domain/config-drive';
 import type { BootProbe, DeploymentStep } from '../domain/deployment';
 import type { ImageQualification, ImageSpec } from '../domain/image';
@@ -92,6 +93,8 @@ export interface StartDeploymentInput {
   route: DeployRoute;
   image: ImageSpec;
   configDrive?: ConfigDriveSpec;
+  /** The campaign's callback: the user data then carries a phone_home part with this deployment's token. */
+  completion?: CompletionSpec;
   diskGroupId?: number;
   /**
    * The newest reinstallServer task ID the preflight that ran right before listed (its
@@ -134,6 +137,10 @@ export interface WaitForDeploymentInput {
   /** Also read the running install step (install/status, one more call) every this many polls, for
    * progress displays. Default 0: the step is read only to name a failing or stuck step. */
   stepEveryPolls?: number;
+  /** The server is expected to call back: until the install runs late (120 % of its expected duration), polls come every pollMaxMs. */
+  callbackExpected?: boolean;
+  /** The server called back: the first read comes 2 s later, the next ones every 5 s (at most pollMinMs; not the learned schedule). */
+  calledBack?: boolean;
 }
 
 export interface DeploymentResult {

@@ -4,6 +4,10 @@
  * counters after a worker crash. Transient OVH errors (5xx, 429, network, a fresh task's 404 for 5 min) are
  * absorbed by the loop; the deadline is absolute, so retries never extend it.
  *
+ * With a callback expected (completion.callback), polling is the fallback: until the install runs past its
+ * expected duration's +20 %, polls come only every maxInterval. Once the server called back, the task is
+ * read 2 s later, then every 5 s.
+ *
  * Economy: it sleeps before its first poll (poll-policy.ts: nothing ends early), a poll is one read of the
  * task, and install/status is read only to name the failing step (or the stuck one at the deadline). Its
  * calls go first through the rate budget: their delay is the time to notice the end.
@@ -18,6 +22,12 @@ import { permanentFailure, toActivityFailure } from './failures';
 import { nextPollDelay, pollPolicyFor } from '../shared/poll-policy';
 import type { DeploymentProgress, DeploymentStep } from '../domain/deployment';
 import type { DeploymentResult, WaitForDeploymentInput } from './types';
+
+/** With a callback expected, polling starts past this share of the expected duration (installs vary by ±20 %). */
+const CALLBACK_LATE_SHARE = 1.2;
+/** Pause before the read that confirms an install whose server called back, and between the next ones. */
+const CONFIRM_FIRST_MS = 2_000;
+const CONFIRM_EVERY_MS = 5_000;
 
 const stepSchema = z.object({ index: z.number(), total: z.number(), name: z.string() });
 const progressSchema = z.object({
@@ -81,6 +91,23 @@ async function pollOnce(
   }
 }
 
+/**
+ * The pause before the next poll. A server that called back has booted and OVH's task ends within seconds
+ * (its last step mails the customer): read it shortly, then every few seconds. While a callback is expected,
+ * polls wait for the install to run late, at the longest pause (maxInterval) until then.
+ */
+function delayBeforePoll(
+  input: WaitForDeploymentInput,
+  policy: ReturnType<typeof pollPolicyFor>,
+  elapsedMs: number,
+  pollsHere: number,
+): number {
+  if (input.calledBack) return Math.min(policy.pollMinMs, pollsHere === 0 ? CONFIRM_FIRST_MS : CONFIRM_EVERY_MS);
+  const lateMs = policy.expectedDurationMs * CALLBACK_LATE_SHARE;
+  if (input.callbackExpected && elapsedMs < lateMs) return Math.min(lateMs - elapsedMs, policy.pollMaxMs);
+  return nextPollDelay(elapsedMs, policy);
+}
+
 /** The waitForDeployment activity body. */
 export async function waitForDeployment(input: WaitForDeploymentInput, deps: ActivityDeps): Promise<DeploymentResult> {
   const api = ovhSession(deps, 'high');
@@ -99,8 +126,8 @@ export async function waitForDeployment(input: WaitForDeploymentInput, deps: Act
   const deadline = Date.parse(input.deadlineAt);
   const startedAt = Date.parse(input.handle.startedAt);
   const waiter = activityWaiter(deps, () => state.progress);
-  for (;;) {
-    const delay = nextPollDelay(ovhNow(deps) - startedAt, policy);
+  for (let pollsHere = 0; ; pollsHere++) {
+    const delay = delayBeforePoll(input, policy, ovhNow(deps) - startedAt, pollsHere);
     await waiter.sleep(Math.min(delay, Math.max(0, deadline - (deps.clock ?? Date.now)())));
     const every = input.stepEveryPolls ?? 0;
     const status = await pollOnce(input, deps, state, api, every > 0 && (state.progress.polls + 1) % every === 0);

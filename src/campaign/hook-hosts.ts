@@ -14,11 +14,16 @@ export function isLoopbackHost(hostname: string): boolean {
 
 /** What is wrong with a webhook URL, or undefined: https, or http to a loopback address; no credentials. */
 export function webhookUrlProblem(text: string): string | undefined {
+  return httpsUrlProblem(text, 'https://lb.example.com/reimage');
+}
+
+/** What is wrong with a URL the worker calls or the fleet reaches, as webhookUrlProblem; messages show `example`. */
+export function httpsUrlProblem(text: string, example: string): string | undefined {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    return 'must be an absolute https URL, e.g. "https://lb.example.com/reimage"';
+    return `must be an absolute https URL, e.g. "${example}"`;
   }
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     return `must use https: plain http is allowed only to loopback addresses (localhost, 127.0.0.1, [::1]), not ${JSON.stringify(url.hostname)}`;

@@ -10,7 +10,8 @@ import { normalizeCampaign } from './normalize';
 import { checkCampaignRules } from './rules';
 import { campaignFileSchema, type CampaignSpec, type ParsedCampaignFile } from './schema';
 import { reservedReferenceProblem } from './env-references';
-import { userDataProblem } from './schema-image';
+import { userDataProblem, utf8ByteLength } from './schema-image';
+import { userDataRoomProblem } from './schema-completion';
 import { quote } from '../input/quote';
 import { readUserDataText, UserDataFileError } from './user-data-file';
 import { toCampaignIssues } from '../input/zod-issues';
@@ -99,7 +100,17 @@ export function validateCampaignData(data: unknown, options: UserDataOptions = {
   const issues: CampaignIssue[] = checkCampaignRules(parsed.data);
   if (issues.length > 0) throw new CampaignValidationError(issues);
   const userData = readUserDataFile(parsed.data, options);
-  return normalizeCampaign(parsed.data, userData);
+  return withRoomForCallback(normalizeCampaign(parsed.data, userData), parsed.data);
+}
+
+/** The spec, once its user data leaves room for the phone_home part completion.callback adds. */
+function withRoomForCallback(spec: CampaignSpec, file: ParsedCampaignFile): CampaignSpec {
+  const userData = spec.configDrive?.userData;
+  if (spec.completion === undefined || userData === undefined) return spec;
+  const problem = userDataRoomProblem(utf8ByteLength(userData));
+  if (problem === undefined) return spec;
+  const at = file.configDrive?.userDataFile === undefined ? 'configDrive.userData' : 'configDrive.userDataFile';
+  return fail(problem, at);
 }
 
 /** Parses campaign text (YAML or JSON) into a normalized spec; throws one CampaignValidationError listing every issue. */

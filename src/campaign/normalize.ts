@@ -97,6 +97,7 @@ export function normalizeCampaign(file: ParsedCampaignFile, userData?: string): 
     accounts: file.accounts && [...file.accounts],
     image: withoutUndefined({ ...image, checksum: toChecksum(image.checksum) }),
     configDrive: drive && withoutUndefined(drive),
+    completion: file.completion,
     route: file.route,
     diskGroupId: file.diskGroupId,
     rollout: withoutUndefined({

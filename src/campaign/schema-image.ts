@@ -146,7 +146,7 @@ export const imageSchema = z
   .describe('The image to deploy with OVH Bring Your Own Image.');
 
 /** UTF-8 length of a string, in bytes (without Buffer, so this module stays workflow-safe). */
-function utf8ByteLength(text: string): number {
+export function utf8ByteLength(text: string): number {
   let bytes = 0;
   for (const char of text) {
     const code = char.codePointAt(0) as number;

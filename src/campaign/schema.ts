@@ -4,6 +4,7 @@
  * Cross-field checks live in rules.ts; normalization in normalize.ts.
  */
 import { z } from 'zod';
+import type { CompletionSpec } from '../domain/completion';
 import type { ConfigDriveSpec } from '../domain/config-drive';
 import type { HooksSpec, NotifySpec } from '../domain/hooks';
 import { SSH_PORT, type BootProbeSetting } from '../domain/deployment';
@@ -13,6 +14,7 @@ import { ROUTE_CHOICES, type RouteChoice } from '../domain/routes';
 import type { ServerSelection } from '../domain/servers';
 import type { CountOrPercent, DeployDeadlines, PollSettings, WindowsSetting } from '../shared/campaign-types';
 import { renderTemplate, SAMPLE_SERVICE_NAME, templateSyntaxProblem } from './hostname-template';
+import { completionSchema } from './schema-completion';
 import { hooksSchema, notifySchema } from './schema-hooks';
 import { configDriveSchema, imageSchema } from './schema-image';
 import { rolloutSchema, windowsSchema } from './schema-rollout';
@@ -142,6 +144,7 @@ export const campaignFileSchema = z
       ),
     image: imageSchema,
     configDrive: configDriveSchema.optional(),
+    completion: completionSchema.optional(),
     route: z
       .enum(ROUTE_CHOICES)
       .default('reinstall')
@@ -227,6 +230,7 @@ export interface CampaignSpec {
   accounts?: string[];
   image: ImageSpec & { type: ImageFormat };
   configDrive?: ConfigDriveSpec;
+  completion?: CompletionSpec;
   route: RouteChoice;
   diskGroupId?: number;
   rollout: {

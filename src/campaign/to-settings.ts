@@ -34,6 +34,7 @@ export function toCampaignSettings(spec: CampaignSpec, taskQueue: string): Campa
     taskQueue,
     ...(spec.diskGroupId !== undefined ? { diskGroupId: spec.diskGroupId } : {}),
     ...(spec.hooks ? { hooks: spec.hooks } : {}),
+    ...(spec.completion ? { completion: spec.completion } : {}),
     ...(spec.notify ? { notify: spec.notify } : {}),
   };
 }

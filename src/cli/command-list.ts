@@ -96,6 +96,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
       { name: 'worker', summary: 'Run the worker: the workflows and every OVH call' },
       { name: 'dev-server', summary: 'Run a Temporal dev server with its Web UI and a SQLite file' },
       { name: 'codec-server', summary: 'Decrypt payloads for the Temporal Web UI and CLI' },
+      { name: 'callback-server', summary: 'Receive the callbacks of reimaged servers (completion.callback)' },
     ],
   },
   {

@@ -4,7 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CampaignProgress } from './campaign-report-types';
-import type { AccountStatusReport, ServerProgress, ServerResult } from './campaign-types';
+import type { AccountStatusReport, ServerCallback, ServerProgress, ServerResult } from './campaign-types';
 import type { PlanProgress } from './plan-types';
 
 /** Sent by each server workflow to its campaign's workflow ID when it ends (survives continue-as-new). */
@@ -15,6 +15,13 @@ export const serverFinishedSignal = defineSignal<[ServerResult]>('serverFinished
  * run fails); the server workflow ignores it.
  */
 export const serverRunCheckSignal = defineSignal('serverRunCheck');
+
+/**
+ * Sent by `reimage callback-server` to a server run once the server called back with a token it verified.
+ * The validator refuses a callback for a deployment that does not wait for one (another run's, an ended one's,
+ * or one already called back), so only the first callback of the deployment in progress is accepted.
+ */
+export const serverCallbackUpdate = defineUpdate<'accepted', [ServerCallback]>('serverCallback');
 
 /** Sent by a server workflow when its OVH account stops answering, and again when it answers. */
 export const accountStatusSignal = defineSignal<[AccountStatusReport]>('accountStatus');

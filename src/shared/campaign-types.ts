@@ -2,6 +2,7 @@
  * Inputs, state and reports of the reimage workflows, shared by the workflows, the CLI and tests.
  * Workflow-safe: plain serializable data (epoch milliseconds, no Dates, no classes).
  */
+import type { CallbackHostKeys, CompletionSpec } from '../domain/completion';
 import type { ConfigDriveSpec } from '../domain/config-drive';
 import type { BootProbeSetting } from '../domain/deployment';
 import type { HooksSpec, NotifySpec } from '../domain/hooks';
@@ -67,6 +68,8 @@ export interface DeploySettings {
   diskGroupId?: number;
   /** The team's code around the wipe, the boot and the rollback; absent: no hook (no extra command). */
   hooks?: HooksSpec;
+  /** The callback each server makes once its new OS booted; absent: the install's end is found by polling alone. */
+  completion?: CompletionSpec;
 }
 
 /** An absolute maintenance window, epoch milliseconds, end exclusive. */
@@ -192,6 +195,15 @@ export interface ServerResult {
   commercialRange?: string;
   /** The new OS is installed and kept (no rollback, e.g. a cancel during afterBoot): never installed again by a requeue. */
   installKept?: true;
+  /** The SSH host keys the server reported with its callback (campaigns with completion.callback). */
+  hostKeys?: CallbackHostKeys;
+}
+
+/** A server's callback, as `reimage callback-server` hands it to the server's run (no token: it checked it). */
+export interface ServerCallback {
+  /** The deployment of the run the token was made for (1, then +1 per automatic redeploy). */
+  deployment: number;
+  hostKeys: CallbackHostKeys;
 }
 
 /** What serverProgressQuery answers: only what the workflow itself knows. */

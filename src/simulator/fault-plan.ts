@@ -2,8 +2,8 @@
  * Which faults hit which install, request or task read: every decision is a hash of the seed and of what it
  * decides for (the fault configuration's grammar is in faults.ts), so a run is reproducible.
  */
-import type { FaultConfig, FaultTarget, ImageFault } from './faults';
-import { IMAGE_FAULTS } from './faults';
+import type { CallbackFault, FaultConfig, FaultTarget, ImageFault } from './faults';
+import { CALLBACK_FAULTS, IMAGE_FAULTS } from './faults';
 import { uniform } from './prng';
 
 /** `name` hits every install of `name`; `name@N` only installs 0..N-1 (a fault that clears on a retry). */
@@ -34,6 +34,11 @@ export class FaultPlan {
     const own = serverFaults[0];
     if (own) return own;
     return IMAGE_FAULTS.find((fault) => hits(this.seed, this.config.image[fault], fault, server, installIndex));
+  }
+
+  /** How the callback of install number `installIndex` on `server` misbehaves, if it does. */
+  callbackFault(server: string, installIndex: number): CallbackFault | undefined {
+    return CALLBACK_FAULTS.find((fault) => hits(this.seed, this.config.callback[fault], fault, server, installIndex));
   }
 
   /** Whether install POST number `installIndex` answers 500 while still creating the task. */

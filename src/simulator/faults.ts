@@ -19,6 +19,8 @@
  *          | "disturb_locked" "=" target                       POST /reinstall answers 409 DisturbAlreadyExists
  *          | "disk_group_refused" "=" target                   POST /reinstall answers 400 BadRequest::DiskGroup
  *          | "expired" "=" target                              every call on the server answers 460 (expired)
+ *          | CALLBACK_FAULT "=" target                 callback_never | callback_late | callback_twice |
+ *                                             callback_forged: a server's phone_home (phone-home.ts)
  *          | "probe500" "=" target                             GET .../reinstall (route auto's probe) answers 500;
  *                                             SERVER@N: only the server's first N such reads
  *          | "post403" "=" ERROR_CODE                           every POST /reinstall answers 403 Client::Forbidden
@@ -49,6 +51,11 @@ export const IMAGE_FAULTS = [
 export type ImageFault = (typeof IMAGE_FAULTS)[number];
 export const imageFaultSchema = z.enum(IMAGE_FAULTS);
 
+/** How a server's cloud-init phone_home misbehaves (phone-home.ts). */
+export const CALLBACK_FAULTS = ['callback_never', 'callback_late', 'callback_twice', 'callback_forged'] as const;
+export type CallbackFault = (typeof CALLBACK_FAULTS)[number];
+const callbackFaultSchema = z.enum(CALLBACK_FAULTS);
+
 const targetSchema = z
   .object({
     /** Share of installs (0..1) that get the fault, decided per server and install by the seed. */
@@ -67,6 +74,8 @@ export type ForbiddenCode = (typeof FORBIDDEN_CODES)[number];
 export const faultConfigSchema = z
   .object({
     image: z.record(imageFaultSchema, targetSchema).default({}),
+    /** Callbacks (phone_home) that never come, come late, come twice or carry a forged token. */
+    callback: z.record(callbackFaultSchema, targetSchema).default({}),
     /** `post_500_creates_task`: POST /reinstall answers 500 Server::InternalServerError::TaskCreate yet creates the task. */
     post500: targetSchema.default({}),
     /** `disturb_locked`: POST /reinstall answers 409 Client::Conflict::DisturbAlreadyExists, creating nothing. */
@@ -169,7 +178,9 @@ function applyEntry(config: FaultConfig, entry: string): void {
   const value = entry.slice(eq + 1).trim();
   if (eq <= 0 || value === '') throw new FaultSpecError(`Fault entry "${entry}" must look like name=value.`);
   const image = imageFaultSchema.safeParse(name);
+  const callback = callbackFaultSchema.safeParse(name);
   if (image.success) config.image[image.data] = targetSchema.parse(parseTarget(entry, value));
+  else if (callback.success) config.callback[callback.data] = targetSchema.parse(parseTarget(entry, value));
   else if (isTargetFault(name)) config[TARGET_FAULTS[name]] = targetSchema.parse(parseTarget(entry, value));
   else if (name === 'task404' || name === 'task_read_flaky') config.taskNotFoundReads = parseCount(entry, value);
   else if (name === 'task500') config.taskServerErrorReads = parseCount(entry, value);
@@ -181,6 +192,7 @@ function applyEntry(config: FaultConfig, entry: string): void {
   else {
     const known = [
       ...IMAGE_FAULTS,
+      ...CALLBACK_FAULTS,
       ...Object.keys(TARGET_FAULTS),
       'task404',
       'task500',
@@ -227,9 +239,15 @@ export function mergeFaults(base: FaultConfig, add: FaultConfig): FaultConfig {
     if (b) image[fault] = mergeTarget(base.image[fault] ?? { rate: 0, servers: [] }, b);
   }
   const installFactor = add.installFactor ?? base.installFactor;
+  const callback: FaultConfig['callback'] = { ...base.callback };
+  for (const fault of CALLBACK_FAULTS) {
+    const b = add.callback[fault];
+    if (b) callback[fault] = mergeTarget(base.callback[fault] ?? { rate: 0, servers: [] }, b);
+  }
   const post403 = add.post403 ?? base.post403;
   return {
     image,
+    callback,
     post500: mergeTarget(base.post500, add.post500),
     disturbLocked: mergeTarget(base.disturbLocked, add.disturbLocked),
     diskGroupRefused: mergeTarget(base.diskGroupRefused, add.diskGroupRefused),

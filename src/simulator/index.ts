@@ -26,12 +26,14 @@ import { registerServerRoutes } from './routes/servers';
 import { registerTaskRoutes } from './routes/tasks';
 import { createRequestHandler } from './server';
 import { SideDoor } from './side-door';
+import { PhoneHome, type CallbackAttempt } from './phone-home';
 import { SshPorts } from './ssh';
 import { SimState } from './state';
 
 export type { SimulatorOptions } from './options';
 export type { ServerView, ProbeResult } from './side-door';
 export type { FaultConfig, FaultConfigInput, ImageFault } from './faults';
+export type { CallbackAttempt } from './phone-home';
 export { parseFaultSpec, FaultSpecError } from './faults';
 export { SimulatorOptionsError } from './options';
 export { FleetFileError } from './fleet';
@@ -62,6 +64,12 @@ export interface SimulatorControl {
   now(): number;
   /** Jumps simulated time forward by `seconds`. */
   advance(seconds: number): void;
+  /** Every callback (phone_home POST) the fleet made, in order, with the receiver's answer. */
+  callbacks(): CallbackAttempt[];
+  /** The config drive's user data of `serviceName`'s latest install (what cloud-init would read), if any. */
+  userData(serviceName: string): string | undefined;
+  /** The SSH host keys `serviceName` generated at its last boot with a callback (OpenSSH lines). */
+  hostKeys(serviceName: string): string[] | undefined;
   /**
    * Starts an install the way an accepted POST /reinstall would, but from outside the API: another tool,
    * the control panel, or a request whose answer was lost. Returns its task ID.
@@ -192,6 +200,8 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   server.on('clientError', (_error, socket) => socket.destroy());
   const port = await listen(server, o.port, o.host);
   const ssh = await sshPorts(state, sideDoor, o.sshPort, o.log);
+  const phoneHome = new PhoneHome(state, o.log);
+  state.onDeployment = (name, deployment) => phoneHome.schedule(name, deployment);
   const basePath = '/1.0';
   return {
     url: `https://${o.canonicalHost}:${port}${basePath}`,
@@ -215,6 +225,9 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       revokeConsumerKey: (key) => auth.revokeConsumer(key),
       now: () => clock.now(),
       advance: (seconds) => clock.advance(seconds * 1000),
+      callbacks: () => [...phoneHome.attempts],
+      hostKeys: (serviceName) => phoneHome.hostKeys.get(serviceName),
+      userData: (serviceName) => state.server(serviceName)?.deployment?.image.userData ?? undefined,
       startInstall: (serviceName) => {
         const server = state.server(serviceName);
         if (!server) throw new Error(`The simulator has no server ${serviceName}.`);
@@ -226,6 +239,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       await listen(server, port, o.host);
     },
     close: async () => {
+      phoneHome.close();
       await Promise.all([stop(server), ssh.close()]);
     },
   };

@@ -17,6 +17,8 @@ export interface ImageRequest {
   checkSumType: string | null;
   efiBootloaderPath: string | null;
   diskGroupId: number;
+  /** The config drive's user data (configDriveUserData), when the request had one. */
+  userData?: string | null;
 }
 
 /** How an install fails: which step, when (ms after the task start), with what messages. */

@@ -16,7 +16,7 @@ import { planDeployment } from './deployment';
 import type { FaultConfig } from './faults';
 import { FaultPlan } from './fault-plan';
 import type { ServerSpec } from './fleet';
-import type { ImageRequest, Running, ServerRecord, TaskRecord } from './model';
+import type { Deployment, ImageRequest, Running, ServerRecord, TaskRecord } from './model';
 import { hash32, uniform } from './prng';
 import { deploymentEnd, installerStart } from './timeline';
 import { Traffic } from './traffic';
@@ -66,6 +66,8 @@ export class SimState {
   private nextTaskId = FIRST_TASK_ID;
   /** Called with the server's name at each install (the SSH ports listen from then on: ssh.ts). */
   onInstall?: (name: string) => void;
+  /** Called with the server's name and its new deployment at each install (phone_home: phone-home.ts). */
+  onDeployment?: (name: string, deployment: Deployment) => void;
 
   constructor(
     readonly seed: string,
@@ -188,6 +190,7 @@ export class SimState {
     const task = this.newTask(server, { function: TASK_FUNCTION.reinstallServer, comment, startSim, deployment });
     const post500 = route === 'reinstall' && this.faults.post500(server.spec.name, index);
     this.onInstall?.(server.spec.name);
+    this.onDeployment?.(server.spec.name, deployment);
     return { task, post500 };
   }
 

@@ -178,5 +178,6 @@ function deploySettings(settings: DeploySettings): DeploySettings {
     ...(bootProbe ? { bootProbe } : {}),
     diskGroupId,
     ...(hooks ? { hooks } : {}),
+    ...(settings.completion ? { completion: settings.completion } : {}),
   };
 }

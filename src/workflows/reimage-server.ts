@@ -9,6 +9,8 @@
  * only the install deadline ends it. What preflight read is not read again: its install-task list is the
  * first start's checkpoint, its boot IDs serve the boot check and the rollback. The result carries OVH's
  * duration of the install (ovhInstallMs) and the server's commercial range for the campaign to learn from.
+ * With completion.callback, the server's callback ends the wait instead, confirmed by a read of the task and
+ * proving the boot (server-callback.ts); its host keys go into the result.
  *
  * What it guarantees (one install per deployment, rollback to rescue, an outcome for every server, through
  * crashes, cancels, hooks and OVH outages): RELIABILITY.md, "The guarantees".
@@ -43,6 +45,7 @@ import {
   type StepFailure,
 } from './server-failures';
 import { ServerState } from './server-state';
+import { waitForEndOrCallback } from './server-callback';
 import { runHook } from './server-hooks';
 import { bootProbeFor, configDriveFor } from './server-templates';
 
@@ -57,6 +60,7 @@ export async function reimageServerWorkflow(input: ReimageServerInput): Promise<
   setHandler(serverProgressQuery, () => server.progress());
   // The campaign's check that this run is still open: delivered is the answer.
   setHandler(serverRunCheckSignal, () => undefined);
+  server.callbacks.listen();
   const acts = serverActivities(input.settings.deadlines, input.settings.poll);
   const result = await reimage(server, acts).catch((err: unknown) => {
     const failure = classifyStepFailure(err, ServerOutcome.PreflightFailed);
@@ -151,6 +155,7 @@ async function deployOnce(
   try {
     server.enter(ServerPhase.Starting);
     server.deployments += 1;
+    if (input.settings.completion) server.callbacks.open(server.deployments);
     // Not cancellable: a cancel during the POST must still leave us the handle the rollback needs.
     handle = await CancellationScope.nonCancellable(() =>
       untilAccountAnswers(server, (outage) =>
@@ -161,6 +166,7 @@ async function deployOnce(
           route,
           image: input.settings.image,
           configDrive: configDriveFor(input.settings.configDrive, input.serviceName),
+          ...(input.settings.completion ? { completion: input.settings.completion } : {}),
           diskGroupId: input.settings.diskGroupId,
           // Preflight's task list, read right before, is the first deployment's checkpoint; after an outage,
           // the checkpoint of the run it cut short, whose POST may have gone out.
@@ -188,19 +194,23 @@ async function waitAndVerify(server: ServerState, acts: Activities, handle: Depl
   // A cancel that arrived during the (non-cancellable) POST is honoured here, before waiting.
   if (CancellationScope.current().consideredCancelled) await CancellationScope.current().cancelRequested;
   server.enter(ServerPhase.Installing);
-  const waited = await untilAccountAnswers(server, () =>
-    acts.wait.waitForDeployment({
-      handle,
-      // The deadline alone ends the wait: an install that overruns the expectation is polled until then.
-      deadlineAt: new Date(Date.parse(handle.startedAt) + settings.deadlines.installMs).toISOString(),
-      pollMinMs: settings.poll.minMs,
-      pollMaxMs: settings.poll.maxMs,
-      ...(settings.poll.stepEvery ? { stepEveryPolls: settings.poll.stepEvery } : {}),
-      ...pollExpectation(expectationFor(server.input, server.commercialRange)),
-    }),
-  );
+  const waitInput = {
+    handle,
+    // The deadline alone ends the wait: an install that overruns the expectation is polled until then.
+    deadlineAt: new Date(Date.parse(handle.startedAt) + settings.deadlines.installMs).toISOString(),
+    pollMinMs: settings.poll.minMs,
+    pollMaxMs: settings.poll.maxMs,
+    ...(settings.poll.stepEvery ? { stepEveryPolls: settings.poll.stepEvery } : {}),
+    ...pollExpectation(expectationFor(server.input, server.commercialRange)),
+  };
+  const waited = settings.completion
+    ? await waitForEndOrCallback(server, acts, server.callbacks, waitInput)
+    : await untilAccountAnswers(server, () => acts.wait.waitForDeployment(waitInput));
   server.count(waited);
   server.ovhInstallMs = waited.durationMs;
+  // The server's callback proves that its new OS booted.
+  server.hostKeys = server.callbacks.hostKeysOf(server.deployments);
+  if (server.hostKeys) return;
   server.enter(ServerPhase.Verifying);
   const verified = await untilAccountAnswers(server, () =>
     acts.verify.verifyBoot({

@@ -4,6 +4,7 @@
  * `Date.now()` is the workflow clock in the sandbox.
  */
 import { upsertSearchAttributes } from '@temporalio/workflow';
+import type { CallbackHostKeys } from '../domain/completion';
 import { ServerOutcome, type FailureType } from '../shared/failure-types';
 import {
   ServerPhase,
@@ -21,6 +22,7 @@ import {
   phaseAttribute,
   serverNameAttribute,
 } from '../shared/search-attributes';
+import { CallbackInbox } from './callback-inbox';
 
 /** Mutable state of one server's reimage; the progress query reads it. */
 export class ServerState {
@@ -37,6 +39,10 @@ export class ServerState {
   result?: ServerResult;
   /** Set while the server waits for its OVH account (account-outage.ts), for the progress query. */
   waiting?: string;
+  /** The callbacks of this run's deployments (campaigns with completion.callback). */
+  readonly callbacks = new CallbackInbox();
+  /** The host keys the last deployment's server sent with its callback. */
+  hostKeys?: CallbackHostKeys;
   /** What preflight read that the start, the boot check and the rollback take instead of reading again. */
   known: { taskCheckpoint?: number; rescueBootId?: number; harddiskBootIds?: number[] } = {};
   private readonly durations: PhaseDurations = {};
@@ -91,6 +97,7 @@ export class ServerState {
       ovhInstallMs: this.ovhInstallMs,
       ...(this.commercialRange ? { commercialRange: this.commercialRange } : {}),
       ...(failure?.installKept ? { installKept: true } : {}),
+      ...(outcome === ServerOutcome.Done && this.hostKeys ? { hostKeys: this.hostKeys } : {}),
     };
     upsertSearchAttributes([
       { key: phaseAttribute, value: ServerPhase.Finished },

@@ -155,8 +155,16 @@ const CORPUS: Case[] = [
   [['plan', '@D/broken.json'], 3, '(root): is not valid JSON: Unexpected end of JSON input'],
   [['plan', '@D/ok.yaml', '--verbose'], 2, unknownOption('--verbose')],
   [['report'], 2, 'Missing the campaign ID.'],
-  [['report', 'c1', '--format', 'pdf'], 2, '--format must be one of json, csv, markdown, html (got "pdf").'],
-  [['report', 'c1', '--format', 'CSV'], 2, '--format must be one of json, csv, markdown, html (got "CSV").'],
+  [
+    ['report', 'c1', '--format', 'pdf'],
+    2,
+    '--format must be one of json, csv, markdown, html, known-hosts (got "pdf").',
+  ],
+  [
+    ['report', 'c1', '--format', 'CSV'],
+    2,
+    '--format must be one of json, csv, markdown, html, known-hosts (got "CSV").',
+  ],
   [
     ['report', 'c1', '--format', 'html', '--rate-limit', '60 per minute'],
     2,
@@ -180,6 +188,8 @@ const CORPUS: Case[] = [
   [['schedule', 'delete'], 2, 'schedule delete needs the schedule ID.'],
   [['schedule', 'list', '--bogus'], 2, "Unknown option '--bogus'"],
   [['codec-server', '--port', 'abc'], 2, '--port must be a port number from 0 to 65535 (got "abc").'],
+  [['callback-server', '--port', 'abc'], 2, '--port must be a whole number from 0 to 65535 (got "abc").'],
+  [['callback-server', '--per-minute', '0'], 2, '--per-minute must be a whole number from 1 to 100000 (got "0").'],
   [['codec-server', '--port', '70000'], 2, '--port must be a port number from 0 to 65535 (got "70000").'],
   [['codec-server', '--port', '-1'], 2, "Option '--port' argument is ambiguous."],
   [['codec-server', '--bogus'], 2, "Unknown option '--bogus'"],

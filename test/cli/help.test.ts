@@ -33,6 +33,7 @@ Services:
   worker           Run the worker: the workflows and every OVH call
   dev-server       Run a Temporal dev server with its Web UI and a SQLite file
   codec-server     Decrypt payloads for the Temporal Web UI and CLI
+  callback-server  Receive the callbacks of reimaged servers (completion.callback)
 
 Local tools:
   simulator        Run the OVH API simulator, to rehearse a campaign
@@ -72,7 +73,7 @@ describe('reimage --help', () => {
 
   it('lists each command once', () => {
     expect(new Set(LISTED).size).toBe(LISTED.length);
-    expect(LISTED).toHaveLength(19);
+    expect(LISTED).toHaveLength(20);
   });
 });
 

@@ -76,6 +76,12 @@ describe('reimage report', () => {
     });
   });
 
+  it('prints a known_hosts file, naming the done servers that sent no host keys (a campaign without callbacks)', async () => {
+    const [done] = report.servers as [ServerReportRow];
+    const result = await runCli(['report', 'rpt', '--format', 'known-hosts'], stack.env);
+    expect(result).toEqual({ code: 5, stderr: '', stdout: `# No host keys (no callback): ${done.serviceName}\n` });
+  });
+
   it('prints a Markdown summary and a table of servers', async () => {
     const [done, failed] = report.servers as [ServerReportRow, ServerReportRow];
     const t = report.totals;
@@ -106,7 +112,7 @@ describe('reimage report', () => {
     expect(await runCli(['report', 'rpt', '--format', 'pdf'], stack.env)).toEqual({
       code: 2,
       stdout: '',
-      stderr: '--format must be one of json, csv, markdown, html (got "pdf").\n',
+      stderr: '--format must be one of json, csv, markdown, html, known-hosts (got "pdf").\n',
     });
   });
 });

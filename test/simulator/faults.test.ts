@@ -245,12 +245,16 @@ describe('fault spec parsing', () => {
   it('parses every kind of entry', () => {
     expect(
       parseFaultSpec(
-        'download_fail=ns1.ip-1-2-3.eu+ns2.ip-1-2-3.eu,checksum_mismatch=0.05,latency=20ms,drop=0.02,http500=0.1,task404=2,task500=1,http429=0.05,install_factor=1.5,disturb_locked=ns3.ip-1-2-3.eu,expired=ns4.ip-1-2-3.eu,disk_group_refused=ns5.ip-1-2-3.eu,probe500=ns6.ip-1-2-3.eu@2,post403=NOT_CREDENTIAL',
+        'download_fail=ns1.ip-1-2-3.eu+ns2.ip-1-2-3.eu,checksum_mismatch=0.05,latency=20ms,drop=0.02,http500=0.1,task404=2,task500=1,http429=0.05,install_factor=1.5,disturb_locked=ns3.ip-1-2-3.eu,expired=ns4.ip-1-2-3.eu,disk_group_refused=ns5.ip-1-2-3.eu,probe500=ns6.ip-1-2-3.eu@2,post403=NOT_CREDENTIAL,callback_never=ns7.ip-1-2-3.eu,callback_late=0.1',
       ),
     ).toEqual({
       image: {
         download_fail: { rate: 0, servers: ['ns1.ip-1-2-3.eu', 'ns2.ip-1-2-3.eu'] },
         checksum_mismatch: { rate: 0.05, servers: [] },
+      },
+      callback: {
+        callback_never: { rate: 0, servers: ['ns7.ip-1-2-3.eu'] },
+        callback_late: { rate: 0.1, servers: [] },
       },
       post500: { rate: 0.1, servers: [] },
       disturbLocked: { rate: 0, servers: ['ns3.ip-1-2-3.eu'] },
@@ -270,7 +274,7 @@ describe('fault spec parsing', () => {
   it.each([
     [
       'bogus=1',
-      'Unknown fault "bogus" in "bogus=1": use one of download_fail, checksum_mismatch, format_mismatch, too_big_for_ram, too_big_for_disk, no_partition_table, write_fail, never_ends, efi_boot_fail, http500, post_500_creates_task, disturb_locked, disk_group_refused, expired, probe500, task404, task500, latency, drop, http429, install_factor, post403.',
+      'Unknown fault "bogus" in "bogus=1": use one of download_fail, checksum_mismatch, format_mismatch, too_big_for_ram, too_big_for_disk, no_partition_table, write_fail, never_ends, efi_boot_fail, callback_never, callback_late, callback_twice, callback_forged, http500, post_500_creates_task, disturb_locked, disk_group_refused, expired, probe500, task404, task500, latency, drop, http429, install_factor, post403.',
     ],
     ['install_factor=0', 'Fault "install_factor=0" needs a factor above 0 and at most 10, like 1.5 (got "0").'],
     ['latency=fast', 'Fault "latency=fast" needs a duration like 20ms or 1s (got "fast").'],

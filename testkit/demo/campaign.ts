@@ -2,7 +2,8 @@
  * The demo's campaign file, written as a user would write one: a canary of 1, then 5, then waves of 25%,
  * ten servers in flight at most, a failure budget of 10%, an HTTP boot probe, installs polled every
  * second or two because the simulator runs 120 times faster than OVH, and (with `hookUrl`) signed webhook
- * hooks that take each server out of the load-balancer pool before its wipe and put it back after its boot.
+ * hooks that take each server out of the load-balancer pool before its wipe and put it back after its boot,
+ * and (with `callbackUrl`) servers that call back once their new OS is up.
  */
 import { stringify } from 'yaml';
 
@@ -15,6 +16,8 @@ export interface DemoCampaignInput {
   probeUrl?: string;
   /** The load-balancer pool's webhook (testkit/lb-pool.ts), signed with the worker's ${HOOK_SECRET}. */
   hookUrl?: string;
+  /** The callback receiver's URL (`reimage callback-server`'s, on loopback): the servers call back. */
+  callbackUrl?: string;
 }
 
 /** The campaign as YAML text. */
@@ -33,6 +36,7 @@ export function demoCampaignYaml(input: DemoCampaignInput): string {
       hostname: '{shortName}.demo.example.com',
       sshKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDemoKeyOnlyForTheSimulatorXXXXXXXXXXXX demo@reimage',
     },
+    ...(input.callbackUrl ? { completion: { callback: input.callbackUrl } } : {}),
     route: 'reinstall',
     rollout: { waves: [1, 5, '25%'], maxParallel: 10, failureBudget: '10%' },
     poll: { minInterval: '1s', maxInterval: '2s' },

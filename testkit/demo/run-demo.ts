@@ -17,6 +17,9 @@ import { campaignHtmlReport, fetchReport } from '../../src/cli/commands/report';
 import { renderStatus, snapshot } from '../../src/cli/commands/status';
 import { runPlan, startCampaign } from '../../src/cli/plan-runner';
 import { formatReport } from '../../src/cli/report-format';
+import { startCallbackReceiver } from '../../src/cli/callback-receiver';
+import { campaignHostKeys, knownHostsText } from '../../src/cli/known-hosts';
+import type { CampaignReport } from '../../src/shared/campaign-report-types';
 import { PROJECT_ROOT } from '../../src/temporal/binaries';
 import { ensureCa } from '../../src/simulator/ca';
 import { startLbPool, type LbPool } from '../lb-pool';
@@ -44,6 +47,7 @@ export async function runDemo(
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const caDir = path.join(DEMO_DIR, 'ca');
   const hookSecret = randomBytes(16).toString('hex');
+  const callbackSecret = randomBytes(32).toString('base64');
   const pool = await startLbPool(ensureCa(caDir), [], hookSecret);
   const stack = await startStack({
     baseEnv,
@@ -53,12 +57,18 @@ export async function runDemo(
     worker: inProcessWorker(),
     taskQueue: 'reimage-demo',
     // The worker may call the pool (and nothing else), and signs its hooks with the pool's secret.
-    env: { REIMAGE_HOOK_HOSTS: pool.host, REIMAGE_CAMPAIGN_VARS: 'HOOK_SECRET', HOOK_SECRET: hookSecret },
+    env: {
+      REIMAGE_HOOK_HOSTS: pool.host,
+      REIMAGE_CAMPAIGN_VARS: 'HOOK_SECRET',
+      HOOK_SECRET: hookSecret,
+      REIMAGE_CALLBACK_SECRET: callbackSecret,
+    },
     log,
   }).catch(async (err: unknown) => {
     await pool.close();
     throw err;
   });
+  const receiver = await startCallbackReceiver({ client: stack.client, secret: callbackSecret, port: 0 });
   try {
     const { sim, temporal, client } = stack;
     for (const server of sim.servers) pool.members.add(server);
@@ -71,7 +81,12 @@ export async function runDemo(
     const probeUrl = `https://localhost:${sim.port}/_sim/probe/{serviceName}`;
     const image = { imageUrl: stack.image.url, sha256: stack.image.sha256 };
     const hookUrl = `${pool.url}/hooks`;
-    writeFileSync(file, demoCampaignYaml({ name: 'demo', servers: sim.servers, ...image, probeUrl, hookUrl }));
+    const callbackUrl = `${receiver.url}/phone-home`;
+    log(`Callback receiver (reimage callback-server) on ${receiver.url}: the servers call back once their OS is up`);
+    writeFileSync(
+      file,
+      demoCampaignYaml({ name: 'demo', servers: sim.servers, ...image, probeUrl, hookUrl, callbackUrl }),
+    );
     const spec = await loadCampaignFile(file);
     const campaignId = `demo-${randomBytes(3).toString('hex')}`;
     const plan = await runPlan(client, spec, campaignId, false, stack.config);
@@ -90,6 +105,7 @@ export async function runDemo(
     await watch(client, campaignId);
     const report = await fetchReport(client, campaignId);
     process.stdout.write(`\n${formatReport(report, 'markdown')}\n\n${poolLine(pool, sim.servers)}\n\n`);
+    process.stdout.write(`reimage report ${campaignId} --format known-hosts:\n${await knownHosts(client, report)}\n\n`);
     const htmlFile = path.join(DEMO_DIR, `${campaignId}.html`);
     writeFileSync(htmlFile, await campaignHtmlReport(client, report, stack.config.ovh.rateLimit));
     process.stdout.write(`HTML report (timeline, charts; opens offline): ${htmlFile}\n`);
@@ -101,9 +117,27 @@ export async function runDemo(
     );
     return report.finalState === 'done' ? 0 : 5;
   } finally {
+    await receiver.close();
     await stack.close();
     await pool.close();
   }
+}
+
+/** The known_hosts file of the done servers, once the server workflows' visibility lists them all. */
+async function knownHosts(client: Client, report: CampaignReport): Promise<string> {
+  const done = report.servers.filter((row) => row.outcome === 'done').length;
+  let keys = await campaignHostKeys(client, report.campaignId);
+  for (let tries = 0; keys.size < done && tries < 20; tries += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    keys = await campaignHostKeys(client, report.campaignId);
+  }
+  const text = knownHostsText(report.servers, keys).split('\n');
+  // Two lines per server: the first three servers and the note, if any, show what the file looks like.
+  const shown = [
+    ...text.filter((line) => !line.startsWith('#')).slice(0, 6),
+    ...text.filter((line) => line.startsWith('#')),
+  ];
+  return [...shown, `... (${text.length} lines for ${keys.size} servers)`].join('\n');
 }
 
 /** "Load-balancer pool: 37 of 40 servers back in, 3 out (drained before their wipe, not put back): ..." */

@@ -14,9 +14,10 @@ import { bootNotVerified } from '../boot-verification';
 import { campaignHandle, requirePositional } from '../campaign-client';
 import { UsageError } from '../errors';
 import { campaignExitCode } from '../exit-codes';
+import { campaignHostKeys, knownHostsText } from '../known-hosts';
 import { formatReport, REPORT_FORMATS, type ReportFormat } from '../report-format';
 
-export const usage = `reimage report CAMPAIGN [--format json|csv|markdown|html] [--out FILE] [--rate-limit 60/min]
+export const usage = `reimage report CAMPAIGN [--format json|csv|markdown|html|known-hosts] [--out FILE] [--rate-limit 60/min]
 
 Prints the campaign's report: per server the outcome, failure type, OVH's message, attempts, timings and
 OVH API calls, plus totals. For a campaign still running, the report so far (final state "running").
@@ -27,12 +28,16 @@ against the budget, duration percentiles, and OVH calls over time (an estimate: 
 over the phase), with the worker's budget as a line only when --rate-limit gives it. It reads the
 campaign's history as well as its report.
 
+--format known-hosts prints an OpenSSH known_hosts file: the SSH host keys each done server sent with its
+callback (campaigns with completion.callback), so the first SSH to a reimaged server is verified.
+
 Examples:
   reimage report spring-refresh --format markdown > report.md
   reimage report spring-refresh --format csv --out report.csv
-  reimage report spring-refresh --format html --out spring-refresh.html`;
+  reimage report spring-refresh --format html --out spring-refresh.html
+  reimage report spring-refresh --format known-hosts >> ~/.ssh/known_hosts`;
 
-const FORMATS = [...REPORT_FORMATS, 'html'] as const;
+const FORMATS = [...REPORT_FORMATS, 'html', 'known-hosts'] as const;
 
 /** The final report of a finished campaign, or a report built from its progress while it runs. */
 export async function fetchReport(
@@ -80,6 +85,18 @@ function reportRateLimit(option: string | undefined) {
   return rateLimitOrDefault(option);
 }
 
+async function reportText(
+  client: Client,
+  report: CampaignReport,
+  format: string,
+  rateLimit: { requests: number; perMs: number } | undefined,
+): Promise<string> {
+  if (format === 'html') return campaignHtmlReport(client, report, rateLimit);
+  if (format === 'known-hosts')
+    return knownHostsText(report.servers, await campaignHostKeys(client, report.campaignId));
+  return formatReport(report, format as ReportFormat);
+}
+
 export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -97,10 +114,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   const rateLimit = reportRateLimit(values['rate-limit']);
   const client = await connectClient(loadClientConfig(env));
   const report = await fetchReport(client, campaignId);
-  const text =
-    values.format === 'html'
-      ? await campaignHtmlReport(client, report, rateLimit)
-      : formatReport(report, values.format as ReportFormat);
+  const text = await reportText(client, report, values.format, rateLimit);
   if (values.out) writeFileSync(values.out, `${text}\n`);
   else process.stdout.write(`${text}\n`);
   return campaignExitCode((report.finalState as string) !== 'running', report.totals);

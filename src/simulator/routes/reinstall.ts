@@ -214,6 +214,7 @@ function reinstall(ctx: RouteContext): unknown {
     checkSumType: asText(c.imageCheckSumType),
     efiBootloaderPath: asText(c.efiBootloaderPath),
     diskGroupId,
+    userData: asText(c.configDriveUserData),
   };
   const { task, post500 } = ctx.state.install(server, 'reinstall', os, image);
   if (post500) {
