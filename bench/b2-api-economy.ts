@@ -51,7 +51,7 @@ const CALLBACK_TARGETS = { callsAfterPlan: 5, callsWithoutPlan: 8, detectionP50S
 const IN_FLIGHT = 10;
 /** The default poll policy of a campaign file. */
 const POLL = { pollMinMs: 15_000, pollMaxMs: 10 * 60_000 };
-/** With callbacks, a campaign may set `poll.maxInterval: 15m`: no fallback poll before the install runs late. */
+/** A campaign with callbacks and no poll.maxInterval polls every 15 minutes at most: no fallback poll before the install runs late. */
 const POLL_15M = { pollMinMs: 15_000, pollMaxMs: 15 * 60_000 };
 const CA_DIR = benchCaDir(readEnvironment());
 

@@ -8,7 +8,7 @@ import { HOOK_NAMES, type HookSpec, type HooksSpec, type NotifySpec } from '../d
 import type { ChecksumType } from '../domain/image';
 import type { ServerSelection } from '../domain/servers';
 import type { CountOrPercent, WindowsSetting } from '../shared/campaign-types';
-import type { CampaignSpec, ParsedCampaignFile } from './schema';
+import { pollMaxInterval, type CampaignSpec, type ParsedCampaignFile } from './schema';
 import { parseDuration, parsePercent } from '../input/units';
 
 type HookFile = NonNullable<ParsedCampaignFile['hooks']>[keyof NonNullable<ParsedCampaignFile['hooks']>];
@@ -116,7 +116,11 @@ export function normalizeCampaign(file: ParsedCampaignFile, userData?: string): 
       rollbackMs: parseDuration(deadlines.rollback),
       preflightMs: parseDuration(deadlines.preflight),
     },
-    poll: { minMs: parseDuration(poll.minInterval), maxMs: parseDuration(poll.maxInterval), stepEvery: poll.stepEvery },
+    poll: {
+      minMs: parseDuration(poll.minInterval),
+      maxMs: parseDuration(pollMaxInterval(file)),
+      stepEvery: poll.stepEvery,
+    },
     windows: toWindows(file.windows),
     atClose: file.windows?.atClose ?? 'continue',
     retry: { redeployAfterRollback: file.retry.redeployAfterRollback },

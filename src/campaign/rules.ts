@@ -5,7 +5,7 @@
  */
 import type { CampaignIssue } from '../input/errors';
 import { hostnameTemplateProblem, SAMPLE_SERVICE_NAME } from './hostname-template';
-import type { ParsedCampaignFile } from './schema';
+import { pollMaxInterval, type ParsedCampaignFile } from './schema';
 import { quote } from '../input/quote';
 import { absoluteWindowsOrdered, windowsFitAServer, windowsHaveOneKind } from './rules-windows';
 import { parseDuration } from '../input/units';
@@ -116,7 +116,8 @@ function legacyRouteHasNoEfiPath(file: ParsedCampaignFile): CampaignIssue[] {
 
 /** poll.minInterval is not longer than poll.maxInterval. */
 function pollIntervalsOrdered(file: ParsedCampaignFile): CampaignIssue[] {
-  const { minInterval, maxInterval } = file.poll;
+  const { minInterval } = file.poll;
+  const maxInterval = pollMaxInterval(file);
   if (parseDuration(minInterval) <= parseDuration(maxInterval)) return [];
   return [
     { path: 'poll.minInterval', message: `must not be longer than poll.maxInterval (${minInterval} > ${maxInterval})` },

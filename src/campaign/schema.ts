@@ -24,6 +24,16 @@ import { accountNameProblem } from '../input/account-names';
 import { globProblem } from './selector';
 import { quote } from '../input/quote';
 
+/** poll.maxInterval when the campaign file gives none. */
+const DEFAULT_MAX_INTERVAL = '10m';
+/** poll.maxInterval when the campaign file gives none and its servers call back. */
+const CALLBACK_MAX_INTERVAL = '15m';
+
+/** The campaign's poll.maxInterval, or its default. */
+export function pollMaxInterval(file: { poll: { maxInterval?: string | undefined }; completion?: unknown }): string {
+  return file.poll.maxInterval ?? (file.completion ? CALLBACK_MAX_INTERVAL : DEFAULT_MAX_INTERVAL);
+}
+
 function datacenterProblem(code: string): string | undefined {
   return /^[a-z]+[0-9]*$/.test(code)
     ? undefined
@@ -180,9 +190,9 @@ export const campaignFileSchema = z
       .object({
         minInterval: duration('Shortest pause between two polls of a deployment.', { positive: true }).default('15s'),
         maxInterval: duration(
-          'Longest pause between two polls, the wait before the first poll included (the first poll of an 11-minute install comes after 9 min 37 s).',
+          `Longest pause between two polls, the wait before the first poll included (the first poll of an 11-minute install comes after 9 min 37 s). Default ${DEFAULT_MAX_INTERVAL}, or ${CALLBACK_MAX_INTERVAL} with completion.callback (polling is then the fallback of servers that never call back, and a shorter pause mostly spends calls on installs about to call back).`,
           { positive: true },
-        ).default('10m'),
+        ).optional(),
         stepEvery: z
           .number()
           .int()

@@ -33,6 +33,14 @@ describe('completion.callback in the campaign file', () => {
     expect(toCampaignSettings(parseCampaign(BASE, { format: 'yaml' }), 'q')).not.toHaveProperty('completion');
   });
 
+  it('polls every 15 minutes at most with a callback, 10 without, unless the file sets poll.maxInterval', () => {
+    const maxMs = (text: string) => parseCampaign(text, { format: 'yaml' }).poll.maxMs;
+    const callback = 'completion:\n  callback: https://reimage.example.com/phone-home\n';
+    expect(maxMs(`${BASE}${callback}`)).toBe(15 * 60_000);
+    expect(maxMs(BASE)).toBe(10 * 60_000);
+    expect(maxMs(`${BASE}${callback}poll: {maxInterval: 2m}\n`)).toBe(2 * 60_000);
+  });
+
   it('accepts plain http to a loopback address, for rehearsals', () => {
     const spec = parseCampaign(`${BASE}completion:\n  callback: http://127.0.0.1:8099/cb\n`, { format: 'yaml' });
     expect(spec.completion?.callback).toBe('http://127.0.0.1:8099/cb');
