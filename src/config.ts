@@ -204,7 +204,7 @@ export class ConfigError extends Error {
 }
 
 /** `60/min` as requests per period, or OVH's 60/min when `text` does not match rateLimitPattern. */
-export function rateLimitOrDefault(text: string): OvhConfig['rateLimit'] {
+function rateLimitOrDefault(text: string): OvhConfig['rateLimit'] {
   return parseRateLimit(text) ?? { requests: 60, perMs: 60_000 };
 }
 

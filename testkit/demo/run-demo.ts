@@ -107,7 +107,7 @@ export async function runDemo(
     process.stdout.write(`\n${formatReport(report, 'markdown')}\n\n${poolLine(pool, sim.servers)}\n\n`);
     process.stdout.write(`reimage report ${campaignId} --format known-hosts:\n${await knownHosts(client, report)}\n\n`);
     const htmlFile = path.join(DEMO_DIR, `${campaignId}.html`);
-    writeFileSync(htmlFile, await campaignHtmlReport(client, report, stack.config.ovh.rateLimit));
+    writeFileSync(htmlFile, await campaignHtmlReport(client, report));
     process.stdout.write(`HTML report (timeline, charts; opens offline): ${htmlFile}\n`);
     process.stdout.write(
       `Temporal UI: ${uiUrl} (it stops with the demo; "npm run temporal" keeps a dev server and its UI running)\n`,

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { campaignProgressQuery } from '../../shared/campaign-messages';
 import type { CampaignReport } from '../../shared/campaign-report-types';
-import { loadClientConfig, rateLimitOrDefault, rateLimitPattern } from '../../config';
+import { loadClientConfig } from '../../config';
 import { campaignWorkflowId } from '../../shared/workflow-ids';
 import { readCampaignHistory } from '../report-html/campaign-history';
 import { renderHtmlReport } from '../report-html/html-report';
@@ -17,7 +17,7 @@ import { campaignExitCode } from '../exit-codes';
 import { campaignHostKeys, knownHostsText } from '../known-hosts';
 import { formatReport, REPORT_FORMATS, type ReportFormat } from '../report-format';
 
-export const usage = `reimage report CAMPAIGN [--format json|csv|markdown|html|known-hosts] [--out FILE] [--rate-limit 60/min]
+export const usage = `reimage report CAMPAIGN [--format json|csv|markdown|html|known-hosts] [--out FILE]
 
 Prints the campaign's report: per server the outcome, failure type, OVH's message, attempts, timings and
 OVH API calls, plus totals. For a campaign still running, the report so far (final state "running").
@@ -25,8 +25,8 @@ OVH API calls, plus totals. For a campaign still running, the report so far (fin
 --format html writes one self-contained page (no network needed to open it): a timeline with one row per
 server and one bar per phase, waves, maintenance windows and operator actions, outcome totals, failures
 against the budget, duration percentiles, and OVH calls over time (an estimate: each phase's calls spread
-over the phase), with the worker's budget as a line only when --rate-limit gives it. It reads the
-campaign's history as well as its report.
+over the phase, so no rate limit is drawn against it). It reads the campaign's history as well as its
+report.
 
 --format known-hosts prints an OpenSSH known_hosts file: the SSH host keys each done server sent with its
 callback (campaigns with completion.callback), so the first SSH to a reimaged server is verified.
@@ -64,34 +64,13 @@ export async function fetchReport(
 }
 
 /** The HTML report of a campaign: its report, plus its history for the phase spans and the operator's actions. */
-export async function campaignHtmlReport(
-  client: Client,
-  report: CampaignReport,
-  rateLimit?: { requests: number; perMs: number },
-): Promise<string> {
+export async function campaignHtmlReport(client: Client, report: CampaignReport): Promise<string> {
   const history = await readCampaignHistory(client, campaignWorkflowId(report.campaignId));
-  return renderHtmlReport(buildReportModel(report, history, rateLimit ? { rateLimit } : {}));
+  return renderHtmlReport(buildReportModel(report, history));
 }
 
-/**
- * --rate-limit, the budget the operator says the worker had; none otherwise. This environment's OVH_RATE_LIMIT
- * is not the worker's, and the chart's bars are an estimate: no line is drawn from a guess.
- */
-function reportRateLimit(option: string | undefined) {
-  if (option === undefined) return undefined;
-  if (!rateLimitPattern.test(option)) {
-    throw new UsageError(`--rate-limit must look like 60/min, 5/s or 3000/h (got "${option}").`);
-  }
-  return rateLimitOrDefault(option);
-}
-
-async function reportText(
-  client: Client,
-  report: CampaignReport,
-  format: string,
-  rateLimit: { requests: number; perMs: number } | undefined,
-): Promise<string> {
-  if (format === 'html') return campaignHtmlReport(client, report, rateLimit);
+async function reportText(client: Client, report: CampaignReport, format: string): Promise<string> {
+  if (format === 'html') return campaignHtmlReport(client, report);
   if (format === 'known-hosts')
     return knownHostsText(report.servers, await campaignHostKeys(client, report.campaignId));
   return formatReport(report, format as ReportFormat);
@@ -103,7 +82,6 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
     options: {
       format: { type: 'string', default: 'json' },
       out: { type: 'string' },
-      'rate-limit': { type: 'string' },
     },
     allowPositionals: true,
   });
@@ -111,10 +89,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   if (!(FORMATS as readonly string[]).includes(values.format)) {
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got "${values.format}").`);
   }
-  const rateLimit = reportRateLimit(values['rate-limit']);
   const client = await connectClient(loadClientConfig(env));
   const report = await fetchReport(client, campaignId);
-  const text = await reportText(client, report, values.format, rateLimit);
+  const text = await reportText(client, report, values.format);
   if (values.out) writeFileSync(values.out, `${text}\n`);
   else process.stdout.write(`${text}\n`);
   return campaignExitCode((report.finalState as string) !== 'running', report.totals);

@@ -5,12 +5,13 @@
  * exact in total and right to within one phase's length in time. Pure.
  */
 
-/** Calls per bin of `binMs`, from the campaign's start; the budget is the rate limit scaled to one bin. */
+/**
+ * Calls per bin of `binMs`, from the campaign's start. An estimate: no rate limit is drawn against it, since a
+ * bin may hold calls that went out in the next one.
+ */
 export interface CallBins {
   binMs: number;
   counts: number[];
-  /** Calls one consumer key may send in one bin at OVH_RATE_LIMIT, when it is known. */
-  budgetPerBin?: number;
 }
 
 /** About this many bins across the campaign, each a round length (1 s, 5 s, 10 s, 30 s, 1 min, ...). */
@@ -24,12 +25,7 @@ interface CallSpan {
 }
 
 /** Calls per bin over [fromMs, toMs] of every span of `rows`. */
-export function callsOverTime(
-  rows: { spans: CallSpan[] }[],
-  fromMs: number,
-  toMs: number,
-  rateLimit?: { requests: number; perMs: number },
-): CallBins {
+export function callsOverTime(rows: { spans: CallSpan[] }[], fromMs: number, toMs: number): CallBins {
   const lengthMs = Math.max(1, toMs - fromMs);
   const binMs = ROUND_BINS_MS.find((ms) => ms * TARGET_BINS >= lengthMs) ?? ROUND_BINS_MS.at(-1)!;
   const counts: number[] = Array.from({ length: Math.ceil(lengthMs / binMs) }, () => 0);
@@ -47,9 +43,5 @@ export function callsOverTime(
     const step = (span.endMs - span.startMs) / span.calls;
     for (let i = 0; i < span.calls; i += 1) add(span.startMs + step * (i + 0.5), 1);
   }
-  return {
-    binMs,
-    counts,
-    ...(rateLimit ? { budgetPerBin: (rateLimit.requests * binMs) / rateLimit.perMs } : {}),
-  };
+  return { binMs, counts };
 }

@@ -60,14 +60,11 @@ export function failuresChart(model: ReportModel): string {
   );
 }
 
-/** OVH calls per bin (estimated from the phase spans) as bars, with the key's budget per bin when known. */
+/** OVH calls per bin (estimated from the phase spans) as bars, against no limit: they are an estimate. */
 export function callsChart(model: ReportModel): string {
-  const { binMs, counts, budgetPerBin } = model.calls;
+  const { binMs, counts } = model.calls;
   const scale = timeScale(model.startMs, model.startMs + counts.length * binMs, LEFT, PLOT_W);
-  const peak = Math.max(1, ...counts);
-  // A budget far above the peak (a simulator's) would flatten the bars: it is then named, not drawn.
-  const drawBudget = budgetPerBin !== undefined && budgetPerBin <= peak * 4;
-  const max = drawBudget ? Math.max(peak, budgetPerBin * 1.1) : peak * 1.1;
+  const max = Math.max(1, ...counts) * 1.1;
   const barW = Math.max(1, PLOT_W / Math.max(1, counts.length) - 1);
   const bars = counts
     .map((count, i) => {
@@ -76,14 +73,10 @@ export function callsChart(model: ReportModel): string {
       return `<rect class="callbar" x="${num(scale.x(atMs))}" y="${num(y)}" width="${num(barW)}" height="${num(PLOT_BOTTOM - y)}"><title>${Math.round(count)} calls from ${clock(atMs)} UTC (${duration(binMs)})</title></rect>`;
     })
     .join('');
-  const budget =
-    budgetPerBin !== undefined
-      ? budgetLine(budgetPerBin, max, `budget ${num(budgetPerBin)} per ${duration(binMs)}`)
-      : '';
   return frame(
     'calls',
-    `OVH calls per ${duration(binMs)}`,
-    `<g class="axis">${axis(scale, H - 8, PLOT_TOP, PLOT_BOTTOM)}${yAxis(max)}</g>${bars}${budget}`,
+    `OVH calls per ${duration(binMs)} (estimated)`,
+    `<g class="axis">${axis(scale, H - 8, PLOT_TOP, PLOT_BOTTOM)}${yAxis(max)}</g>${bars}`,
   );
 }
 

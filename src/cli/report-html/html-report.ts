@@ -49,18 +49,13 @@ function summary(model: ReportModel): string {
     failuresChart(model),
     '<h2>OVH calls over time</h2>',
     callsChart(model),
-    `<p class="note">${esc(callsNote(model))}</p>`,
+    `<p class="note">${esc(callsNote())}</p>`,
     '</div></section>',
   ].join('\n');
 }
 
-function callsNote(model: ReportModel): string {
-  const { budgetPerBin, binMs } = model.calls;
-  const budget =
-    budgetPerBin === undefined
-      ? 'No rate budget was given.'
-      : `The budget is one consumer key's (OVH_RATE_LIMIT in the environment of "reimage report", else 60/min): ${Math.round(budgetPerBin * 10) / 10} calls per ${duration(binMs)}, a dashed line unless far above the peak.`;
-  return `Estimated: the campaign counts each server's OVH calls per phase, not per minute, so each phase's calls are spread over the phase. The worker's reimage_ovh_calls metric (Grafana dashboard) has the exact rate. ${budget}`;
+function callsNote(): string {
+  return "Estimated: the campaign counts each server's OVH calls per phase, not per minute, so each phase's calls are spread over the phase, and no rate limit is drawn against them. The worker's reimage_ovh_calls metric (Grafana dashboard) has the exact rate against its budget.";
 }
 
 function legend(): string {

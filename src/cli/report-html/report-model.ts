@@ -71,16 +71,10 @@ export interface ReportModel {
   calls: CallBins;
 }
 
-export interface ModelOptions {
-  /** The consumer key's budget (OVH_RATE_LIMIT), drawn over the calls. */
-  rateLimit?: { requests: number; perMs: number };
-}
-
 /** Assembles the report's data; `history` may be empty (a campaign whose history is gone gives rows only). */
 export function buildReportModel(
   report: CampaignReport & { finalState: string },
   history: CampaignHistory,
-  options: ModelOptions = {},
 ): ReportModel {
   const targets = new Map((history.input?.servers ?? []).map((target) => [target.serviceName, target]));
   const waveStarts = report.waveStartedAtMs ?? [];
@@ -117,7 +111,7 @@ export function buildReportModel(
     actions: [...history.actions].sort((a, b) => a.atMs - b.atMs),
     failures: failuresOverTime(rows),
     percentiles: percentilesOf(rows),
-    calls: callsOverTime(rows, report.startedAtMs, report.finishedAtMs, options.rateLimit),
+    calls: callsOverTime(rows, report.startedAtMs, report.finishedAtMs),
   };
 }
 
