@@ -5,6 +5,7 @@
  * is then shared), or one per account (REIMAGE_WORKER_ACCOUNTS).
  */
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import {
   Runtime,
   Worker,
@@ -82,6 +83,29 @@ function installRuntime(config: Config): void {
     },
     shutdownSignals: ['SIGINT', 'SIGTERM'],
   });
+}
+
+/**
+ * Refuses a metrics address another process holds (a second worker on this machine, say): the SDK's core
+ * would only log that its exporter failed, and the worker would run without its metrics.
+ */
+async function metricsAddressFree(bind: string): Promise<void> {
+  const separator = bind.lastIndexOf(':');
+  const host = bind.slice(0, separator);
+  const port = Number(bind.slice(separator + 1));
+  const probe = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen({ host, port, exclusive: true }, resolve);
+    });
+  } catch (error) {
+    throw new ConfigError(
+      `REIMAGE_METRICS_BIND: ${bind} cannot be bound for the worker's metrics (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; another worker on this machine?); set REIMAGE_METRICS_BIND to a free host:port, e.g. 127.0.0.1:9465.`,
+    );
+  } finally {
+    await new Promise((resolve) => probe.close(resolve));
+  }
 }
 
 /**
@@ -166,7 +190,10 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
   keepStartupCas(config.nodeExtraCaCerts);
   const accounts = loadWorkerAccounts(config, env);
   const logger = options.logger ?? createJsonLogger(config.logLevel);
-  if (options.installRuntime) installRuntime(config);
+  if (options.installRuntime) {
+    await metricsAddressFree(config.metricsBind);
+    installRuntime(config);
+  }
   const metrics = options.installRuntime ? meterMetrics(Runtime.instance().metricMeter) : undefined;
   const workflowBundle = options.workflowBundle ?? (await workflowBundleFor(config));
   const { connection, namespace } = await connectWorker(loadClientConfig(env).connect);

@@ -18,6 +18,7 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../src/temporal/dev-server';
 
 const ROOT = path.join(__dirname, '..', '..');
 /** A loaded 2-core runner: the simulator and the worker start through tsx, the worker bundles its workflows. */
@@ -37,14 +38,18 @@ function bashBlocks(section: string): string[] {
   return [...section.matchAll(/^```bash\n([\s\S]*?)^```$/gm)].map((match) => match[1] as string);
 }
 
-/** The environment of the shell: this one's, less any OVH or reimage setting, plus what stands in. */
-function shellEnv(binDir: string, taskQueue: string): NodeJS.ProcessEnv {
+/**
+ * The environment of the shell: this one's, less any OVH or reimage setting, plus what stands in: the
+ * worker's metrics on a free port, as another worker on this machine may hold the default one.
+ */
+function shellEnv(binDir: string, taskQueue: string, metricsPort: number): NodeJS.ProcessEnv {
   const kept = Object.entries(process.env).filter(([name]) => !/^(OVH_|REIMAGE_|NODE_EXTRA_CA_CERTS$)/.test(name));
   return {
     ...Object.fromEntries(kept),
     PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ''}`,
     TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS,
     REIMAGE_TASK_QUEUE: taskQueue,
+    REIMAGE_METRICS_BIND: `127.0.0.1:${metricsPort}`,
   };
 }
 
@@ -82,7 +87,7 @@ it('runs the README rehearsal as written: plan, campaign and report against the 
     ...blocks.slice(1),
     'wait',
   ].join('\n');
-  const env = shellEnv(binDir, `readme-rehearsal-${process.pid}`);
+  const env = shellEnv(binDir, `readme-rehearsal-${process.pid}`, await freePort());
   const { code, stdout, stderr } = await runBash(script, dir, env);
   const workerLog = existsSync(path.join(dir, 'worker.log')) ? readFileSync(path.join(dir, 'worker.log'), 'utf8') : '';
   const output = `exit ${String(code)}\nstdout:\n${stdout}\nstderr:\n${stderr}\nworker.log:\n${workerLog.slice(-4000)}`;

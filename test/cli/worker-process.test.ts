@@ -4,7 +4,9 @@
  * on REIMAGE_METRICS_BIND, every one the Grafana dashboard (deploy/grafana/reimage.json) queries, and stops
  * cleanly on SIGTERM.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/temporal/binaries';
 import { startWorkerProcess, type WorkerProcess } from '../../testkit/worker-process';
@@ -107,4 +109,24 @@ it('serves plans and campaigns, exports every metric the dashboard queries, and 
 
   expect(await worker.kill('SIGTERM')).toBe('code 0');
   worker = undefined;
+});
+
+it('refuses to start on a metrics address another process holds, naming the variable and the fix', async () => {
+  const holder = createServer();
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  const bind = `127.0.0.1:${(holder.address() as AddressInfo).port}`;
+  try {
+    const env = { ...stack.env, REIMAGE_TASK_QUEUE: uniqueTaskQueue('metrics-taken'), REIMAGE_METRICS_BIND: bind };
+    const run = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'reimage.js'), 'worker'], {
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(3);
+    expect(run.stderr).toContain(
+      `REIMAGE_METRICS_BIND: ${bind} cannot be bound for the worker's metrics (EADDRINUSE; another worker on this machine?); set REIMAGE_METRICS_BIND to a free host:port, e.g. 127.0.0.1:9465.`,
+    );
+  } finally {
+    await new Promise((resolve) => holder.close(resolve));
+  }
 });
