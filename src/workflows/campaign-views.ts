@@ -20,7 +20,7 @@ import type { CampaignWaves } from './campaign-waves';
 import { estimateEtaMs } from '../shared/eta';
 import type { InstallLearning } from './install-durations';
 import type { RolloutState, ServerSlot } from './rollout-state';
-import { windowAt } from './windows';
+import { windowAt } from '../shared/windows';
 
 /** What the views read of the campaign's state (CampaignState). */
 export interface CampaignView {

@@ -38,7 +38,7 @@ import { checkCarriedRunsIfDue, runCheckDueAt } from './closed-runs';
 import { expectedServerMs } from '../shared/eta';
 import { qualifyOptions } from './activity-options';
 import { classifyStepFailure } from './server-failures';
-import { fitsInWindow, nextWindowChange, noWindowFits, windowAt } from './windows';
+import { fitsInWindow, nextWindowChange, noWindowFits, windowAt } from '../shared/windows';
 
 /** Our own continue-as-new threshold, below Temporal's 10,240-event warning even after a 500-server batch. */
 const CONTINUE_AS_NEW_EVENTS = 4_000;

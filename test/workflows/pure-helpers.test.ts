@@ -11,7 +11,7 @@ import {
   recordInstall,
   recordRangeInstall,
 } from '../../src/workflows/install-durations';
-import { fitsInWindow, nextWindowChange, windowAt } from '../../src/workflows/windows';
+import { fitsInWindow, nextWindowChange, windowAt } from '../../src/shared/windows';
 import { RolloutState } from '../../src/workflows/rollout-state';
 import type { CarriedState, InstallSample } from '../../src/shared/campaign-report-types';
 import type { ServerResult } from '../../src/shared/campaign-types';

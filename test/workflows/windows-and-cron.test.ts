@@ -1,4 +1,4 @@
-import { nextWindowChange, noWindowFits, windowAt } from '../../src/workflows/windows';
+import { nextWindowChange, noWindowFits, startsOutsideWindows, windowAt } from '../../src/shared/windows';
 
 const MIN = 60_000;
 const H = 60 * MIN;
@@ -95,5 +95,31 @@ describe('recurring windows across daylight-saving changes', () => {
       }
     }
     expect(broken).toEqual([]);
+  });
+});
+
+describe("a schedule's starts against the campaign's windows", () => {
+  const tuesdayNight = { kind: 'recurring' as const, cron: '0 22 * * 2', durationMs: 4 * H, timezone: 'Europe/Paris' };
+  // Monday 2026-12-07 12:00 UTC.
+  const now = Date.UTC(2026, 11, 7, 12);
+
+  it('says nothing when a start falls inside a window, in the time zone of the windows', () => {
+    expect(startsOutsideWindows('30 22 * * 2', 'Europe/Paris', tuesdayNight, now)).toBeUndefined();
+    expect(startsOutsideWindows('30 21 * * 2', 'UTC', tuesdayNight, now)).toBeUndefined();
+    expect(startsOutsideWindows('0 3 * * *', 'UTC', undefined, now)).toBeUndefined();
+  });
+
+  it('warns, naming the first start, when every start misses the windows', () => {
+    // 22:30 New York is 04:30 the next day in Paris: after the Tuesday window closed at 02:00.
+    expect(startsOutsideWindows('30 22 * * 2', 'America/New_York', tuesdayNight, now)).toBe(
+      "none of the schedule's next 10 starts (the first at 2026-12-09T03:30:00.000Z) falls inside the " +
+        "campaign's maintenance windows: each run would wait for its next window, or halt when none is left. " +
+        "Align --cron and --timezone with the campaign's windows.",
+    );
+  });
+
+  it('warns when the absolute windows are over before the schedule first starts', () => {
+    const past = { kind: 'absolute' as const, windows: [{ startMs: now - 2 * H, endMs: now - H }] };
+    expect(startsOutsideWindows('0 22 * * *', 'UTC', past, now)).toMatch(/^none of the schedule's next 10 starts/);
   });
 });

@@ -15,6 +15,7 @@ import { InvalidInputError, UsageError } from '../errors';
 import { printResult } from '../output';
 import { campaignInput, runPlan, serverListProblems } from '../plan-runner';
 import { refuseExtraPositionals } from '../campaign-client';
+import { startsOutsideWindows } from '../../shared/windows';
 import { assertSecretsProtected } from '../secrets-guard';
 
 export const usage = `reimage schedule create FILE --cron "MIN HOUR DOM MON DOW" [--timezone TZ] [--id ID] [--yes] [--json]
@@ -59,6 +60,8 @@ async function create(client: Client, argv: string[], env: NodeJS.ProcessEnv): P
   const config = loadConfig(env);
   assertSecretsProtected(spec, config.codecKeys);
   const id = values.id ?? spec.name;
+  const outside = startsOutsideWindows(values.cron, values.timezone, spec.windows, Date.now());
+  if (outside) process.stderr.write(`warning: ${outside}\n`);
   const plan = await runPlan(client, spec, id, false, config);
   const problems = serverListProblems(plan);
   if (problems.length > 0)

@@ -5,10 +5,10 @@
  * and close come from one forward walk over the occurrences (cron.ts), so across daylight-saving changes the
  * window that opens is the one announced.
  */
-import type { WindowsSetting } from '../shared/campaign-types';
-import type { WindowStatus } from '../shared/campaign-report-types';
+import type { WindowsSetting } from './campaign-types';
+import type { WindowStatus } from './campaign-report-types';
 import { formatDuration } from '../input/units';
-import { occurrencesAfter } from '../shared/cron';
+import { occurrencesAfter } from './cron';
 
 /** The window state at `nowMs`; no setting means always open. `opensAtMs` undefined when closed: no window left. */
 export function windowAt(setting: WindowsSetting | undefined, nowMs: number): WindowStatus {
@@ -59,5 +59,29 @@ export function noWindowFits(
     '(deadlines.install + deadlines.boot until the first servers are done, then the time done servers took), ' +
     `the longest window lasts ${shown(longestMs)}. Lengthen the windows or shorten the deadlines; ` +
     'the servers not yet started stay untouched.'
+  );
+}
+
+/** How many of a schedule's next starts `startsOutsideWindows` looks at. */
+const SCHEDULE_STARTS_CHECKED = 10;
+
+/**
+ * Why a schedule's runs would all start outside the campaign's windows (each then waits for the next window,
+ * or halts when none is left), or undefined when one of its next starts falls inside a window. Its cron and
+ * the windows' are easy to set a few hours apart by mistake: two time zones, or 22 * * 2 against 0 22 * * 3.
+ */
+export function startsOutsideWindows(
+  cron: string,
+  timezone: string,
+  setting: WindowsSetting | undefined,
+  nowMs: number,
+): string | undefined {
+  if (!setting) return undefined;
+  const starts = occurrencesAfter(cron, timezone, nowMs, Infinity, SCHEDULE_STARTS_CHECKED);
+  if (starts.some((at) => windowAt(setting, at).open)) return undefined;
+  return (
+    `none of the schedule's next ${starts.length} starts (the first at ${new Date(starts[0]!).toISOString()}) ` +
+    `falls inside the campaign's maintenance windows: each run would wait for its next window, or halt when ` +
+    `none is left. Align --cron and --timezone with the campaign's windows.`
   );
 }
