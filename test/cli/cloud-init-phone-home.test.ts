@@ -18,8 +18,12 @@ import { createTestWorker, devServerPerFile, uniqueTaskQueue } from '../helpers/
 import { waitFor } from '../helpers/wait-for';
 import { simSettings, simulatorPerTest } from '../workflows/helpers/simulated-ovh';
 
-/** Simulated seconds per real second: an install lasts about 7 s, the first poll comes after 18 s. */
-const SPEED = 100;
+/**
+ * Simulated seconds per real second. The install lasts half the usual 11 minutes (install_factor), about
+ * 6.6 s; polling, which expects 11 minutes, first looks at 120 % of them, about 16 s: cloud-init has more
+ * than 9 real seconds to start and call back before polling could find the end.
+ */
+const SPEED = 50;
 const SECRET = 'a-test-callback-secret-of-32-characters-or-more';
 
 let env: TestWorkflowEnvironment;
@@ -52,12 +56,12 @@ describe("cloud-init's own phone_home", () => {
     const sim = await openSimulator({ count: 1, speed: SPEED, followClock: true, deps: { callbackSecret: SECRET } });
     const sn = sim.servers[0]!.serviceName;
     // The simulated server stays silent: cloud-init makes the callback.
-    sim.sim.state.injectFaults(`callback_never=${sn}`);
+    sim.sim.state.injectFaults(`callback_never=${sn},install_factor=0.5`);
     receiver = await startCallbackReceiver({ client: env.client, secret: SECRET, port: 0 });
     const taskQueue = uniqueTaskQueue('cloud-init');
     const worker = await createTestWorker(env, { taskQueue, activities: sim.activities });
     const settings = simSettings(taskQueue, SPEED, {
-      // Simulated time: polls 30 minutes apart never see the install's end before the callback does.
+      // Simulated time: no poll before 120 % of the expected 11 minutes, then 30 minutes apart.
       poll: { minMs: 30 * 60_000, maxMs: 30 * 60_000 },
       deadlines: { installMs: 60 * 60_000, bootMs: 15 * 60_000, rollbackMs: 20 * 60_000 },
       configDrive: { userData: '#!/bin/sh\necho "the team\'s own script"\n' },
