@@ -184,7 +184,7 @@ const CORPUS: Case[] = [
   [['schedule', 'delete'], 2, 'schedule delete needs the schedule ID.'],
   [['schedule', 'list', '--bogus'], 2, "Unknown option '--bogus'"],
   [['codec-server', '--port', 'abc'], 2, '--port must be a port number from 0 to 65535 (got "abc").'],
-  [['callback-server', '--port', 'abc'], 2, '--port must be a whole number from 0 to 65535 (got "abc").'],
+  [['callback-server', '--port', 'abc'], 2, '--port must be a port number from 0 to 65535 (got "abc").'],
   [['callback-server', '--per-minute', '0'], 2, '--per-minute must be a whole number from 1 to 100000 (got "0").'],
   [['codec-server', '--port', '70000'], 2, '--port must be a port number from 0 to 65535 (got "70000").'],
   [['codec-server', '--port', '-1'], 2, "Option '--port' argument is ambiguous."],

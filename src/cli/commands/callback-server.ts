@@ -1,4 +1,5 @@
 /** `reimage callback-server`: the endpoint reimaged servers call back once their new OS booted. */
+import { portOption } from '../port-option';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadClientConfig, loadConfig } from '../../config';
 import { connectClient } from '../../temporal/connection';
@@ -36,7 +37,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
       'per-minute': { type: 'string', default: '120' },
     },
   });
-  const port = wholeNumber(values.port, 'port', 0, 65_535);
+  const port = portOption('--port', values.port, 0);
   const perMinute = wholeNumber(values['per-minute'], 'per-minute', 1, 100_000);
   const { callbackSecret } = loadConfig(env);
   if (!callbackSecret) {

@@ -1,9 +1,9 @@
 /** `reimage codec-server`: serves Temporal's remote codec protocol so the Web UI shows payloads in clear. */
+import { portOption } from '../port-option';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config';
 import { codecFromKeys, CodecKeyError } from '../../temporal/codec';
 import { startCodecServer } from '../../temporal/codec-server';
-import { UsageError } from '../errors';
 
 /** The port Temporal's codec-server samples use, and the dev server's Web UI origin (reimage dev-server). */
 const DEFAULT_PORT = 8888;
@@ -34,10 +34,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
       'cors-origin': { type: 'string', default: DEFAULT_CORS_ORIGIN },
     },
   });
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new UsageError(`--port must be a port number from 0 to 65535 (got "${values.port}").`);
-  }
+  const port = portOption('--port', values.port, 0);
   const config = loadConfig(env);
   const codec = codecFromKeys(config.codecKeys);
   if (!codec) {

@@ -2,12 +2,12 @@
  * `reimage dev-server`: the embedded Temporal dev server with the Web UI, a persistent SQLite file under
  * .data/, and reimage's search attributes registered. Runs until Ctrl-C.
  */
+import { portOption } from '../port-option';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULTS } from '../../config';
 import { ensureTemporalBinaryWithDownload, PROJECT_ROOT } from '../../temporal/binaries';
 import { startDevServer } from '../../temporal/dev-server';
-import { UsageError } from '../errors';
 
 export const usage = `reimage dev-server [--port ${DEFAULTS.devServerPort}] [--ui-port ${DEFAULTS.devServerUiPort}] [--db FILE]
 
@@ -18,13 +18,6 @@ Examples:
   reimage dev-server
   reimage dev-server --port 17233 --ui-port 18233 --db /tmp/reimage.sqlite`;
 
-function portNumber(flag: string, value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535) {
-    throw new UsageError(`${flag} must be a port number from 1 to 65535 (got "${value}").`);
-  }
-  return Number(value);
-}
-
 export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -34,8 +27,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
       db: { type: 'string', default: path.join(PROJECT_ROOT, DEFAULTS.devServerDbFile) },
     },
   });
-  const port = portNumber('--port', values.port);
-  const uiPort = portNumber('--ui-port', values['ui-port']);
+  const port = portOption('--port', values.port, 1);
+  const uiPort = portOption('--ui-port', values['ui-port'], 1);
   const cliPath = await ensureTemporalBinaryWithDownload('cli', env, (line) => process.stderr.write(`${line}\n`));
   const server = await startDevServer({
     cliPath,
