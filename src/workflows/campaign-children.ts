@@ -54,7 +54,7 @@ async function startOne(campaign: CampaignState, slot: ServerSlot): Promise<void
   try {
     const handle = await startChild(reimageServerWorkflow, childOptions(campaign, slot));
     if (!current()) return;
-    slot.runId = handle.firstExecutionRunId;
+    campaign.servers.startConfirmed(slot, handle.firstExecutionRunId);
     watchRun(campaign, slot, handle);
     if (slot.cancelWhenStarted) await cancelChild(campaign, slot);
   } catch (err) {
@@ -127,9 +127,7 @@ function refused(campaign: CampaignState, slot: ServerSlot, err: unknown): void 
   const message = locked
     ? `The server is locked by ${serverWorkflowId(slot.target.serviceName)}: another campaign or a manual run is reimaging it, so this campaign did not touch it. Retry it once that workflow has ended.`
     : `The server's workflow could not be started, so the server was not touched: ${err instanceof Error ? err.message : String(err)}`;
-  // No run of ours to roll back: a server cancelled at its window's close is skipped, not requeued.
-  if (slot.cancelWhenStarted) slot.windowCancelled = undefined;
-  campaign.servers.finishWithout(slot, ServerOutcome.Skipped, message, locked ? FailureType.ServerLocked : undefined);
+  campaign.servers.startRefused(slot, ServerOutcome.Skipped, message, locked ? FailureType.ServerLocked : undefined);
 }
 
 /**
@@ -138,9 +136,7 @@ function refused(campaign: CampaignState, slot: ServerSlot, err: unknown): void 
  */
 export async function cancelRunning(campaign: CampaignState, options: { requeue: boolean }): Promise<void> {
   const running = campaign.servers.running().filter((slot) => !slot.windowCancelled);
-  for (const slot of running) if (options.requeue) slot.windowCancelled = true;
-  const unconfirmed = running.filter((slot) => slot.runId === undefined);
-  for (const slot of unconfirmed) slot.cancelWhenStarted = true;
+  for (const slot of running) campaign.servers.cancelRequested(slot, options.requeue);
   const targets = running.filter((slot) => slot.runId !== undefined);
   await CancellationScope.nonCancellable(() => Promise.all(targets.map((slot) => cancelChild(campaign, slot))));
 }
@@ -155,7 +151,7 @@ export async function cancelChild(
   slot: ServerSlot,
   how = 'seen when the campaign cancelled it',
 ): Promise<boolean> {
-  slot.cancelWhenStarted = undefined;
+  campaign.servers.cancelSent(slot);
   if (!(await checkRun(campaign, slot, how))) return false;
   try {
     await getExternalWorkflowHandle(serverWorkflowId(slot.target.serviceName), slot.runId).cancel();

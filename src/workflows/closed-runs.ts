@@ -56,7 +56,6 @@ export function watchRun(
   handle: ChildWorkflowHandle<typeof reimageServerWorkflow>,
 ): void {
   const runId = handle.firstExecutionRunId;
-  slot.watched = true;
   void handle.result().then(
     (result) => {
       if (slot.state === 'running' && slot.runId === runId) campaign.recordResult(result);

@@ -8,22 +8,10 @@ import { BUDGET_OUTCOMES, type FailureType, ServerOutcome } from '../shared/fail
 import type { ServerResult, ServerTarget } from '../shared/campaign-types';
 import type { CarriedState, ResultTuple, RunningTuple } from '../shared/campaign-report-types';
 import { DEFAULT_ACCOUNT } from '../shared/task-queues';
+import { type FinishedRow, fromTuple, toRow, toTuple } from './finished-rows';
 
-/** A finished server's compact outcome. */
-export interface FinishedRow {
-  outcome: ServerOutcome;
-  failureType?: FailureType;
-  message?: string;
-  attempt: number;
-  deployments: number;
-  apiCalls: number;
-  /** The whole reimage, start to finish (the report's `durationMs`). */
-  serverMs: number;
-  /** Time in the installing phase, over every deployment (the report's `installMs`): not the install duration. */
-  installingMs: number;
-}
-
-export interface ServerSlot {
+/** One server of the campaign as RolloutState keeps it; the other modules see it read-only (ServerSlot). */
+interface Slot {
   index: number;
   target: ServerTarget;
   state: 'pending' | 'running' | 'finished';
@@ -43,6 +31,9 @@ export interface ServerSlot {
   result?: FinishedRow;
 }
 
+/** A server of the campaign; only RolloutState's methods change it. */
+export type ServerSlot = Readonly<Slot>;
+
 /** What applying a finish report did. */
 export type FinishEffect = 'finished' | 'requeued' | 'ignored';
 
@@ -50,22 +41,31 @@ type CarriedSlots = Pick<CarriedState, 'results' | 'running' | 'pending' | 'atte
 
 /** Per-server state of a campaign. */
 export class RolloutState {
-  readonly slots: ServerSlot[];
-  private readonly byName = new Map<string, ServerSlot>();
+  readonly #slots: Slot[];
+  private readonly byName = new Map<string, Slot>();
   private queue: number[];
   private readonly runningByKey = new Map<string, number>();
-  runningCount = 0;
-  finishedCount = 0;
+  #runningCount = 0;
+  #finishedCount = 0;
 
   constructor(servers: ServerTarget[], carried?: CarriedSlots) {
-    this.slots = servers.map((target, index) => ({ index, target, state: 'pending', attempt: 1 }));
-    for (const slot of this.slots) this.byName.set(slot.target.serviceName, slot);
-    this.queue = carried ? [...carried.pending] : this.slots.map((slot) => slot.index);
+    this.#slots = servers.map((target, index) => ({ index, target, state: 'pending', attempt: 1 }));
+    for (const slot of this.#slots) this.byName.set(slot.target.serviceName, slot);
+    this.queue = carried ? [...carried.pending] : this.#slots.map((slot) => slot.index);
     if (carried) this.restore(carried);
   }
 
+  get slots(): readonly ServerSlot[] {
+    return this.#slots;
+  }
   get pendingCount(): number {
     return this.queue.length;
+  }
+  get runningCount(): number {
+    return this.#runningCount;
+  }
+  get finishedCount(): number {
+    return this.#finishedCount;
   }
 
   find(serviceName: string): ServerSlot | undefined {
@@ -73,7 +73,7 @@ export class RolloutState {
   }
 
   running(): ServerSlot[] {
-    return this.slots.filter((slot) => slot.state === 'running');
+    return this.#slots.filter((slot) => slot.state === 'running');
   }
 
   /**
@@ -89,7 +89,7 @@ export class RolloutState {
     const extra = new Map<string, number>();
     for (const index of this.queue) {
       if (picked.length >= limit) break;
-      const slot = this.slots[index] as ServerSlot;
+      const slot = this.own(index);
       if (!admissible(slot)) continue;
       const keys = this.capKeys(slot, caps);
       if (keys.some(([key, cap]) => (this.runningByKey.get(key) ?? 0) + (extra.get(key) ?? 0) >= cap)) continue;
@@ -99,12 +99,45 @@ export class RolloutState {
     return picked;
   }
 
-  markRunning(slot: ServerSlot, wave: number): void {
+  markRunning(admitted: ServerSlot, wave: number): void {
+    const slot = this.own(admitted.index);
     this.dequeue(slot);
     slot.state = 'running';
     slot.wave = wave;
-    this.runningCount += 1;
+    this.#runningCount += 1;
     for (const key of this.allKeys(slot)) this.runningByKey.set(key, (this.runningByKey.get(key) ?? 0) + 1);
+  }
+
+  /** The start of the server's run is confirmed: the campaign may cancel that run, and hears of its close. */
+  startConfirmed(started: ServerSlot, runId: string): void {
+    const slot = this.own(started.index);
+    slot.runId = runId;
+    slot.watched = true;
+  }
+
+  /**
+   * The server refused its start: it finishes `outcome` unstarted. With no run of ours to roll back, a server
+   * cancelled at its window's close finishes too instead of being requeued.
+   */
+  startRefused(refused: ServerSlot, outcome: ServerOutcome, message: string, failureType?: FailureType): void {
+    const slot = this.own(refused.index);
+    if (slot.cancelWhenStarted) slot.windowCancelled = undefined;
+    this.finishWithout(slot, outcome, message, failureType);
+  }
+
+  /**
+   * The campaign cancels the running server: at once when its start is confirmed, else once it is. One
+   * cancelled at its window's close is requeued by its rollback.
+   */
+  cancelRequested(cancelled: ServerSlot, atWindowClose: boolean): void {
+    const slot = this.own(cancelled.index);
+    if (atWindowClose) slot.windowCancelled = true;
+    if (slot.runId === undefined) slot.cancelWhenStarted = true;
+  }
+
+  /** The server's cancel is being sent: nothing waits for its start any more. */
+  cancelSent(cancelled: ServerSlot): void {
+    this.own(cancelled.index).cancelWhenStarted = undefined;
   }
 
   /** Applies a server's finish report; idempotent on (serviceName, attempt). */
@@ -123,7 +156,8 @@ export class RolloutState {
   }
 
   /** Ends a server that never ran (skip, lock, halt): it is finished with `outcome`. */
-  finishWithout(slot: ServerSlot, outcome: ServerOutcome, message: string, failureType?: FailureType): void {
+  finishWithout(ended: ServerSlot, outcome: ServerOutcome, message: string, failureType?: FailureType): void {
+    const slot = this.own(ended.index);
     if (slot.state === 'running') this.leaveRunning(slot);
     else this.dequeue(slot);
     this.finish(slot, {
@@ -140,7 +174,7 @@ export class RolloutState {
 
   /** Ends every pending server of `account` unstarted, as finishWithout does. */
   finishPendingOf(account: string, outcome: ServerOutcome, message: string, failureType?: FailureType): void {
-    for (const slot of this.slots) {
+    for (const slot of this.#slots) {
       if (slot.state === 'pending' && (slot.target.account ?? DEFAULT_ACCOUNT) === account) {
         this.finishWithout(slot, outcome, message, failureType);
       }
@@ -148,9 +182,10 @@ export class RolloutState {
   }
 
   /** Queues a finished server again with the next attempt number. */
-  retry(slot: ServerSlot): number {
+  retry(failed: ServerSlot): number {
+    const slot = this.own(failed.index);
     slot.result = undefined;
-    this.finishedCount -= 1;
+    this.#finishedCount -= 1;
     this.requeue(slot);
     return slot.attempt;
   }
@@ -163,7 +198,7 @@ export class RolloutState {
     const results: ResultTuple[] = [];
     const running: RunningTuple[] = [];
     const attempts: [number, number][] = [];
-    for (const slot of this.slots) {
+    for (const slot of this.#slots) {
       if (slot.result) results.push(toTuple(slot.index, slot.result));
       if (slot.state === 'running') {
         const tuple: RunningTuple = [slot.index, slot.attempt, slot.runId ?? '', slot.wave ?? 0];
@@ -175,19 +210,24 @@ export class RolloutState {
   }
 
   private restore(carried: CarriedSlots): void {
-    for (const [index, attempt] of carried.attempts) (this.slots[index] as ServerSlot).attempt = attempt;
-    for (const tuple of carried.results) this.finish(this.slots[tuple[0]] as ServerSlot, fromTuple(tuple));
+    for (const [index, attempt] of carried.attempts) this.own(index).attempt = attempt;
+    for (const tuple of carried.results) this.finish(this.own(tuple[0]), fromTuple(tuple));
     for (const [index, attempt, runId, wave, windowCancelled] of carried.running) {
-      const slot = this.slots[index] as ServerSlot;
+      const slot = this.own(index);
       Object.assign(slot, { attempt, runId: runId || undefined, windowCancelled: windowCancelled === 1 || undefined });
       this.markRunning(slot, wave);
     }
   }
 
-  private finish(slot: ServerSlot, row: FinishedRow): void {
+  /** The slot itself, which only this class changes. */
+  private own(index: number): Slot {
+    return this.#slots[index] as Slot;
+  }
+
+  private finish(slot: Slot, row: FinishedRow): void {
     slot.state = 'finished';
     slot.result = row;
-    this.finishedCount += 1;
+    this.#finishedCount += 1;
   }
 
   /** Admissions take from the front, so the search is short. */
@@ -196,17 +236,17 @@ export class RolloutState {
     if (at >= 0) this.queue.splice(at, 1);
   }
 
-  private requeue(slot: ServerSlot): void {
+  private requeue(slot: Slot): void {
     slot.state = 'pending';
     slot.attempt += 1;
     slot.runId = undefined;
     this.queue.push(slot.index);
   }
 
-  private leaveRunning(slot: ServerSlot): void {
+  private leaveRunning(slot: Slot): void {
     slot.cancelWhenStarted = undefined;
     slot.watched = undefined;
-    this.runningCount -= 1;
+    this.#runningCount -= 1;
     for (const key of this.allKeys(slot)) this.runningByKey.set(key, (this.runningByKey.get(key) ?? 1) - 1);
   }
 
@@ -224,45 +264,4 @@ export class RolloutState {
       keys.push([`dc:${datacenter}`, caps.maxPerDatacenter]);
     return keys;
   }
-}
-
-function toRow(result: ServerResult): FinishedRow {
-  return {
-    outcome: result.outcome,
-    failureType: result.failureType,
-    message: result.message,
-    attempt: result.attempt,
-    deployments: result.deployments,
-    apiCalls: result.apiCalls,
-    serverMs: result.finishedAtMs - result.startedAtMs,
-    installingMs: result.durations.installing ?? 0,
-  };
-}
-
-function toTuple(index: number, row: FinishedRow): ResultTuple {
-  const tuple: ResultTuple = [
-    index,
-    row.outcome,
-    row.attempt,
-    row.deployments,
-    row.apiCalls,
-    row.serverMs,
-    row.installingMs,
-  ];
-  if (row.failureType || row.message) tuple.push(row.failureType ?? '', row.message ?? '');
-  return tuple;
-}
-
-function fromTuple(tuple: ResultTuple): FinishedRow {
-  const [, outcome, attempt, deployments, apiCalls, serverMs, installingMs, failureType, message] = tuple;
-  return {
-    outcome,
-    attempt,
-    deployments,
-    apiCalls,
-    serverMs,
-    installingMs,
-    ...(failureType ? { failureType } : {}),
-    ...(message ? { message } : {}),
-  };
 }

@@ -12,13 +12,17 @@ import {
   recordRangeInstall,
 } from '../../src/workflows/install-durations';
 import { fitsInWindow, nextWindowChange, windowAt } from '../../src/shared/windows';
-import { RolloutState } from '../../src/workflows/rollout-state';
+import { RolloutState, type ServerSlot } from '../../src/workflows/rollout-state';
 import type { CarriedState, InstallSample } from '../../src/shared/campaign-report-types';
 import type { ServerResult } from '../../src/shared/campaign-types';
+import { FailureType, ServerOutcome } from '../../src/shared/failure-types';
 import { testSettings } from './helpers/settings';
 import { writeTestLog } from '../helpers/test-log';
 
 const H = 3_600_000;
+
+/** True only when A and B are the same type, read-only modifiers included. */
+type SameType<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 
 function result(serviceName: string, attempt: number, outcome: ServerResult['outcome'] = 'done'): ServerResult {
   return {
@@ -238,17 +242,42 @@ describe('RolloutState', () => {
     const state = new RolloutState(servers);
     const slot = state.find('a')!;
     state.markRunning(slot, 0);
-    slot.windowCancelled = true;
+    state.cancelRequested(slot, true);
     expect(state.applyResult(result('a', 1, 'cancelled'))).toBe('requeued');
     expect(slot).toMatchObject({ state: 'pending', attempt: 2 });
     expect(state.pendingCount).toBe(4);
+  });
+
+  it('shows its slots read-only: only its own methods change them', () => {
+    const state = new RolloutState(servers);
+    const slot = state.find('a')!;
+    state.markRunning(slot, 0);
+    state.cancelRequested(slot, false);
+    expect(slot).toMatchObject({ state: 'running', cancelWhenStarted: true });
+    state.startConfirmed(slot, 'run-a');
+    state.cancelSent(slot);
+    expect(slot).toMatchObject({ runId: 'run-a', watched: true, cancelWhenStarted: undefined });
+    // Compiles only while ServerSlot is read-only: an assignment from another module is a type error.
+    const readOnly: SameType<ServerSlot, Readonly<ServerSlot>> = true;
+    expect(readOnly).toBe(true);
+  });
+
+  it("finishes a refused start unstarted, even one cancelled at its window's close", () => {
+    const state = new RolloutState(servers);
+    const slot = state.find('a')!;
+    state.markRunning(slot, 0);
+    state.cancelRequested(slot, true);
+    state.startRefused(slot, ServerOutcome.Skipped, 'The server is locked.', FailureType.ServerLocked);
+    expect(slot).toMatchObject({ state: 'finished', windowCancelled: undefined });
+    expect(slot.result).toMatchObject({ outcome: ServerOutcome.Skipped, failureType: FailureType.ServerLocked });
+    expect(state.runningCount).toBe(0);
   });
 
   it('round-trips through its compact encoding', () => {
     const state = new RolloutState(servers);
     state.markRunning(state.find('a')!, 0);
     state.markRunning(state.find('b')!, 0);
-    state.find('b')!.runId = 'run-b';
+    state.startConfirmed(state.find('b')!, 'run-b');
     state.applyResult({
       ...result('a', 1, 'deploy_failed'),
       failureType: 'DeployFailed',

@@ -1,0 +1,65 @@
+/**
+ * A finished server's compact outcome, as the campaign keeps it, and its tuple form carried across
+ * continue-as-new (positional, to keep the carried state of a large fleet small).
+ */
+import type { FailureType, ServerOutcome } from '../shared/failure-types';
+import type { ServerResult } from '../shared/campaign-types';
+import type { ResultTuple } from '../shared/campaign-report-types';
+
+/** A finished server's compact outcome. */
+export interface FinishedRow {
+  outcome: ServerOutcome;
+  failureType?: FailureType;
+  message?: string;
+  attempt: number;
+  deployments: number;
+  apiCalls: number;
+  /** The whole reimage, start to finish (the report's `durationMs`). */
+  serverMs: number;
+  /** Time in the installing phase, over every deployment (the report's `installMs`): not the install duration. */
+  installingMs: number;
+}
+
+/** What the campaign keeps of a server's finish report. */
+export function toRow(result: ServerResult): FinishedRow {
+  return {
+    outcome: result.outcome,
+    failureType: result.failureType,
+    message: result.message,
+    attempt: result.attempt,
+    deployments: result.deployments,
+    apiCalls: result.apiCalls,
+    serverMs: result.finishedAtMs - result.startedAtMs,
+    installingMs: result.durations.installing ?? 0,
+  };
+}
+
+/** The row as carried: the failure fields only when there are some. */
+export function toTuple(index: number, row: FinishedRow): ResultTuple {
+  const tuple: ResultTuple = [
+    index,
+    row.outcome,
+    row.attempt,
+    row.deployments,
+    row.apiCalls,
+    row.serverMs,
+    row.installingMs,
+  ];
+  if (row.failureType || row.message) tuple.push(row.failureType ?? '', row.message ?? '');
+  return tuple;
+}
+
+/** The row a carried tuple holds. */
+export function fromTuple(tuple: ResultTuple): FinishedRow {
+  const [, outcome, attempt, deployments, apiCalls, serverMs, installingMs, failureType, message] = tuple;
+  return {
+    outcome,
+    attempt,
+    deployments,
+    apiCalls,
+    serverMs,
+    installingMs,
+    ...(failureType ? { failureType } : {}),
+    ...(message ? { message } : {}),
+  };
+}
