@@ -171,7 +171,7 @@ function queuesOf(
   ovhDepsOf: (account: OvhAccount) => AccountDeps,
 ): { taskQueue: string; activities: object }[] {
   const speed = config.simulatorSpeed;
-  const names = { accountNames: accounts.names, ...(speed !== undefined ? { ovhClockSpeed: speed } : {}) };
+  const names = { accountNames: accounts.names, ovhClockSpeed: speed };
   const queues: { taskQueue: string; activities: object }[] = accounts.held.map((account) => ({
     taskQueue: accountTaskQueue(config.taskQueue, account.name),
     activities: { ...createActivities({ ...deps, ...ovhDepsOf(account) }), ...accountActivities(names) },
@@ -207,8 +207,8 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     imageHosts,
     allowedServers,
     uiUrl,
-    ...(simulatorSshPort !== undefined ? { simulatorSshPort } : {}),
-    ...(callbackSecret !== undefined ? { callbackSecret } : {}),
+    simulatorSshPort,
+    callbackSecret,
   };
   const clocks = await simulatorClocks(config, accounts);
   const queues = queuesOf(config, accounts, deps, (account) => {
@@ -241,7 +241,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     taskQueues: queues.map((queue) => queue.taskQueue),
     namespace,
     accounts: accounts.held.map((account) => `${account.name} (${account.settings.endpoint})`),
-    ...(config.simulatorSpeed !== undefined ? { simulatorSpeed: config.simulatorSpeed } : {}),
+    simulatorSpeed: config.simulatorSpeed,
   });
   return {
     worker: workers[0] as Worker,

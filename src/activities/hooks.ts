@@ -27,7 +27,7 @@ export function callWebhookHook(input: WebhookHookInput, deps: HookDeps): Promis
     {
       path: `hooks.${hook}.webhook.url`,
       url: target.url,
-      ...(target.secret !== undefined ? { secret: target.secret } : {}),
+      secret: target.secret,
       event: hook,
       deliveryId: payload.deliveryId,
       body: JSON.stringify(payload),
@@ -52,7 +52,7 @@ export function deliverNotification(input: NotificationInput, deps: HookDeps): P
     {
       path: `notify[${index}].webhook.url`,
       url: target.url,
-      ...(target.secret !== undefined ? { secret: target.secret } : {}),
+      secret: target.secret,
       event: event.event,
       deliveryId: event.deliveryId,
       body: notificationBody(event, target.format),
@@ -92,7 +92,7 @@ export async function checkHookTargets(input: CheckHookTargetsInput, deps: HookD
         {
           path: ref.path,
           url: ref.url,
-          ...(secret !== undefined ? { secret } : {}),
+          secret,
           event: 'ping',
           deliveryId: `ping/${input.campaignId}/${ref.path}`,
           body: JSON.stringify({ event: 'ping', campaignId: input.campaignId }),

@@ -49,7 +49,7 @@ function factsOf(reads: PreflightReads, harddiskBootIds: number[]): ServerFacts 
     datacenter: server.datacenter,
     rack: server.rack,
     os: server.os,
-    ...(server.commercialRange ? { commercialRange: server.commercialRange } : {}),
+    commercialRange: server.commercialRange || undefined,
     bootId: server.bootId ?? undefined,
     bootMode,
     memoryBytes: hardware.memorySize ? (toBytes(hardware.memorySize, 1024) ?? 0) : 0,

@@ -66,7 +66,7 @@ export async function resolveServers(
     return {
       servers: candidates.map((serviceName) => ({ serviceName, ...tag })),
       unknown,
-      ...(Object.keys(suggestions).length > 0 ? { suggestions } : {}),
+      suggestions: Object.keys(suggestions).length > 0 ? suggestions : undefined,
       excluded,
       notAllowed,
       apiCalls: api.calls,

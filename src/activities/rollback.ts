@@ -46,7 +46,7 @@ export async function rollbackToRescue(input: RollbackInput, deps: ActivityDeps)
     );
     deps.logger?.info('Server is in rescue.', { serviceName: input.serviceName, rescueBootId: outcome.rescueBootId });
     const pending = await stillPending(api, input.serviceName, input.handle?.taskId);
-    return { inRescue: true, ...outcome, ...(pending ? { deploymentTaskPending: true } : {}), apiCalls: api.calls };
+    return { inRescue: true, ...outcome, deploymentTaskPending: pending || undefined, apiCalls: api.calls };
   } catch (error) {
     // Permanent OVH refusals during a rollback also need a person: they become RollbackFailed.
     throw toActivityFailure(error, { permanentType: FailureType.RollbackFailed });

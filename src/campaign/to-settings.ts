@@ -32,9 +32,9 @@ export function toCampaignSettings(spec: CampaignSpec, taskQueue: string): Campa
     // The image is qualified once per campaign before any server is touched: always on for real campaigns.
     qualifyImage: true,
     taskQueue,
-    ...(spec.diskGroupId !== undefined ? { diskGroupId: spec.diskGroupId } : {}),
-    ...(spec.hooks ? { hooks: spec.hooks } : {}),
-    ...(spec.completion ? { completion: spec.completion } : {}),
-    ...(spec.notify ? { notify: spec.notify } : {}),
+    diskGroupId: spec.diskGroupId,
+    hooks: spec.hooks,
+    completion: spec.completion,
+    notify: spec.notify,
   };
 }

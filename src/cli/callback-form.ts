@@ -17,5 +17,5 @@ export function hostKeysOfForm(body: string): CallbackHostKeys {
     return match ? [`${match[1]} ${match[2]}`] : [];
   });
   const name = [form.get('fqdn'), form.get('hostname')].find((value) => value && HOST_NAME.test(value.trim()));
-  return { ...(name ? { fqdn: name.trim() } : {}), keys };
+  return { fqdn: name?.trim(), keys };
 }

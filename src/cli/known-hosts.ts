@@ -21,7 +21,7 @@ export async function campaignHostKeys(client: Client, campaignId: string): Prom
     if (!result.hostKeys || (known && known.finishedAtMs > result.finishedAtMs)) continue;
     keys.set(result.serviceName, { ...result.hostKeys, finishedAtMs: result.finishedAtMs });
   }
-  return new Map([...keys].map(([name, { fqdn, keys: lines }]) => [name, { ...(fqdn ? { fqdn } : {}), keys: lines }]));
+  return new Map([...keys].map(([name, { fqdn, keys: lines }]) => [name, { fqdn, keys: lines }]));
 }
 
 /** known_hosts lines for the done servers of `rows`, in report order; a comment names those without keys. */

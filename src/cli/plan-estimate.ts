@@ -96,7 +96,7 @@ export function estimate(spec: CampaignSpec, plan: CampaignPlan, rateOf: (accoun
     budgetBoundMs,
     callsPerServer,
     rateLimitPerMinute,
-    ...(named ? { accounts: budgets } : {}),
+    accounts: named ? budgets : undefined,
     advice,
   };
 }

@@ -102,9 +102,9 @@ export async function runPlan(
     selection: spec.servers,
     exclude: spec.exclude,
     allowList: spec.allowList ?? config.allowedServers?.slice(),
-    ...(spec.accounts ? { accounts: spec.accounts } : {}),
+    accounts: spec.accounts,
     needPlacement: sampling || spec.rollout.maxPerRack !== undefined || spec.rollout.maxPerDatacenter !== undefined,
-    ...(sampling ? { samplePerRange: options.samplePerRange } : {}),
+    samplePerRange: sampling ? options.samplePerRange : undefined,
   };
   const handle = await client.workflow.start<typeof planCampaignWorkflow>('planCampaignWorkflow', {
     taskQueue,

@@ -188,8 +188,8 @@ function toSpec(entry: AccountEntry): AccountSpec {
     endpoint: entry.endpoint,
     credentialVariables,
     rateLimit: { ...(parseRateLimit(entry.rateLimit) as AccountRateLimit), burst: entry.burst },
-    ...(entry.caFile ? { caFile: entry.caFile } : {}),
-    ...(entry.requestTimeout ? { requestTimeoutMs: entry.requestTimeout } : {}),
+    caFile: entry.caFile,
+    requestTimeoutMs: entry.requestTimeout,
     unreachableAfterMs: parseDuration(entry.unreachableAfter),
   };
 }
@@ -236,8 +236,8 @@ export function parseAccountsFile(text: string, source: string): AccountSpec[] {
 export function resolveAccount(spec: AccountSpec, env: NodeJS.ProcessEnv, index: number): OvhAccount {
   const settings: OvhSettings = {
     endpoint: spec.endpoint,
-    ...(spec.caFile ? { caFile: spec.caFile } : {}),
-    ...(spec.requestTimeoutMs ? { requestTimeoutMs: spec.requestTimeoutMs } : {}),
+    caFile: spec.caFile,
+    requestTimeoutMs: spec.requestTimeoutMs,
   };
   const missing: string[] = [];
   for (const [setting, variable] of Object.entries(spec.credentialVariables)) {

@@ -74,7 +74,7 @@ export class OvhApiError extends Error {
       queryId: this.queryId,
       method: this.method,
       path: this.path,
-      ...(this.details ? { details: this.details } : {}),
+      details: this.details,
     };
   }
 }

@@ -44,7 +44,7 @@ function sideDoorGet(endpoint: string, caFile: string | undefined, route: string
   const target = `${url.protocol}//${url.host}/_sim/${route}`;
   const ca = caFile ? readFileSync(caFile) : undefined;
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const request = https.get(target, { ...(ca ? { ca } : {}), timeout: 10_000 }, (res) => {
+    const request = https.get(target, { ca, timeout: 10_000 }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));

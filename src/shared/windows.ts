@@ -17,7 +17,7 @@ export function windowAt(setting: WindowsSetting | undefined, nowMs: number): Wi
     const current = setting.windows.find((w) => w.startMs <= nowMs && nowMs < w.endMs);
     if (current) return { configured: true, open: true, closesAtMs: current.endMs };
     const starts = setting.windows.filter((w) => w.startMs > nowMs).map((w) => w.startMs);
-    return { configured: true, open: false, ...(starts.length ? { opensAtMs: Math.min(...starts) } : {}) };
+    return { configured: true, open: false, opensAtMs: starts.length ? Math.min(...starts) : undefined };
   }
   // Openings whose window may still hold `nowMs`, then the next one: the open and the close of one walk.
   const openings = occurrencesAfter(setting.cron, setting.timezone, nowMs - setting.durationMs, nowMs);

@@ -258,7 +258,7 @@ export function mergeFaults(base: FaultConfig, add: FaultConfig): FaultConfig {
     latencyMs: add.latencyMs || base.latencyMs,
     dropRate: add.dropRate || base.dropRate,
     tooManyRate: add.tooManyRate || base.tooManyRate,
-    ...(installFactor !== undefined ? { installFactor } : {}),
-    ...(post403 !== undefined ? { post403 } : {}),
+    installFactor,
+    post403,
   };
 }

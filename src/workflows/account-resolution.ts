@@ -55,7 +55,7 @@ export function mergeAccountAnswers(
   return {
     servers,
     unknown,
-    ...(Object.keys(suggestions).length > 0 ? { suggestions } : {}),
+    suggestions: Object.keys(suggestions).length > 0 ? suggestions : undefined,
     ambiguous,
     excluded: unique(answers.flatMap(({ resolved }) => resolved.excluded)),
     notAllowed: unique(answers.flatMap(({ resolved }) => resolved.notAllowed)),

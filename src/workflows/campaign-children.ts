@@ -72,8 +72,8 @@ function childOptions(
     campaignId: campaign.input.campaignId,
     serviceName,
     account,
-    ...(datacenter ? { datacenter } : {}),
-    ...(rack ? { rack } : {}),
+    datacenter: datacenter || undefined,
+    rack: rack || undefined,
     attempt: slot.attempt,
     settings: deploySettings(campaign.settings),
     imageSizeBytes: campaign.imageSizeBytes,
@@ -107,13 +107,9 @@ function expectedInstall(
   const byRange = campaign.learning.learnedByRange();
   return {
     expectedInstall: expectationOf(learned),
-    ...(byRange
-      ? {
-          expectedInstallByRange: Object.fromEntries(
-            Object.entries(byRange).map(([range, figures]) => [range, expectationOf(figures)]),
-          ),
-        }
-      : {}),
+    expectedInstallByRange: byRange
+      ? Object.fromEntries(Object.entries(byRange).map(([range, figures]) => [range, expectationOf(figures)]))
+      : undefined,
   };
 }
 
@@ -170,10 +166,10 @@ function deploySettings(settings: DeploySettings): DeploySettings {
     deadlines,
     poll,
     redeployAfterRollback,
-    ...(configDrive ? { configDrive } : {}),
-    ...(bootProbe ? { bootProbe } : {}),
+    configDrive,
+    bootProbe,
     diskGroupId,
-    ...(hooks ? { hooks } : {}),
-    ...(settings.completion ? { completion: settings.completion } : {}),
+    hooks,
+    completion: settings.completion,
   };
 }

@@ -79,10 +79,10 @@ export class Notifier {
     this.raise('server.failed', {
       server: {
         serviceName: result.serviceName,
-        ...(datacenter ? { datacenter } : {}),
-        ...(rack ? { rack } : {}),
+        datacenter: datacenter || undefined,
+        rack: rack || undefined,
         outcome: result.outcome,
-        ...(result.message ? { message: result.message } : {}),
+        message: result.message || undefined,
       },
     });
   }
@@ -114,8 +114,8 @@ export class Notifier {
   /** What continue-as-new carries (nothing when no event was raised). */
   encode(): { notified?: number; failedNotifications?: FailedNotification[] } {
     return {
-      ...(this.raised > 0 ? { notified: this.raised } : {}),
-      ...(this.failures.length > 0 ? { failedNotifications: [...this.failures] } : {}),
+      notified: this.raised > 0 ? this.raised : undefined,
+      failedNotifications: this.failures.length > 0 ? [...this.failures] : undefined,
     };
   }
 }

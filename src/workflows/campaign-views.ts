@@ -100,7 +100,7 @@ export function campaignProgress(campaign: CampaignView): CampaignProgress {
     paused: controls.paused,
     draining: stop?.kind === 'drain',
     cancelling: stop?.kind === 'cancel',
-    ...(stop?.kind === 'halt' ? { haltReason: stop.reason } : {}),
+    haltReason: stop?.kind === 'halt' ? stop.reason : undefined,
     concurrency: campaign.concurrency(),
     wave: {
       number: waves.current.index + 1,
@@ -115,17 +115,17 @@ export function campaignProgress(campaign: CampaignView): CampaignProgress {
       pending: servers.pendingCount,
       running: servers.runningCount,
       concurrency: campaign.concurrency(),
-      ...(learned ? { learned } : {}),
+      learned,
       ovhClockSpeed: campaign.ovhClockSpeed,
       doneDurations: campaign.learning.durations(),
       // What the plan estimated, until the campaign learns its own installs.
       fallbackMs: TYPICAL_INSTALL_MS / campaign.ovhClockSpeed,
     }),
-    ...(learned ? { learnedInstalls: learned } : {}),
-    ...(campaign.ovhClockSpeed !== 1 ? { ovhClockSpeed: campaign.ovhClockSpeed } : {}),
-    ...(byRange ? { learnedInstallsByRange: byRange } : {}),
+    learnedInstalls: learned,
+    ovhClockSpeed: campaign.ovhClockSpeed !== 1 ? campaign.ovhClockSpeed : undefined,
+    learnedInstallsByRange: byRange,
     ...waveStartedAt(waves),
-    ...(campaign.waits.count > 0 ? { unreachableAccounts: campaign.waits.unreachableAccounts() } : {}),
+    unreachableAccounts: campaign.waits.count > 0 ? campaign.waits.unreachableAccounts() : undefined,
     servers: serverRows(campaign),
   };
 }
@@ -136,7 +136,7 @@ export function campaignReport(campaign: CampaignView, finalState: CampaignEndSt
   return {
     campaignId: campaign.input.campaignId,
     finalState,
-    ...(campaign.controls.stop ? { reason: campaign.controls.stop.reason } : {}),
+    reason: campaign.controls.stop?.reason,
     startedAtMs: campaign.startedAtMs,
     finishedAtMs: Date.now(),
     runs: campaign.runNumber,
@@ -144,7 +144,7 @@ export function campaignReport(campaign: CampaignView, finalState: CampaignEndSt
     totals: campaignTotals(campaign),
     ...waveStartedAt(campaign.waves),
     servers: serverRows(campaign),
-    ...(failed.length > 0 ? { failedNotifications: [...failed] } : {}),
+    failedNotifications: failed.length > 0 ? [...failed] : undefined,
   };
 }
 
@@ -163,8 +163,8 @@ function rowResult(slot: ServerSlot): Partial<ServerReportRow> {
   if (!result) return {};
   return {
     outcome: result.outcome,
-    ...(result.failureType ? { failureType: result.failureType } : {}),
-    ...(result.message ? { message: result.message } : {}),
+    failureType: result.failureType,
+    message: result.message || undefined,
     deployments: result.deployments,
     apiCalls: result.apiCalls,
     durationMs: result.serverMs,

@@ -59,7 +59,8 @@ export function fromTuple(tuple: ResultTuple): FinishedRow {
     apiCalls,
     serverMs,
     installingMs,
-    ...(failureType ? { failureType } : {}),
-    ...(message ? { message } : {}),
+    // A carried tuple holds '' for a failure field it does not have.
+    failureType: failureType || undefined,
+    message: message || undefined,
   };
 }

@@ -179,8 +179,8 @@ export class InstallLearning {
   /** What continue-as-new carries (nothing while nothing was learned). */
   encode(): CarriedInstalls {
     return {
-      ...(this.installs.length > 0 ? { installs: this.installs } : {}),
-      ...(Object.keys(this.installsByRange).length > 0 ? { installsByRange: this.installsByRange } : {}),
+      installs: this.installs.length > 0 ? this.installs : undefined,
+      installsByRange: Object.keys(this.installsByRange).length > 0 ? this.installsByRange : undefined,
     };
   }
 }

@@ -48,7 +48,7 @@ async function resolveInAccounts(input: PlanInput) {
       resolved: await readsOn(account).resolveServers({ selection, exclude, allowList, needPlacement, account }),
     })),
   );
-  return { ...mergeAccountAnswers(input, answers), ...(ovhClockSpeed !== undefined ? { ovhClockSpeed } : {}) };
+  return { ...mergeAccountAnswers(input, answers), ovhClockSpeed };
 }
 
 /** Each account's credential rights, checked on one of its servers (on the account's task queue). */

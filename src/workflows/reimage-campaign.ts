@@ -75,7 +75,7 @@ export async function reimageCampaignWorkflow(input: CampaignInput): Promise<Cam
   campaign.endRollout();
   const stop = campaign.controls.stop;
   const finalState = stop ? END_STATE[stop.kind] : CampaignEndState.Done;
-  campaign.notifier.raise('campaign.finished', { state: finalState, ...(stop ? { reason: stop.reason } : {}) });
+  campaign.notifier.raise('campaign.finished', { state: finalState, reason: stop?.reason });
   // The report lists failed deliveries: wait for the last ones (each is bounded by its target's timeout),
   // through a cancel too, which nothing is left to roll back: the campaign still ends with its report.
   if (campaign.notifier.inFlight > 0) {

@@ -166,7 +166,7 @@ async function deployOnce(
           route,
           image: input.settings.image,
           configDrive: configDriveFor(input.settings.configDrive, input.serviceName),
-          ...(input.settings.completion ? { completion: input.settings.completion } : {}),
+          completion: input.settings.completion,
           diskGroupId: input.settings.diskGroupId,
           // Preflight's task list, read right before, is the first deployment's checkpoint; after an outage,
           // the checkpoint of the run it cut short, whose POST may have gone out.

@@ -54,7 +54,7 @@ export function classifyStepFailure(err: unknown, fallback: ServerOutcome): Step
       outcome: OUTCOME_BY_TYPE[cause.type] ?? fallback,
       failureType: cause.type,
       message: cause.message,
-      ...(untouched ? { untouched } : {}),
+      untouched: untouched || undefined,
     };
   }
   if (cause instanceof TimeoutFailure) {

@@ -46,10 +46,10 @@ function payloadFor(server: ServerState, name: HookName, about: Partial<StepFail
     event: name,
     deliveryId: deliveryId(server, name),
     campaignId,
-    server: { serviceName, ...(datacenter ? { datacenter } : {}), ...(rack ? { rack } : {}) },
+    server: { serviceName, datacenter: datacenter || undefined, rack: rack || undefined },
     attempt,
-    ...(about.outcome ? { outcome: about.outcome } : {}),
-    ...(about.message ? { message: about.message } : {}),
+    outcome: about.outcome,
+    message: about.message || undefined,
   };
 }
 
@@ -67,7 +67,7 @@ async function callHook(spec: HookSpec, name: HookName, payload: HookPayload): P
     const deadlineAt = new Date(Date.now() + timeoutMs).toISOString();
     await acts.callWebhookHook({
       hook: name,
-      target: { url, timeoutMs, ...(secret ? { secret } : {}) },
+      target: { url, timeoutMs, secret: secret || undefined },
       payload,
       deadlineAt,
     });

@@ -86,8 +86,8 @@ export class ServerState {
       serviceName: this.input.serviceName,
       attempt: this.input.attempt,
       outcome,
-      ...(failure?.failureType ? { failureType: failure.failureType } : {}),
-      ...(outcome !== ServerOutcome.Done && failure?.message ? { message: failure.message } : {}),
+      failureType: failure?.failureType,
+      message: outcome !== ServerOutcome.Done ? failure?.message || undefined : undefined,
       deployments: this.deployments,
       startedAtMs: this.startedAtMs,
       finishedAtMs: now,
@@ -96,8 +96,8 @@ export class ServerState {
       apiCalls: this.apiCalls,
       ovhInstallMs: this.ovhInstallMs,
       ...(this.commercialRange ? { commercialRange: this.commercialRange } : {}),
-      ...(failure?.installKept ? { installKept: true } : {}),
-      ...(outcome === ServerOutcome.Done && this.hostKeys ? { hostKeys: this.hostKeys } : {}),
+      installKept: failure?.installKept,
+      hostKeys: outcome === ServerOutcome.Done ? this.hostKeys : undefined,
     };
     upsertSearchAttributes([
       { key: phaseAttribute, value: ServerPhase.Finished },
@@ -118,8 +118,8 @@ export class ServerState {
       maxDeployments: this.maxDeployments,
       taskId: this.taskId,
       apiCalls: this.apiCalls,
-      ...(this.waiting ? { waiting: this.waiting } : {}),
-      ...(this.result ? { result: this.result } : {}),
+      waiting: this.waiting,
+      result: this.result,
     };
   }
 

@@ -30,7 +30,7 @@ describe('completion.callback in the campaign file', () => {
   });
 
   it('leaves the settings without completion when the file has none', () => {
-    expect(toCampaignSettings(parseCampaign(BASE, { format: 'yaml' }), 'q')).not.toHaveProperty('completion');
+    expect(toCampaignSettings(parseCampaign(BASE, { format: 'yaml' }), 'q').completion).toBeUndefined();
   });
 
   it('polls every 15 minutes at most with a callback, 10 without, unless the file sets poll.maxInterval', () => {

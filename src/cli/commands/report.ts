@@ -57,7 +57,7 @@ export async function fetchReport(
     finishedAtMs: Date.now(),
     runs: progress.run,
     totals: progress.totals,
-    ...(progress.waveStartedAtMs ? { waveStartedAtMs: progress.waveStartedAtMs } : {}),
+    waveStartedAtMs: progress.waveStartedAtMs,
     servers: progress.servers,
     ...unverified,
   } as CampaignReport & { finalState: string };

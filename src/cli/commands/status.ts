@@ -55,7 +55,7 @@ export async function snapshot(client: Client, campaignId: string): Promise<Stat
   return {
     ...progress,
     completed: description.status.name !== 'RUNNING',
-    ...(bootNotVerified(description.memo) ? { bootNotVerified: true as const } : {}),
+    bootNotVerified: bootNotVerified(description.memo) || undefined,
     installSteps: Object.fromEntries(steps),
     phases: Object.fromEntries(phases) as Record<string, ServerPhase | undefined>,
   };

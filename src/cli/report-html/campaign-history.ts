@@ -101,7 +101,7 @@ async function readEvent(
   const updateKind = request?.name ? UPDATE_ACTIONS[request.name] : undefined;
   if (updateKind) {
     const arg = await decode<unknown>(request?.args);
-    history.actions.push({ atMs, kind: updateKind, ...(arg !== undefined ? { detail: String(arg) } : {}) });
+    history.actions.push({ atMs, kind: updateKind, detail: arg !== undefined ? String(arg) : undefined });
   }
   const childId = event.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId;
   const server = childId ? serverNameFromWorkflowId(childId) : undefined;

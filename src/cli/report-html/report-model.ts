@@ -84,14 +84,14 @@ export function buildReportModel(
     const wave = spans.length > 0 ? waveAt(waveStarts, spans[0]!.startMs) : undefined;
     const timelineRow: TimelineRow = {
       serviceName: row.serviceName,
-      ...(row.account && row.account !== DEFAULT_ACCOUNT ? { account: row.account } : {}),
-      ...(target?.datacenter ? { datacenter: target.datacenter } : {}),
-      ...(target?.rack ? { rack: target.rack } : {}),
+      account: row.account !== DEFAULT_ACCOUNT ? row.account : undefined,
+      datacenter: target?.datacenter,
+      rack: target?.rack,
       wave,
       state: row.state,
-      ...(row.outcome ? { outcome: row.outcome } : {}),
-      ...(row.failureType ? { failureType: row.failureType } : {}),
-      ...(row.message ? { message: row.message } : {}),
+      outcome: row.outcome,
+      failureType: row.failureType,
+      message: row.message,
       attempts: row.attempts,
       spans,
     };
@@ -100,8 +100,8 @@ export function buildReportModel(
   return {
     campaignId: report.campaignId,
     finalState: report.finalState,
-    ...(report.reason ? { reason: report.reason } : {}),
-    ...(report.bootNotVerified ? { bootNotVerified: true as const } : {}),
+    reason: report.reason,
+    bootNotVerified: report.bootNotVerified,
     startMs: report.startedAtMs,
     endMs: report.finishedAtMs,
     totals: report.totals,
