@@ -30,7 +30,7 @@ export interface CampaignInput {
 }
 
 /**
- * A finished server, compact: [server index, outcome, attempt, deployments, apiCalls, durationMs, installMs,
+ * A finished server, compact: [server index, outcome, attempt, deployments, apiCalls, serverDurationMs, installingMs,
  * failureType, message]. ~35 bytes for a done server, so 10,000 outcomes stay near 350 KiB.
  */
 export type ResultTuple = [
@@ -39,14 +39,14 @@ export type ResultTuple = [
   attempt: number,
   deployments: number,
   apiCalls: number,
-  durationMs: number,
-  installMs: number,
+  serverDurationMs: number,
+  installingMs: number,
   failureType?: FailureType | '',
   message?: string,
 ];
 
-/** A done server, as install durations are learned from it: [OVH's install duration, the whole reimage], in seconds. */
-export type InstallSample = [installS: number, serverS: number];
+/** A done server, as install durations are learned from it: [its install duration, its server duration], in whole seconds. */
+export type InstallSample = [installDurationS: number, serverDurationS: number];
 
 /** A server in flight across continue-as-new: [index, attempt, child run ID, wave, cancelled by a window close (1)]. */
 export type RunningTuple = [index: number, attempt: number, runId: string, wave: number, windowCancelled?: 1];
@@ -106,8 +106,10 @@ export interface ServerReportRow {
   attempts: number;
   deployments?: number;
   apiCalls?: number;
-  durationMs?: number;
-  installMs?: number;
+  /** The whole reimage, start to finish: the server duration. */
+  serverDurationMs?: number;
+  /** Time in the installing phase, over every deployment (noticing the end included): not the install duration. */
+  installingMs?: number;
   /** While the server waits for its unreachable OVH account: `account eu-prod unreachable since ...`. */
   waiting?: string;
 }

@@ -167,7 +167,7 @@ function rowResult(slot: ServerSlot): Partial<ServerReportRow> {
     ...(result.message ? { message: result.message } : {}),
     deployments: result.deployments,
     apiCalls: result.apiCalls,
-    durationMs: result.serverMs,
-    ...(result.installingMs ? { installMs: result.installingMs } : {}),
+    serverDurationMs: result.serverDurationMs,
+    ...(result.installingMs ? { installingMs: result.installingMs } : {}),
   };
 }

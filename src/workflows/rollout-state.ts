@@ -17,9 +17,9 @@ export interface FinishedRow {
   attempt: number;
   deployments: number;
   apiCalls: number;
-  /** The whole reimage, start to finish (the report's `durationMs`). */
-  serverMs: number;
-  /** Time in the installing phase, over every deployment (the report's `installMs`): not the install duration. */
+  /** The whole reimage, start to finish: the server duration. */
+  serverDurationMs: number;
+  /** Time in the installing phase, over every deployment: not the install duration. */
   installingMs: number;
 }
 
@@ -133,7 +133,7 @@ export class RolloutState {
       attempt: slot.attempt,
       deployments: 0,
       apiCalls: 0,
-      serverMs: 0,
+      serverDurationMs: 0,
       installingMs: 0,
     });
   }
@@ -234,7 +234,7 @@ function toRow(result: ServerResult): FinishedRow {
     attempt: result.attempt,
     deployments: result.deployments,
     apiCalls: result.apiCalls,
-    serverMs: result.finishedAtMs - result.startedAtMs,
+    serverDurationMs: result.finishedAtMs - result.startedAtMs,
     installingMs: result.durations.installing ?? 0,
   };
 }
@@ -246,7 +246,7 @@ function toTuple(index: number, row: FinishedRow): ResultTuple {
     row.attempt,
     row.deployments,
     row.apiCalls,
-    row.serverMs,
+    row.serverDurationMs,
     row.installingMs,
   ];
   if (row.failureType || row.message) tuple.push(row.failureType ?? '', row.message ?? '');
@@ -254,13 +254,13 @@ function toTuple(index: number, row: FinishedRow): ResultTuple {
 }
 
 function fromTuple(tuple: ResultTuple): FinishedRow {
-  const [, outcome, attempt, deployments, apiCalls, serverMs, installingMs, failureType, message] = tuple;
+  const [, outcome, attempt, deployments, apiCalls, serverDurationMs, installingMs, failureType, message] = tuple;
   return {
     outcome,
     attempt,
     deployments,
     apiCalls,
-    serverMs,
+    serverDurationMs,
     installingMs,
     ...(failureType ? { failureType } : {}),
     ...(message ? { message } : {}),
