@@ -28,7 +28,7 @@ devServerPerFile((connected) => (env = connected));
 
 const openSimulator = simulatorPerTest();
 
-/** OVH's duration of the server's install, from its task dates (what waitForDeployment measures), in ms. */
+/** The server's install duration from its task dates, whole seconds (what waitForDeployment measures), in ms. */
 function installDurationMs(sim: SimulatedOvh, serviceName: string): number {
   const install = sim.sim.state.server(serviceName)?.deployment;
   return Date.parse(install?.expectedEnd ?? '') - Date.parse(install?.startedAt ?? '');
