@@ -80,7 +80,7 @@ export interface CarriedState {
   apiCalls: number;
   /** Budget failures so far; a retried server's earlier failure still counts. */
   failures: number;
-  /** The latest done servers' install durations, oldest first (at most 32: install-durations.ts). */
+  /** The latest done servers' install samples (install and server durations), oldest first (at most 32: install-durations.ts). */
   installs?: InstallSample[];
   /** The same per commercial range, for the latest ranges seen (install-durations.ts bounds them). */
   installsByRange?: Record<string, InstallSample[]>;
