@@ -145,7 +145,10 @@ export interface WaitForDeploymentInput {
 
 export interface DeploymentResult {
   status: 'done';
-  /** The install duration: from handle.startedAt to the end OVH reports (its task's doneDate; the poll that saw done without it). */
+  /**
+   * The install duration: from handle.startedAt to the end OVH reports (its task's doneDate; the poll that saw
+   * done without it).
+   */
   installDurationMs: number;
   polls: number;
   apiCalls: number;

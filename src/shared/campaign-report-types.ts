@@ -30,8 +30,8 @@ export interface CampaignInput {
 }
 
 /**
- * A finished server, compact: [server index, outcome, attempt, deployments, apiCalls, serverDurationMs, installingMs,
- * failureType, message]. ~35 bytes for a done server, so 10,000 outcomes stay near 350 KiB.
+ * A finished server, compact: [server index, outcome, attempt, deployments, apiCalls, serverDurationMs,
+ * installingMs, failureType, message]. ~35 bytes for a done server, so 10,000 outcomes stay near 350 KiB.
  */
 export type ResultTuple = [
   index: number,
@@ -45,7 +45,7 @@ export type ResultTuple = [
   message?: string,
 ];
 
-/** A done server, as install durations are learned from it: [its install duration, its server duration], in whole seconds. */
+/** A done server, as install durations are learned from it: [install duration, server duration], whole seconds. */
 export type InstallSample = [installDurationS: number, serverDurationS: number];
 
 /** A server in flight across continue-as-new: [index, attempt, child run ID, wave, cancelled by a window close (1)]. */
@@ -80,7 +80,7 @@ export interface CarriedState {
   apiCalls: number;
   /** Budget failures so far; a retried server's earlier failure still counts. */
   failures: number;
-  /** The latest done servers' install samples (install and server durations), oldest first (at most 32: install-durations.ts). */
+  /** The latest done servers' install samples, oldest first (at most 32: install-durations.ts). */
   installs?: InstallSample[];
   /** The same per commercial range, for the latest ranges seen (install-durations.ts bounds them). */
   installsByRange?: Record<string, InstallSample[]>;

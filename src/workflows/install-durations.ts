@@ -40,7 +40,7 @@ const PACE_CHANGE_RUN = 6;
 /** Installs a run is compared with, at least: fewer say little of the pace. */
 const PACE_CHANGE_MIN_BEFORE = 10;
 
-/** The window once a server is done: `installDurationMs` from OVH's task dates, `serverDurationMs` its whole reimage. */
+/** The window once a server is done: its install duration from OVH's task dates, and its server duration. */
 export function recordInstall(
   window: readonly InstallSample[],
   installDurationMs: number,
@@ -150,9 +150,10 @@ export class InstallLearning {
   }
 
   /**
-   * A done server: `serverDurationMs` its whole reimage in real time (for window admissions), `installDurationMs` OVH's
-   * install (undefined from a worker that reports none: it teaches the window nothing), `range` its
-   * commercial range. The windows hold OVH's clock, `ovhClockSpeed` times real time (what the polls wait on).
+   * A done server: `serverDurationMs` its whole reimage in real time (for window admissions),
+   * `installDurationMs` its install duration (undefined from a worker that reports none: it teaches the window
+   * nothing), `range` its commercial range. The windows hold OVH's clock, `ovhClockSpeed` times real time (what
+   * the polls wait on).
    */
   record(serverDurationMs: number, ovhClockSpeed: number, installDurationMs?: number, range?: string): void {
     this.recordServer(serverDurationMs);

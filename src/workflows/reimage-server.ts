@@ -7,8 +7,9 @@
  * inside the first workflow task, so the history stays short whatever the install takes (BENCHMARKS.md, B5).
  * The wait polls around the install duration the campaign learned (its range's, else the campaign's), and
  * only the install deadline ends it. What preflight read is not read again: its install-task list is the
- * first start's checkpoint, its boot IDs serve the boot check and the rollback. The result carries the
- * install duration (installDurationMs, from OVH's task dates) and the server's commercial range for the campaign to learn from.
+ * first start's checkpoint, its boot IDs serve the boot check and the rollback. The result carries the install
+ * duration (installDurationMs, from OVH's task dates) and the server's commercial range for the campaign to learn
+ * from.
  * With completion.callback, the server's callback ends the wait instead, confirmed by a read of the task and
  * proving the boot (server-callback.ts); its host keys go into the result.
  *
