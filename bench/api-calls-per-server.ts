@@ -82,7 +82,7 @@ async function measure(route: DeployRoute): Promise<Record<string, unknown>> {
     route,
     ...calls,
     polls: wait.polls,
-    installMinutes: Math.round(wait.durationMs / 6000) / 10,
+    installMinutes: Math.round(wait.installDurationMs / 6000) / 10,
     total,
     withoutRollback: total - calls.rollback,
   };

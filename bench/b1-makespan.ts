@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     const finished = Date.now();
     const makespanMs = (finished - started) * speed;
     const views = await Promise.all(stack.sim.servers.map((sn) => stack.sideDoor<ServerView>(`servers/${sn}`)));
-    const durations = views.map((v) => v.deployment?.plannedDurationMs ?? 0);
+    const durations = views.map((v) => v.deployment?.installDurationMs ?? 0);
     const total = durations.reduce((a, b) => a + b, 0);
     const idealMs = Math.max(total / parallel, Math.max(...durations));
     const minutes = (ms: number) => Math.round(ms / 6000) / 10;

@@ -83,7 +83,7 @@ async function runAt(options: RunOptions) {
       }
     });
     const elapsedMs = sim.state.now() - startedAt;
-    const installMs = calls.reduce((sum, call) => sum + call.installMs, 0);
+    const summedInstallMs = calls.reduce((sum, call) => sum + call.installDurationMs, 0);
     const stats = rateBudget.stats();
     const detection = latencySummary(detections.latenciesS());
     return {
@@ -95,7 +95,7 @@ async function runAt(options: RunOptions) {
       firstFailure: failures[0],
       callsPerServer: meanCalls(calls).total,
       serversPerHour: Math.round((calls.length / elapsedMs) * 3_600_000),
-      installingAtOnce: Math.round((installMs / elapsedMs) * 10) / 10,
+      installingAtOnce: Math.round((summedInstallMs / elapsedMs) * 10) / 10,
       // Real ms of waiting, turned into simulated seconds.
       meanBudgetWaitS: Math.round(((stats.waitedMs / Math.max(1, stats.acquired)) * options.speed) / 100) / 10,
     };

@@ -41,14 +41,14 @@ async function main(): Promise<void> {
       const type = (temporal.api.enums.v1.EventType[event.eventType ?? 0] ?? 'UNKNOWN').replace(/^EVENT_TYPE_/, '');
       byType[type] = (byType[type] ?? 0) + 1;
     }
-    const installMinutes = report.servers.map((s) => Math.round(((s.installMs ?? 0) * SPEED) / 6000) / 10);
+    const installingMinutes = report.servers.map((s) => Math.round(((s.installingMs ?? 0) * SPEED) / 6000) / 10);
     printResult(
       'B5 history per server',
       args,
       {
         servers: args.servers,
         byOutcome: report.totals.byOutcome,
-        simulatedInstallMinutes: installMinutes,
+        simulatedInstallingMinutes: installingMinutes,
         eventsPerServer: histories.map((h) => h.length),
         largestByType: byType,
       },

@@ -96,12 +96,12 @@ async function campaign(scenario: Scenario, learn: boolean, servers: number, par
       parallel,
       async ({ serviceName, index }) => {
         const learned = learn ? learnedInstalls(window) : undefined;
-        const expectation = learned ? { expectedDurationMs: learned.typicalMs, earlyDurationMs: learned.earlyMs } : {};
+        const expectation = learned ? { typicalInstallMs: learned.typicalMs, earlyInstallMs: learned.earlyMs } : {};
         // chainRunner passes its poll options on to waitForDeployment's input, the expectation with them.
         const poll = { ...POLL_BOUNDS, ...expectation };
         const startedAt = sim.state.now();
         const chain = await chainRunner({ sim, detections, poll }, speed).reimage(serviceName);
-        window = recordInstall(window, chain.installMs, sim.state.now() - startedAt);
+        window = recordInstall(window, chain.installDurationMs, sim.state.now() - startedAt);
         const calls = chain.preflight + chain.start + chain.wait + chain.verify;
         figures.push({ index, polls: chain.polls, calls, detectionS: detections.byServer.get(serviceName) ?? NaN });
         if (atQuarter && figures.length === Math.floor(servers / 4)) sim.state.injectFaults(atQuarter);

@@ -60,7 +60,7 @@ export function callbackChain(chain: ReturnType<typeof chainRunner>, receiver: B
   return async (serviceName: string, expected: PollExpectation | undefined, poll: object): Promise<ChainCalls> => {
     const preflight = await preflightOf(serviceName);
     if (!preflight.ok)
-      return { preflight: preflight.apiCalls, start: 0, wait: 0, verify: 0, polls: 0, installMs: 0, ok: false };
+      return { preflight: preflight.apiCalls, start: 0, wait: 0, verify: 0, polls: 0, installDurationMs: 0, ok: false };
     const called = receiver.arrival(serviceName);
     const completion = { callback: receiver.url, tries: 10 };
     const startEnv = mockEnv({ workflowExecution: { workflowId: serverWorkflowId(serviceName), runId: RUN_ID } });
@@ -85,6 +85,6 @@ export function callbackChain(chain: ReturnType<typeof chainRunner>, receiver: B
       const confirmed = await run(activities.waitForDeployment, { ...waitInput, calledBack: true });
       wait = { ...confirmed, apiCalls: confirmed.apiCalls + heartbeated.apiCalls, polls: confirmed.polls + heartbeated.polls };
     }
-    return { preflight: preflight.apiCalls, start: handle.apiCalls, wait: wait.apiCalls, verify, polls: wait.polls, installMs: wait.durationMs, ok: true };
+    return { preflight: preflight.apiCalls, start: handle.apiCalls, wait: wait.apiCalls, verify, polls: wait.polls, installDurationMs: wait.installDurationMs, ok: true };
   };
 }

@@ -65,7 +65,7 @@ async function serverTimeline(stack: BenchStack, view: ServerView, simAt: (realM
   const result = (await handle.result()) as ServerResult;
   const installing = result.phases?.find(([phase]) => phase === 'installing');
   const installStart = Date.parse(view.deployment?.startedAt ?? '');
-  const installEnd = installStart + (view.deployment?.plannedDurationMs ?? 0);
+  const installEnd = installStart + (view.deployment?.installDurationMs ?? 0);
   const start = simAt(result.startedAtMs);
   const detected = simAt(result.startedAtMs + (installing?.[2] ?? 0));
   const end = simAt(result.finishedAtMs);

@@ -107,7 +107,7 @@ export interface ChainCalls {
   verify: number;
   polls: number;
   /** Simulated install duration (OVH's task dates). */
-  installMs: number;
+  installDurationMs: number;
   ok: boolean;
 }
 
@@ -153,7 +153,7 @@ export function chainRunner(options: ChainOptions, speed: number) {
     const common = { campaignId: 'bench', serviceName, route, image: BENCH_IMAGE };
     const preflight = await preflightOf(serviceName);
     if (!preflight.ok)
-      return { preflight: preflight.apiCalls, start: 0, wait: 0, verify: 0, polls: 0, installMs: 0, ok: false };
+      return { preflight: preflight.apiCalls, start: 0, wait: 0, verify: 0, polls: 0, installDurationMs: 0, ok: false };
     const taskCheckpoint = preflight.installTaskCheckpoint;
     const handle = await run(activities.startDeployment, { ...common, attempt: 1, taskCheckpoint });
     const wait = await run(activities.waitForDeployment, {
@@ -170,7 +170,7 @@ export function chainRunner(options: ChainOptions, speed: number) {
       wait: wait.apiCalls,
       verify: verify.apiCalls,
       polls: wait.polls,
-      installMs: wait.durationMs,
+      installDurationMs: wait.installDurationMs,
       ok: true,
     };
   };
@@ -185,8 +185,8 @@ export function chainRunner(options: ChainOptions, speed: number) {
 
 /** waitForDeployment's expectation fields. */
 export interface PollExpectation {
-  expectedDurationMs: number;
-  earlyDurationMs?: number;
+  typicalInstallMs: number;
+  earlyInstallMs?: number;
 }
 
 /**
@@ -194,13 +194,13 @@ export interface PollExpectation {
  * workflow: a done server's install is recorded (as its whole reimage too: chains time nothing else).
  */
 export function recordChain(learning: InstallLearning, calls: ChainCalls): void {
-  if (calls.ok) learning.record(calls.installMs, 1, calls.installMs);
+  if (calls.ok) learning.record(calls.installDurationMs, 1, calls.installDurationMs);
 }
 
 /** What the next server's wait is told of when its install likely ends; undefined until enough are done. */
 export function chainExpectation(learning: InstallLearning): PollExpectation | undefined {
   const expectation = pollExpectation({ expectedInstall: learning.learned() }, undefined);
-  return expectation.expectedDurationMs === undefined ? undefined : { ...expectation, expectedDurationMs: expectation.expectedDurationMs };
+  return expectation.typicalInstallMs === undefined ? undefined : { ...expectation, typicalInstallMs: expectation.typicalInstallMs };
 }
 
 /** Runs `work` over `items` with at most `limit` in flight (a sliding window: a slot frees at each end). */

@@ -89,8 +89,8 @@ export const startDeploymentInputSchema: z.ZodType<StartDeploymentInput> = z.obj
 export const waitForDeploymentInputSchema: z.ZodType<WaitForDeploymentInput> = z.object({
   handle: handleSchema,
   deadlineAt: isoTime,
-  expectedDurationMs: z.number().int().positive().optional(),
-  earlyDurationMs: z.number().int().positive().optional(),
+  typicalInstallMs: z.number().int().positive().optional(),
+  earlyInstallMs: z.number().int().positive().optional(),
   pollMinMs: z.number().int().positive().optional(),
   pollMaxMs: z.number().int().positive().optional(),
   stepEveryPolls: z.number().int().min(0).optional(),

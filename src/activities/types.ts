@@ -126,11 +126,11 @@ export interface WaitForDeploymentInput {
   handle: DeploymentHandle;
   /** ISO time after which the activity throws TimedOut (absolute, so a retry keeps it). */
   deadlineAt: string;
-  /** Typical duration (the campaign's median recent install); polls are densest around it. Default 11 minutes. */
-  expectedDurationMs?: number;
-  /** A short duration (the campaign's 10th-percentile recent install): the first poll comes half a cadence
-   * after it, at most at 95 % of expectedDurationMs. Default: 84 % of expectedDurationMs. */
-  earlyDurationMs?: number;
+  /** The typical install (the campaign's median recent install); polls are densest around it. Default 11 minutes. */
+  typicalInstallMs?: number;
+  /** The early install (the campaign's 10th-percentile recent install): the first poll comes half a cadence
+   * after it, at most at 95 % of typicalInstallMs. Default: 84 % of typicalInstallMs. */
+  earlyInstallMs?: number;
   /** Poll interval bounds; defaults 15 s and 120 s. */
   pollMinMs?: number;
   pollMaxMs?: number;
@@ -145,8 +145,11 @@ export interface WaitForDeploymentInput {
 
 export interface DeploymentResult {
   status: 'done';
-  /** From handle.startedAt to the end OVH reports (its task's doneDate; the poll that saw done without it). */
-  durationMs: number;
+  /**
+   * The install duration: from handle.startedAt to the end OVH reports (its task's doneDate; the poll that saw
+   * done without it).
+   */
+  installDurationMs: number;
   polls: number;
   apiCalls: number;
   lastStep?: DeploymentStep;

@@ -103,7 +103,7 @@ function delayBeforePoll(
   pollsHere: number,
 ): number {
   if (input.calledBack) return Math.min(policy.pollMinMs, pollsHere === 0 ? CONFIRM_FIRST_MS : CONFIRM_EVERY_MS);
-  const lateMs = policy.expectedDurationMs * CALLBACK_LATE_SHARE;
+  const lateMs = policy.typicalInstallMs * CALLBACK_LATE_SHARE;
   if (input.callbackExpected && elapsedMs < lateMs) return Math.min(lateMs - elapsedMs, policy.pollMaxMs);
   return nextPollDelay(elapsedMs, policy);
 }
@@ -144,7 +144,7 @@ export async function waitForDeployment(input: WaitForDeploymentInput, deps: Act
       const { polls, apiCalls, step } = state.progress;
       // OVH's own dates when it gives them: the worker's clock may differ from OVH's.
       const endedAt = status.finishedAt ? Date.parse(status.finishedAt) : ovhNow(deps);
-      return { status: 'done', durationMs: Math.max(0, endedAt - startedAt), polls, apiCalls, lastStep: step };
+      return { status: 'done', installDurationMs: Math.max(0, endedAt - startedAt), polls, apiCalls, lastStep: step };
     }
     if (status?.state === 'error')
       throw permanentFailure(FailureType.DeployFailed, deployFailedMessage(input, status, state.progress.step), {

@@ -47,20 +47,20 @@ export function absoluteWindowsOrdered(file: ParsedCampaignFile): CampaignIssue[
 export function windowsFitAServer(file: ParsedCampaignFile): CampaignIssue[] {
   const windows = file.windows;
   if (windows === undefined) return [];
-  const serverMs = parseDuration(file.deadlines.install) + parseDuration(file.deadlines.boot);
+  const serverDeadlinesMs = parseDuration(file.deadlines.install) + parseDuration(file.deadlines.boot);
   const tooShort = (ms: number, outcome: string) =>
-    `is shorter than deadlines.install + deadlines.boot (${formatDuration(ms)} < ${formatDuration(serverMs)}); ` +
+    `is shorter than deadlines.install + deadlines.boot (${formatDuration(ms)} < ${formatDuration(serverDeadlinesMs)}); ` +
     `until the first servers are done, a server starts only when both deadlines fit before its window closes, so ${outcome}: ` +
     'lengthen the window or shorten the deadlines';
   if (windows.recurring !== undefined) {
     const ms = parseDuration(windows.recurring.duration);
-    return ms < serverMs
+    return ms < serverDeadlinesMs
       ? [{ path: 'windows.recurring.duration', message: tooShort(ms, 'no server would ever start') }]
       : [];
   }
   return (windows.absolute ?? []).flatMap((window, index) => {
     const ms = Date.parse(window.end) - Date.parse(window.start);
-    return ms > 0 && ms < serverMs
+    return ms > 0 && ms < serverDeadlinesMs
       ? [{ path: `windows.absolute[${index}]`, message: tooShort(ms, 'no server would start in it') }]
       : [];
   });

@@ -61,8 +61,8 @@ export function estimate(spec: CampaignSpec, plan: CampaignPlan, rateOf: (accoun
   const servers = plan.servers.length;
   const parallel = resolveCount(spec.rollout.maxParallel, servers);
   // In real time, like the budget's bound: the worker's rate budget counts real minutes.
-  const installMs = Math.round(TYPICAL_INSTALL_MS / (plan.ovhClockSpeed ?? 1));
-  const installBoundMs = parallel === 0 ? 0 : Math.ceil(servers / parallel) * installMs;
+  const typicalInstallMs = Math.round(TYPICAL_INSTALL_MS / (plan.ovhClockSpeed ?? 1));
+  const installBoundMs = parallel === 0 ? 0 : Math.ceil(servers / parallel) * typicalInstallMs;
   const planned = plan.sampled
     ? plan.sampled.reduce((sum, range) => sum + range.preflighted, 0) - plan.skipped.length
     : servers;

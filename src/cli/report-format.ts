@@ -16,8 +16,8 @@ const COLUMNS = [
   'attempts',
   'deployments',
   'apiCalls',
-  'durationMs',
-  'installMs',
+  'serverDurationMs',
+  'installingMs',
 ] as const;
 
 /** Whether the report names OVH accounts: only when some server is not the default account's. */
@@ -48,7 +48,7 @@ function toMarkdown(report: CampaignReport): string {
   const accounts = namesAccounts(report.servers);
   const rows = report.servers.map(
     (r) =>
-      `| ${mdCell(r.serviceName)} |${accounts ? ` ${mdCell(r.account)} |` : ''} ${mdCell(r.outcome ?? r.state)} | ${mdCell(r.failureType)} | ${mdCell(r.message)} | ${r.attempts} | ${mdCell(r.deployments)} | ${r.durationMs === undefined ? '' : humanDuration(r.durationMs)} | ${mdCell(r.apiCalls)} |`,
+      `| ${mdCell(r.serviceName)} |${accounts ? ` ${mdCell(r.account)} |` : ''} ${mdCell(r.outcome ?? r.state)} | ${mdCell(r.failureType)} | ${mdCell(r.message)} | ${r.attempts} | ${mdCell(r.deployments)} | ${r.serverDurationMs === undefined ? '' : humanDuration(r.serverDurationMs)} | ${mdCell(r.apiCalls)} |`,
   );
   return [
     `# Campaign ${report.campaignId}: ${report.finalState}`,

@@ -30,8 +30,8 @@ export interface CampaignInput {
 }
 
 /**
- * A finished server, compact: [server index, outcome, attempt, deployments, apiCalls, durationMs, installMs,
- * failureType, message]. ~35 bytes for a done server, so 10,000 outcomes stay near 350 KiB.
+ * A finished server, compact: [server index, outcome, attempt, deployments, apiCalls, serverDurationMs,
+ * installingMs, failureType, message]. ~35 bytes for a done server, so 10,000 outcomes stay near 350 KiB.
  */
 export type ResultTuple = [
   index: number,
@@ -39,14 +39,14 @@ export type ResultTuple = [
   attempt: number,
   deployments: number,
   apiCalls: number,
-  durationMs: number,
-  installMs: number,
+  serverDurationMs: number,
+  installingMs: number,
   failureType?: FailureType | '',
   message?: string,
 ];
 
-/** A done server, as install durations are learned from it: [OVH's install duration, the whole reimage], in seconds. */
-export type InstallSample = [installS: number, serverS: number];
+/** A done server, as install durations are learned from it: [install duration, server duration], whole seconds. */
+export type InstallSample = [installDurationS: number, serverDurationS: number];
 
 /** A server in flight across continue-as-new: [index, attempt, child run ID, wave, cancelled by a window close (1)]. */
 export type RunningTuple = [index: number, attempt: number, runId: string, wave: number, windowCancelled?: 1];
@@ -80,7 +80,7 @@ export interface CarriedState {
   apiCalls: number;
   /** Budget failures so far; a retried server's earlier failure still counts. */
   failures: number;
-  /** The latest done servers' install durations, oldest first (at most 32: install-durations.ts). */
+  /** The latest done servers' install samples, oldest first (at most 32: install-durations.ts). */
   installs?: InstallSample[];
   /** The same per commercial range, for the latest ranges seen (install-durations.ts bounds them). */
   installsByRange?: Record<string, InstallSample[]>;
@@ -106,8 +106,10 @@ export interface ServerReportRow {
   attempts: number;
   deployments?: number;
   apiCalls?: number;
-  durationMs?: number;
-  installMs?: number;
+  /** The whole reimage, start to finish: the server duration. */
+  serverDurationMs?: number;
+  /** Time in the installing phase, over every deployment (noticing the end included): not the install duration. */
+  installingMs?: number;
   /** While the server waits for its unreachable OVH account: `account eu-prod unreachable since ...`. */
   waiting?: string;
 }

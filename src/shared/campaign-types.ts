@@ -190,7 +190,7 @@ export interface ServerResult {
   phases?: PhaseSpan[];
   apiCalls: number;
   /** OVH's own duration (task start to done) of the last install that ended well: what campaigns learn from. */
-  ovhInstallMs?: number;
+  installDurationMs?: number;
   /** The server's offer as preflight read it (e.g. `advance-1`): campaigns learn install durations per range. */
   commercialRange?: string;
   /** The new OS is installed and kept (no rollback, e.g. a cancel during afterBoot): never installed again by a requeue. */

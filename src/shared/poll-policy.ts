@@ -1,16 +1,16 @@
 /**
  * When to poll a running deployment. Nothing ends in the first minutes of an install, so the first poll
- * waits for most of the expected duration; from there polls come at a steady cadence short enough that
- * the end is noticed within half a cadence on average, until a long install (as far past the expected end
+ * waits for most of the typical install; from there polls come at a steady cadence short enough that
+ * the end is noticed within half a cadence on average, until a long install (as far past the typical install's end
  * as a short one is before it) has ended too. An install that overruns further is polled sparser, the
- * cadence plus half the time past that window: at most every minute until twice the expected duration (a
+ * cadence plus half the time past that window: at most every minute until twice the typical install (a
  * slower pace the campaign has not learned yet, a slow datacenter or a bigger image, ends there, and its
  * servers are noticed within half a minute), then at most every 2 minutes until the caller's deadline (an
  * install that hangs costs a call per 2 minutes). Every pause stays within [pollMinMs, pollMaxMs]. Jitter
  * keeps a fleet started together out of lockstep.
  *
- * A campaign that has seen installs end passes what it learned: the median as the expectation, and a short
- * install (its 10th percentile). The first poll then comes half a cadence after that short install, at most
+ * A campaign that has seen installs end passes what it learned: the typical install (the median) and the early
+ * install (the 10th percentile). The first poll then comes half a cadence after that short install, at most
  * at 95 % of the expectation so the steady window never shrinks below a tenth of it: a poll right at the
  * 10th percentile would find nine installs in ten still running and cost each of them one more poll, while
  * the tenth that ended before it waits no longer than half a cadence on average either way.
@@ -30,29 +30,30 @@ export interface PollPolicy {
   pollMinMs: number;
   /** Longest pause between two polls, the wait before the first one included. */
   pollMaxMs: number;
-  expectedDurationMs: number;
-  /** A short install learned by the campaign: the first poll comes then (within lastFirstPollShare). */
-  earlyDurationMs?: number;
+  /** The typical install (the campaign's learned median): polls are densest around its end. */
+  typicalInstallMs: number;
+  /** The early install learned by the campaign: the first poll comes then (within lastFirstPollShare). */
+  earlyInstallMs?: number;
   /** Fraction of the delay added or removed at random. */
   jitter: number;
-  /** Share of the expected duration a short install takes, without a learned early duration. */
+  /** Share of the typical install an early install takes, without a learned early install. */
   assumedEarlyShare: number;
-  /** Latest share of the expected duration for the first poll, whatever was learned. */
+  /** Latest share of the typical install for the first poll, whatever was learned. */
   lastFirstPollShare: number;
-  /** Pause between polls while the install may end: from the first poll to as far past the expected end. */
+  /** Pause between polls while the install may end: from the first poll to as far past the typical install's end. */
   cadenceMs: number;
-  /** Longest pause while an install overruns that window, until twice the expected duration. */
+  /** Longest pause while an install overruns that window, until twice the typical install. */
   overrunMaxMs: number;
-  /** Longest pause past twice the expected duration. */
+  /** Longest pause past twice the typical install. */
   lateMaxMs: number;
 }
 
 /** Defaults: installs of one fleet vary by about ±20 % around the typical install. */
 export const DEFAULT_POLL_POLICY: PollPolicy = {
   pollMinMs: 15_000,
-  // Longer than the wait before the first poll of an install of `expectedDurationMs`.
+  // Longer than the wait before the first poll of an install of `typicalInstallMs`.
   pollMaxMs: 10 * 60_000,
-  expectedDurationMs: TYPICAL_INSTALL_MS,
+  typicalInstallMs: TYPICAL_INSTALL_MS,
   jitter: 0.1,
   // The 10th percentile of durations spread uniformly over ±20 % of the expectation.
   assumedEarlyShare: 0.84,
@@ -67,21 +68,21 @@ export const DEFAULT_POLL_POLICY: PollPolicy = {
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
 
 /** A short install: the learned one, or the one the assumed spread gives. */
-const earlyOf = (policy: PollPolicy) => policy.earlyDurationMs ?? policy.expectedDurationMs * policy.assumedEarlyShare;
+const earlyOf = (policy: PollPolicy) => policy.earlyInstallMs ?? policy.typicalInstallMs * policy.assumedEarlyShare;
 
 /** When the first poll comes, from the deployment's start. */
 function firstPollAtOf(policy: PollPolicy): number {
-  return Math.min(earlyOf(policy) + policy.cadenceMs / 2, policy.expectedDurationMs * policy.lastFirstPollShare);
+  return Math.min(earlyOf(policy) + policy.cadenceMs / 2, policy.typicalInstallMs * policy.lastFirstPollShare);
 }
 
 /**
- * When the steady polls end: half a cadence after a long install, as far past the expected end as the short
+ * When the steady polls end: half a cadence after a long install, as far past the typical install's end as the short
  * one is before it (the first poll is as far after the short install), so installs spread evenly around
  * the expectation are all noticed at the cadence; never before the mirror of the first poll.
  */
 function windowEndOf(policy: PollPolicy, firstPollAt: number): number {
-  const expected = policy.expectedDurationMs;
-  return Math.max(2 * expected - firstPollAt, 2 * expected - earlyOf(policy) + policy.cadenceMs / 2);
+  const typical = policy.typicalInstallMs;
+  return Math.max(2 * typical - firstPollAt, 2 * typical - earlyOf(policy) + policy.cadenceMs / 2);
 }
 
 /** The delay before the next poll, `elapsedMs` after the deployment started. */
@@ -97,7 +98,7 @@ export function nextPollDelay(elapsedMs: number, policy: PollPolicy, random: () 
     base = (firstPollAt - elapsedMs) * Math.min(1, 1 + (spread - 1) / 2);
   else if (elapsedMs < windowEnd) base = policy.cadenceMs * spread;
   else {
-    const longest = elapsedMs < 2 * policy.expectedDurationMs ? policy.overrunMaxMs : policy.lateMaxMs;
+    const longest = elapsedMs < 2 * policy.typicalInstallMs ? policy.overrunMaxMs : policy.lateMaxMs;
     base = Math.min(policy.cadenceMs + (elapsedMs - windowEnd) / 2, longest) * spread;
   }
   return Math.round(clamp(base, policy.pollMinMs, policy.pollMaxMs));
@@ -107,15 +108,15 @@ export function nextPollDelay(elapsedMs: number, policy: PollPolicy, random: () 
 export function pollPolicyFor(input: {
   pollMinMs?: number;
   pollMaxMs?: number;
-  expectedDurationMs?: number;
-  earlyDurationMs?: number;
+  typicalInstallMs?: number;
+  earlyInstallMs?: number;
 }): PollPolicy {
   const pollMinMs = input.pollMinMs ?? DEFAULT_POLL_POLICY.pollMinMs;
   return {
     ...DEFAULT_POLL_POLICY,
     pollMinMs,
     pollMaxMs: Math.max(input.pollMaxMs ?? DEFAULT_POLL_POLICY.pollMaxMs, pollMinMs),
-    expectedDurationMs: input.expectedDurationMs ?? DEFAULT_POLL_POLICY.expectedDurationMs,
-    earlyDurationMs: input.earlyDurationMs,
+    typicalInstallMs: input.typicalInstallMs ?? DEFAULT_POLL_POLICY.typicalInstallMs,
+    earlyInstallMs: input.earlyInstallMs,
   };
 }

@@ -57,8 +57,11 @@ export interface ServerView {
     image: unknown;
     startedAt: string;
     expectedEnd: string | null;
-    /** Simulated milliseconds the simulator drew for this deployment (benchmarks compute ideals from it). */
-    plannedDurationMs: number | null;
+    /**
+     * The install duration the simulator drew for this deployment, simulated ms (its task's dates round it to
+     * whole seconds); benchmarks compute ideals from it.
+     */
+    installDurationMs: number | null;
   };
   byoi: unknown;
   faults: string[];
@@ -128,7 +131,7 @@ export class SideDoor {
             image: d.image,
             startedAt: formatDate(d.startSim),
             expectedEnd: Number.isFinite(deploymentEnd(d)) ? formatDate(deploymentEnd(d)) : null,
-            plannedDurationMs: Number.isFinite(deploymentEnd(d)) ? deploymentEnd(d) - d.startSim : null,
+            installDurationMs: Number.isFinite(deploymentEnd(d)) ? deploymentEnd(d) - d.startSim : null,
           }
         : null,
       byoi: server.byoi ? byoiStatus(server.byoi.deployment, server.byoi.checksum, name, now) : null,

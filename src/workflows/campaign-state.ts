@@ -82,7 +82,7 @@ export class CampaignState implements CampaignView {
       carried,
     );
     for (const slot of this.servers.slots)
-      if (slot.result?.outcome === ServerOutcome.Done) this.learning.recordServer(slot.result.serverMs);
+      if (slot.result?.outcome === ServerOutcome.Done) this.learning.recordServer(slot.result.serverDurationMs);
   }
 
   get settings() {
@@ -238,8 +238,13 @@ export class CampaignState implements CampaignView {
       this.waves.recordFailure(slot?.wave);
     }
     if (result.outcome === ServerOutcome.Done) {
-      const { ovhInstallMs, commercialRange } = result;
-      this.learning.record(result.finishedAtMs - result.startedAtMs, this.ovhClockSpeed, ovhInstallMs, commercialRange);
+      const { installDurationMs, commercialRange } = result;
+      this.learning.record(
+        result.finishedAtMs - result.startedAtMs,
+        this.ovhClockSpeed,
+        installDurationMs,
+        commercialRange,
+      );
     }
     if (effect === 'finished' && !NOT_FAILED.includes(result.outcome))
       this.notifier.raiseServerFailed(result, slot?.target);

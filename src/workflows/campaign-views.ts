@@ -167,7 +167,7 @@ function rowResult(slot: ServerSlot): Partial<ServerReportRow> {
     message: result.message || undefined,
     deployments: result.deployments,
     apiCalls: result.apiCalls,
-    durationMs: result.serverMs,
-    ...(result.installingMs ? { installMs: result.installingMs } : {}),
+    serverDurationMs: result.serverDurationMs,
+    installingMs: result.installingMs || undefined,
   };
 }

@@ -14,9 +14,9 @@ export interface FinishedRow {
   attempt: number;
   deployments: number;
   apiCalls: number;
-  /** The whole reimage, start to finish (the report's `durationMs`). */
-  serverMs: number;
-  /** Time in the installing phase, over every deployment (the report's `installMs`): not the install duration. */
+  /** The whole reimage, start to finish: the server duration. */
+  serverDurationMs: number;
+  /** Time in the installing phase, over every deployment: not the install duration. */
   installingMs: number;
 }
 
@@ -29,7 +29,7 @@ export function toRow(result: ServerResult): FinishedRow {
     attempt: result.attempt,
     deployments: result.deployments,
     apiCalls: result.apiCalls,
-    serverMs: result.finishedAtMs - result.startedAtMs,
+    serverDurationMs: result.finishedAtMs - result.startedAtMs,
     installingMs: result.durations.installing ?? 0,
   };
 }
@@ -42,7 +42,7 @@ export function toTuple(index: number, row: FinishedRow): ResultTuple {
     row.attempt,
     row.deployments,
     row.apiCalls,
-    row.serverMs,
+    row.serverDurationMs,
     row.installingMs,
   ];
   if (row.failureType || row.message) tuple.push(row.failureType ?? '', row.message ?? '');
@@ -51,13 +51,13 @@ export function toTuple(index: number, row: FinishedRow): ResultTuple {
 
 /** The row a carried tuple holds. */
 export function fromTuple(tuple: ResultTuple): FinishedRow {
-  const [, outcome, attempt, deployments, apiCalls, serverMs, installingMs, failureType, message] = tuple;
+  const [, outcome, attempt, deployments, apiCalls, serverDurationMs, installingMs, failureType, message] = tuple;
   return {
     outcome,
     attempt,
     deployments,
     apiCalls,
-    serverMs,
+    serverDurationMs,
     installingMs,
     // A carried tuple holds '' for a failure field it does not have.
     failureType: failureType || undefined,

@@ -40,10 +40,17 @@ const PACE_CHANGE_RUN = 6;
 /** Installs a run is compared with, at least: fewer say little of the pace. */
 const PACE_CHANGE_MIN_BEFORE = 10;
 
-/** The window once a server is done: `installMs` from OVH's task dates, `serverMs` its whole reimage. */
-export function recordInstall(window: readonly InstallSample[], installMs: number, serverMs: number): InstallSample[] {
+/** The window once a server is done: its install duration from OVH's task dates, and its server duration. */
+export function recordInstall(
+  window: readonly InstallSample[],
+  installDurationMs: number,
+  serverDurationMs: number,
+): InstallSample[] {
   // At least 1 s: the figures sent to waitForDeployment must be positive.
-  const sample: InstallSample = [Math.max(1, Math.round(installMs / 1000)), Math.round(serverMs / 1000)];
+  const sample: InstallSample = [
+    Math.max(1, Math.round(installDurationMs / 1000)),
+    Math.round(serverDurationMs / 1000),
+  ];
   const updated = [...window, sample].slice(-INSTALL_WINDOW);
   return paceChanged(updated) ? updated.slice(-PACE_CHANGE_RUN) : updated;
 }
@@ -68,13 +75,13 @@ const MAX_RANGES = 16;
 export function recordRangeInstall(
   windows: Readonly<Record<string, readonly InstallSample[]>>,
   range: string,
-  installMs: number,
-  serverMs: number,
+  installDurationMs: number,
+  serverDurationMs: number,
 ): Record<string, InstallSample[]> {
   const others = Object.entries(windows).filter(([name]) => name !== range);
   const updated: [string, InstallSample[]][] = [
     ...others.map(([name, window]): [string, InstallSample[]] => [name, [...window]]),
-    [range, recordInstall(windows[range] ?? [], installMs, serverMs)],
+    [range, recordInstall(windows[range] ?? [], installDurationMs, serverDurationMs)],
   ];
   return Object.fromEntries(updated.slice(-MAX_RANGES));
 }
@@ -115,11 +122,11 @@ export function learnedInstalls(window: readonly InstallSample[]): LearnedInstal
 export function pollExpectation(
   input: Pick<ReimageServerInput, 'expectedInstall' | 'expectedInstallByRange'>,
   range: string | undefined,
-): { expectedDurationMs?: number; earlyDurationMs?: number } {
+): { typicalInstallMs?: number; earlyInstallMs?: number } {
   const expected = (range ? input.expectedInstallByRange?.[range] : undefined) ?? input.expectedInstall;
   if (!expected) return {};
   const { typicalMs, earlyMs } = expected;
-  return { expectedDurationMs: typicalMs, earlyDurationMs: earlyMs };
+  return { typicalInstallMs: typicalMs, earlyInstallMs: earlyMs };
 }
 
 /** What done servers taught of install durations, as carried across continue-as-new. */
@@ -143,21 +150,23 @@ export class InstallLearning {
   }
 
   /**
-   * A done server: `serverMs` its whole reimage in real time (for window admissions), `installMs` OVH's
-   * install (undefined from a worker that reports none: it teaches the window nothing), `range` its
-   * commercial range. The windows hold OVH's clock, `ovhClockSpeed` times real time (what the polls wait on).
+   * A done server: `serverDurationMs` its whole reimage in real time (for window admissions),
+   * `installDurationMs` its install duration (undefined from a worker that reports none: it teaches the window
+   * nothing), `range` its commercial range. The windows hold OVH's clock, `ovhClockSpeed` times real time (what
+   * the polls wait on).
    */
-  record(serverMs: number, ovhClockSpeed: number, installMs?: number, range?: string): void {
-    this.recordServer(serverMs);
-    if (installMs === undefined) return;
-    const ovhServerMs = serverMs * ovhClockSpeed;
-    this.installs = recordInstall(this.installs, installMs, ovhServerMs);
-    if (range) this.installsByRange = recordRangeInstall(this.installsByRange, range, installMs, ovhServerMs);
+  record(serverDurationMs: number, ovhClockSpeed: number, installDurationMs?: number, range?: string): void {
+    this.recordServer(serverDurationMs);
+    if (installDurationMs === undefined) return;
+    const ovhServerDurationMs = serverDurationMs * ovhClockSpeed;
+    this.installs = recordInstall(this.installs, installDurationMs, ovhServerDurationMs);
+    if (range)
+      this.installsByRange = recordRangeInstall(this.installsByRange, range, installDurationMs, ovhServerDurationMs);
   }
 
   /** A done server whose whole reimage alone is known (a run carried across continue-as-new). */
-  recordServer(serverMs: number): void {
-    this.serverDurations.push(serverMs);
+  recordServer(serverDurationMs: number): void {
+    this.serverDurations.push(serverDurationMs);
     if (this.serverDurations.length > SAMPLE_SIZE) this.serverDurations.shift();
   }
 

@@ -7,8 +7,9 @@
  * inside the first workflow task, so the history stays short whatever the install takes (BENCHMARKS.md, B5).
  * The wait polls around the install duration the campaign learned (its range's, else the campaign's), and
  * only the install deadline ends it. What preflight read is not read again: its install-task list is the
- * first start's checkpoint, its boot IDs serve the boot check and the rollback. The result carries OVH's
- * duration of the install (ovhInstallMs) and the server's commercial range for the campaign to learn from.
+ * first start's checkpoint, its boot IDs serve the boot check and the rollback. The result carries the install
+ * duration (installDurationMs, from OVH's task dates) and the server's commercial range for the campaign to learn
+ * from.
  * With completion.callback, the server's callback ends the wait instead, confirmed by a read of the task and
  * proving the boot (server-callback.ts); its host keys go into the result.
  *
@@ -26,16 +27,12 @@ import {
 import type { DeploymentHandle } from '../activities/types';
 import type { DeployRoute } from '../domain/routes';
 import { serverFinishedSignal, serverProgressQuery, serverRunCheckSignal } from '../shared/campaign-messages';
-import {
-  ServerPhase,
-  type InstallExpectation,
-  type ReimageServerInput,
-  type ServerResult,
-} from '../shared/campaign-types';
+import { ServerPhase, type ReimageServerInput, type ServerResult } from '../shared/campaign-types';
 import { ServerOutcome } from '../shared/failure-types';
 import { campaignWorkflowId } from '../shared/workflow-ids';
 import { untilAccountAnswers } from './account-outage';
 import { serverActivities } from './activity-options';
+import { pollExpectation } from './install-durations';
 import {
   classifyStepFailure,
   redeployRefused,
@@ -200,14 +197,14 @@ async function waitAndVerify(server: ServerState, acts: Activities, handle: Depl
     deadlineAt: new Date(Date.parse(handle.startedAt) + settings.deadlines.installMs).toISOString(),
     pollMinMs: settings.poll.minMs,
     pollMaxMs: settings.poll.maxMs,
-    ...(settings.poll.stepEvery ? { stepEveryPolls: settings.poll.stepEvery } : {}),
-    ...pollExpectation(expectationFor(server.input, server.commercialRange)),
+    stepEveryPolls: settings.poll.stepEvery || undefined,
+    ...pollExpectation(server.input, server.commercialRange),
   };
   const waited = settings.completion
     ? await waitForEndOrCallback(server, acts, server.callbacks, waitInput)
     : await untilAccountAnswers(server, () => acts.wait.waitForDeployment(waitInput));
   server.count(waited);
-  server.ovhInstallMs = waited.durationMs;
+  server.installDurationMs = waited.installDurationMs;
   // The server's callback proves that its new OS booted.
   server.hostKeys = server.callbacks.hostKeysOf(server.deployments);
   if (server.hostKeys) return;
@@ -224,18 +221,6 @@ async function waitAndVerify(server: ServerState, acts: Activities, handle: Depl
     }),
   );
   server.count(verified);
-}
-
-/** The server's range's learned durations when the campaign has them, else the campaign's. */
-function expectationFor(input: ReimageServerInput, range: string | undefined): InstallExpectation | undefined {
-  return (range ? input.expectedInstallByRange?.[range] : undefined) ?? input.expectedInstall;
-}
-
-/** What the campaign learned of install durations, as waitForDeployment's input takes it (nothing: 11 minutes). */
-function pollExpectation(expected: InstallExpectation | undefined) {
-  if (!expected) return {};
-  const { typicalMs, earlyMs } = expected;
-  return { expectedDurationMs: typicalMs, ...(earlyMs !== undefined ? { earlyDurationMs: earlyMs } : {}) };
 }
 
 /** Brings the server back to rescue; a failed rollback turns the outcome into rollback_failed. */

@@ -167,7 +167,7 @@ export class RolloutState {
       attempt: slot.attempt,
       deployments: 0,
       apiCalls: 0,
-      serverMs: 0,
+      serverDurationMs: 0,
       installingMs: 0,
     });
   }

@@ -33,7 +33,7 @@ export class ServerState {
   apiCalls = 0;
   taskId?: number;
   /** OVH's duration of the last install that ended well (reported so the campaign learns from it). */
-  ovhInstallMs?: number;
+  installDurationMs?: number;
   /** The server's offer as preflight read it: the campaign learns install durations per range. */
   commercialRange?: string;
   result?: ServerResult;
@@ -94,8 +94,8 @@ export class ServerState {
       durations: { ...this.durations },
       phases: this.spans.map((span) => [...span]),
       apiCalls: this.apiCalls,
-      ovhInstallMs: this.ovhInstallMs,
-      ...(this.commercialRange ? { commercialRange: this.commercialRange } : {}),
+      installDurationMs: this.installDurationMs,
+      commercialRange: this.commercialRange || undefined,
       installKept: failure?.installKept,
       hostKeys: outcome === ServerOutcome.Done ? this.hostKeys : undefined,
     };

@@ -20,7 +20,7 @@ describe('waitForDeployment once the server called back', () => {
       deadlineAt: inMs(60_000),
       pollMinMs: 20,
       pollMaxMs: 10 * 60_000,
-      expectedDurationMs: 10 * 60_000,
+      typicalInstallMs: 10 * 60_000,
       calledBack: true,
     });
     expect(result).toMatchObject({ status: 'done', polls: 1, apiCalls: 1 });

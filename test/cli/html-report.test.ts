@@ -73,7 +73,7 @@ function syntheticCampaign(count: number, name = (i: number) => `ns${3_000_000 +
       attempts: 1,
       deployments: 1,
       apiCalls: result.apiCalls,
-      durationMs: result.finishedAtMs - result.startedAtMs,
+      serverDurationMs: result.finishedAtMs - result.startedAtMs,
     });
   }
   const failures = rows.filter((r) => r.outcome !== 'done').length;

@@ -68,9 +68,9 @@ describe('reimage report', () => {
       code: 5,
       stderr: '',
       stdout: [
-        'serviceName,state,outcome,failureType,message,attempts,deployments,apiCalls,durationMs,installMs',
-        `${done.serviceName},finished,done,,,1,1,${done.apiCalls},${done.durationMs},${done.installMs}`,
-        `${failed.serviceName},finished,deploy_failed,DeployFailed,${quoted},1,1,${failed.apiCalls},${failed.durationMs},${failed.installMs ?? ''}`,
+        'serviceName,state,outcome,failureType,message,attempts,deployments,apiCalls,serverDurationMs,installingMs',
+        `${done.serviceName},finished,done,,,1,1,${done.apiCalls},${done.serverDurationMs},${done.installingMs}`,
+        `${failed.serviceName},finished,deploy_failed,DeployFailed,${quoted},1,1,${failed.apiCalls},${failed.serverDurationMs},${failed.installingMs ?? ''}`,
         '',
       ].join('\n'),
     });
@@ -101,8 +101,8 @@ describe('reimage report', () => {
         '',
         '| server | outcome | failure type | message | attempts | deployments | duration | API calls |',
         '|---|---|---|---|---|---|---|---|',
-        `| ${done.serviceName} | done |  |  | 1 | 1 | ${humanDuration(done.durationMs!)} | ${done.apiCalls} |`,
-        `| ${failed.serviceName} | deploy_failed | DeployFailed | ${failed.message} | 1 | 1 | ${humanDuration(failed.durationMs!)} | ${failed.apiCalls} |`,
+        `| ${done.serviceName} | done |  |  | 1 | 1 | ${humanDuration(done.serverDurationMs!)} | ${done.apiCalls} |`,
+        `| ${failed.serviceName} | deploy_failed | DeployFailed | ${failed.message} | 1 | 1 | ${humanDuration(failed.serverDurationMs!)} | ${failed.apiCalls} |`,
         '',
       ].join('\n'),
     });

@@ -50,7 +50,7 @@ it("polls each install at the default policy's simulated times, and the campaign
   for (const serviceName of stack.servers) {
     const install = stack.sim.state.server(serviceName)!.deployment!;
     const startedAt = Date.parse(install.startedAt);
-    const durationMs = install.plannedDurationMs!;
+    const installDurationMs = install.installDurationMs!;
     const polls = reads
       .filter((request) => request.path.includes(`/${serviceName}/task/`))
       .map((request) => simulatedAt(Date.parse(request.at)) - startedAt);
@@ -60,9 +60,9 @@ it("polls each install at the default policy's simulated times, and the campaign
     expect(polls.length).toBeLessThanOrEqual(7);
     // Noticed at the first poll, or within the longest pause the policy makes by the install's end.
     const longestWait = Math.max(
-      firstPoll.latest - durationMs,
-      nextPollDelay(durationMs, policy, () => 1),
+      firstPoll.latest - installDurationMs,
+      nextPollDelay(installDurationMs, policy, () => 1),
     );
-    expect(polls.at(-1)! - durationMs).toBeLessThanOrEqual(longestWait + SLACK_MS);
+    expect(polls.at(-1)! - installDurationMs).toBeLessThanOrEqual(longestWait + SLACK_MS);
   }
 });

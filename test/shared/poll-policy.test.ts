@@ -44,8 +44,8 @@ describe('nextPollDelay', () => {
   it('polls first half a cadence after a learned early duration, then every 45 s until half a cadence after as long an install past the expectation', () => {
     const policy = pollPolicyFor({
       pollMaxMs: 30 * minute,
-      expectedDurationMs: 16 * minute,
-      earlyDurationMs: 14 * minute,
+      typicalInstallMs: 16 * minute,
+      earlyInstallMs: 14 * minute,
     });
     expect([0, 10].map((minutes) => nextPollDelay(minutes * minute, policy, noJitter))).toEqual([
       14 * minute + 22_500,
@@ -59,22 +59,22 @@ describe('nextPollDelay', () => {
   it('polls first at 95 % of the expectation at the latest, whatever early duration was learned', () => {
     const policy = pollPolicyFor({
       pollMaxMs: 30 * minute,
-      expectedDurationMs: 16 * minute,
-      earlyDurationMs: 20 * minute,
+      typicalInstallMs: 16 * minute,
+      earlyInstallMs: 20 * minute,
     });
     expect(nextPollDelay(0, policy, noJitter)).toBe(912_000);
     expect(nextPollDelay(16.7 * minute, policy, noJitter)).toBe(45_000);
   });
 
   it('keeps polling an install that overruns what was learned, every minute until twice the learned expectation', () => {
-    const policy = pollPolicyFor({ expectedDurationMs: 5 * minute, earlyDurationMs: 4 * minute });
+    const policy = pollPolicyFor({ typicalInstallMs: 5 * minute, earlyInstallMs: 4 * minute });
     expect([6.5, 9, 10, 45].map((minutes) => nextPollDelay(minutes * minute, policy, noJitter))).toEqual([
       48_750, 60_000, 120_000, 120_000,
     ]);
   });
 
   it('scales with the expected duration', () => {
-    const policy = pollPolicyFor({ expectedDurationMs: 20 * minute });
+    const policy = pollPolicyFor({ typicalInstallMs: 20 * minute });
     expect(nextPollDelay(0, policy, noJitter)).toBe(10 * minute);
     expect(nextPollDelay(17.5 * minute, policy, noJitter)).toBe(45_000);
   });

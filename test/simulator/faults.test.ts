@@ -208,13 +208,13 @@ describe('simulator API faults', () => {
       const [early, late] = paced.servers as [string, string];
       const install = async (server: string) => {
         await nodeOvh(paced).requestPromised('POST', `/dedicated/server/${server}/reinstall`, byoiReinstallBody());
-        return paced.state.server(server)?.deployment?.plannedDurationMs ?? Number.NaN;
+        return paced.state.server(server)?.deployment?.installDurationMs ?? Number.NaN;
       };
       const earlyMs = await install(early);
       paced.state.injectFaults('install_factor=1.5');
       const lateMs = await install(late);
       // An install already running keeps the duration it was planned with.
-      expect(paced.state.server(early)?.deployment?.plannedDurationMs).toBe(earlyMs);
+      expect(paced.state.server(early)?.deployment?.installDurationMs).toBe(earlyMs);
       paced.state.reset();
       expect(paced.state.faults().installFactor).toBeUndefined();
       expect(lateMs / (await install(late))).toBeCloseTo(1.5, 3);

@@ -105,7 +105,7 @@ describe('campaign controls', () => {
       5,
       { maxParallel: { count: 2 } },
       () => ({}),
-      { installMs: 800 },
+      { installDurationMs: 800 },
       async ({ handle }) => {
         await waitForProgress(handle, (p) => p.totals.running === 2);
         await handle.signal(drainCampaignSignal);
@@ -122,7 +122,7 @@ describe('campaign controls', () => {
       4,
       { maxParallel: { count: 2 } },
       () => ({}),
-      { installMs: 3000 },
+      { installDurationMs: 3000 },
       async ({ handle, names: [first, second], activities: acts }) => {
         await waitForProgress(handle, (p) => p.totals.running === 2);
         // Cancel once both servers are installing, so each one has a deployment to roll back.
@@ -151,7 +151,7 @@ describe('campaign controls', () => {
       6,
       { maxParallel: { count: 1 } },
       () => ({}),
-      { installMs: 700 },
+      { installDurationMs: 700 },
       async ({ handle }) => {
         expect(await rejection(handle.executeUpdate(setConcurrencyUpdate, { args: [0] }))).toBe(
           'setConcurrency: the value must be an integer from 1 to 500 (got 0).',
@@ -198,7 +198,7 @@ describe('campaign controls', () => {
       1,
       {},
       () => ({}),
-      { installMs: 500 },
+      { installDurationMs: 500 },
       async ({ handle }) => {
         expect(await rejection(handle.executeUpdate(approveNextWaveUpdate))).toBe(
           'approveNextWave: this campaign has no approval gate (approval: none), so there is nothing to approve.',
@@ -212,7 +212,7 @@ describe('campaign controls', () => {
       3,
       { maxParallel: { count: 1 } },
       () => ({}),
-      { installMs: 800 },
+      { installDurationMs: 800 },
       async ({ handle, names }) => {
         await waitForProgress(handle, (p) => p.totals.running === 1);
         expect(await rejection(handle.executeUpdate(skipServerUpdate, { args: ['nope.example'] }))).toMatch(
@@ -237,8 +237,8 @@ describe('campaign controls', () => {
     const { report, activities, names } = await run(
       3,
       settings,
-      (n) => ({ [n[0]!]: { deployFailures: 1, installMs: 0 } }),
-      { installMs: 700 },
+      (n) => ({ [n[0]!]: { deployFailures: 1, installDurationMs: 0 } }),
+      { installDurationMs: 700 },
       async ({ handle, names }) => {
         await waitForProgress(handle, (p) => p.servers[0]!.outcome === 'deploy_failed');
         expect(await rejection(handle.executeUpdate(retryServerUpdate, { args: [names[1]!] }))).toBe(

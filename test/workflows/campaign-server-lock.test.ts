@@ -112,7 +112,7 @@ describe('a campaign cancelled before its start of a server is confirmed', () =>
       attempts: 1,
       deployments: 0,
       apiCalls: 0,
-      durationMs: 0,
+      serverDurationMs: 0,
     });
     expect(a.finalState).toBe('done');
     expect(a.servers.map((row) => [row.serviceName, row.outcome, row.deployments])).toEqual([[sn, 'done', 1]]);

@@ -33,7 +33,7 @@ describe('maintenance windows and waits', () => {
     const taskQueue = uniqueTaskQueue('win');
     const servers = fleet(taskQueue, 7);
     const startedAt = new Map<string, number>();
-    const activities = scriptedActivities({}, { installMs: 20 * MIN }, async (sn) => {
+    const activities = scriptedActivities({}, { installDurationMs: 20 * MIN }, async (sn) => {
       startedAt.set(sn, Date.now());
     });
     // The worker is up before the clock starts: 30 minutes are left for the campaign to start before the

@@ -28,8 +28,8 @@ devServerPerFile((connected) => (env = connected));
 
 const openSimulator = simulatorPerTest();
 
-/** OVH's duration of the server's install, from its task dates (what waitForDeployment measures), in ms. */
-function ovhInstallMs(sim: SimulatedOvh, serviceName: string): number {
+/** The server's install duration from its task dates, whole seconds (what waitForDeployment measures), in ms. */
+function installDurationMs(sim: SimulatedOvh, serviceName: string): number {
   const install = sim.sim.state.server(serviceName)?.deployment;
   return Date.parse(install?.expectedEnd ?? '') - Date.parse(install?.startedAt ?? '');
 }
@@ -41,7 +41,7 @@ async function toldExpectation(serviceName: string) {
     .map((event) => event.activityTaskScheduledEventAttributes)
     .find((attributes) => attributes?.activityType?.name === 'waitForDeployment');
   const input = defaultPayloadConverter.fromPayload<WaitForDeploymentInput>(scheduled!.input!.payloads![0]!);
-  return { expectedDurationMs: input.expectedDurationMs, earlyDurationMs: input.earlyDurationMs };
+  return { typicalInstallMs: input.typicalInstallMs, earlyInstallMs: input.earlyInstallMs };
 }
 
 /** Nearest-rank quantile, written apart from the workflow's. */
@@ -81,7 +81,7 @@ describe('learned install durations with the real activities against the OVH sim
     expect(report.finalState).toBe('done');
     expect(report.totals.byOutcome).toEqual({ done: FAST_WAVE + SLOW_WAVE });
     expect(report.runs).toBeGreaterThan(1);
-    const installsMs = names.map((sn) => ovhInstallMs(sim, sn));
+    const installsMs = names.map((sn) => installDurationMs(sim, sn));
     // The second wave's installs took 1.5 times what the simulator drew for them (dates have 1 s resolution).
     expect(installsMs.map((ms, i) => Math.round((ms / drawnMs[i]!) * 100) / 100)).toEqual([
       ...Array(FAST_WAVE).fill(1),
@@ -91,12 +91,12 @@ describe('learned install durations with the real activities against the OVH sim
     const told = await Promise.all(names.map(toldExpectation));
     // Nothing for the first 3 (the default), the median from 3 done, the 10th percentile from 10 done.
     const expected = names.map((_, k) => ({
-      expectedDurationMs: k < 3 ? undefined : nearestRank(installsMs.slice(0, k), 0.5),
-      earlyDurationMs: k < 10 ? undefined : nearestRank(installsMs.slice(0, k), 0.1),
+      typicalInstallMs: k < 3 ? undefined : nearestRank(installsMs.slice(0, k), 0.5),
+      earlyInstallMs: k < 10 ? undefined : nearestRank(installsMs.slice(0, k), 0.1),
     }));
     expect(told).toEqual(expected);
     // The first slow server overran what the fast wave taught, and was polled until it ended.
-    expect(installsMs[FAST_WAVE]!).toBeGreaterThan(told[FAST_WAVE]!.expectedDurationMs!);
+    expect(installsMs[FAST_WAVE]!).toBeGreaterThan(told[FAST_WAVE]!.typicalInstallMs!);
 
     const fastMs = installsMs.slice(0, FAST_WAVE);
     const slowMs = installsMs.slice(FAST_WAVE);
@@ -133,7 +133,7 @@ describe('learned install durations with the real activities against the OVH sim
 
     expect(report.finalState).toBe('done');
     expect(report.runs).toBeGreaterThan(1);
-    const installsMs = names.map((sn) => ovhInstallMs(sim, sn));
+    const installsMs = names.map((sn) => installDurationMs(sim, sn));
     expect(installsMs.map((ms, i) => Math.round((ms / drawnMs[i]!) * 100) / 100)).toEqual(names.map(() => 1));
     const rise = installsMs.filter((_, i) => i % 2 === 0);
     const stor = installsMs.filter((_, i) => i % 2 === 1);
@@ -146,8 +146,8 @@ describe('learned install durations with the real activities against the OVH sim
       const sameRange = all.filter((_, j) => j % 2 === k % 2);
       const from = sameRange.length >= 3 ? sameRange : all.length >= 3 ? all : undefined;
       return {
-        expectedDurationMs: from ? nearestRank(from, 0.5) : undefined,
-        earlyDurationMs: from && from.length >= 10 ? nearestRank(from, 0.1) : undefined,
+        typicalInstallMs: from ? nearestRank(from, 0.5) : undefined,
+        earlyInstallMs: from && from.length >= 10 ? nearestRank(from, 0.1) : undefined,
       };
     });
     expect(told).toEqual(expected);

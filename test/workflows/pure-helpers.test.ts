@@ -167,8 +167,8 @@ describe('install durations', () => {
     for (const slot of campaign.servers.slots) {
       campaign.admit(slot);
       // Installs of 540 to 639 s in a scrambled order, each server taking 660 s in all.
-      const installMs = 540_000 + ((slot.index * 37) % 100) * 1000;
-      campaign.recordResult({ ...result(slot.target.serviceName, 1), ovhInstallMs: installMs });
+      const installDurationMs = 540_000 + ((slot.index * 37) % 100) * 1000;
+      campaign.recordResult({ ...result(slot.target.serviceName, 1), installDurationMs });
     }
     const carried = JSON.parse(JSON.stringify(campaign.encode())) as CarriedState;
     expect(JSON.stringify(carried.installs).length).toBeLessThan(1024);

@@ -77,7 +77,10 @@ function startCampaign(r: Recorder, id: string, names: string[], settings: Campa
 async function recordMain(r: Recorder): Promise<void> {
   const taskQueue = 'record-histories';
   const names = ['rec-1.example', 'rec-2.example', 'rec-3.example', 'rec-4.example', 'rec-5.example'];
-  const worker = await r.worker(taskQueue, scriptedActivities({ [names[1]!]: { deploy: 'fail' } }, { installMs: 300 }));
+  const worker = await r.worker(
+    taskQueue,
+    scriptedActivities({ [names[1]!]: { deploy: 'fail' } }, { installDurationMs: 300 }),
+  );
   await worker.runUntil(async () => {
     const settings = testSettings(taskQueue, {
       maxParallel: { count: 1 },
@@ -130,7 +133,7 @@ async function recordCancelAtStart(r: Recorder): Promise<void> {
 async function recordCancelInFlight(r: Recorder): Promise<void> {
   const taskQueue = 'record-cancel-in-flight';
   const names = ['rec-flight-1.example', 'rec-flight-2.example'];
-  const activities = scriptedActivities({}, { installMs: 5_000 });
+  const activities = scriptedActivities({}, { installDurationMs: 5_000 });
   await (
     await r.worker(taskQueue, activities)
   ).runUntil(async () => {
@@ -152,7 +155,7 @@ async function recordFeatures(r: Recorder): Promise<void> {
   const [outage, failed, , , , learned] = names as [string, string, string, string, string, string];
   const activities = scriptedActivities(
     { [outage]: { accountOutages: 1 }, [failed]: { deploy: 'fail' } },
-    { installMs: 300 },
+    { installDurationMs: 300 },
   );
   const webhook = (path: string) => ({
     kind: 'webhook' as const,
@@ -191,7 +194,7 @@ async function record(options: { workflows: string; prefix: string; scenarios: s
     const workflowBundle: WorkflowBundle = await bundleWorkflowCode({ workflowsPath: options.workflows });
     const recorder: Recorder = {
       client,
-      worker: (taskQueue, activities = scriptedActivities({}, { installMs: 300 })) =>
+      worker: (taskQueue, activities = scriptedActivities({}, { installDurationMs: 300 })) =>
         Worker.create({ connection: workerConnection, taskQueue, workflowBundle, activities }),
       save: async (name, workflowId) => {
         const history = await client.workflow.getHandle(workflowId).fetchHistory();

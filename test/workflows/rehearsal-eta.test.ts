@@ -27,7 +27,7 @@ function rehearsal(): CampaignState {
 /** A server done in 15 real seconds, whose install took 11 minutes on the simulator's clock. */
 function doneIn15s(serviceName: string): ServerResult {
   const base = { serviceName, attempt: 1, outcome: 'done', deployments: 1, apiCalls: 8 } as const;
-  return { ...base, startedAtMs: 0, finishedAtMs: 15_000, durations: {}, ovhInstallMs: 11 * MINUTE };
+  return { ...base, startedAtMs: 0, finishedAtMs: 15_000, durations: {}, installDurationMs: 11 * MINUTE };
 }
 
 describe('a rehearsal at speed 60', () => {

@@ -198,7 +198,7 @@ describe('the reimage flow with the real activities against the OVH simulator', 
       attempts: 1,
       deployments: 0,
       apiCalls: 0,
-      durationMs: 0,
+      serverDurationMs: 0,
     });
     expect(report.servers[1]).toMatchObject({ serviceName: free, outcome: 'done' });
     expect(ovh.installPosts(busy)).toBe(1);

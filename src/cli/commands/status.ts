@@ -139,7 +139,7 @@ function nextStep(s: StatusSnapshot): string[] {
  * figures are on OVH's clock, which runs `speed` times faster than real time in a rehearsal: shown in real time.
  */
 function installsLine(learned: LearnedInstalls | undefined, speed: number): string {
-  const fallback = humanDuration(DEFAULT_POLL_POLICY.expectedDurationMs / speed);
+  const fallback = humanDuration(DEFAULT_POLL_POLICY.typicalInstallMs / speed);
   if (!learned) return `installs: expected to take ${fallback} (the default) until ${MIN_SAMPLES} servers are done`;
   return `installs: ${learnedFigures(learned, speed)}`;
 }

@@ -76,7 +76,7 @@ export function startInput(serviceName: string, overrides: Partial<StartDeployme
 export const inMs = (ms: number) => new Date(Date.now() + ms).toISOString();
 
 /** Poll bounds for a sped-up simulator: the default policy divided by the speed factor. */
-export const FAST_POLL = { pollMinMs: 5, pollMaxMs: 30, expectedDurationMs: Math.round((11 * 60_000) / TEST_SPEED) };
+export const FAST_POLL = { pollMinMs: 5, pollMaxMs: 30, typicalInstallMs: Math.round((11 * 60_000) / TEST_SPEED) };
 
 /** A fleet file entry; every name ends in `.test.eu`. */
 export interface TestServer {

@@ -14,7 +14,7 @@ export interface ServerScript {
   boot?: 'ok' | 'fail';
   rollback?: 'ok' | 'fail';
   /** Real milliseconds waitForDeployment takes. */
-  installMs?: number;
+  installDurationMs?: number;
   /** The first N deployments of the server fail (then `deploy` applies). */
   deployFailures?: number;
   /** The first N starts find the server's OVH account unreachable (AccountUnreachable, before any POST). */
@@ -89,16 +89,16 @@ export function scriptedActivities(
       record(handle.serviceName, 'wait');
       const s = script(handle.serviceName);
       if (installHook) await installHook(handle.serviceName);
-      const end = Date.now() + (s.installMs ?? 0);
+      const end = Date.now() + (s.installDurationMs ?? 0);
       while (Date.now() < end) {
         Context.current().heartbeat({ status: 'doing', polls: 1, apiCalls: 1, lastPollAt: new Date().toISOString() });
-        // The scripted install's duration itself (installMs), heartbeating as the real poll loop does.
+        // The scripted install's duration itself (installDurationMs), heartbeating as the real poll loop does.
         await Context.current().sleep(Math.min(50, end - Date.now()));
       }
       const deployments = installPosts.get(handle.serviceName) ?? 0;
       if (s.deploy === 'fail' || deployments <= (s.deployFailures ?? 0))
         fail('Could not download image: 404 Not Found.', FailureType.DeployFailed);
-      return { status: 'done', durationMs: s.installMs ?? 0, polls: 3, apiCalls: 6 };
+      return { status: 'done', installDurationMs: s.installDurationMs ?? 0, polls: 3, apiCalls: 6 };
     },
     async verifyBoot({ serviceName }) {
       record(serviceName, 'verify');

@@ -85,7 +85,7 @@ export async function simulatedOvh(options: SimulatedOvhOptions): Promise<Simula
     installDurationsMs: () => {
       const drawn = names.map((sn) => {
         sim.state.startInstall(sn);
-        return sim.state.server(sn)?.deployment?.plannedDurationMs ?? Number.NaN;
+        return sim.state.server(sn)?.deployment?.installDurationMs ?? Number.NaN;
       });
       sim.state.reset();
       return drawn;
