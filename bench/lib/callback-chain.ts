@@ -1,15 +1,18 @@
 /**
  * The server chain with callbacks (completion.callback), outside a workflow, as reimageServerWorkflow runs
- * it: preflight -> start (its user data carries the phone_home part with the token) -> the wait, polling as
- * usual, until the simulated server calls back -> the wait is cancelled and the task confirmed by a read at
- * once (then every 5 s while it still runs) -> no boot check. The callbacks reach a small receiver on
- * loopback that checks each token as `reimage callback-server` does (without Temporal: it releases the
- * server's chain).
+ * it: preflight -> start (its user data carries the phone_home part with the token) -> fallback reads every
+ * maxInterval until the simulated server calls back -> the task confirmed by a read 2 s later (then every
+ * 5 s while it still runs) -> no boot check. A server that has not called back when its install runs late
+ * is polled and its boot checked as without a callback. The callbacks reach a small receiver on loopback
+ * that checks each token as `reimage callback-server` does (without Temporal: it releases the server's chain).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { callbackToken, parseCallbackPath, sameToken } from '../../src/activities/callback-token';
 import { serverWorkflowId } from '../../src/shared/workflow-ids';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DeploymentResult, WaitForDeploymentInput } from '../../src/activities/types';
+import { fallbackPollDelay, pollPolicyFor } from '../../src/shared/poll-policy';
 import type { ChainCalls, chainRunner, PollExpectation } from './sim-bench';
 import { BENCH_IMAGE } from './sim-bench';
 
@@ -54,7 +57,33 @@ export class BenchCallbackReceiver {
   }
 }
 
-/** One server's chain with its callback; the calls of a cancelled wait are those it last heartbeated. */
+/**
+ * Waits for the callback, reading the task after each fallback pause as the workflow does (server-callback.ts):
+ * the install's end when a read finds it, else whether the server called back before its install ran late.
+ */
+async function untilCallbackOrLate(
+  chain: ReturnType<typeof chainRunner>,
+  waitInput: WaitForDeploymentInput,
+  called: Promise<void>,
+  counts: { apiCalls: number; polls: number },
+): Promise<DeploymentResult | 'called' | 'late'> {
+  const { activities, run, clock, speed } = chain.parts;
+  const policy = pollPolicyFor(waitInput);
+  const begun = clock();
+  const arrival = called.then(() => 'called' as const);
+  for (;;) {
+    const pause = fallbackPollDelay(clock() - begun, policy);
+    if (pause === undefined) return 'late';
+    const pauseEnd = sleep(Math.max(1, pause / speed)).then(() => 'pause' as const);
+    if ((await Promise.race([arrival, pauseEnd])) === 'called') return 'called';
+    const read = await run(activities.readDeployment, waitInput);
+    if (read.status === 'done') return read;
+    counts.apiCalls += read.apiCalls;
+    counts.polls += read.polls;
+  }
+}
+
+/** One server's chain with its callback. */
 export function callbackChain(chain: ReturnType<typeof chainRunner>, receiver: BenchCallbackReceiver) {
   const { activities, run, mockEnv, preflightOf, deadline, route } = chain.parts;
   return async (serviceName: string, expected: PollExpectation | undefined, poll: object): Promise<ChainCalls> => {
@@ -70,21 +99,13 @@ export function callbackChain(chain: ReturnType<typeof chainRunner>, receiver: B
       startEnv,
     );
     const waitInput = { handle, deadlineAt: deadline(60), ...poll, ...expected };
-    const pollInput = { ...waitInput, callbackExpected: true };
-    const waitEnv = mockEnv();
-    let heartbeated = { apiCalls: 0, polls: 0 };
-    waitEnv.on('heartbeat', (details: { apiCalls: number; polls: number }) => (heartbeated = details));
-    const polled = run(activities.waitForDeployment, pollInput, waitEnv);
-    const first = await Promise.race([polled, called.then(() => undefined)]);
-    let wait = first;
-    // Found by polling: the boot is checked as without a callback.
-    const verify = first ? (await run(activities.verifyBoot, { serviceName, deadlineAt: deadline(10), harddiskBootIds: preflight.server?.harddiskBootIds })).apiCalls : 0;
-    if (!wait) {
-      waitEnv.cancel();
-      await polled.catch(() => undefined);
-      const confirmed = await run(activities.waitForDeployment, { ...waitInput, calledBack: true });
-      wait = { ...confirmed, apiCalls: confirmed.apiCalls + heartbeated.apiCalls, polls: confirmed.polls + heartbeated.polls };
-    }
+    const before = { apiCalls: 0, polls: 0 };
+    const found = await untilCallbackOrLate(chain, waitInput, called, before);
+    const calledBack = found === 'called';
+    const waited = typeof found === 'object' ? found : await run(activities.waitForDeployment, { ...waitInput, calledBack });
+    const wait = { ...waited, apiCalls: waited.apiCalls + before.apiCalls, polls: waited.polls + before.polls };
+    // Without a callback the boot is checked as without completion.callback.
+    const verify = calledBack ? 0 : (await run(activities.verifyBoot, { serviceName, deadlineAt: deadline(10), harddiskBootIds: preflight.server?.harddiskBootIds })).apiCalls;
     return { preflight: preflight.apiCalls, start: handle.apiCalls, wait: wait.apiCalls, verify, polls: wait.polls, installDurationMs: wait.installDurationMs, ok: true };
   };
 }

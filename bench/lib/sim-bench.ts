@@ -125,6 +125,7 @@ export function chainRunner(options: ChainOptions, speed: number) {
     ovh,
     clock,
     sleep: (ms) => activitySleep(Math.max(1, ms / speed)),
+    ovhClockSpeed: speed,
     ...(options.callbackSecret ? { callbackSecret: options.callbackSecret } : {}),
   });
   const mockEnv = (info: Partial<Info> = {}) =>
@@ -179,7 +180,7 @@ export function chainRunner(options: ChainOptions, speed: number) {
     plan,
     reimage,
     budgetStats: () => options.rateBudget?.stats(),
-    parts: { activities, run, mockEnv, preflightOf, deadline, route },
+    parts: { activities, run, mockEnv, preflightOf, deadline, route, clock, speed },
   };
 }
 

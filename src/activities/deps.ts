@@ -35,6 +35,8 @@ export interface ActivityDeps {
   /** `clock` at an instant of Temporal's clock (real time, epoch ms), where the deadlines a workflow sets
    * from its own clock start; default: the same instant. */
   clockAt?: (realMs: number) => number;
+  /** How many times faster than real time `clock` runs (a sped-up simulator's speed); absent: 1. */
+  ovhClockSpeed?: number;
   /** Hosts hooks and notifications may call (REIMAGE_HOOK_HOSTS); absent: none. */
   hookHosts?: readonly string[];
   /** Signs the tokens of servers' callbacks (REIMAGE_CALLBACK_SECRET); absent: campaigns with a callback fail to start. */
@@ -90,9 +92,10 @@ export function workflowDeadline(deps: ActivityDeps, deadlineAt: string): number
 export function followSimulator(
   simulator: SimulatorClock,
   ovh: OvhClient,
-): Required<Pick<ActivityDeps, 'clock' | 'clockAt' | 'sleep'>> {
+): Required<Pick<ActivityDeps, 'clock' | 'clockAt' | 'sleep' | 'ovhClockSpeed'>> {
   const clockAt = (realMs: number) => simulator.at(realMs) - ovh.apiTimeDiffSeconds() * 1000;
-  return { clock: () => clockAt(Date.now()), clockAt, sleep: (ms) => sleep(ms / simulator.speed) };
+  const speed = simulator.speed;
+  return { clock: () => clockAt(Date.now()), clockAt, sleep: (ms) => sleep(ms / speed), ovhClockSpeed: speed };
 }
 
 /** Now on OVH's clock (epoch ms). */

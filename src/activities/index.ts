@@ -34,7 +34,7 @@ import type { CheckEnvReferencesInput, HookActivities, ReimageActivities } from 
 import { verifyBoot } from './verify-boot';
 import { checkEnvReferences } from './env-check';
 import { campaignVariables } from './secrets';
-import { waitForDeployment } from './wait-for-deployment';
+import { readDeployment, waitForDeployment } from './wait-for-deployment';
 
 export type { ActivityDeps } from './deps';
 export { followSimulator } from './deps';
@@ -123,6 +123,10 @@ export function createActivities(
       return keepAlive(() =>
         waitForDeployment(parseInput(waitForDeploymentInputSchema, raw, 'waitForDeployment'), deps),
       );
+    },
+    async readDeployment(raw) {
+      const input = parseInput(waitForDeploymentInputSchema, raw, 'readDeployment');
+      return withFailureMapping(() => readDeployment(input, deps));
     },
     async verifyBoot(raw) {
       return keepAlive(() => verifyBoot(parseInput(verifyBootInputSchema, raw, 'verifyBoot'), deps));

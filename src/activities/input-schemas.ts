@@ -48,6 +48,7 @@ const handleSchema: z.ZodType<DeploymentHandle> = z.object({
   startedAt: isoTime,
   adopted: z.boolean(),
   apiCalls: z.number().int(),
+  ovhClockSpeed: z.number().positive().optional(),
 });
 
 export const checkCredentialRightsInputSchema: z.ZodType<CheckCredentialRightsInput> = z.object({
@@ -94,7 +95,6 @@ export const waitForDeploymentInputSchema: z.ZodType<WaitForDeploymentInput> = z
   pollMinMs: z.number().int().positive().optional(),
   pollMaxMs: z.number().int().positive().optional(),
   stepEveryPolls: z.number().int().min(0).optional(),
-  callbackExpected: z.boolean().optional(),
   calledBack: z.boolean().optional(),
 });
 

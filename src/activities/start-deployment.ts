@@ -180,6 +180,7 @@ function handleFor(
     startedAt: task?.startDate ?? new Date(ovhNow(deps)).toISOString(),
     adopted,
     apiCalls: api.calls,
+    ovhClockSpeed: deps.ovhClockSpeed,
   };
 }
 

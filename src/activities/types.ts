@@ -120,6 +120,8 @@ export interface DeploymentHandle {
   /** True when an in-flight deployment created by an earlier try of this activity was adopted. */
   adopted: boolean;
   apiCalls: number;
+  /** How many times faster than real time OVH's clock runs for the worker (a sped-up simulator's speed); absent: 1. */
+  ovhClockSpeed?: number;
 }
 
 export interface WaitForDeploymentInput {
@@ -137,8 +139,6 @@ export interface WaitForDeploymentInput {
   /** Also read the running install step (install/status, one more call) every this many polls, for
    * progress displays. Default 0: the step is read only to name a failing or stuck step. */
   stepEveryPolls?: number;
-  /** The server is expected to call back: until the install runs late (120 % of its expected duration), polls come every pollMaxMs. */
-  callbackExpected?: boolean;
   /** The server called back: the first read comes 2 s later, the next ones every 5 s (at most pollMinMs; not the learned schedule). */
   calledBack?: boolean;
 }
@@ -154,6 +154,9 @@ export interface DeploymentResult {
   apiCalls: number;
   lastStep?: DeploymentStep;
 }
+
+/** One read of a deployment: done, or still running (a transient error counts as running). */
+export type DeploymentRead = DeploymentResult | { status: 'running'; polls: number; apiCalls: number };
 
 export interface VerifyBootInput {
   serviceName: string;
@@ -262,6 +265,7 @@ export interface ReimageActivities {
   qualifyImage(input: QualifyImageInput): Promise<ImageQualification>;
   startDeployment(input: StartDeploymentInput): Promise<DeploymentHandle>;
   waitForDeployment(input: WaitForDeploymentInput): Promise<DeploymentResult>;
+  readDeployment(input: WaitForDeploymentInput): Promise<DeploymentRead>;
   verifyBoot(input: VerifyBootInput): Promise<BootVerification>;
   rollbackToRescue(input: RollbackInput): Promise<RollbackResult>;
 }

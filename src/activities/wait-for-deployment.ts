@@ -4,9 +4,8 @@
  * counters after a worker crash. Transient OVH errors (5xx, 429, network, a fresh task's 404 for 5 min) are
  * absorbed by the loop; the deadline is absolute, so retries never extend it.
  *
- * With a callback expected (completion.callback), polling is the fallback: until the install runs past its
- * expected duration's +20 %, polls come only every maxInterval. Once the server called back, the task is
- * read 2 s later, then every 5 s.
+ * Once the server called back (completion.callback), the task is read 2 s later, then every 5 s. Until then,
+ * the workflow times the fallback polls itself and reads the task with readDeployment (server-callback.ts).
  *
  * Economy: it sleeps before its first poll (poll-policy.ts: nothing ends early), a poll is one read of the
  * task, and install/status is read only to name the failing step (or the stuck one at the deadline). Its
@@ -21,10 +20,8 @@ import { activityWaiter, beat, ovhNow, ovhSession, type ActivityDeps } from './d
 import { permanentFailure, toActivityFailure } from './failures';
 import { nextPollDelay, pollPolicyFor } from '../shared/poll-policy';
 import type { DeploymentProgress, DeploymentStep } from '../domain/deployment';
-import type { DeploymentResult, WaitForDeploymentInput } from './types';
+import type { DeploymentRead, DeploymentResult, WaitForDeploymentInput } from './types';
 
-/** With a callback expected, polling starts past this share of the expected duration (installs vary by ±20 %). */
-const CALLBACK_LATE_SHARE = 1.2;
 /** Pause before the read that confirms an install whose server called back, and between the next ones. */
 const CONFIRM_FIRST_MS = 2_000;
 const CONFIRM_EVERY_MS = 5_000;
@@ -93,8 +90,7 @@ async function pollOnce(
 
 /**
  * The pause before the next poll. A server that called back has booted and OVH's task ends within seconds
- * (its last step mails the customer): read it shortly, then every few seconds. While a callback is expected,
- * polls wait for the install to run late, at the longest pause (maxInterval) until then.
+ * (its last step mails the customer): read it shortly, then every few seconds.
  */
 function delayBeforePoll(
   input: WaitForDeploymentInput,
@@ -103,8 +99,6 @@ function delayBeforePoll(
   pollsHere: number,
 ): number {
   if (input.calledBack) return Math.min(policy.pollMinMs, pollsHere === 0 ? CONFIRM_FIRST_MS : CONFIRM_EVERY_MS);
-  const lateMs = policy.typicalInstallMs * CALLBACK_LATE_SHARE;
-  if (input.callbackExpected && elapsedMs < lateMs) return Math.min(lateMs - elapsedMs, policy.pollMaxMs);
   return nextPollDelay(elapsedMs, policy);
 }
 
@@ -140,22 +134,55 @@ export async function waitForDeployment(input: WaitForDeploymentInput, deps: Act
       lastPollAt: new Date(clockNow).toISOString(),
     };
     beat(state.progress);
-    if (status?.state === 'done') {
-      const { polls, apiCalls, step } = state.progress;
-      // OVH's own dates when it gives them: the worker's clock may differ from OVH's.
-      const endedAt = status.finishedAt ? Date.parse(status.finishedAt) : ovhNow(deps);
-      return { status: 'done', installDurationMs: Math.max(0, endedAt - startedAt), polls, apiCalls, lastStep: step };
-    }
-    if (status?.state === 'error')
-      throw permanentFailure(FailureType.DeployFailed, deployFailedMessage(input, status, state.progress.step), {
-        ...state.progress,
-      });
+    if (status?.state === 'done') return doneResult(input, deps, status, state.progress);
+    if (status?.state === 'error') throw deployFailed(input, status, state.progress);
     if (clockNow >= deadline) {
       // Name the step the install is stuck on: one more read, for the message only.
       const last = state.progress.step ? undefined : await pollOnce(input, deps, state, api, true);
       throw timedOut(input, { ...state, progress: { ...state.progress, step: last?.step ?? state.progress.step } });
     }
   }
+}
+
+/** The wait's result once the task reads done; OVH's own dates when it gives them (the worker's clock may differ). */
+function doneResult(
+  input: WaitForDeploymentInput,
+  deps: ActivityDeps,
+  status: RouteStatus,
+  progress: DeploymentProgress,
+): DeploymentResult {
+  const endedAt = status.finishedAt ? Date.parse(status.finishedAt) : ovhNow(deps);
+  const installDurationMs = Math.max(0, endedAt - Date.parse(input.handle.startedAt));
+  return {
+    status: 'done',
+    installDurationMs,
+    polls: progress.polls,
+    apiCalls: progress.apiCalls,
+    lastStep: progress.step,
+  };
+}
+
+function deployFailed(input: WaitForDeploymentInput, status: RouteStatus, progress: DeploymentProgress): Error {
+  return permanentFailure(FailureType.DeployFailed, deployFailedMessage(input, status, progress.step), { ...progress });
+}
+
+/**
+ * The readDeployment activity body: one read of the task, at once. The workflow of a server expected to
+ * call back times these fallback reads itself, so no polling activity outlives a callback.
+ */
+export async function readDeployment(input: WaitForDeploymentInput, deps: ActivityDeps): Promise<DeploymentRead> {
+  const api = ovhSession(deps, 'high');
+  const state: PollState = { progress: { status: 'unknown', polls: 1, apiCalls: 0, lastPollAt: '' } };
+  const status = await pollOnce(input, deps, state, api);
+  const progress = {
+    ...state.progress,
+    status: status?.rawStatus ?? 'unknown',
+    step: status?.step,
+    apiCalls: api.calls,
+  };
+  if (status?.state === 'done') return doneResult(input, deps, status, progress);
+  if (status?.state === 'error') throw deployFailed(input, status, progress);
+  return { status: 'running', polls: 1, apiCalls: api.calls };
 }
 
 function timedOut(input: WaitForDeploymentInput, state: PollState): Error {

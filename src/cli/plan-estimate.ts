@@ -16,6 +16,12 @@ import { DEFAULT_ACCOUNT } from '../shared/task-queues';
  */
 const CALLS_AFTER_PLAN = 7.6;
 const CALLS_WITHOUT_PLAN = 10.7;
+/**
+ * The same when the servers call back (completion.callback): no poll before the install runs late and no
+ * boot check (BENCHMARKS.md, callbacks). A server that does not call back costs what it would without.
+ */
+const CALLBACK_CALLS_AFTER_PLAN = 4.5;
+const CALLBACK_CALLS_WITHOUT_PLAN = 7.6;
 
 type RateLimit = OvhConfig['rateLimit'];
 
@@ -66,7 +72,10 @@ export function estimate(spec: CampaignSpec, plan: CampaignPlan, rateOf: (accoun
   const planned = plan.sampled
     ? plan.sampled.reduce((sum, range) => sum + range.preflighted, 0) - plan.skipped.length
     : servers;
-  const calls = Math.max(0, planned) * CALLS_AFTER_PLAN + Math.max(0, servers - planned) * CALLS_WITHOUT_PLAN;
+  const [afterPlan, withoutPlan] = spec.completion
+    ? [CALLBACK_CALLS_AFTER_PLAN, CALLBACK_CALLS_WITHOUT_PLAN]
+    : [CALLS_AFTER_PLAN, CALLS_WITHOUT_PLAN];
+  const calls = Math.max(0, planned) * afterPlan + Math.max(0, servers - planned) * withoutPlan;
   const callsPerServer = servers === 0 ? 0 : Math.round((calls / servers) * 10) / 10;
   const budgets: AccountBudget[] = [...serversPerAccount(plan)].map(([account, count]) => {
     const rateLimitPerMinute = perMinuteOf(rateOf(account));

@@ -85,6 +85,19 @@ function windowEndOf(policy: PollPolicy, firstPollAt: number): number {
   return Math.max(2 * typical - firstPollAt, 2 * typical - earlyOf(policy) + policy.cadenceMs / 2);
 }
 
+/** With a callback expected, the install runs late past this share of the typical install (installs vary by ±20 %). */
+const CALLBACK_LATE_SHARE = 1.2;
+
+/**
+ * While the server is expected to call back, polls are the fallback: the pause before the next one,
+ * `elapsedMs` after the deployment started, is the longest pause (pollMaxMs) until the install runs late.
+ * Undefined once it does: from then on, polls come as without a callback (nextPollDelay).
+ */
+export function fallbackPollDelay(elapsedMs: number, policy: PollPolicy): number | undefined {
+  const lateMs = policy.typicalInstallMs * CALLBACK_LATE_SHARE;
+  return elapsedMs < lateMs ? Math.min(lateMs - elapsedMs, policy.pollMaxMs) : undefined;
+}
+
 /** The delay before the next poll, `elapsedMs` after the deployment started. */
 export function nextPollDelay(elapsedMs: number, policy: PollPolicy, random: () => number = Math.random): number {
   const spread = 1 + policy.jitter * (2 * random() - 1);

@@ -52,7 +52,7 @@ export function serverActivities(
   deadlines: DeployDeadlines,
   poll: PollSettings,
 ): {
-  reads: Pick<ReimageActivities, 'detectRoute' | 'preflightServer'>;
+  reads: Pick<ReimageActivities, 'detectRoute' | 'preflightServer' | 'readDeployment'>;
   start: Pick<ReimageActivities, 'startDeployment'>;
   wait: Pick<ReimageActivities, 'waitForDeployment'>;
   verify: Pick<ReimageActivities, 'verifyBoot'>;

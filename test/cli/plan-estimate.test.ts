@@ -51,6 +51,15 @@ describe('estimate', () => {
     );
   });
 
+  it('counts fewer OVH calls per server when the servers call back', () => {
+    const completion = { callback: 'https://reimage.example.net/phone-home', tries: 10 };
+    const eta = estimate({ ...spec, completion }, planOf({ default: 1000 }), () => perMinute(60));
+    expect(eta).toMatchObject({ callsPerServer: 4.5, budgetBoundMs: 4_500_000 });
+    expect(eta.advice).toMatch(
+      /^the OVH budget \(60 calls per minute, about 4\.5 per server: about 800 servers per hour\)/,
+    );
+  });
+
   it('says how fast the accounts together would allow when maxParallel bounds the campaign', () => {
     const eta = estimate(
       { ...spec, rollout: { ...spec.rollout, maxParallel: { count: 10 } } },

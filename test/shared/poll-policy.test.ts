@@ -1,4 +1,4 @@
-import { DEFAULT_POLL_POLICY, nextPollDelay, pollPolicyFor } from '../../src/shared/poll-policy';
+import { DEFAULT_POLL_POLICY, fallbackPollDelay, nextPollDelay, pollPolicyFor } from '../../src/shared/poll-policy';
 
 const noJitter = () => 0.5;
 const minute = 60_000;
@@ -77,5 +77,26 @@ describe('nextPollDelay', () => {
     const policy = pollPolicyFor({ typicalInstallMs: 20 * minute });
     expect(nextPollDelay(0, policy, noJitter)).toBe(10 * minute);
     expect(nextPollDelay(17.5 * minute, policy, noJitter)).toBe(45_000);
+  });
+});
+
+describe('fallbackPollDelay', () => {
+  it('waits for the install to run late, 120 % of the expectation, when maxInterval allows', () => {
+    const policy = pollPolicyFor({ typicalInstallMs: 11 * minute, pollMaxMs: 15 * minute });
+    expect([0, 10, 13.2].map((minutes) => fallbackPollDelay(minutes * minute, policy))).toEqual([
+      13.2 * minute,
+      3.2 * minute,
+      undefined,
+    ]);
+  });
+
+  it('reads every maxInterval until then when the install is longer', () => {
+    const policy = pollPolicyFor({ typicalInstallMs: 30 * minute, pollMaxMs: 15 * minute });
+    expect([0, 15, 30, 36].map((minutes) => fallbackPollDelay(minutes * minute, policy))).toEqual([
+      15 * minute,
+      15 * minute,
+      6 * minute,
+      undefined,
+    ]);
   });
 });

@@ -113,16 +113,19 @@ describe('servers that call back', () => {
 
     // The tokens are in no history and no line of the receiver's log.
     const tokens = sim.sim.state.callbacks().map((a) => a.url.split('/').at(-1) as string);
-    const histories = await Promise.all(
-      [called, silent, forged, twice].map(async (sn) =>
-        JSON.stringify(await env.client.workflow.getHandle(serverWorkflowId(sn)).fetchHistory(), inClear),
-      ),
+    const fetched = await Promise.all(
+      [called, silent, forged, twice].map((sn) => env.client.workflow.getHandle(serverWorkflowId(sn)).fetchHistory()),
     );
+    const histories = fetched.map((history) => JSON.stringify(history, inClear));
     // The payloads are read in clear: the callback's base URL (in the settings) is found, its tokens are not.
     expect(histories.every((history) => history.includes(`${receiver!.url}/phone-home`))).toBe(true);
     for (const token of tokens) {
       expect(histories.some((history) => history.includes(token))).toBe(false);
       expect(logged.some((line) => line.includes(token))).toBe(false);
+    }
+    // No polling activity runs while a callback is awaited: none is cancelled, none outlives its workflow.
+    for (const history of fetched) {
+      expect(history.events?.filter((event) => event.activityTaskCancelRequestedEventAttributes)).toEqual([]);
     }
     expect(logged).toContain(`callback 200: ${called} deployment 1: accepted`);
     expect(logged).toContain(`callback 403: ${forged}: the token is not valid`);

@@ -20,6 +20,7 @@ import { requirePositional } from '../campaign-client';
 import { UsageError } from '../errors';
 import { ExitCode } from '../exit-codes';
 import { missingRightsRefusal, rightsLines } from '../rights-format';
+import { formatDuration } from '../../input/units';
 import { humanDuration, realTimeLines } from '../output';
 import { defaultCampaignId, runPlan, serverListProblems } from '../plan-runner';
 import { estimate, type Estimate } from '../plan-estimate';
@@ -56,6 +57,12 @@ function accountCounts(plan: CampaignPlan): string {
   return [...counts].map(([name, n]) => `${name} ${n}`).join(', ');
 }
 
+/** How the campaign learns that an install ended: the servers' callbacks, or polling alone. */
+function completionLine(spec: CampaignSpec): string {
+  if (!spec.completion) return 'install ends: found by polling (no completion.callback)';
+  return `install ends: the servers call back to ${spec.completion.callback}, which must reach \`reimage callback-server\`; a server that does not (no cloud-init) is found by polls every ${formatDuration(spec.poll.maxMs)} until its install runs late, then as without callbacks (the OVH calls above assume every server calls back)`;
+}
+
 function render(spec: CampaignSpec, plan: CampaignPlan, eta: Estimate): string {
   const lines = [
     `campaign "${spec.name}" (route ${spec.route}): ${plan.servers.length} servers would be reimaged`,
@@ -69,6 +76,7 @@ function render(spec: CampaignSpec, plan: CampaignPlan, eta: Estimate): string {
       ? `OVH budget per account: ${eta.accounts.map((a) => `${a.account} ${a.servers} servers at ${a.rateLimitPerMinute}/min, ${humanDuration(a.budgetBoundMs)}`).join('; ')}`
       : '',
     `OVH calls: ${plan.apiCalls} for this plan, about ${Math.round(eta.callsPerServer * plan.servers.length)} for the campaign`,
+    completionLine(spec),
   ];
   for (const range of plan.sampled ?? []) {
     lines.push(`sampled ${range.preflighted} of ${range.servers} servers of range ${range.commercialRange}`);
