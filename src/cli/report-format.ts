@@ -2,6 +2,7 @@
 import type { CampaignReport, ServerReportRow } from '../shared/campaign-report-types';
 import { DEFAULT_ACCOUNT } from '../shared/task-queues';
 import { BOOT_NOT_VERIFIED } from './boot-verification';
+import { callbackSummary } from './callback-summary';
 import { humanDuration } from './output';
 
 export const REPORT_FORMATS = ['json', 'csv', 'markdown'] as const;
@@ -31,9 +32,10 @@ function csvCell(value: unknown): string {
 }
 
 function toCsv(report: CampaignReport): string {
-  const columns: readonly (keyof ServerReportRow)[] = namesAccounts(report.servers)
+  const named: readonly (keyof ServerReportRow)[] = namesAccounts(report.servers)
     ? ['serviceName', 'account', ...COLUMNS.slice(1)]
     : COLUMNS;
+  const columns = report.totals.calledBack === undefined ? named : [...named, 'calledBack' as const];
   const rows = report.servers.map((row) => columns.map((column) => csvCell(row[column])).join(','));
   return [columns.join(','), ...rows].join('\n');
 }
@@ -57,6 +59,7 @@ function toMarkdown(report: CampaignReport): string {
     report.bootNotVerified ? `${BOOT_NOT_VERIFIED}\n` : '',
     `Duration ${humanDuration(report.finishedAtMs - report.startedAtMs)}, ${t.servers} servers, ${t.failures} failures (budget ${t.failureBudget}), ${t.apiCalls} OVH API calls.`,
     '',
+    sentence(callbackSummary(t, report.servers)),
     '| outcome | servers |',
     '|---|---|',
     ...outcomes,
@@ -68,6 +71,11 @@ function toMarkdown(report: CampaignReport): string {
   ]
     .filter((line, i, all) => !(line === '' && all[i - 1] === ''))
     .join('\n');
+}
+
+/** A summary line as a sentence of its own paragraph (nothing when there is none). */
+function sentence(line: string | undefined): string {
+  return line ? `${line[0]?.toUpperCase()}${line.slice(1)}.\n` : '';
 }
 
 /** The notifications that could not be delivered, as a table after the servers' (nothing when none failed). */

@@ -31,7 +31,8 @@ export interface CampaignInput {
 
 /**
  * A finished server, compact: [server index, outcome, attempt, deployments, apiCalls, serverDurationMs,
- * installingMs, failureType, message]. ~35 bytes for a done server, so 10,000 outcomes stay near 350 KiB.
+ * installingMs, failureType, message, called back (1)]. ~35 bytes for a done server, so 10,000 outcomes stay
+ * near 350 KiB.
  */
 export type ResultTuple = [
   index: number,
@@ -43,6 +44,7 @@ export type ResultTuple = [
   installingMs: number,
   failureType?: FailureType | '',
   message?: string,
+  calledBack?: 1,
 ];
 
 /** A done server, as install durations are learned from it: [install duration, server duration], whole seconds. */
@@ -112,6 +114,8 @@ export interface ServerReportRow {
   installingMs?: number;
   /** While the server waits for its unreachable OVH account: `account eu-prod unreachable since ...`. */
   waiting?: string;
+  /** The server called back once its new OS booted (campaigns with completion.callback). */
+  calledBack?: true;
 }
 
 /** An OVH account some of the campaign's servers wait for: they keep no slot, and no server of it starts. */
@@ -134,6 +138,8 @@ export interface CampaignTotals {
   failures: number;
   failureBudget: number;
   apiCalls: number;
+  /** Campaigns with completion.callback: how many finished servers called back (the others were found by polling). */
+  calledBack?: number;
 }
 
 export interface WindowStatus {

@@ -63,7 +63,12 @@ function campaignTotals(campaign: CampaignView): CampaignTotals {
     failures: campaign.failures,
     failureBudget: campaign.failureBudget,
     apiCalls: campaign.apiCalls,
+    calledBack: campaign.input.settings.completion ? calledBackCount(servers) : undefined,
   };
+}
+
+function calledBackCount(servers: RolloutState): number {
+  return servers.slots.filter((slot) => slot.result?.calledBack).length;
 }
 
 /** The totals a notification carries. */
@@ -169,5 +174,6 @@ function rowResult(slot: ServerSlot): Partial<ServerReportRow> {
     apiCalls: result.apiCalls,
     serverDurationMs: result.serverDurationMs,
     installingMs: result.installingMs || undefined,
+    calledBack: result.calledBack,
   };
 }

@@ -18,6 +18,8 @@ export interface FinishedRow {
   serverDurationMs: number;
   /** Time in the installing phase, over every deployment: not the install duration. */
   installingMs: number;
+  /** The server called back (completion.callback): its boot is proven by it. */
+  calledBack?: true;
 }
 
 /** What the campaign keeps of a server's finish report. */
@@ -31,6 +33,7 @@ export function toRow(result: ServerResult): FinishedRow {
     apiCalls: result.apiCalls,
     serverDurationMs: result.finishedAtMs - result.startedAtMs,
     installingMs: result.durations.installing ?? 0,
+    calledBack: result.hostKeys ? true : undefined,
   };
 }
 
@@ -45,13 +48,15 @@ export function toTuple(index: number, row: FinishedRow): ResultTuple {
     row.serverDurationMs,
     row.installingMs,
   ];
-  if (row.failureType || row.message) tuple.push(row.failureType ?? '', row.message ?? '');
+  if (row.failureType || row.message || row.calledBack) tuple.push(row.failureType ?? '', row.message ?? '');
+  if (row.calledBack) tuple.push(1);
   return tuple;
 }
 
 /** The row a carried tuple holds. */
 export function fromTuple(tuple: ResultTuple): FinishedRow {
-  const [, outcome, attempt, deployments, apiCalls, serverDurationMs, installingMs, failureType, message] = tuple;
+  const [, outcome, attempt, deployments, apiCalls, serverDurationMs, installingMs, failureType, message, calledBack] =
+    tuple;
   return {
     outcome,
     attempt,
@@ -62,5 +67,6 @@ export function fromTuple(tuple: ResultTuple): FinishedRow {
     // A carried tuple holds '' for a failure field it does not have.
     failureType: failureType || undefined,
     message: message || undefined,
+    calledBack: calledBack === 1 ? true : undefined,
   };
 }

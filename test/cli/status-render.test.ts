@@ -74,3 +74,33 @@ describe('reimage status of a finished campaign', () => {
     ]);
   });
 });
+
+describe('reimage status of a campaign whose servers call back', () => {
+  const rows = ['ns1.ip-1-2-3.eu', 'ns2.ip-1-2-3.eu', 'ns3.ip-1-2-3.eu'].map((serviceName, i) => ({
+    serviceName,
+    state: 'finished' as const,
+    outcome: 'done' as const,
+    attempts: 1,
+    calledBack: i < 2 ? (true as const) : undefined,
+  }));
+
+  it('counts the done servers that called back and names the ones polling found', () => {
+    const totals = {
+      ...snapshot({}).totals,
+      running: 0,
+      pending: 0,
+      finished: 3,
+      byOutcome: { done: 3 },
+      calledBack: 2,
+    };
+    const lines = renderStatus(snapshot({ completed: true, totals, servers: rows })).split('\n');
+    expect(lines.filter((line) => line.startsWith('callbacks:'))).toEqual([
+      'callbacks: 2 of 3 done servers called back (report --format known-hosts prints their SSH host keys); found by polling, without host keys: ns3.ip-1-2-3.eu',
+    ]);
+  });
+
+  it('says nothing of callbacks for a campaign without completion.callback', () => {
+    const lines = renderStatus(snapshot({ servers: rows })).split('\n');
+    expect(lines.some((line) => line.startsWith('callbacks'))).toBe(false);
+  });
+});

@@ -291,6 +291,18 @@ describe('RolloutState', () => {
     expect(copy.runningCount).toBe(1);
   });
 
+  it('carries which done servers called back, with a 1 after two empty failure fields', () => {
+    const state = new RolloutState(servers);
+    state.markRunning(state.find('a')!, 0);
+    state.markRunning(state.find('b')!, 0);
+    state.applyResult({ ...result('a', 1), hostKeys: { keys: ['ssh-ed25519 AAAA'] } });
+    state.applyResult(result('b', 1));
+    const encoded = state.encode();
+    expect(encoded.results.map((tuple) => tuple.slice(7))).toEqual([['', '', 1], []]);
+    const copy = new RolloutState(servers, JSON.parse(JSON.stringify(encoded)));
+    expect([copy.find('a')?.result?.calledBack, copy.find('b')?.result?.calledBack]).toEqual([true, undefined]);
+  });
+
   it('encodes 10,000 finished servers and the most wave starts it keeps in well under 512 KiB', () => {
     const many = Array.from({ length: 10_000 }, (_, i) => ({ serviceName: `ns${5_000_000 + i}.ip-51-68-12.eu` }));
     const state = new RolloutState(many);

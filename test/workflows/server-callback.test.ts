@@ -5,6 +5,7 @@
  * is known done by it, and the others by polling.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { callbackSummary } from '../../src/cli/callback-summary';
 import { campaignHostKeys, knownHostsText } from '../../src/cli/known-hosts';
 import { startCallbackReceiver, type CallbackReceiver } from '../../src/cli/callback-receiver';
 import type { ServerResult } from '../../src/shared/campaign-types';
@@ -81,6 +82,12 @@ describe('servers that call back', () => {
 
     expect(report.finalState).toBe('done');
     expect(report.totals.byOutcome).toEqual({ done: 5 });
+    // The report says which servers called back, and status and the reports name the others.
+    expect(report.totals.calledBack).toBe(2);
+    expect(report.servers.filter((row) => row.calledBack).map((row) => row.serviceName)).toEqual([called, twice]);
+    expect(callbackSummary(report.totals, report.servers)).toBe(
+      `callbacks: 2 of 5 done servers called back (report --format known-hosts prints their SSH host keys); found by polling, without host keys: ${silent}, ${forged}, ${late}`,
+    );
     const results = await Promise.all([called, silent, forged, twice, late].map(serverResult));
     const [calledResult, silentResult, forgedResult, twiceResult, lateResult] = results as [
       ServerResult,

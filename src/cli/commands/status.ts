@@ -14,6 +14,7 @@ import { loadClientConfig } from '../../config';
 import { connectClient } from '../../temporal/connection';
 import { MIN_SAMPLES } from '../../shared/eta';
 import { BOOT_NOT_VERIFIED, bootNotVerified } from '../boot-verification';
+import { callbackSummary } from '../callback-summary';
 import { campaignHandle, latestCampaignId, refuseExtraPositionals } from '../campaign-client';
 import { UsageError } from '../errors';
 import { campaignExitCode } from '../exit-codes';
@@ -91,6 +92,7 @@ export function renderStatus(s: StatusSnapshot): string {
     s.completed ? `${wavesText(s.wave.number)}, OVH calls ${t.apiCalls}` : rolloutLine(s),
     ...nextStep(s),
     ...(s.bootNotVerified ? [BOOT_NOT_VERIFIED] : []),
+    ...[callbackSummary(t, s.servers)].filter((line) => line !== undefined),
     installsLine(s.learnedInstalls, speed),
     ...Object.entries(s.learnedInstallsByRange ?? {}).map(
       ([range, learned]) => `  commercial range ${range}: installs ${learnedFigures(learned, speed)}`,

@@ -5,6 +5,7 @@
  */
 import { ServerOutcome } from '../../shared/failure-types';
 import { BOOT_NOT_VERIFIED } from '../boot-verification';
+import { callbackSummary } from '../callback-summary';
 import { humanDuration } from '../output';
 import { callsChart, failuresChart, outcomesBar } from './charts-svg';
 import { esc } from './escape';
@@ -42,6 +43,7 @@ function summary(model: ReportModel): string {
     outcomesBar(model),
     table(['outcome', 'servers'], [...outcomes, ...states], [1]),
     `<p>Budget failures: <strong>${t.failures}</strong> of <strong>${t.failureBudget}</strong> allowed.</p>`,
+    callbacksParagraph(model),
     '<h2>Durations</h2>',
     table(['', 'servers', 'p50', 'p90', 'p95', 'max'], percentiles, [1, 2, 3, 4, 5]),
     '</div><div>',
@@ -52,6 +54,12 @@ function summary(model: ReportModel): string {
     `<p class="note">${esc(callsNote())}</p>`,
     '</div></section>',
   ].join('\n');
+}
+
+/** Which done servers called back, for a campaign with completion.callback. */
+function callbacksParagraph(model: ReportModel): string {
+  const line = callbackSummary(model.totals, model.rows);
+  return line ? `<p>${esc(line[0]?.toUpperCase() + line.slice(1))}.</p>` : '';
 }
 
 function callsNote(): string {

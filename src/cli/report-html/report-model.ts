@@ -40,6 +40,8 @@ export interface TimelineRow {
   failureType?: string;
   message?: string;
   attempts: number;
+  /** The server called back (completion.callback). */
+  calledBack?: true;
   spans: TimelineSpan[];
 }
 
@@ -93,6 +95,7 @@ export function buildReportModel(
       failureType: row.failureType,
       message: row.message,
       attempts: row.attempts,
+      calledBack: row.calledBack,
       spans,
     };
     return timelineRow;

@@ -1,0 +1,23 @@
+/**
+ * What status and the reports say of a campaign with completion.callback: how many done servers called back
+ * (their boot proven by it, their SSH host keys recorded), and which were found by polling instead (an image
+ * without cloud-init, a callback the network lost). Nothing for a campaign without callbacks.
+ */
+import type { CampaignTotals, ServerReportRow } from '../shared/campaign-report-types';
+import { ServerOutcome } from '../shared/failure-types';
+
+/** Servers named at most; the rest are counted. */
+const NAMED_AT_MOST = 10;
+
+export function callbackSummary(
+  totals: CampaignTotals,
+  rows: readonly Pick<ServerReportRow, 'serviceName' | 'outcome' | 'calledBack'>[],
+): string | undefined {
+  if (totals.calledBack === undefined) return undefined;
+  const done = rows.filter((row) => row.outcome === ServerOutcome.Done);
+  const silent = done.filter((row) => !row.calledBack).map((row) => row.serviceName);
+  const named = silent.slice(0, NAMED_AT_MOST).join(', ');
+  const more = silent.length > NAMED_AT_MOST ? ` and ${silent.length - NAMED_AT_MOST} more` : '';
+  const polled = silent.length > 0 ? `; found by polling, without host keys: ${named}${more}` : '';
+  return `callbacks: ${totals.calledBack} of ${done.length} done servers called back (report --format known-hosts prints their SSH host keys)${polled}`;
+}
