@@ -238,13 +238,8 @@ export class CampaignState implements CampaignView {
       this.waves.recordFailure(slot?.wave);
     }
     if (result.outcome === ServerOutcome.Done) {
-      const { installDurationMs, commercialRange } = result;
-      this.learning.record(
-        result.finishedAtMs - result.startedAtMs,
-        this.ovhClockSpeed,
-        installDurationMs,
-        commercialRange,
-      );
+      const serverDurationMs = result.finishedAtMs - result.startedAtMs;
+      this.learning.record(serverDurationMs, this.ovhClockSpeed, result.installDurationMs, result.commercialRange);
     }
     if (effect === 'finished' && !NOT_FAILED.includes(result.outcome))
       this.notifier.raiseServerFailed(result, slot?.target);
