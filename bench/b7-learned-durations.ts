@@ -96,7 +96,9 @@ async function campaign(scenario: Scenario, learn: boolean, servers: number, par
       parallel,
       async ({ serviceName, index }) => {
         const learned = learn ? learnedInstalls(window) : undefined;
-        const expectation = learned ? { typicalInstallMs: learned.typicalMs, earlyInstallMs: learned.earlyMs } : {};
+        const expectation = learned
+          ? { typicalInstallMs: learned.typicalInstallMs, earlyInstallMs: learned.earlyInstallMs }
+          : {};
         // chainRunner passes its poll options on to waitForDeployment's input, the expectation with them.
         const poll = { ...POLL_BOUNDS, ...expectation };
         const startedAt = sim.state.now();
@@ -113,7 +115,7 @@ async function campaign(scenario: Scenario, learn: boolean, servers: number, par
     return {
       all: summary(figures),
       learned: summary(figures.filter((s) => s.index >= learnedFrom)),
-      learnedTypicalMinutes: final ? round2(final.typicalMs / 60_000) : null,
+      learnedTypicalMinutes: final ? round2(final.typicalInstallMs / 60_000) : null,
     };
   } finally {
     await sim.close();

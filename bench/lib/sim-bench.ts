@@ -21,7 +21,7 @@ import { z } from 'zod';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
 import { PROJECT_ROOT } from '../../src/temporal/binaries';
 import { quantile } from '../../src/shared/eta';
-import { type InstallLearning, pollExpectation } from '../../src/workflows/install-durations';
+import type { InstallLearning } from '../../src/workflows/install-durations';
 
 /** The CA of the benchmarks' simulators: REIMAGE_TEST_CA_DIR in the script's environment, or .data/bench-ca. */
 export function benchCaDir(env: NodeJS.ProcessEnv): string {
@@ -200,8 +200,8 @@ export function recordChain(learning: InstallLearning, calls: ChainCalls): void 
 
 /** What the next server's wait is told of when its install likely ends; undefined until enough are done. */
 export function chainExpectation(learning: InstallLearning): PollExpectation | undefined {
-  const expectation = pollExpectation({ expectedInstall: learning.learned() }, undefined);
-  return expectation.typicalInstallMs === undefined ? undefined : { ...expectation, typicalInstallMs: expectation.typicalInstallMs };
+  const learned = learning.learned();
+  return learned && { typicalInstallMs: learned.typicalInstallMs, earlyInstallMs: learned.earlyInstallMs };
 }
 
 /** Runs `work` over `items` with at most `limit` in flight (a sliding window: a slot frees at each end). */

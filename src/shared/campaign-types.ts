@@ -115,9 +115,9 @@ export interface CampaignSettings extends DeploySettings {
 /** When a new server's install is likely to end, from the installs its campaign saw end (OVH's own dates). */
 export interface InstallExpectation {
   /** The median recent install: polls are densest around it. */
-  typicalMs: number;
+  typicalInstallMs: number;
   /** A short recent install (the 10th percentile, once 10 are done): the first poll comes then. */
-  earlyMs?: number;
+  earlyInstallMs?: number;
 }
 
 /** Input of reimageServerWorkflow. */

@@ -35,13 +35,14 @@ export function estimateEtaMs(input: {
   pending: number;
   running: number;
   concurrency: number;
-  learned?: Pick<LearnedInstalls, 'typicalMs' | 'overheadMs'>;
+  learned?: Pick<LearnedInstalls, 'typicalInstallMs' | 'overheadMs'>;
   ovhClockSpeed?: number;
   doneDurations: readonly number[];
   fallbackMs: number;
 }): number {
   const median = input.doneDurations.length >= MIN_SAMPLES ? quantile(input.doneDurations, 0.5) : undefined;
-  const learnedMs = input.learned && (input.learned.typicalMs + input.learned.overheadMs) / (input.ovhClockSpeed ?? 1);
+  const learnedMs =
+    input.learned && (input.learned.typicalInstallMs + input.learned.overheadMs) / (input.ovhClockSpeed ?? 1);
   const typical = learnedMs ?? median ?? input.fallbackMs;
   const left = input.pending + input.running;
   if (left === 0) return 0;

@@ -113,8 +113,8 @@ function expectedInstall(
   };
 }
 
-function expectationOf({ typicalMs, earlyMs }: LearnedInstalls): InstallExpectation {
-  return { typicalMs, earlyMs };
+function expectationOf({ typicalInstallMs, earlyInstallMs }: LearnedInstalls): InstallExpectation {
+  return { typicalInstallMs, earlyInstallMs };
 }
 
 /** A start the server refused: the server was not touched and finishes `skipped` (`ServerLocked` when held). */

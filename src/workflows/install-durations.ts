@@ -16,7 +16,7 @@
  * samples, and the server takes its own range's once preflight has named it.
  */
 import type { InstallSample, LearnedInstalls } from '../shared/campaign-report-types';
-import type { ReimageServerInput } from '../shared/campaign-types';
+import type { InstallExpectation, ReimageServerInput } from '../shared/campaign-types';
 import { MIN_SAMPLES, quantile, SAMPLE_SIZE } from '../shared/eta';
 
 /** How many of the latest done servers the figures come from. */
@@ -106,11 +106,11 @@ export function learnedInstalls(window: readonly InstallSample[]): LearnedInstal
   if (window.length < MIN_SAMPLES) return undefined;
   const installs = window.map(([installS]) => installS * 1000);
   const overheads = window.map(([installS, serverS]) => Math.max(0, serverS - installS) * 1000);
-  const earlyMs = window.length >= EARLY_MIN_SAMPLES ? quantile(installs, EARLY_QUANTILE) : undefined;
+  const earlyInstallMs = window.length >= EARLY_MIN_SAMPLES ? quantile(installs, EARLY_QUANTILE) : undefined;
   return {
     samples: window.length,
-    typicalMs: quantile(installs, 0.5) ?? 0,
-    earlyMs,
+    typicalInstallMs: quantile(installs, 0.5) ?? 0,
+    earlyInstallMs,
     overheadMs: quantile(overheads, 0.5) ?? 0,
   };
 }
@@ -122,11 +122,8 @@ export function learnedInstalls(window: readonly InstallSample[]): LearnedInstal
 export function pollExpectation(
   input: Pick<ReimageServerInput, 'expectedInstall' | 'expectedInstallByRange'>,
   range: string | undefined,
-): { typicalInstallMs?: number; earlyInstallMs?: number } {
-  const expected = (range ? input.expectedInstallByRange?.[range] : undefined) ?? input.expectedInstall;
-  if (!expected) return {};
-  const { typicalMs, earlyMs } = expected;
-  return { typicalInstallMs: typicalMs, earlyInstallMs: earlyMs };
+): InstallExpectation | undefined {
+  return (range ? input.expectedInstallByRange?.[range] : undefined) ?? input.expectedInstall;
 }
 
 /** What done servers taught of install durations, as carried across continue-as-new. */

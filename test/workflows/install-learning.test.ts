@@ -100,17 +100,17 @@ describe('learned install durations with the real activities against the OVH sim
 
     const fastMs = installsMs.slice(0, FAST_WAVE);
     const slowMs = installsMs.slice(FAST_WAVE);
-    expect(atGate.learnedInstalls).toMatchObject({ samples: FAST_WAVE, typicalMs: nearestRank(fastMs, 0.5) });
+    expect(atGate.learnedInstalls).toMatchObject({ samples: FAST_WAVE, typicalInstallMs: nearestRank(fastMs, 0.5) });
     // Slow installs are now the majority: the median is the shortest of them, above every fast install.
     const learned = atEnd.learnedInstalls!;
-    expect(learned).toMatchObject({ samples: FAST_WAVE + SLOW_WAVE, typicalMs: Math.min(...slowMs) });
-    expect(learned.typicalMs).toBeGreaterThan(Math.max(...fastMs));
+    expect(learned).toMatchObject({ samples: FAST_WAVE + SLOW_WAVE, typicalInstallMs: Math.min(...slowMs) });
+    expect(learned.typicalInstallMs).toBeGreaterThan(Math.max(...fastMs));
 
     const gateLearned = atGate.learnedInstalls!;
-    expect(atGate.etaMs).toBe(SLOW_WAVE * (gateLearned.typicalMs + gateLearned.overheadMs));
+    expect(atGate.etaMs).toBe(SLOW_WAVE * (gateLearned.typicalInstallMs + gateLearned.overheadMs));
     const status = renderStatus({ ...atEnd, completed: true, installSteps: {} }).split('\n');
     expect(status).toContain(
-      `installs: typically ${humanDuration(learned.typicalMs)}, 10% under ${humanDuration(learned.earlyMs!)} (learned from the last 14 done servers)`,
+      `installs: typically ${humanDuration(learned.typicalInstallMs)}, 10% under ${humanDuration(learned.earlyInstallMs!)} (learned from the last 14 done servers)`,
     );
   }, 180_000);
 
@@ -152,8 +152,8 @@ describe('learned install durations with the real activities against the OVH sim
     });
     expect(told).toEqual(expected);
     expect(atEnd.learnedInstallsByRange).toEqual({
-      'rise-1': expect.objectContaining({ samples: 6, typicalMs: nearestRank(rise, 0.5) }),
-      'stor-1': expect.objectContaining({ samples: 6, typicalMs: nearestRank(stor, 0.5) }),
+      'rise-1': expect.objectContaining({ samples: 6, typicalInstallMs: nearestRank(rise, 0.5) }),
+      'stor-1': expect.objectContaining({ samples: 6, typicalInstallMs: nearestRank(stor, 0.5) }),
     });
     const status = renderStatus({ ...atEnd, completed: true, installSteps: {} }).split('\n');
     expect(status).toContain(

@@ -77,7 +77,7 @@ describe('eta', () => {
   });
 
   it('takes the learned install plus the median time around it for each server, once learned', () => {
-    const learned = { typicalMs: 600_000, overheadMs: 60_000 };
+    const learned = { typicalInstallMs: 600_000, overheadMs: 60_000 };
     expect(
       estimateEtaMs({ pending: 7, running: 3, concurrency: 5, learned, doneDurations: [10, 20, 30], fallbackMs: 99 }),
     ).toBe(1_320_000);
@@ -98,16 +98,16 @@ describe('install durations', () => {
       [660, 720],
       [720, 820],
     ]);
-    expect(learnedInstalls(window)).toEqual({ samples: 3, typicalMs: 660_000, overheadMs: 60_000 });
+    expect(learnedInstalls(window)).toEqual({ samples: 3, typicalInstallMs: 660_000, overheadMs: 60_000 });
   });
 
   it('learns the 10th percentile, when the first poll comes, once 10 servers are done', () => {
     const nine = windowOf([700, 610, 650, 690, 630, 670, 620, 680, 640]);
-    expect(learnedInstalls(nine)).toEqual({ samples: 9, typicalMs: 650_000, overheadMs: 60_000 });
+    expect(learnedInstalls(nine)).toEqual({ samples: 9, typicalInstallMs: 650_000, overheadMs: 60_000 });
     expect(learnedInstalls(windowOf([600], nine))).toEqual({
       samples: 10,
-      typicalMs: 640_000,
-      earlyMs: 600_000,
+      typicalInstallMs: 640_000,
+      earlyInstallMs: 600_000,
       overheadMs: 60_000,
     });
   });
@@ -123,12 +123,17 @@ describe('install durations', () => {
   it('restarts from 6 installs in a row beyond a quartile: installs 50 % slower are followed after 6 servers', () => {
     const steady = windowOf(Array.from({ length: 32 }, (_, i) => 640 + ((i * 7) % 41)));
     const afterSlow = (n: number) => learnedInstalls(windowOf(Array(n).fill(990), steady));
-    expect(afterSlow(5)?.typicalMs).toBe(663_000);
-    expect(afterSlow(6)).toEqual({ samples: 6, typicalMs: 990_000, overheadMs: 60_000 });
+    expect(afterSlow(5)?.typicalInstallMs).toBe(663_000);
+    expect(afterSlow(6)).toEqual({ samples: 6, typicalInstallMs: 990_000, overheadMs: 60_000 });
     // Ten at the new pace give the 10th percentile again.
-    expect(afterSlow(10)).toEqual({ samples: 10, typicalMs: 990_000, earlyMs: 990_000, overheadMs: 60_000 });
+    expect(afterSlow(10)).toEqual({
+      samples: 10,
+      typicalInstallMs: 990_000,
+      earlyInstallMs: 990_000,
+      overheadMs: 60_000,
+    });
     // As fast again: 6 in a row below the first quartile.
-    expect(learnedInstalls(windowOf(Array(6).fill(440), steady))?.typicalMs).toBe(440_000);
+    expect(learnedInstalls(windowOf(Array(6).fill(440), steady))?.typicalInstallMs).toBe(440_000);
   });
 
   it('keeps its window through a run that is not beyond a quartile throughout', () => {
@@ -136,7 +141,7 @@ describe('install durations', () => {
     // Five slow installs, then one at the median: the pace did not change.
     const window = windowOf([990, 990, 990, 990, 990, 660], steady);
     expect(window).toHaveLength(INSTALL_WINDOW);
-    expect(learnedInstalls(window)?.typicalMs).toBe(662_000);
+    expect(learnedInstalls(window)?.typicalInstallMs).toBe(662_000);
   });
 
   it('learns per commercial range once the fleet shows two ranges, from 3 servers of a range', () => {
@@ -145,10 +150,12 @@ describe('install durations', () => {
     const rise = [600, 620, 640].reduce((w, s) => record(w, 'rise-1', s), {});
     expect(learnedInstallsByRange(rise)).toBeUndefined();
     const mixed = [1200, 1300].reduce((w, s) => record(w, 'stor-1', s), rise);
-    expect(learnedInstallsByRange(mixed)).toEqual({ 'rise-1': { samples: 3, typicalMs: 620_000, overheadMs: 60_000 } });
+    expect(learnedInstallsByRange(mixed)).toEqual({
+      'rise-1': { samples: 3, typicalInstallMs: 620_000, overheadMs: 60_000 },
+    });
     expect(learnedInstallsByRange(record(mixed, 'stor-1', 1250))).toEqual({
-      'rise-1': { samples: 3, typicalMs: 620_000, overheadMs: 60_000 },
-      'stor-1': { samples: 3, typicalMs: 1_250_000, overheadMs: 60_000 },
+      'rise-1': { samples: 3, typicalInstallMs: 620_000, overheadMs: 60_000 },
+      'stor-1': { samples: 3, typicalInstallMs: 1_250_000, overheadMs: 60_000 },
     });
   });
 
@@ -173,7 +180,12 @@ describe('install durations', () => {
     const carried = JSON.parse(JSON.stringify(campaign.encode())) as CarriedState;
     expect(JSON.stringify(carried.installs).length).toBeLessThan(1024);
     const next = new CampaignState({ ...input, carried });
-    expect(next.learning.learned()).toEqual({ samples: 32, typicalMs: 589_000, earlyMs: 552_000, overheadMs: 68_000 });
+    expect(next.learning.learned()).toEqual({
+      samples: 32,
+      typicalInstallMs: 589_000,
+      earlyInstallMs: 552_000,
+      overheadMs: 68_000,
+    });
   });
 });
 

@@ -50,7 +50,7 @@ describe('a rehearsal at speed 60', () => {
     const progress = campaignProgress(campaign);
     // 17 servers left, 4 rounds of 5, each 15 real seconds (11 simulated minutes of install and 4 around it).
     expect(progress.etaMs).toBe(60_000);
-    expect(progress.learnedInstalls).toEqual({ samples: 3, typicalMs: 11 * MINUTE, overheadMs: 4 * MINUTE });
+    expect(progress.learnedInstalls).toEqual({ samples: 3, typicalInstallMs: 11 * MINUTE, overheadMs: 4 * MINUTE });
     expect(progress.ovhClockSpeed).toBe(SPEED);
   });
 

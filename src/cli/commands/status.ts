@@ -146,9 +146,9 @@ function installsLine(learned: LearnedInstalls | undefined, speed: number): stri
   return `installs: ${learnedFigures(learned, speed)}`;
 }
 
-function learnedFigures({ typicalMs, earlyMs, samples }: LearnedInstalls, speed: number): string {
-  const early = earlyMs !== undefined ? `, 10% under ${humanDuration(earlyMs / speed)}` : '';
-  return `typically ${humanDuration(typicalMs / speed)}${early} (learned from the last ${samples} done servers)`;
+function learnedFigures({ typicalInstallMs, earlyInstallMs, samples }: LearnedInstalls, speed: number): string {
+  const early = earlyInstallMs !== undefined ? `, 10% under ${humanDuration(earlyInstallMs / speed)}` : '';
+  return `typically ${humanDuration(typicalInstallMs / speed)}${early} (learned from the last ${samples} done servers)`;
 }
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
