@@ -14,6 +14,10 @@ const CALLBACK_URL_MAX = 300;
 
 /** What is wrong with a callback URL, or undefined: https (http only to loopback), no credentials, no query. */
 function callbackUrlProblem(text: string): string | undefined {
+  // The fleet's POST carries no secret of its own: the token appended to each server's path authenticates it.
+  if (URL.canParse(text) && (new URL(text).username !== '' || new URL(text).password !== '')) {
+    return "must not carry a user name or password: the one-time token reimage appends to each server's callback path authenticates it";
+  }
   const problem = httpsUrlProblem(text, 'https://reimage.example.com/phone-home');
   if (problem !== undefined) return problem;
   const url = new URL(text);

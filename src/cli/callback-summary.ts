@@ -13,11 +13,15 @@ export function callbackSummary(
   totals: CampaignTotals,
   rows: readonly Pick<ServerReportRow, 'serviceName' | 'outcome' | 'calledBack'>[],
 ): string | undefined {
-  if (totals.calledBack === undefined) return undefined;
   const done = rows.filter((row) => row.outcome === ServerOutcome.Done);
+  if (totals.calledBack === undefined || done.length === 0) return undefined;
   const silent = done.filter((row) => !row.calledBack).map((row) => row.serviceName);
   const named = silent.slice(0, NAMED_AT_MOST).join(', ');
   const more = silent.length > NAMED_AT_MOST ? ` and ${silent.length - NAMED_AT_MOST} more` : '';
   const polled = silent.length > 0 ? `; found by polling, without host keys: ${named}${more}` : '';
-  return `callbacks: ${totals.calledBack} of ${done.length} done servers called back (report --format known-hosts prints their SSH host keys)${polled}`;
+  const hint =
+    totals.calledBack > 0
+      ? 'report --format known-hosts prints their SSH host keys'
+      : 'check that completion.callback reaches reimage callback-server from the servers, and that the image runs cloud-init';
+  return `callbacks: ${totals.calledBack} of ${done.length} done servers called back (${hint})${polled}`;
 }

@@ -1,5 +1,6 @@
 /** Renders a campaign report as JSON, CSV or Markdown. Reports carry no secret: only outcomes and OVH's words. */
 import type { CampaignReport, ServerReportRow } from '../shared/campaign-report-types';
+import { ServerOutcome } from '../shared/failure-types';
 import { DEFAULT_ACCOUNT } from '../shared/task-queues';
 import { BOOT_NOT_VERIFIED } from './boot-verification';
 import { callbackSummary } from './callback-summary';
@@ -31,12 +32,18 @@ function csvCell(value: unknown): string {
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** A row's cell; a done server of a campaign with callbacks says `calledBack` true or false, never blank. */
+function csvValue(row: ServerReportRow, column: keyof ServerReportRow): unknown {
+  if (column === 'calledBack' && row.outcome === ServerOutcome.Done) return row.calledBack === true;
+  return row[column];
+}
+
 function toCsv(report: CampaignReport): string {
   const named: readonly (keyof ServerReportRow)[] = namesAccounts(report.servers)
     ? ['serviceName', 'account', ...COLUMNS.slice(1)]
     : COLUMNS;
   const columns = report.totals.calledBack === undefined ? named : [...named, 'calledBack' as const];
-  const rows = report.servers.map((row) => columns.map((column) => csvCell(row[column])).join(','));
+  const rows = report.servers.map((row) => columns.map((column) => csvCell(csvValue(row, column))).join(','));
   return [columns.join(','), ...rows].join('\n');
 }
 

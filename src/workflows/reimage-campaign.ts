@@ -132,7 +132,8 @@ async function rollOut(campaign: CampaignState): Promise<void> {
       if (campaign.servers.runningCount === 0) return;
       await waitForChange(campaign);
     } else if (isBudgetExceeded(campaign.failures, campaign.settings.failureBudget, campaign.fleet)) {
-      const reason = `The failure budget is exceeded: ${campaign.failures} servers failed, ${campaign.failureBudget} allowed.`;
+      const failed = `${campaign.failures} server${campaign.failures === 1 ? '' : 's'} failed`;
+      const reason = `The failure budget is exceeded: ${failed}, ${campaign.failureBudget} allowed.`;
       campaign.stop('halt', `${reason} No new server starts.`);
     } else if (campaign.servers.pendingCount === 0) {
       if (campaign.servers.runningCount === 0) return;

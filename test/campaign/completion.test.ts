@@ -58,7 +58,7 @@ describe('completion.callback in the campaign file', () => {
     ],
     [
       'https://user:pw@reimage.example.com/cb',
-      'must not carry a user name or password; sign the requests with a secret instead',
+      "must not carry a user name or password: the one-time token reimage appends to each server's callback path authenticates it",
     ],
   ])('refuses the callback %s with a message naming the fix', (url, message) => {
     expect(issuesOf(`${BASE}completion:\n  callback: ${url}\n`)).toEqual([{ path: 'completion.callback', message }]);

@@ -41,11 +41,11 @@ describe('reports of a campaign with completion.callback', () => {
     expect(lines.filter((line) => line.startsWith('Callbacks'))).toEqual([`C${SUMMARY.slice(1)}.`]);
   });
 
-  it('add a calledBack column to the CSV', () => {
+  it('add a calledBack column to the CSV, true or false for each done server', () => {
     expect(formatReport(report(1), 'csv').split('\n')).toEqual([
       'serviceName,state,outcome,failureType,message,attempts,deployments,apiCalls,serverDurationMs,installingMs,calledBack',
       'ns1.ip-1-2-3.eu,finished,done,,,1,1,5,700000,,true',
-      'ns2.ip-1-2-3.eu,finished,done,,,1,1,5,700000,,',
+      'ns2.ip-1-2-3.eu,finished,done,,,1,1,5,700000,,false',
     ]);
   });
 

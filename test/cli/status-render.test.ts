@@ -59,6 +59,23 @@ describe('reimage status, rendered', () => {
 });
 
 describe('reimage status of a finished campaign', () => {
+  it('names how a halted campaign ended, counts its servers not started, and does not advise a retry when no server failed', () => {
+    const s = snapshot({
+      completed: true,
+      finalState: 'halted',
+      haltReason: 'The image was rejected: it could not be downloaded.',
+      totals: { ...snapshot({}).totals, pending: 0, running: 0, finished: 0, notStarted: 3 },
+    });
+    const lines = renderStatus(s).split('\n');
+    expect(lines.slice(0, 2)).toEqual([
+      'campaign spring: halted (The image was rejected: it could not be downloaded.)',
+      `[${'.'.repeat(30)}] 0/3 finished, 0 running, 0 pending, 3 not started`,
+    ]);
+    expect(lines.filter((line) => line.startsWith('next:'))).toEqual([
+      'next: fix what stopped the campaign (above), then start it again: no server was touched',
+    ]);
+  });
+
   it('shows how many waves ran and no wave in progress, concurrency or ETA', () => {
     const s = snapshot({
       completed: true,
@@ -83,20 +100,31 @@ describe('reimage status of a campaign whose servers call back', () => {
     attempts: 1,
     calledBack: i < 2 ? (true as const) : undefined,
   }));
+  /** The totals of the three servers done, `calledBack` of them having called back. */
+  const allDone = (calledBack: number) => ({
+    ...snapshot({}).totals,
+    running: 0,
+    pending: 0,
+    finished: 3,
+    byOutcome: { done: 3 },
+    calledBack,
+  });
 
   it('counts the done servers that called back and names the ones polling found', () => {
-    const totals = {
-      ...snapshot({}).totals,
-      running: 0,
-      pending: 0,
-      finished: 3,
-      byOutcome: { done: 3 },
-      calledBack: 2,
-    };
-    const lines = renderStatus(snapshot({ completed: true, totals, servers: rows })).split('\n');
+    const lines = renderStatus(snapshot({ completed: true, totals: allDone(2), servers: rows })).split('\n');
     expect(lines.filter((line) => line.startsWith('callbacks:'))).toEqual([
       'callbacks: 2 of 3 done servers called back (report --format known-hosts prints their SSH host keys); found by polling, without host keys: ns3.ip-1-2-3.eu',
     ]);
+  });
+
+  it('points at the callback server when no done server called back, and says nothing before one is done', () => {
+    const silent = rows.map((row) => ({ ...row, calledBack: undefined }));
+    const lines = renderStatus(snapshot({ completed: true, totals: allDone(0), servers: silent })).split('\n');
+    expect(lines.filter((line) => line.startsWith('callbacks:'))).toEqual([
+      'callbacks: 0 of 3 done servers called back (check that completion.callback reaches reimage callback-server from the servers, and that the image runs cloud-init); found by polling, without host keys: ns1.ip-1-2-3.eu, ns2.ip-1-2-3.eu, ns3.ip-1-2-3.eu',
+    ]);
+    const running = renderStatus(snapshot({ totals: { ...snapshot({}).totals, calledBack: 0 } })).split('\n');
+    expect(running.some((line) => line.startsWith('callbacks'))).toBe(false);
   });
 
   it('says nothing of callbacks for a campaign without completion.callback', () => {

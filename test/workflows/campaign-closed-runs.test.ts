@@ -98,7 +98,7 @@ describe('server runs that close without reporting', () => {
     });
 
     expect(report.finalState).toBe('halted');
-    expect(report.reason).toBe('The failure budget is exceeded: 1 servers failed, 0 allowed. No new server starts.');
+    expect(report.reason).toBe('The failure budget is exceeded: 1 server failed, 0 allowed. No new server starts.');
     expect(rowsOf(report)).toEqual([
       {
         serviceName: first,

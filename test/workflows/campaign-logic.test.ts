@@ -76,7 +76,7 @@ describe('reimageCampaignWorkflow (scripted activities)', () => {
         (await startCampaign(taskQueue, servers, testSettings(taskQueue, { maxParallel: { count: 1 } }))).result(),
     );
     expect(result.finalState).toBe('halted');
-    expect(result.reason).toBe('The failure budget is exceeded: 1 servers failed, 0 allowed. No new server starts.');
+    expect(result.reason).toBe('The failure budget is exceeded: 1 server failed, 0 allowed. No new server starts.');
     expect(result.servers[0]).toMatchObject({
       outcome: ServerOutcome.DeployFailed,
       failureType: FailureType.DeployFailed,

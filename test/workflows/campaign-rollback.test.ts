@@ -72,7 +72,7 @@ describe('campaign rollback options with the real activities against the OVH sim
 
     const failedTask = sim.sim.state.server(failing)?.taskIds[0];
     expect(report.finalState).toBe('halted');
-    expect(report.reason).toBe('The failure budget is exceeded: 1 servers failed, 0 allowed. No new server starts.');
+    expect(report.reason).toBe('The failure budget is exceeded: 1 server failed, 0 allowed. No new server starts.');
     const rows = report.servers.map(({ serviceName, state, outcome, failureType, message, attempts, deployments }) => ({
       serviceName,
       state,

@@ -206,7 +206,7 @@ describe('lifecycle hooks in a campaign', () => {
     });
 
     expect(report.finalState).toBe('halted');
-    expect(report.reason).toBe('The failure budget is exceeded: 1 servers failed, 0 allowed. No new server starts.');
+    expect(report.reason).toBe('The failure budget is exceeded: 1 server failed, 0 allowed. No new server starts.');
     expect(rows(report)).toEqual([
       {
         serviceName: first,

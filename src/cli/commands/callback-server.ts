@@ -28,6 +28,14 @@ function wholeNumber(text: string, option: string, min: number, max: number): nu
   return value;
 }
 
+/** The error to show when the port is taken: which one, and what to do. */
+function portTaken(error: unknown, host: string, port: number): ConfigError | undefined {
+  if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') return undefined;
+  return new ConfigError(
+    `${host}:${port} is already in use: stop what listens there, or pass --port N and use that port in the campaign's completion.callback.`,
+  );
+}
+
 export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -42,7 +50,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   const { callbackSecret } = loadConfig(env);
   if (!callbackSecret) {
     throw new ConfigError(
-      "REIMAGE_CALLBACK_SECRET is not set, so the callback server cannot check tokens; set it to the workers' value.",
+      "REIMAGE_CALLBACK_SECRET is not set, so the callback server cannot check tokens; set it to the workers' value (the same on every worker; a new one: openssl rand -base64 32).",
     );
   }
   const client = await connectClient(loadClientConfig(env));
@@ -53,6 +61,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
     host: values.host,
     perMinute,
     log: (line) => process.stdout.write(`${line}\n`),
+  }).catch(async (error: unknown) => {
+    await client.connection.close();
+    throw portTaken(error, values.host, port) ?? error;
   });
   process.stdout.write(`Callback server listening on ${receiver.url}\n`);
   await new Promise<void>((resolve) => {

@@ -3,13 +3,13 @@
  * the install step of servers in flight, ETA, OVH API calls and the install durations it learned.
  */
 import { parseArgs } from 'node:util';
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { DEFAULT_POLL_POLICY } from '../../shared/poll-policy';
 import { readDuration } from '../../input/units';
 import { campaignProgressQuery, serverProgressQuery } from '../../shared/campaign-messages';
-import type { ServerPhase } from '../../shared/campaign-types';
+import type { CampaignEndState, ServerPhase } from '../../shared/campaign-types';
 import { serverWorkflowId } from '../../shared/workflow-ids';
-import type { CampaignProgress, LearnedInstalls } from '../../shared/campaign-report-types';
+import type { CampaignProgress, CampaignReport, LearnedInstalls } from '../../shared/campaign-report-types';
 import { loadClientConfig } from '../../config';
 import { connectClient } from '../../temporal/connection';
 import { MIN_SAMPLES } from '../../shared/eta';
@@ -37,6 +37,8 @@ Examples:
 /** A progress snapshot plus the install step of each running server. */
 export interface StatusSnapshot extends CampaignProgress {
   completed: boolean;
+  /** How the campaign ended, once it has (absent when its run closed without a report, e.g. terminated). */
+  finalState?: CampaignEndState;
   /** The phase each running server's own workflow says it is in (absent when it did not answer). */
   phases?: Record<string, ServerPhase | undefined>;
   /** The campaign says `bootProbe: none`: its `done` servers' boots are not verified. */
@@ -53,13 +55,24 @@ export async function snapshot(client: Client, campaignId: string): Promise<Stat
     running.map(async (row) => [row.serviceName, (await installProgress(client, row.serviceName))?.step] as const),
   );
   const phases = await Promise.all(running.map(async (row) => [row.serviceName, await serverPhase(client, row)]));
+  const completed = description.status.name !== 'RUNNING';
   return {
     ...progress,
-    completed: description.status.name !== 'RUNNING',
+    completed,
+    finalState: completed ? await finalStateOf(handle) : undefined,
     bootNotVerified: bootNotVerified(description.memo) || undefined,
     installSteps: Object.fromEntries(steps),
     phases: Object.fromEntries(phases) as Record<string, ServerPhase | undefined>,
   };
+}
+
+/** How a closed campaign ended, from its report; undefined when it closed without one. */
+async function finalStateOf(handle: WorkflowHandle): Promise<CampaignEndState | undefined> {
+  try {
+    return ((await handle.result()) as CampaignReport).finalState;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The phase `row`'s server workflow says it is in; undefined when it does not answer. */
@@ -86,8 +99,8 @@ export function renderStatus(s: StatusSnapshot): string {
       .map(([outcome, n]) => `${outcome} ${n}`)
       .join(', ') || 'none yet';
   const lines = [
-    `campaign ${s.campaignId}: ${s.completed ? 'finished' : s.status}${s.haltReason ? ` (${s.haltReason})` : ''}`,
-    `${progressBar(t.finished, t.servers)} ${t.finished}/${t.servers} finished, ${t.running} running, ${t.pending} pending`,
+    `campaign ${s.campaignId}: ${s.completed ? (s.finalState ?? 'finished') : s.status}${s.haltReason ? ` (${s.haltReason})` : ''}`,
+    `${progressBar(t.finished, t.servers)} ${t.finished}/${t.servers} finished, ${t.running} running, ${t.pending} pending${t.notStarted > 0 ? `, ${t.notStarted} not started` : ''}`,
     `outcomes: ${outcomes}; failures ${t.failures}/${t.failureBudget} budget`,
     s.completed ? `${wavesText(s.wave.number)}, OVH calls ${t.apiCalls}` : rolloutLine(s),
     ...nextStep(s),
@@ -127,9 +140,13 @@ const wavesText = (waves: number) => `${waves} wave${waves === 1 ? '' : 's'}`;
 function nextStep(s: StatusSnapshot): string[] {
   const id = s.campaignId;
   if (s.completed) {
-    return campaignExitCode(true, s.totals) === 0
-      ? []
-      : [`next: reimage report ${id} --format markdown (each failure and its fix), then reimage retry ${id} SERVER`];
+    if (campaignExitCode(true, s.totals) === 0) return [];
+    const failed = s.totals.finished - (s.totals.byOutcome.done ?? 0);
+    if (failed > 0)
+      return [
+        `next: reimage report ${id} --format markdown (each failure and its fix), then reimage retry ${id} SERVER`,
+      ];
+    return [`next: fix what stopped the campaign (above), then start it again: no server was touched`];
   }
   if (s.status === 'awaiting_approval') return [`next: reimage approve ${id} (wave ${s.wave.number} waits for it)`];
   if (s.status === 'paused') return [`next: reimage resume ${id} (no server starts meanwhile)`];
