@@ -98,7 +98,7 @@ it('runs the README rehearsal as written: plan, campaign and report against the 
   // 4 servers at once, each an 11-minute install on a clock 100 times faster: 7 real seconds, not 11 minutes.
   expect(stdout).toMatch(/^ETA: about \d+s \(installs: 7s, /m);
   expect(stdout).toContain("durations in real time: the worker's simulator runs its clock 100 times faster\n");
-  expect(stdout).toMatch(/^campaign rehearsal-\d{6}: finished\n.*\noutcomes: done 4; failures 0\/0 budget\n2 waves, /m);
+  expect(stdout).toMatch(/^campaign rehearsal-\d{6}: done\n.*\noutcomes: done 4; failures 0\/0 budget\n2 waves, /m);
   // Learned from installs of about 11 simulated minutes: a few real seconds, as the campaign knows the speed.
   expect(stdout).toMatch(/^installs: typically \ds \(learned from the last 4 done servers\)$/m);
   expect(stdout).toMatch(/^\| done \| 4 \|$/m);

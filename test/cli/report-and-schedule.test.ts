@@ -135,7 +135,7 @@ describe('reimage status of the finished campaign', () => {
     const once = await runCli(['status', 'rpt'], stack.env);
     expect({ code: once.code, stderr: once.stderr }).toEqual({ code: 5, stderr: '' });
     expect(once.stdout.split('\n').slice(0, 3)).toEqual([
-      'campaign rpt: finished',
+      'campaign rpt: done',
       `[${'#'.repeat(30)}] 2/2 finished, 0 running, 0 pending`,
       'outcomes: done 1, deploy_failed 1; failures 1/1 budget',
     ]);
