@@ -65,7 +65,7 @@ export async function reimageCampaignWorkflow(input: CampaignInput): Promise<Cam
   installCampaignHandlers(campaign);
   if (!input.carried) campaign.notifier.raise('campaign.started');
   try {
-    if (!input.carried && hasReferences(campaign)) await checkReferences(campaign);
+    if (!input.carried && needsWorkerCheck(campaign)) await checkReferences(campaign);
     if (!campaign.imageQualified && !campaign.controls.stop) await qualifyImage(campaign);
     await rollOut(campaign);
   } catch (err) {
@@ -86,7 +86,7 @@ export async function reimageCampaignWorkflow(input: CampaignInput): Promise<Cam
 }
 
 /** Whether the campaign needs anything of the workers' environment: a `${VAR}` reference or a callback secret. */
-function hasReferences(campaign: CampaignState): boolean {
+function needsWorkerCheck(campaign: CampaignState): boolean {
   const { image, configDrive, hooks, notify, completion } = campaign.settings;
   return completion !== undefined || JSON.stringify([image.httpHeaders, configDrive, hooks, notify]).includes('${');
 }
