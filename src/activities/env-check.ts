@@ -1,12 +1,15 @@
 /**
  * checkEnvReferences: the plan resolves every `${VAR}` reference of the campaign on the worker, as each
  * step would later, and names every one it cannot resolve (field and variable, never a value), so that a
- * misspelled name stops the plan before the window instead of failing every server at its install.
+ * misspelled name stops the plan before the window instead of failing every server at its install. A
+ * campaign with completion.callback needs the worker's REIMAGE_CALLBACK_SECRET the same way (checked by
+ * presence only: the secret never leaves the worker).
  */
 import { FailureType } from '../shared/failure-types';
 import { listEnvReferences } from '../campaign/env-references';
 import { HOOK_NAMES } from '../domain/hooks';
 import { permanentFailure } from './failures';
+import { MISSING_CALLBACK_SECRET } from './phone-home';
 import { resolveSecret, type CampaignVariables } from './secrets';
 import type { CheckEnvReferencesInput, EnvReferencesCheck } from './types';
 
@@ -34,11 +37,8 @@ function referenceFields(input: CheckEnvReferencesInput): Field[] {
   ];
 }
 
-/**
- * Resolves every reference of `input` from the variables the worker grants; throws naming each one that
- * fails: NotAllowed when one reads a variable the worker never gives to campaigns, else ConfigurationError.
- */
-export function checkEnvReferences(input: CheckEnvReferencesInput, vars: CampaignVariables): EnvReferencesCheck {
+/** Resolves each reference of `input`; collects the message of each one that fails, and whether one was refused. */
+function resolveReferences(input: CheckEnvReferencesInput, vars: CampaignVariables) {
   const resolved: string[] = [];
   const problems: string[] = [];
   let refused = false;
@@ -52,11 +52,27 @@ export function checkEnvReferences(input: CheckEnvReferencesInput, vars: Campaig
       problems.push((error as Error).message);
     }
   }
+  return { resolved, problems, refused };
+}
+
+/**
+ * Resolves every reference of `input` from the variables the worker grants, and checks that the worker can
+ * sign callback tokens when the campaign sets completion.callback; throws naming each problem: NotAllowed
+ * when a reference reads a variable the worker never gives to campaigns, else ConfigurationError.
+ */
+export function checkEnvReferences(
+  input: CheckEnvReferencesInput,
+  vars: CampaignVariables,
+  holdsCallbackSecret: boolean,
+): EnvReferencesCheck {
+  const { resolved, problems, refused } = resolveReferences(input, vars);
+  const unsigned = input.completion !== undefined && !holdsCallbackSecret ? [MISSING_CALLBACK_SECRET] : [];
   if (problems.length > 0) {
     throw permanentFailure(
       refused ? FailureType.NotAllowed : FailureType.ConfigurationError,
-      `The worker cannot resolve the campaign's environment references; nothing was started:\n${problems.join('\n')}`,
+      `The worker cannot resolve the campaign's environment references; nothing was started:\n${[...problems, ...unsigned].join('\n')}`,
     );
   }
+  if (unsigned.length > 0) throw permanentFailure(FailureType.ConfigurationError, MISSING_CALLBACK_SECRET);
   return { references: [...new Set(resolved)] };
 }

@@ -15,7 +15,10 @@ import type { CheckHookTargetsInput, NotificationInput, WebhookHookInput, Webhoo
 import { deliver } from './webhook';
 
 /** What the hook activities need of the worker: no OVH client. */
-export type HookDeps = Pick<ActivityDeps, 'env' | 'grant' | 'hookHosts' | 'uiUrl' | 'clock' | 'sleep'>;
+export type HookDeps = Pick<
+  ActivityDeps,
+  'env' | 'grant' | 'hookHosts' | 'uiUrl' | 'clock' | 'sleep' | 'callbackSecret'
+>;
 
 /** How long the plan's ping may take, retries included. */
 const PING_TIMEOUT_MS = 5_000;

@@ -75,6 +75,7 @@ const checkEnvReferencesInputSchema: z.ZodType<CheckEnvReferencesInput> = z.obje
   notify: z
     .array(z.object({ webhook: z.object({ secret: z.string().optional() }).passthrough() }).passthrough())
     .optional(),
+  completion: z.object({ callback: z.string(), tries: z.number() }).optional(),
 });
 
 const listAccountsInputSchema: z.ZodType<ListAccountsInput> = z.object({
@@ -156,7 +157,7 @@ function hookActivities(deps: HookDeps): HookActivities {
     },
     async checkEnvReferences(raw) {
       const input = parseInput(checkEnvReferencesInputSchema, raw, 'checkEnvReferences');
-      return checkEnvReferences(input, campaignVariables(deps));
+      return checkEnvReferences(input, campaignVariables(deps), Boolean(deps.callbackSecret));
     },
   };
 }

@@ -71,6 +71,10 @@ export function withPhoneHome(userData: string | undefined, config: string): str
   ].join('');
 }
 
+/** Why a worker without REIMAGE_CALLBACK_SECRET cannot run a campaign with completion.callback, and the fix. */
+export const MISSING_CALLBACK_SECRET =
+  'The campaign sets completion.callback, but REIMAGE_CALLBACK_SECRET is not set on this worker; set the same secret (openssl rand -base64 32) on every worker and on reimage callback-server, or drop completion.callback.';
+
 /**
  * The config drive of one deployment with its callback: the phone_home part carries this run's one-time
  * token. Without `completion` the drive is unchanged; without a secret the worker cannot sign one.
@@ -83,10 +87,7 @@ export function configDriveWithCallback(
 ): ConfigDriveSpec | undefined {
   if (completion === undefined) return drive;
   if (!secret) {
-    throw permanentFailure(
-      FailureType.ConfigurationError,
-      'The campaign sets completion.callback, but REIMAGE_CALLBACK_SECRET is not set on this worker; set the same secret (openssl rand -base64 32) on every worker and on reimage callback-server, or drop completion.callback.',
-    );
+    throw permanentFailure(FailureType.ConfigurationError, MISSING_CALLBACK_SECRET);
   }
   const url = callbackUrl(completion.callback, target.serviceName, target.deployment, callbackToken(secret, target));
   return { ...drive, userData: withPhoneHome(drive?.userData, phoneHomeConfig(url, completion.tries)) };

@@ -285,6 +285,8 @@ export interface CheckEnvReferencesInput {
   configDrive?: ConfigDriveSpec;
   hooks?: Partial<Record<HookName, { kind: string; secret?: string }>>;
   notify?: { webhook: { secret?: string } }[];
+  /** The campaign's callback: the worker must hold REIMAGE_CALLBACK_SECRET to sign its tokens. */
+  completion?: CompletionSpec;
 }
 
 export interface EnvReferencesCheck {

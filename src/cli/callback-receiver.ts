@@ -3,7 +3,8 @@
  * with a form body. It recomputes the token of the server's running workflow run (callback-token.ts) and
  * compares it in constant time, then hands the host keys to that run (serverCallbackUpdate); it answers 2xx
  * only when the run accepted the callback. A forged token gets 403, a callback the run refuses (replayed,
- * an ended deployment's) 409, a server without a running reimage 404. Bodies are capped, each source address
+ * an ended deployment's) 409, a server without a running reimage 404, any other method 405 (`reimage plan`
+ * GETs the callback URL to find the receiver there). Bodies are capped, each source address
  * is rate-limited, and the log names the server and the answer, never the token nor the body.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -13,6 +14,12 @@ import { callbackToken, parseCallbackPath, sameToken } from '../activities/callb
 import { serverCallbackUpdate } from '../shared/campaign-messages';
 import { serverWorkflowId } from '../shared/workflow-ids';
 import { hostKeysOfForm } from './callback-form';
+
+/**
+ * The header every answer of the receiver carries, so that `reimage plan` can tell it from anything else
+ * at the callback URL (its GET there gets a 405 with this header; never a 2xx).
+ */
+export const CALLBACK_SERVER_HEADER = 'x-reimage-callback-server';
 
 /** A phone_home form holds three public keys and three names: a few KiB. */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -119,7 +126,7 @@ export async function startCallbackReceiver(options: CallbackReceiverOptions): P
       .then(([status, reason]) => {
         options.log?.(`callback ${status}: ${reason}`);
         res
-          .writeHead(status, { 'content-type': 'text/plain', connection: 'close' })
+          .writeHead(status, { 'content-type': 'text/plain', connection: 'close', [CALLBACK_SERVER_HEADER]: '1' })
           .end(`${status === 200 ? 'accepted' : 'refused'}\n`);
       });
   });

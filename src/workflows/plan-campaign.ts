@@ -27,9 +27,13 @@ const readOptions: ActivityOptions = { startToCloseTimeout: '10m', retry };
 const reads = proxyActivities<PlanActivities & ReimageActivities & HookActivities>(readOptions);
 const qualify = proxyActivities<ReimageActivities>(qualifyOptions);
 
-/** Resolves every `${VAR}` of the campaign on the worker: a misspelled name stops the plan, named. */
-async function checkEnvReferences({ image, configDrive, hooks, notify }: PlanInput['settings']): Promise<void> {
-  await reads.checkEnvReferences({ image, configDrive, hooks, notify });
+/**
+ * Resolves every `${VAR}` of the campaign on the worker, and checks it can sign callback tokens when the
+ * campaign has completion.callback: a misspelled name or a missing secret stops the plan, named.
+ */
+async function checkEnvReferences(settings: PlanInput['settings']): Promise<void> {
+  const { image, configDrive, hooks, notify, completion } = settings;
+  await reads.checkEnvReferences({ image, configDrive, hooks, notify, completion });
 }
 
 /** The read activities on `account`'s task queue (the shared one for the default account or none). */

@@ -2,7 +2,8 @@
  * reimageCampaignWorkflow: reimages a fleet, one reimageServerWorkflow per server, as a sliding window.
  *
  * Runbook: resolve every `${VAR}` reference on the worker and qualify the image, once (a reference the
- * worker lacks or withholds, or a rejected image, halts before any server is touched), then admit
+ * worker lacks or withholds, a callback it cannot sign, or a rejected image, halts before any server is
+ * touched), then admit
  * servers while a slot is free, the current wave has room, the window is open and the server's expected
  * time (p95 of done servers, the deadlines until 3 are done) fits before it closes; when nothing runs and no
  * window can hold that time, the campaign halts instead of sleeping window after window. After each wave: bake,
@@ -64,7 +65,7 @@ export async function reimageCampaignWorkflow(input: CampaignInput): Promise<Cam
   installCampaignHandlers(campaign);
   if (!input.carried) campaign.notifier.raise('campaign.started');
   try {
-    if (!input.carried && hasReferences(campaign)) await checkReferences(campaign);
+    if (!input.carried && needsWorkerCheck(campaign)) await checkReferences(campaign);
     if (!campaign.imageQualified && !campaign.controls.stop) await qualifyImage(campaign);
     await rollOut(campaign);
   } catch (err) {
@@ -84,21 +85,22 @@ export async function reimageCampaignWorkflow(input: CampaignInput): Promise<Cam
   return campaignReport(campaign, finalState);
 }
 
-/** Whether any field the workers resolve holds a `${VAR}` reference: without one there is nothing to check. */
-function hasReferences(campaign: CampaignState): boolean {
-  const { image, configDrive, hooks, notify } = campaign.settings;
-  return JSON.stringify([image.httpHeaders, configDrive, hooks, notify]).includes('${');
+/** Whether the campaign needs anything of the workers' environment: a `${VAR}` reference or a callback secret. */
+function needsWorkerCheck(campaign: CampaignState): boolean {
+  const { image, configDrive, hooks, notify, completion } = campaign.settings;
+  return completion !== undefined || JSON.stringify([image.httpHeaders, configDrive, hooks, notify]).includes('${');
 }
 
 /**
  * The check `reimage plan` makes, again for a campaign started any other way: a reference the worker lacks
- * or does not grant would fail every server at its start, so it halts the campaign before the first one.
+ * or does not grant, or a callback it cannot sign, would fail every server at its start, so it halts the
+ * campaign before the first one.
  */
 async function checkReferences(campaign: CampaignState): Promise<void> {
-  const { image, configDrive, hooks, notify } = campaign.settings;
+  const { image, configDrive, hooks, notify, completion } = campaign.settings;
   const acts = proxyActivities<HookActivities>(qualifyOptions);
   try {
-    await acts.checkEnvReferences({ image, configDrive, hooks, notify });
+    await acts.checkEnvReferences({ image, configDrive, hooks, notify, completion });
   } catch (err) {
     if (isCancellation(err)) throw err;
     campaign.stop('halt', classifyStepFailure(err, ServerOutcome.ConfigurationError).message);

@@ -1,6 +1,9 @@
-/** The callback receiver's own refusals, before any server workflow is asked: method, path, body size, rate. */
+/**
+ * The callback receiver's own refusals, before any server workflow is asked: method, path, body size, rate;
+ * each answer carries the receiver's header.
+ */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { startCallbackReceiver, type CallbackReceiver } from '../../src/cli/callback-receiver';
+import { CALLBACK_SERVER_HEADER, startCallbackReceiver, type CallbackReceiver } from '../../src/cli/callback-receiver';
 import { devServerPerFile } from '../helpers/temporal';
 
 const SECRET = 'a-test-callback-secret-of-32-characters-or-more';
@@ -36,6 +39,17 @@ describe('the callback receiver', () => {
       'callback 405: method GET',
       'callback 404: not a callback path',
       'callback 404: ns-none.test.eu has no reimage running',
+    ]);
+  });
+
+  it('marks each answer as its own, so that a GET of the callback URL finds it: 405, never 2xx', async () => {
+    await start();
+    const get = await fetch(`${receiver!.url}/phone-home`);
+    const post = await fetch(`${receiver!.url}/phone-home/ns1.test.eu/1/${TOKEN}`, { method: 'POST', body: '' });
+    const seen = [get, post].map((answer) => [answer.status, answer.headers.get(CALLBACK_SERVER_HEADER)]);
+    expect(seen).toEqual([
+      [405, '1'],
+      [404, '1'],
     ]);
   });
 

@@ -24,6 +24,7 @@ import { formatDuration } from '../../input/units';
 import { humanDuration, realTimeLines } from '../output';
 import { defaultCampaignId, runPlan, serverListProblems } from '../plan-runner';
 import { estimate, type Estimate } from '../plan-estimate';
+import { callbackUrlLine } from '../callback-probe';
 
 export const usage = `reimage plan FILE [--sample N] [--json]
 
@@ -36,7 +37,10 @@ within that time reads less. It checks each hook and notification: a webhook's h
 REIMAGE_HOOK_HOSTS and answer a signed "ping" event with a 2xx, and a worker must poll each hook workflow's
 task queue. It checks that each OVH account's consumer key may make every call a campaign needs (its rules,
 from GET /auth/currentCredential), names each missing call with the rule that grants it, and then exits 3;
-an OAuth2 account's IAM rights cannot be read, and the plan says so. Needs a running worker ("reimage worker").
+an OAuth2 account's IAM rights cannot be read, and the plan says so. With completion.callback, it exits 3 when
+the worker lacks REIMAGE_CALLBACK_SECRET, and GETs the callback URL from this machine (3 s at most): a warning
+line says when reimage callback-server does not answer there (the fleet's network may differ from this
+machine's, so the plan still exits 0). Needs a running worker ("reimage worker").
 
 Options:
   --sample N   preflight only N servers per commercial range (hardware model), and say what was sampled;
@@ -63,7 +67,7 @@ function completionLine(spec: CampaignSpec): string {
   return `install ends: the servers call back to ${spec.completion.callback}, which must reach \`reimage callback-server\`; a server that does not (no cloud-init) is found by polls every ${formatDuration(spec.poll.maxMs)} until its install runs late, then as without callbacks (the OVH calls above assume every server calls back)`;
 }
 
-function render(spec: CampaignSpec, plan: CampaignPlan, eta: Estimate): string {
+function render(spec: CampaignSpec, plan: CampaignPlan, eta: Estimate, callbackLine: string | undefined): string {
   const lines = [
     `campaign "${spec.name}" (route ${spec.route}): ${plan.servers.length} servers would be reimaged`,
     plan.image
@@ -77,6 +81,7 @@ function render(spec: CampaignSpec, plan: CampaignPlan, eta: Estimate): string {
       : '',
     `OVH calls: ${plan.apiCalls} for this plan, about ${Math.round(eta.callsPerServer * plan.servers.length)} for the campaign`,
     completionLine(spec),
+    callbackLine ?? '',
   ];
   for (const range of plan.sampled ?? []) {
     lines.push(`sampled ${range.preflighted} of ${range.servers} servers of range ${range.commercialRange}`);
@@ -159,8 +164,10 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   // The summary below says how the preflights ended: the bar, whatever it last showed, goes.
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
   const eta = estimate(spec, plan, rateLimits);
-  if (values.json) process.stdout.write(`${JSON.stringify({ ...plan, etaMs: eta.etaMs, estimate: eta }, null, 2)}\n`);
-  else process.stdout.write(`${render(spec, plan, eta)}\n`);
+  const callback = spec.completion ? await callbackUrlLine(spec.completion.callback) : undefined;
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ ...plan, etaMs: eta.etaMs, estimate: eta, callback }, null, 2)}\n`);
+  } else process.stdout.write(`${render(spec, plan, eta, callback)}\n`);
   return refusedByStart(plan);
 }
 
