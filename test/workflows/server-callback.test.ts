@@ -76,9 +76,12 @@ describe('servers that call back', () => {
       completion: { callback: `${receiver.url}/phone-home`, tries: 2 },
     });
 
-    const report = await worker.runUntil(async () =>
-      (await startCampaign(env, taskQueue, sim.servers, settings)).result(),
-    );
+    const { report, results } = await worker.runUntil(async () => {
+      const ended = await (await startCampaign(env, taskQueue, sim.servers, settings)).result();
+      // A server's run ends in one more workflow task after its report reached the campaign: read the
+      // results while the worker still runs, so that none is left open without one.
+      return { report: ended, results: await Promise.all([called, silent, forged, twice, late].map(serverResult)) };
+    });
 
     expect(report.finalState).toBe('done');
     expect(report.totals.byOutcome).toEqual({ done: 5 });
@@ -88,7 +91,6 @@ describe('servers that call back', () => {
     expect(callbackSummary(report.totals, report.servers)).toBe(
       `callbacks: 2 of 5 done servers called back (report --format known-hosts prints their SSH host keys); found by polling, without host keys: ${silent}, ${forged}, ${late}`,
     );
-    const results = await Promise.all([called, silent, forged, twice, late].map(serverResult));
     const [calledResult, silentResult, forgedResult, twiceResult, lateResult] = results as [
       ServerResult,
       ServerResult,
