@@ -172,14 +172,9 @@ function deployFailed(input: WaitForDeploymentInput, status: RouteStatus, progre
  */
 export async function readDeployment(input: WaitForDeploymentInput, deps: ActivityDeps): Promise<DeploymentRead> {
   const api = ovhSession(deps, 'high');
-  const state: PollState = { progress: { status: 'unknown', polls: 1, apiCalls: 0, lastPollAt: '' } };
-  const status = await pollOnce(input, deps, state, api);
-  const progress = {
-    ...state.progress,
-    status: status?.rawStatus ?? 'unknown',
-    step: status?.step,
-    apiCalls: api.calls,
-  };
+  const unread = { status: 'unknown', polls: 1, apiCalls: 0, lastPollAt: '' };
+  const status = await pollOnce(input, deps, { progress: unread }, api);
+  const progress = { ...unread, status: status?.rawStatus ?? 'unknown', step: status?.step, apiCalls: api.calls };
   if (status?.state === 'done') return doneResult(input, deps, status, progress);
   if (status?.state === 'error') throw deployFailed(input, status, progress);
   return { status: 'running', polls: 1, apiCalls: api.calls };

@@ -9,6 +9,7 @@ import { ServerOutcome } from '../shared/failure-types';
 /** Servers named at most; the rest are counted. */
 const NAMED_AT_MOST = 10;
 
+/** The line status prints; undefined for a campaign without callbacks or before a server is done. */
 export function callbackSummary(
   totals: CampaignTotals,
   rows: readonly Pick<ServerReportRow, 'serviceName' | 'outcome' | 'calledBack'>[],
@@ -24,4 +25,10 @@ export function callbackSummary(
       ? 'report --format known-hosts prints their SSH host keys'
       : 'check that completion.callback reaches reimage callback-server from the servers, and that the image runs cloud-init';
   return `callbacks: ${totals.calledBack} of ${done.length} done servers called back (${hint})${polled}`;
+}
+
+/** The same line as a sentence, for the reports (Markdown, HTML). */
+export function callbackSentence(...args: Parameters<typeof callbackSummary>): string | undefined {
+  const line = callbackSummary(...args);
+  return line && `C${line.slice(1)}.`;
 }

@@ -3,7 +3,7 @@ import type { CampaignReport, ServerReportRow } from '../shared/campaign-report-
 import { ServerOutcome } from '../shared/failure-types';
 import { DEFAULT_ACCOUNT } from '../shared/task-queues';
 import { BOOT_NOT_VERIFIED } from './boot-verification';
-import { callbackSummary } from './callback-summary';
+import { callbackSentence } from './callback-summary';
 import { humanDuration } from './output';
 
 export const REPORT_FORMATS = ['json', 'csv', 'markdown'] as const;
@@ -66,7 +66,7 @@ function toMarkdown(report: CampaignReport): string {
     report.bootNotVerified ? `${BOOT_NOT_VERIFIED}\n` : '',
     `Duration ${humanDuration(report.finishedAtMs - report.startedAtMs)}, ${t.servers} servers, ${t.failures} failures (budget ${t.failureBudget}), ${t.apiCalls} OVH API calls.`,
     '',
-    sentence(callbackSummary(t, report.servers)),
+    paragraph(callbackSentence(t, report.servers)),
     '| outcome | servers |',
     '|---|---|',
     ...outcomes,
@@ -80,9 +80,9 @@ function toMarkdown(report: CampaignReport): string {
     .join('\n');
 }
 
-/** A summary line as a sentence of its own paragraph (nothing when there is none). */
-function sentence(line: string | undefined): string {
-  return line ? `${line[0]?.toUpperCase()}${line.slice(1)}.\n` : '';
+/** A sentence as a paragraph of its own (nothing when there is none). */
+function paragraph(sentence: string | undefined): string {
+  return sentence ? `${sentence}\n` : '';
 }
 
 /** The notifications that could not be delivered, as a table after the servers' (nothing when none failed). */

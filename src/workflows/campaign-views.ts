@@ -49,8 +49,10 @@ export interface CampaignView {
 function campaignTotals(campaign: CampaignView): CampaignTotals {
   const { servers, controls } = campaign;
   const byOutcome: CampaignTotals['byOutcome'] = {};
+  let calledBack = 0;
   for (const slot of servers.slots) {
     if (slot.result) byOutcome[slot.result.outcome] = (byOutcome[slot.result.outcome] ?? 0) + 1;
+    if (slot.result?.calledBack) calledBack += 1;
   }
   const ended = campaign.status === 'stopping' || controls.stop !== undefined;
   return {
@@ -63,12 +65,8 @@ function campaignTotals(campaign: CampaignView): CampaignTotals {
     failures: campaign.failures,
     failureBudget: campaign.failureBudget,
     apiCalls: campaign.apiCalls,
-    calledBack: campaign.input.settings.completion ? calledBackCount(servers) : undefined,
+    calledBack: campaign.input.settings.completion ? calledBack : undefined,
   };
-}
-
-function calledBackCount(servers: RolloutState): number {
-  return servers.slots.filter((slot) => slot.result?.calledBack).length;
 }
 
 /** The totals a notification carries. */

@@ -5,7 +5,7 @@
  */
 import { ServerOutcome } from '../../shared/failure-types';
 import { BOOT_NOT_VERIFIED } from '../boot-verification';
-import { callbackSummary } from '../callback-summary';
+import { callbackSentence } from '../callback-summary';
 import { humanDuration } from '../output';
 import { callsChart, failuresChart, outcomesBar } from './charts-svg';
 import { esc } from './escape';
@@ -58,8 +58,8 @@ function summary(model: ReportModel): string {
 
 /** Which done servers called back, for a campaign with completion.callback. */
 function callbacksParagraph(model: ReportModel): string {
-  const line = callbackSummary(model.totals, model.rows);
-  return line ? `<p>${esc(line[0]?.toUpperCase() + line.slice(1))}.</p>` : '';
+  const sentence = callbackSentence(model.totals, model.rows);
+  return sentence ? `<p>${esc(sentence)}</p>` : '';
 }
 
 function callsNote(): string {
