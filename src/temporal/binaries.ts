@@ -59,9 +59,20 @@ function installIntoVenv(log: (line: string) => void): void {
     execFileSync('python3', ['-m', 'venv', VENV_DIR], { stdio: 'inherit' });
   }
   log(`pip install ${PINNED.cli} ${PINNED.testServer}`);
-  execFileSync(path.join(VENV_DIR, 'bin', 'pip'), ['install', '--quiet', PINNED.cli, PINNED.testServer], {
-    stdio: 'inherit',
-  });
+  pipInstall(path.join(VENV_DIR, 'bin', 'pip'), [PINNED.cli, PINNED.testServer]);
+}
+
+/**
+ * Runs `pip install`, showing pip's output only when it fails: on success its warnings are about the machine's
+ * own pip settings (an index folder that does not exist, say), noise in every install. Throws with pip's last
+ * error line.
+ */
+export function pipInstall(pip: string, packages: string[]): void {
+  const run = spawnSync(pip, ['install', '--quiet', ...packages], { encoding: 'utf8' });
+  if (run.status === 0) return;
+  process.stderr.write(`${run.stdout ?? ''}${run.stderr ?? ''}`);
+  const lastLine = (run.stderr ?? '').trim().split('\n').pop();
+  throw new Error(run.error?.message ?? (lastLine || `pip exited with code ${run.status}`));
 }
 
 /**
